@@ -1,0 +1,94 @@
+package dev.reauth.aws;
+
+import static dev.reauth.aws.Attributes.number;
+import static dev.reauth.aws.Attributes.requiredString;
+import static dev.reauth.aws.Attributes.s;
+import static dev.reauth.aws.Attributes.string;
+
+import dev.reauth.aws.Schema.Accounts;
+import dev.reauth.domain.Account;
+import dev.reauth.domain.AccountDirectory;
+import dev.reauth.domain.ReauthException;
+import dev.reauth.oauth.AccountMode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Reads accounts from the fleet's table: by name through the name index, by id with a consistent
+ * GetItem. Projects only the attributes re-authentication needs.
+ */
+public final class DynamoAccountDirectory implements AccountDirectory {
+
+    private static final String PROJECTION = "#id, #name, #version, #mode, #apiKey";
+    private static final Map<String, String> NAMES = Map.of(
+            "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
+            "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final String nameIndex;
+
+    public DynamoAccountDirectory(DynamoDbClient dynamo, String table, String nameIndex) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.nameIndex = nameIndex;
+    }
+
+    @Override
+    public Optional<Account> findByName(String name) {
+        List<Map<String, AttributeValue>> items;
+        try {
+            items = dynamo.query(q -> q.tableName(table).indexName(nameIndex)
+                    .keyConditionExpression("#name = :name")
+                    .projectionExpression(PROJECTION)
+                    .expressionAttributeNames(NAMES)
+                    .expressionAttributeValues(Map.of(":name", s(name)))
+                    .limit(2)).items();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+        if (items.size() > 1) {
+            throw new ReauthException.InvalidRequest("ambiguous_account",
+                    "More than one account is named '" + name + "'; names must be unique");
+        }
+        return items.stream().findFirst().map(DynamoAccountDirectory::toAccount);
+    }
+
+    @Override
+    public Optional<Account> findById(String id) {
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(g -> g.tableName(table)
+                    .key(Map.of(Accounts.ID, s(id)))
+                    .consistentRead(true)
+                    .projectionExpression(PROJECTION)
+                    .expressionAttributeNames(NAMES)).item();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toAccount(item));
+    }
+
+    private static Account toAccount(Map<String, AttributeValue> item) {
+        return new Account(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
+                number(item, Accounts.TOKEN_VERSION).orElse(0L));
+    }
+
+    /** An explicit account_mode wins; otherwise, as in ccflare, holding an API key makes a console account. */
+    static AccountMode modeOf(Map<String, AttributeValue> item) {
+        Optional<String> explicit = string(item, Accounts.MODE);
+        if (explicit.isPresent()) {
+            try {
+                return AccountMode.fromWire(explicit.get());
+            } catch (IllegalArgumentException ignored) {
+                // an unknown value falls through to the ccflare rule
+            }
+        }
+        return string(item, Accounts.API_KEY).filter(key -> !key.isBlank()).isPresent()
+                ? AccountMode.CONSOLE : AccountMode.MAX;
+    }
+}

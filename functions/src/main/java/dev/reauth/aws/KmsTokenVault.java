@@ -1,0 +1,52 @@
+package dev.reauth.aws;
+
+import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.TokenVault;
+import dev.reauth.oauth.TokenBundle;
+import java.util.Arrays;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Seals token bundles with one KMS Encrypt under the project's key. The encryption context names
+ * the account and the purpose, so a ciphertext copied onto another account does not decrypt, and
+ * IAM can restrict kms:Decrypt to this context.
+ */
+public final class KmsTokenVault implements TokenVault {
+
+    /** KMS Encrypt takes at most 4096 bytes of plaintext. */
+    static final int MAX_PLAINTEXT_BYTES = 4096;
+
+    private final KmsClient kms;
+    private final String keyId;
+
+    public KmsTokenVault(KmsClient kms, String keyId) {
+        this.kms = kms;
+        this.keyId = keyId;
+    }
+
+    /** The encryption context of an account's token ciphertext. */
+    public static Map<String, String> encryptionContext(String accountId) {
+        return Map.of(Schema.CONTEXT_ACCOUNT_ID, accountId, Schema.CONTEXT_PURPOSE, Schema.PURPOSE_OAUTH_TOKENS);
+    }
+
+    @Override
+    public byte[] seal(String accountId, TokenBundle bundle) {
+        byte[] plaintext = TokenBundleJson.write(bundle);
+        try {
+            if (plaintext.length > MAX_PLAINTEXT_BYTES) {
+                throw new ReauthException.ProviderFailed(
+                        "The provider's tokens are larger than KMS can encrypt (" + MAX_PLAINTEXT_BYTES + " bytes)", null);
+            }
+            return kms.encrypt(e -> e.keyId(keyId)
+                    .plaintext(SdkBytes.fromByteArray(plaintext))
+                    .encryptionContext(encryptionContext(accountId))).ciphertextBlob().asByteArray();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("Token encryption (KMS) is unavailable", e);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+}

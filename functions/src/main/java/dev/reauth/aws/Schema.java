@@ -1,0 +1,58 @@
+package dev.reauth.aws;
+
+/**
+ * Attribute names of the two tables. The accounts table belongs to the proxy fleet: of its
+ * attributes, re-authentication writes only the token ones listed here.
+ */
+public final class Schema {
+
+    private Schema() {
+    }
+
+    /** Accounts table (fleet-owned; ccflare's columns, epoch-millisecond times). */
+    public static final class Accounts {
+        public static final String ID = "id";
+        public static final String NAME = "name";
+        public static final String API_KEY = "api_key";
+        public static final String MODE = "account_mode";
+        public static final String CREATED_AT = "created_at";
+        public static final String PRIORITY = "priority";
+        public static final String TOKEN_CIPHERTEXT = "token_ciphertext";
+        public static final String EXPIRES_AT = "expires_at";
+        public static final String TOKEN_VERSION = "token_version";
+        public static final String TOKENS_UPDATED_AT = "tokens_updated_at";
+        public static final String REFRESH_TOKEN_ISSUED_AT = "refresh_token_issued_at";
+        public static final String REQUIRES_REAUTH = "requires_reauth";
+
+        private Accounts() {
+        }
+    }
+
+    /** OAuth sessions table, keyed by the SHA-256 of the state. */
+    public static final class Sessions {
+        public static final String STATE_HASH = "state_hash";
+        public static final String INTENT = "intent";
+        public static final String ACCOUNT_ID = "account_id";
+        public static final String ACCOUNT_NAME = "account_name";
+        public static final String MODE = "mode";
+        public static final String CODE_VERIFIER = "code_verifier";
+        public static final String REDIRECT_URI = "redirect_uri";
+        public static final String INITIATOR = "initiator";
+        public static final String CREATED_AT = "created_at";
+        public static final String EXPIRES_AT = "expires_at";
+        /** DynamoDB TTL attribute, epoch seconds; deletion is lazy, so expiry is always checked in code too. */
+        public static final String TTL = "ttl";
+        public static final String BASE_TOKEN_VERSION = "base_token_version";
+        public static final String CLAIM_ID = "claim_id";
+        public static final String CLAIM_EXPIRES_AT = "claim_expires_at";
+        public static final String CONSUMED_AT = "consumed_at";
+
+        private Sessions() {
+        }
+    }
+
+    /** The encryption context every token ciphertext is bound to. */
+    public static final String CONTEXT_ACCOUNT_ID = "account_id";
+    public static final String CONTEXT_PURPOSE = "purpose";
+    public static final String PURPOSE_OAUTH_TOKENS = "reauth:oauth-tokens";
+}

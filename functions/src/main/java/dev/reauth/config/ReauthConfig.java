@@ -1,0 +1,136 @@
+package dev.reauth.config;
+
+import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.TokenRequestFormat;
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The functions' whole configuration, read once from the environment. A missing or malformed
+ * variable fails start-up with a message naming it. Provider values default to the Anthropic preset
+ * and each can be overridden, since the provider has moved them before.
+ */
+public record ReauthConfig(
+        String region,
+        Optional<URI> endpointOverride,
+        String accountsTable,
+        String accountsNameIndex,
+        String sessionsTable,
+        String tokenKeyId,
+        String topicArn,
+        Duration sessionTtl,
+        Duration claimLease,
+        Duration providerTimeout,
+        ProviderConfig provider) {
+
+    /** Reads the configuration from {@code System.getenv()}. */
+    public static ReauthConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads the configuration from the given variables. */
+    public static ReauthConfig from(Map<String, String> env) {
+        Reader read = new Reader(env);
+        ProviderConfig preset = switch (read.optional("OAUTH_PRESET").orElse("anthropic").toLowerCase(Locale.ROOT)) {
+            case "anthropic" -> ProviderConfig.anthropic();
+            default -> throw new ConfigException("OAUTH_PRESET must be \"anthropic\" (override single values with OAUTH_* variables)");
+        };
+        ProviderConfig provider = new ProviderConfig(
+                read.optional("OAUTH_CLIENT_ID").orElse(preset.clientId()),
+                read.uri("OAUTH_AUTHORIZE_URL").orElse(preset.authorizeUrlMax()),
+                read.uri("OAUTH_CONSOLE_AUTHORIZE_URL").orElse(preset.authorizeUrlConsole()),
+                read.uri("OAUTH_TOKEN_URL").orElse(preset.tokenUrl()),
+                read.optional("OAUTH_REDIRECT_URI").orElse(preset.redirectUri()),
+                read.optional("OAUTH_SCOPES").map(s -> List.of(s.trim().split("\\s+"))).orElse(preset.scopes()),
+                read.optional("OAUTH_TOKEN_REQUEST_FORMAT").map(v -> read.tokenFormat("OAUTH_TOKEN_REQUEST_FORMAT", v))
+                        .orElse(preset.tokenRequestFormat()),
+                read.optional("OAUTH_API_KEY_URL").map(v -> v.equalsIgnoreCase("none") ? Optional.<URI>empty()
+                        : Optional.of(read.parseUri("OAUTH_API_KEY_URL", v))).orElse(preset.apiKeyUrl()),
+                read.optional("OAUTH_AUTHORIZE_EXTRA_PARAMS").map(Reader::pairs).orElse(preset.leadingAuthorizeParams()));
+        return new ReauthConfig(
+                read.required("AWS_REGION"),
+                read.uri("AWS_ENDPOINT_URL"),
+                read.required("ACCOUNTS_TABLE"),
+                read.optional("ACCOUNTS_NAME_INDEX").orElse("name-index"),
+                read.required("SESSIONS_TABLE"),
+                read.required("TOKEN_KEY_ID"),
+                read.required("TOKEN_EVENTS_TOPIC_ARN"),
+                read.duration("SESSION_TTL", Duration.ofMinutes(10)),
+                read.duration("SESSION_CLAIM_LEASE", Duration.ofSeconds(60)),
+                read.duration("OAUTH_HTTP_TIMEOUT", Duration.ofSeconds(10)),
+                provider);
+    }
+
+    /** A configuration variable is missing or malformed. */
+    public static final class ConfigException extends IllegalStateException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    private record Reader(Map<String, String> env) {
+
+        Optional<String> optional(String name) {
+            return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String required(String name) {
+            return optional(name).orElseThrow(() -> new ConfigException("environment variable " + name + " is required"));
+        }
+
+        Optional<URI> uri(String name) {
+            return optional(name).map(v -> parseUri(name, v));
+        }
+
+        URI parseUri(String name, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be an absolute URL");
+            }
+        }
+
+        Duration duration(String name, Duration fallback) {
+            try {
+                Duration value = optional(name).map(Duration::parse).orElse(fallback);
+                if (value.isNegative() || value.isZero()) {
+                    throw new ConfigException(name + " must be positive");
+                }
+                return value;
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(name + " must be an ISO-8601 duration such as PT10M");
+            }
+        }
+
+        TokenRequestFormat tokenFormat(String name, String value) {
+            try {
+                return TokenRequestFormat.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be \"json\" or \"form\"");
+            }
+        }
+
+        /** "a=1&b=2" into ordered pairs; "none" for no pairs. */
+        static Map<String, String> pairs(String value) {
+            Map<String, String> pairs = new LinkedHashMap<>();
+            if (!value.equalsIgnoreCase("none")) {
+                Arrays.stream(value.split("&")).filter(p -> !p.isBlank()).forEach(p -> {
+                    int eq = p.indexOf('=');
+                    pairs.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "" : p.substring(eq + 1));
+                });
+            }
+            return pairs;
+        }
+    }
+}

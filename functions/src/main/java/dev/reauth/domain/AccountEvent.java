@@ -1,0 +1,26 @@
+package dev.reauth.domain;
+
+import java.time.Instant;
+
+/**
+ * A message to the proxy fleet: an account's tokens were rotated, or a reload was asked for.
+ * Proxies flush that account's cached tokens; {@code tokenVersion} lets them converge if a message is lost.
+ */
+public record AccountEvent(Type type, String accountId, String accountName, long tokenVersion, Instant occurredAt) {
+
+    /** The event types, as they appear in the {@code event_type} message attribute. */
+    public enum Type {
+        TOKENS_ROTATED("account.tokens.rotated"),
+        RELOAD_REQUESTED("account.reload.requested");
+
+        private final String wire;
+
+        Type(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+}

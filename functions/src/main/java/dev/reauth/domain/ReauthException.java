@@ -1,0 +1,77 @@
+package dev.reauth.domain;
+
+/**
+ * Every failure the re-authentication flow reports to a caller. Each kind carries a stable error
+ * code and a description safe to show (never a secret, never another system's error text); the
+ * HTTP layer maps the kinds to statuses in one place.
+ */
+public abstract sealed class ReauthException extends RuntimeException {
+
+    private final String error;
+
+    private ReauthException(String error, String description, Throwable cause) {
+        super(description, cause, false, false);
+        this.error = error;
+    }
+
+    /** The RFC 6749-style error code, e.g. {@code account_not_found}. */
+    public String error() {
+        return error;
+    }
+
+    /** The request is malformed or a value is out of shape. */
+    public static final class InvalidRequest extends ReauthException {
+        public InvalidRequest(String error, String description) {
+            super(error, description, null);
+        }
+    }
+
+    /** No account by that name or id. */
+    public static final class AccountNotFound extends ReauthException {
+        public AccountNotFound(String description) {
+            super("account_not_found", description, null);
+        }
+    }
+
+    /** Adding an account under a name that is taken. */
+    public static final class AccountExists extends ReauthException {
+        public AccountExists(String description) {
+            super("account_exists", description, null);
+        }
+    }
+
+    /** The session was consumed, or another callback holds it right now. */
+    public static final class SessionUsed extends ReauthException {
+        public SessionUsed(String error, String description) {
+            super(error, description, null);
+        }
+    }
+
+    /** The session passed its expiry. */
+    public static final class SessionExpired extends ReauthException {
+        public SessionExpired(String description) {
+            super("session_expired", description, null);
+        }
+    }
+
+    /** The provider refused the code (wrong, used or expired): the operator can paste again. */
+    public static final class CodeRejected extends ReauthException {
+        public CodeRejected(String description) {
+            super("invalid_grant", description, null);
+        }
+    }
+
+    /** The provider failed: 5xx, timeout, unreadable or incomplete answer, or a refusal that is not about the code. */
+    public static final class ProviderFailed extends ReauthException {
+        public ProviderFailed(String description, Throwable cause) {
+            super("provider_error", description, cause);
+        }
+    }
+
+    /** An AWS dependency (DynamoDB, KMS, SNS) failed or was unreachable. */
+    public static final class DependencyFailed extends ReauthException {
+        public DependencyFailed(String description, Throwable cause) {
+            super("dependency_unavailable", description, cause);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.reauth.domain;
+
+import dev.reauth.log.StructuredLog;
+import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.CodeVerifier;
+import dev.reauth.oauth.OAuthState;
+import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.TokenBundle;
+import dev.reauth.oauth.TokenResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Re-authentication of proxy accounts: start an authorization, finish it from the provider's
+ * callback, and ask the fleet to reload an account. No AWS types here: storage, KMS, SNS and the
+ * provider sit behind the ports given to the constructor.
+ */
+public final class ReauthService {
+
+    private static final StructuredLog LOG = StructuredLog.of(ReauthService.class);
+
+    private final AccountDirectory accounts;
+    private final SessionStore sessions;
+    private final AccountWriter writer;
+    private final TokenVault vault;
+    private final EventPublisher events;
+    private final AuthorizationServer provider;
+    private final ProviderConfig providerConfig;
+    private final Duration sessionTtl;
+    private final Clock clock;
+    private final Supplier<SecureRandom> randomness;
+
+    /**
+     * @param randomness called once per start, inside the request: a SnapStart snapshot must never
+     *                   carry random state that every restored instance would share
+     */
+    public ReauthService(AccountDirectory accounts, SessionStore sessions, AccountWriter writer, TokenVault vault,
+                         EventPublisher events, AuthorizationServer provider, ProviderConfig providerConfig,
+                         Duration sessionTtl, Clock clock, Supplier<SecureRandom> randomness) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.writer = writer;
+        this.vault = vault;
+        this.events = events;
+        this.provider = provider;
+        this.providerConfig = providerConfig;
+        this.sessionTtl = sessionTtl;
+        this.clock = clock;
+        this.randomness = randomness;
+    }
+
+    /** Starts re-authenticating an existing account: POST /accounts/{name}/reauth. */
+    public StartedAuthorization startReauth(String accountName, Optional<String> initiator) {
+        String name = Account.requireValidName(accountName);
+        Account account = accounts.findByName(name)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name + "'"));
+        StructuredLog.putContext("accountId", account.id());
+        return begin(SessionIntent.REAUTH, account.id(), name, account.mode(), account.tokenVersion(), initiator);
+    }
+
+    /** Starts adding a new account: POST /accounts. */
+    public StartedAuthorization startAdd(String accountName, AccountMode mode, Optional<String> initiator) {
+        String name = Account.requireValidName(accountName);
+        if (accounts.findByName(name).isPresent()) {
+            throw new ReauthException.AccountExists("An account named '" + name + "' already exists");
+        }
+        String accountId = UUID.randomUUID().toString();
+        StructuredLog.putContext("accountId", accountId);
+        return begin(SessionIntent.ADD, accountId, name, mode, 0, initiator);
+    }
+
+    private StartedAuthorization begin(SessionIntent intent, String accountId, String name, AccountMode mode,
+                                       long baseTokenVersion, Optional<String> initiator) {
+        SecureRandom random = randomness.get();
+        CodeVerifier verifier = CodeVerifier.generate(random);
+        OAuthState state = OAuthState.generate(random);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(sessionTtl);
+        sessions.create(new OAuthSession(state.hash(), intent, accountId, name, mode, verifier,
+                providerConfig.redirectUri(), initiator, now, expiresAt, baseTokenVersion));
+        LOG.info("authorization.started", "intent", intent, "mode", mode.wire(), "expiresAt", expiresAt);
+        return new StartedAuthorization(name, mode, providerConfig.authorizationUrl(mode, verifier, state), expiresAt);
+    }
+
+    /**
+     * Finishes an authorization: claims the session, exchanges the code, seals and writes the tokens,
+     * consumes the session, then tells the fleet. A refused or failed exchange gives the session back.
+     */
+    public CompletedAuthorization complete(CallbackRequest request) {
+        ClaimedSession claim = sessions.claim(request.state().hash(), clock.instant());
+        OAuthSession session = claim.session();
+        StructuredLog.putContext("accountId", session.accountId());
+        if (!request.state().hashMatches(session.stateHash())) {
+            // unreachable while the store is keyed by the hash; kept so a store change cannot weaken the check
+            sessions.release(claim);
+            throw new ReauthException.InvalidRequest("invalid_state", "Unknown authorization session");
+        }
+
+        SealedTokens sealed;
+        try {
+            sealed = seal(session, exchange(request, session));
+        } catch (ReauthException failure) {
+            sessions.release(claim);
+            throw failure;
+        }
+
+        Instant now = clock.instant();
+        long version = session.intent() == SessionIntent.ADD
+                ? writer.createAccount(claim, sealed, now)
+                : writer.rotateTokens(claim, sealed, now);
+        LOG.info("tokens.committed", "intent", session.intent(), "tokenVersion", version);
+
+        boolean flushed = publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, session.accountId(),
+                session.accountName(), version, now));
+        return new CompletedAuthorization(session.accountId(), session.accountName(), version,
+                session.intent() == SessionIntent.ADD, flushed);
+    }
+
+    private TokenResponse.Granted exchange(CallbackRequest request, OAuthSession session) {
+        TokenResponse response = provider.exchange(request.code(), request.state(), session.verifier(), session.redirectUri());
+        return switch (response) {
+            case TokenResponse.Granted granted
+                    when session.mode() == AccountMode.CONSOLE && providerConfig.apiKeyUrl().isPresent() -> {
+                TokenBundle tokens = granted.tokens();
+                yield new TokenResponse.Granted(tokens.withApiKey(provider.createApiKey(tokens.accessToken())), granted.expiresIn());
+            }
+            case TokenResponse.Granted granted -> granted;
+            case TokenResponse.Refused refused when refused.isBadCode() -> {
+                LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());
+                throw new ReauthException.CodeRejected(
+                        "The provider rejected the authorization code; paste the code again (the session stays open until it expires)");
+            }
+            case TokenResponse.Refused refused -> {
+                LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());
+                throw new ReauthException.ProviderFailed("The provider refused the token request", null);
+            }
+        };
+    }
+
+    private SealedTokens seal(OAuthSession session, TokenResponse.Granted granted) {
+        // expires_in counts from the provider's answer, so the clock is read after the exchange
+        Instant expiresAt = clock.instant().plus(granted.expiresIn());
+        return new SealedTokens(vault.seal(session.accountId(), granted.tokens()), expiresAt);
+    }
+
+    /** Reload: POST /accounts/{id}/reload. Tells the fleet to drop its cached tokens for the account. */
+    public Account requestReload(String accountId) {
+        String id = Account.requireValidId(accountId);
+        Account account = accounts.findById(id)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account with id '" + id + "'"));
+        StructuredLog.putContext("accountId", account.id());
+        events.publish(new AccountEvent(AccountEvent.Type.RELOAD_REQUESTED, account.id(), account.name(),
+                account.tokenVersion(), clock.instant()));
+        LOG.info("reload.published", "tokenVersion", account.tokenVersion());
+        return account;
+    }
+
+    private boolean publish(AccountEvent event) {
+        try {
+            events.publish(event);
+            LOG.info("fleet.notified", "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            return true;
+        } catch (ReauthException.DependencyFailed failure) {
+            // the tokens are committed; proxies converge by comparing token_version
+            LOG.error("fleet.notify_failed", failure, "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            return false;
+        }
+    }
+}

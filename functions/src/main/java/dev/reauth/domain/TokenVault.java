@@ -1,0 +1,10 @@
+package dev.reauth.domain;
+
+import dev.reauth.oauth.TokenBundle;
+
+/** Seals token bundles for rest: ciphertext bound to the account it belongs to. */
+public interface TokenVault {
+
+    /** Encrypts the bundle under an encryption context naming the account and the purpose. */
+    byte[] seal(String accountId, TokenBundle bundle);
+}

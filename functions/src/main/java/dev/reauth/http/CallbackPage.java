@@ -1,0 +1,42 @@
+package dev.reauth.http;
+
+/**
+ * The small HTML page the browser sees after the provider redirects back. Every dynamic value is
+ * HTML-escaped; nothing secret is ever put in it.
+ */
+final class CallbackPage {
+
+    private CallbackPage() {
+    }
+
+    static ApiResponse success(String heading, String detail) {
+        return ApiResponse.html(200, page("Re-authentication complete", heading, detail));
+    }
+
+    static ApiResponse failure(int status, String heading, String detail) {
+        return ApiResponse.html(status, page("Re-authentication failed", heading, detail));
+    }
+
+    private static String page(String title, String heading, String detail) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + escape(title) + "</title>"
+                + "<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style>"
+                + "</head><body><h1>" + escape(heading) + "</h1><p>" + escape(detail) + "</p></body></html>";
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

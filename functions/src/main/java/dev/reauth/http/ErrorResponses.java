@@ -1,0 +1,47 @@
+package dev.reauth.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.domain.ReauthException;
+
+/**
+ * The one place that maps failures to HTTP: the status of each failure kind, and the RFC 6749-style
+ * body {@code {"error": ..., "error_description": ...}}. Only the failure's own safe description is
+ * used, never the text of an exception it wraps.
+ */
+public final class ErrorResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ErrorResponses() {
+    }
+
+    public static int statusOf(ReauthException failure) {
+        return switch (failure) {
+            case ReauthException.InvalidRequest e -> 400;
+            case ReauthException.CodeRejected e -> 400;
+            case ReauthException.AccountNotFound e -> 404;
+            case ReauthException.AccountExists e -> 409;
+            case ReauthException.SessionUsed e -> 409;
+            case ReauthException.SessionExpired e -> 410;
+            case ReauthException.ProviderFailed e -> 502;
+            case ReauthException.DependencyFailed e -> 503;
+        };
+    }
+
+    public static ApiResponse json(ReauthException failure) {
+        return json(statusOf(failure), failure.error(), failure.getMessage());
+    }
+
+    public static ApiResponse json(int status, String error, String description) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("error", error);
+        body.put("error_description", description);
+        return ApiResponse.json(status, body);
+    }
+
+    /** For failures that are not the flow's own (bugs): a fixed text, nothing from the exception. */
+    public static ApiResponse unexpected() {
+        return json(500, "server_error", "An unexpected error occurred; the request id in the logs identifies it");
+    }
+}

@@ -1,0 +1,175 @@
+package dev.reauth.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.domain.CallbackRequest;
+import dev.reauth.domain.CompletedAuthorization;
+import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.ReauthService;
+import dev.reauth.domain.StartedAuthorization;
+import dev.reauth.log.StructuredLog;
+import dev.reauth.oauth.AccountMode;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP API over {@link ReauthService}: each route parses its input, makes one domain call and
+ * renders the result. Failures become RFC 6749-style errors through {@link ErrorResponses}.
+ */
+public final class ReauthApi {
+
+    /** Larger bodies are refused before parsing. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private static final StructuredLog LOG = StructuredLog.of(ReauthApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PROVIDER_ERROR = Pattern.compile("[a-z_]{1,64}");
+
+    private final ReauthService service;
+
+    public ReauthApi(ReauthService service) {
+        this.service = service;
+    }
+
+    /** Serves a request on one of {@code served}; any other route is a 404. */
+    public ApiResponse handle(ApiRequest request, Set<Route> served) {
+        StructuredLog.beginRequest(request.requestId());
+        try {
+            Optional<Route> route = Route.of(request.routeKey()).filter(served::contains);
+            if (route.isEmpty()) {
+                LOG.warn("request.unknown_route");
+                return ErrorResponses.json(404, "not_found", "No such route");
+            }
+            LOG.info("request.received", "route", route.get().routeKey());
+            if (request.bodyBytes() > MAX_BODY_BYTES) {
+                return ErrorResponses.json(413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes");
+            }
+            return serve(route.get(), request);
+        } finally {
+            StructuredLog.endRequest();
+        }
+    }
+
+    private ApiResponse serve(Route route, ApiRequest request) {
+        try {
+            return switch (route) {
+                case START_REAUTH -> started(service.startReauth(request.path("name").orElse(null), request.principal()));
+                case ADD_ACCOUNT -> add(request);
+                case PASTED_CALLBACK -> pastedCallback(request);
+                case BROWSER_CALLBACK -> browserCallback(request);
+                case RELOAD -> reload(request);
+            };
+        } catch (ReauthException failure) {
+            int status = ErrorResponses.statusOf(failure);
+            if (status >= 500) {
+                LOG.error("request.failed", failure, "status", status, "error", failure.error());
+            } else {
+                LOG.warn("request.refused", "status", status, "error", failure.error());
+            }
+            return route == Route.BROWSER_CALLBACK
+                    ? CallbackPage.failure(status, "Re-authentication failed", failure.getMessage())
+                    : ErrorResponses.json(failure);
+        } catch (RuntimeException bug) {
+            LOG.error("request.unexpected_failure", bug);
+            return route == Route.BROWSER_CALLBACK
+                    ? CallbackPage.failure(500, "Re-authentication failed", "An unexpected error occurred")
+                    : ErrorResponses.unexpected();
+        }
+    }
+
+    private ApiResponse add(ApiRequest request) {
+        JsonNode body = jsonBody(request);
+        String name = text(body, "name").orElse(null);
+        AccountMode mode;
+        try {
+            mode = AccountMode.fromWire(text(body, "mode").orElse(AccountMode.MAX.wire()));
+        } catch (IllegalArgumentException e) {
+            throw new ReauthException.InvalidRequest("invalid_request", e.getMessage());
+        }
+        return started(service.startAdd(name, mode, request.principal()));
+    }
+
+    private ApiResponse started(StartedAuthorization started) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("account", started.accountName());
+        body.put("mode", started.mode().wire());
+        body.put("authorizationUrl", started.authorizationUrl());
+        body.put("expiresAt", started.expiresAt().toString());
+        return ApiResponse.json(200, body);
+    }
+
+    private ApiResponse pastedCallback(ApiRequest request) {
+        JsonNode body = jsonBody(request);
+        String code = text(body, "code").orElseThrow(() ->
+                new ReauthException.InvalidRequest("invalid_request", "code is required: {\"code\": \"<code>#<state>\"}"));
+        CompletedAuthorization done = service.complete(CallbackRequest.of(code, text(body, "state").orElse(null)));
+        ObjectNode json = JSON.createObjectNode();
+        json.put("success", true);
+        json.put("message", completedMessage(done));
+        json.put("accountId", done.accountId());
+        json.put("tokenVersion", done.tokenVersion());
+        json.put("cacheFlush", done.cacheFlushed() ? "published" : "failed");
+        return ApiResponse.json(200, json);
+    }
+
+    private ApiResponse browserCallback(ApiRequest request) {
+        Optional<String> providerError = request.query("error");
+        if (providerError.isPresent()) {
+            // the provider redirected with an error: the session is left as it is
+            String error = PROVIDER_ERROR.matcher(providerError.get()).matches() ? providerError.get() : "unrecognized_error";
+            LOG.warn("callback.provider_error", "providerError", error);
+            String detail = request.query("error_description")
+                    .map(d -> d.length() > 200 ? d.substring(0, 200) + "..." : d)
+                    .map(d -> " (" + d + ")").orElse("");
+            return CallbackPage.failure(400, "Authorization was not granted",
+                    "The provider answered " + error + detail + ". Start the re-authentication again when ready.");
+        }
+        String code = request.query("code").orElseThrow(() ->
+                new ReauthException.InvalidRequest("invalid_request", "The callback has no authorization code"));
+        CompletedAuthorization done = service.complete(CallbackRequest.of(code, request.query("state").orElse(null)));
+        return CallbackPage.success(completedMessage(done), done.cacheFlushed()
+                ? "Token cache has been cleared for running servers. You can close this window."
+                : "The tokens are saved, but running servers could not be notified; they pick the new tokens up on their next version check.");
+    }
+
+    private ApiResponse reload(ApiRequest request) {
+        var account = service.requestReload(request.path("id").orElse(null));
+        ObjectNode json = JSON.createObjectNode();
+        json.put("success", true);
+        json.put("message", "Token reload triggered for account '" + account.name() + "'");
+        return ApiResponse.json(200, json);
+    }
+
+    private static String completedMessage(CompletedAuthorization done) {
+        return done.created()
+                ? "Account '" + done.accountName() + "' has been successfully added"
+                : "Account '" + done.accountName() + "' has been successfully re-authenticated";
+    }
+
+    private static JsonNode jsonBody(ApiRequest request) {
+        if (request.body() == null || request.body().isBlank()) {
+            throw new ReauthException.InvalidRequest("invalid_request", "A JSON body is required");
+        }
+        try {
+            JsonNode node = JSON.readTree(request.body());
+            if (node == null || !node.isObject()) {
+                throw new ReauthException.InvalidRequest("invalid_request", "The body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            // the parser's message would quote the body, which may hold a code
+            throw new ReauthException.InvalidRequest("invalid_request", "The body is not valid JSON");
+        }
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node != null && !node.isNull() && !node.isTextual()) {
+            throw new ReauthException.InvalidRequest("invalid_request", field + " must be a string");
+        }
+        return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asText());
+    }
+}
