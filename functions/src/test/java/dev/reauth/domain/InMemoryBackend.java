@@ -1,0 +1,142 @@
+package dev.reauth.domain;
+
+import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.AuthorizationCode;
+import dev.reauth.oauth.CodeVerifier;
+import dev.reauth.oauth.OAuthState;
+import dev.reauth.oauth.TokenBundle;
+import dev.reauth.oauth.TokenResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/** Fast in-memory stand-ins for the ports, for unit tests; the DynamoDB/KMS/SNS adapters are proven in the ITs. */
+final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWriter, TokenVault, EventPublisher,
+        AuthorizationServer {
+
+    record StoredSession(OAuthSession session, String claimId, boolean consumed) {
+    }
+
+    final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    final Map<String, byte[]> sealed = new ConcurrentHashMap<>();
+    final Map<String, TokenBundle> sealedBundles = new ConcurrentHashMap<>();
+    final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
+    final List<AccountEvent> published = new ArrayList<>();
+    final List<String> exchangedCodes = new ArrayList<>();
+    boolean publishFails;
+    Function<AuthorizationCode, TokenResponse> tokenEndpoint = code -> granted("access-" + code.value());
+
+    static TokenResponse granted(String accessToken) {
+        return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
+                Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8));
+    }
+
+    Account seed(String name, AccountMode mode, long version) {
+        Account account = new Account(UUID.randomUUID().toString(), name, mode, version);
+        accounts.put(account.id(), account);
+        return account;
+    }
+
+    @Override
+    public Optional<Account> findByName(String name) {
+        return accounts.values().stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public Optional<Account> findById(String id) {
+        return Optional.ofNullable(accounts.get(id));
+    }
+
+    @Override
+    public void create(OAuthSession session) {
+        if (sessions.putIfAbsent(session.stateHash(), new StoredSession(session, null, false)) != null) {
+            throw new IllegalStateException("duplicate session");
+        }
+    }
+
+    @Override
+    public synchronized ClaimedSession claim(String stateHash, Instant now) {
+        StoredSession stored = sessions.get(stateHash);
+        if (stored == null) {
+            throw new ReauthException.InvalidRequest("invalid_state", "Unknown authorization session");
+        }
+        if (stored.consumed()) {
+            throw new ReauthException.SessionUsed("session_used", "used");
+        }
+        if (stored.session().isExpiredAt(now)) {
+            throw new ReauthException.SessionExpired("expired");
+        }
+        if (stored.claimId() != null) {
+            throw new ReauthException.SessionUsed("session_in_progress", "in progress");
+        }
+        String claimId = UUID.randomUUID().toString();
+        sessions.put(stateHash, new StoredSession(stored.session(), claimId, false));
+        return new ClaimedSession(stored.session(), claimId);
+    }
+
+    @Override
+    public synchronized void release(ClaimedSession claim) {
+        sessions.computeIfPresent(claim.session().stateHash(), (k, s) ->
+                claim.claimId().equals(s.claimId()) ? new StoredSession(s.session(), null, s.consumed()) : s);
+    }
+
+    @Override
+    public synchronized long rotateTokens(ClaimedSession claim, SealedTokens tokens, Instant now) {
+        consume(claim);
+        Account account = accounts.get(claim.session().accountId());
+        if (account == null) {
+            throw new ReauthException.AccountNotFound("gone");
+        }
+        Account rotated = new Account(account.id(), account.name(), account.mode(), account.tokenVersion() + 1);
+        accounts.put(account.id(), rotated);
+        return rotated.tokenVersion();
+    }
+
+    @Override
+    public synchronized long createAccount(ClaimedSession claim, SealedTokens tokens, Instant now) {
+        consume(claim);
+        OAuthSession s = claim.session();
+        accounts.put(s.accountId(), new Account(s.accountId(), s.accountName(), s.mode(), 1));
+        return 1;
+    }
+
+    private void consume(ClaimedSession claim) {
+        StoredSession stored = sessions.get(claim.session().stateHash());
+        if (!claim.claimId().equals(stored.claimId()) || stored.consumed()) {
+            throw new ReauthException.SessionUsed("session_in_progress", "lost");
+        }
+        sessions.put(claim.session().stateHash(), new StoredSession(stored.session(), stored.claimId(), true));
+    }
+
+    @Override
+    public byte[] seal(String accountId, TokenBundle bundle) {
+        byte[] ciphertext = ("sealed:" + accountId).getBytes();
+        sealed.put(accountId, ciphertext);
+        sealedBundles.put(accountId, bundle);
+        return ciphertext;
+    }
+
+    @Override
+    public synchronized void publish(AccountEvent event) {
+        if (publishFails) {
+            throw new ReauthException.DependencyFailed("SNS down", null);
+        }
+        published.add(event);
+    }
+
+    @Override
+    public synchronized TokenResponse exchange(AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
+        exchangedCodes.add(code.value());
+        return tokenEndpoint.apply(code);
+    }
+
+    @Override
+    public String createApiKey(String accessToken) {
+        return "sk-ant-api-for-" + accessToken;
+    }
+}

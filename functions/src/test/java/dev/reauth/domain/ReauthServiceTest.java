@@ -1,0 +1,197 @@
+package dev.reauth.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.OAuthState;
+import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.TokenResponse;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ReauthServiceTest {
+
+    private final InMemoryBackend backend = new InMemoryBackend();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
+    private final ReauthService service = new ReauthService(backend, backend, backend, backend, backend, backend,
+            ProviderConfig.anthropic(), Duration.ofMinutes(10), clock, SecureRandom::new);
+
+    @Test
+    void startReauth_storesOnlyTheStateHash_andTheUrlCarriesTheStoredVerifiersChallenge() {
+        // GIVEN
+        backend.seed("work", AccountMode.MAX, 3);
+
+        // WHEN
+        StartedAuthorization started = service.startReauth("work", Optional.of("arn:aws:iam::1:user/ops"));
+
+        // THEN
+        Map<String, String> query = query(started.authorizationUrl());
+        OAuthState state = new OAuthState(query.get("state"));
+        OAuthSession session = backend.sessions.get(state.hash()).session();
+        assertThat(backend.sessions).doesNotContainKey(state.value());
+        assertThat(query.get("code_challenge")).isEqualTo(session.verifier().s256Challenge());
+        assertThat(session.baseTokenVersion()).isEqualTo(3);
+        assertThat(session.initiator()).contains("arn:aws:iam::1:user/ops");
+        assertThat(session.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
+        assertThat(started.authorizationUrl()).startsWith("https://claude.ai/oauth/authorize?");
+    }
+
+    @Test
+    void startReauth_consoleAccount_usesTheConsoleUrl() {
+        backend.seed("billing", AccountMode.CONSOLE, 0);
+        assertThat(service.startReauth("billing", Optional.empty()).authorizationUrl())
+                .startsWith("https://console.anthropic.com/oauth/authorize?");
+    }
+
+    @Test
+    void startReauth_unknownAccount_isNotFound_andStoresNothing() {
+        assertThatThrownBy(() -> service.startReauth("nobody", Optional.empty()))
+                .isInstanceOf(ReauthException.AccountNotFound.class).hasMessageContaining("'nobody'");
+        assertThat(backend.sessions).isEmpty();
+    }
+
+    @Test
+    void startAdd_existingName_isRefused() {
+        backend.seed("work", AccountMode.MAX, 1);
+        assertThatThrownBy(() -> service.startAdd("work", AccountMode.MAX, Optional.empty()))
+                .isInstanceOf(ReauthException.AccountExists.class);
+        assertThat(backend.sessions).isEmpty();
+    }
+
+    @Test
+    void complete_rotatesOnce_publishes_andAReplayIsSessionUsed() {
+        Account account = backend.seed("work", AccountMode.MAX, 3);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+
+        CompletedAuthorization done = service.complete(CallbackRequest.of("code-1#" + state, null));
+
+        assertThat(done.tokenVersion()).isEqualTo(4);
+        assertThat(done.cacheFlushed()).isTrue();
+        assertThat(backend.published).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(AccountEvent.Type.TOKENS_ROTATED);
+            assertThat(e.accountId()).isEqualTo(account.id());
+            assertThat(e.tokenVersion()).isEqualTo(4);
+        });
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("code-1#" + state, null)))
+                .isInstanceOf(ReauthException.SessionUsed.class);
+        assertThat(backend.exchangedCodes).containsExactly("code-1");
+    }
+
+    @Test
+    void complete_codeRejected_releasesTheSession_soTheRightCodeStillWorks() {
+        backend.seed("work", AccountMode.MAX, 0);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.tokenEndpoint = code -> code.value().equals("wrong")
+                ? new TokenResponse.Refused(400, "invalid_grant") : InMemoryBackend.granted("ok");
+
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("wrong#" + state, null)))
+                .isInstanceOf(ReauthException.CodeRejected.class);
+        assertThat(backend.published).isEmpty();
+
+        assertThat(service.complete(CallbackRequest.of("right#" + state, null)).tokenVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void complete_providerRefusalNotAboutTheCode_isAProviderFailure() {
+        backend.seed("work", AccountMode.MAX, 0);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.tokenEndpoint = code -> new TokenResponse.Refused(401, "invalid_client");
+
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
+                .isInstanceOf(ReauthException.ProviderFailed.class);
+    }
+
+    @Test
+    void complete_afterExpiry_isSessionExpired_andNothingIsExchanged() {
+        backend.seed("work", AccountMode.MAX, 0);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
+                .isInstanceOf(ReauthException.SessionExpired.class);
+        assertThat(backend.exchangedCodes).isEmpty();
+    }
+
+    @Test
+    void complete_consoleAccount_sealsTheApiKeyWithTheTokens() {
+        Account account = backend.seed("billing", AccountMode.CONSOLE, 0);
+        String state = query(service.startReauth("billing", Optional.empty()).authorizationUrl()).get("state");
+
+        service.complete(CallbackRequest.of("c#" + state, null));
+
+        assertThat(backend.sealedBundles.get(account.id()).apiKey()).contains("sk-ant-api-for-access-c");
+    }
+
+    @Test
+    void complete_whenPublishFails_theWriteStands_andTheResultSaysSo() {
+        Account account = backend.seed("work", AccountMode.MAX, 7);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.publishFails = true;
+
+        CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null));
+
+        assertThat(done.cacheFlushed()).isFalse();
+        assertThat(backend.accounts.get(account.id()).tokenVersion()).isEqualTo(8);
+    }
+
+    @Test
+    void add_createsTheAccountAtVersionOne() {
+        String state = query(service.startAdd("new", AccountMode.MAX, Optional.empty()).authorizationUrl()).get("state");
+
+        CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null));
+
+        assertThat(done.created()).isTrue();
+        assertThat(backend.findByName("new")).hasValueSatisfying(a -> assertThat(a.tokenVersion()).isEqualTo(1));
+    }
+
+    @Test
+    void reload_unknownId_isNotFound_andPublishesNothing() {
+        assertThatThrownBy(() -> service.requestReload("missing")).isInstanceOf(ReauthException.AccountNotFound.class);
+        assertThat(backend.published).isEmpty();
+    }
+
+    private static Map<String, String> query(String url) {
+        return Arrays.stream(URI.create(url).getRawQuery().split("&")).map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(kv -> kv[0], kv -> URLDecoder.decode(kv[1], StandardCharsets.UTF_8)));
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.reauth.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.TokenRequestFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+
+/**
+ * A local OAuth provider that behaves like Anthropic's where it matters: a real authorization
+ * server (no.nav.security mock-oauth2-server, which enforces PKCE and single-use codes) behind a
+ * small front that speaks Anthropic's dialect — a JSON token request that must carry {@code state},
+ * a code page showing {@code code#state} to paste, and the console API-key endpoint.
+ * Loopback only.
+ */
+public final class LocalOAuthProvider implements AutoCloseable {
+
+    public static final String ISSUER = "anthropic";
+    public static final String CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MockOAuth2Server authorizationServer = new MockOAuth2Server();
+    private final HttpServer front;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final Set<String> issuedAccessTokens = ConcurrentHashMap.newKeySet();
+    private final Set<String> secretsSeen = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+
+    private LocalOAuthProvider() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        authorizationServer.start(loopback, 0);
+        front = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        front.setExecutor(Executors.newFixedThreadPool(8));
+        front.createContext("/v1/oauth/token", this::token);
+        front.createContext("/oauth/code/callback", this::codePage);
+        front.createContext("/api/oauth/claude_cli/create_api_key", this::createApiKey);
+        front.start();
+    }
+
+    public static LocalOAuthProvider start() {
+        try {
+            return new LocalOAuthProvider();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the local OAuth provider", e);
+        }
+    }
+
+    /** The provider configuration pointing at this server, in the Anthropic dialect. */
+    public ProviderConfig providerConfig() {
+        URI authorize = authorizationServer.authorizationEndpointUrl(ISSUER).uri();
+        return new ProviderConfig(CLIENT_ID, authorize, authorize, frontUrl("/v1/oauth/token"),
+                frontUrl("/oauth/code/callback").toString(),
+                List.of("openid", "user:profile", "user:inference"), TokenRequestFormat.JSON,
+                Optional.of(frontUrl("/api/oauth/claude_cli/create_api_key")), Map.of("code", "true"));
+    }
+
+    /** The same configuration as the functions' OAUTH_* environment variables. */
+    public Map<String, String> environment() {
+        ProviderConfig config = providerConfig();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OAUTH_CLIENT_ID", config.clientId());
+        env.put("OAUTH_AUTHORIZE_URL", config.authorizeUrlMax().toString());
+        env.put("OAUTH_CONSOLE_AUTHORIZE_URL", config.authorizeUrlConsole().toString());
+        env.put("OAUTH_TOKEN_URL", config.tokenUrl().toString());
+        env.put("OAUTH_REDIRECT_URI", config.redirectUri());
+        env.put("OAUTH_SCOPES", String.join(" ", config.scopes()));
+        env.put("OAUTH_TOKEN_REQUEST_FORMAT", "json");
+        env.put("OAUTH_API_KEY_URL", config.apiKeyUrl().orElseThrow().toString());
+        env.put("OAUTH_AUTHORIZE_EXTRA_PARAMS", "code=true");
+        return env;
+    }
+
+    /** The authorization server's own RFC 6749 token endpoint (form-encoded requests). */
+    public URI standardTokenUrl() {
+        return authorizationServer.tokenEndpointUrl(ISSUER).uri();
+    }
+
+    /** What the provider's redirect carried after a (non-interactive) login. */
+    public record Authorization(String code, String state) {
+        /** The value the provider's code page shows for pasting. */
+        public String pasted() {
+            return code + "#" + state;
+        }
+
+        @Override
+        public String toString() {
+            return "Authorization[***]";
+        }
+    }
+
+    /** Plays the user's browser: opens the authorization URL and reads the code the provider redirects with. */
+    public Authorization authorize(String authorizationUrl) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String location = response.headers().firstValue("Location").orElseThrow(() ->
+                    new IllegalStateException("the authorization server answered " + response.statusCode() + " without a redirect"));
+            Map<String, String> query = query(URI.create(location).getRawQuery());
+            Authorization authorization = new Authorization(query.get("code"), query.get("state"));
+            secretsSeen.add(authorization.code());
+            secretsSeen.add(authorization.state());
+            return authorization;
+        } catch (IOException e) {
+            throw new IllegalStateException("the authorization server could not be reached", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many token requests reached this provider. */
+    public int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    /** Every code, state, token and API key this provider handed out, for checking that none leaked. */
+    public Set<String> secretsSeen() {
+        return Set.copyOf(secretsSeen);
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            tokenRequests.incrementAndGet();
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (!"POST".equals(exchange.getRequestMethod()) || contentType == null || !contentType.startsWith("application/json")) {
+                respond(exchange, 400, error("invalid_request", "POST a JSON body"));
+                return;
+            }
+            JsonNode body;
+            try {
+                body = JSON.readTree(readBody(exchange.getRequestBody()));
+            } catch (IOException e) {
+                respond(exchange, 400, error("invalid_request", "malformed JSON"));
+                return;
+            }
+            String grant = body.path("grant_type").asText();
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", grant);
+            form.put("client_id", body.path("client_id").asText());
+            if ("authorization_code".equals(grant)) {
+                if (body.path("state").asText().isEmpty()) {
+                    // Anthropic's endpoint refuses an exchange without state
+                    respond(exchange, 400, error("invalid_request", "state is required"));
+                    return;
+                }
+                form.put("code", body.path("code").asText());
+                form.put("redirect_uri", body.path("redirect_uri").asText());
+                form.put("code_verifier", body.path("code_verifier").asText());
+            } else if ("refresh_token".equals(grant)) {
+                form.put("refresh_token", body.path("refresh_token").asText());
+            } else {
+                respond(exchange, 400, error("unsupported_grant_type", "unsupported grant_type"));
+                return;
+            }
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(standardTokenUrl())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(ProviderConfig.formEncode(form))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 200) {
+                JsonNode tokens = JSON.readTree(answer.body());
+                issuedAccessTokens.add(tokens.path("access_token").asText());
+                secretsSeen.add(tokens.path("access_token").asText());
+                secretsSeen.add(tokens.path("refresh_token").asText());
+            }
+            respond(exchange, answer.statusCode(), answer.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void codePage(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            String shown = query.getOrDefault("code", "") + "#" + query.getOrDefault("state", "");
+            byte[] page = ("<!doctype html><title>Authentication code</title><p>Paste this code:</p><pre>"
+                    + shown.replace("&", "&amp;").replace("<", "&lt;") + "</pre>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+        }
+    }
+
+    private void createApiKey(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
+            if (!authorization.startsWith("Bearer ") || !issuedAccessTokens.contains(authorization.substring(7))) {
+                respond(exchange, 401, error("invalid_token", "unknown access token"));
+                return;
+            }
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            String key = "sk-ant-api03-local-" + HexFormat.of().formatHex(bytes);
+            secretsSeen.add(key);
+            ObjectNode body = JSON.createObjectNode().put("raw_key", key);
+            respond(exchange, 200, body.toString());
+        }
+    }
+
+    private URI frontUrl(String path) {
+        return URI.create("http://127.0.0.1:" + front.getAddress().getPort() + path);
+    }
+
+    private static String error(String code, String description) {
+        return JSON.createObjectNode().put("error", code).put("error_description", description).toString();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static String readBody(InputStream in) throws IOException {
+        return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> query(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Map.of();
+        }
+        return Arrays.stream(rawQuery.split("&")).map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "", (a, b) -> a));
+    }
+
+    @Override
+    public void close() {
+        front.stop(0);
+        authorizationServer.shutdown();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.reauth.local;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One copy of the stack's AWS resources on an emulator: the two tables (from template.yaml), the
+ * KMS key and the SNS topic, named with a unique suffix so test classes never share state.
+ */
+public final class LocalStack {
+
+    public static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    private final URI endpoint;
+    private final String accountsTable;
+    private final String sessionsTable;
+    private final String nameIndex;
+    private final String keyArn;
+    private final String topicArn;
+    private final DynamoDbClient dynamo;
+    private final KmsClient kms;
+    private final SnsClient sns;
+    private final SqsClient sqs;
+
+    private LocalStack(URI endpoint, String suffix) {
+        this.endpoint = endpoint;
+        var http = UrlConnectionHttpClient.builder().build();
+        Region region = Region.of(AwsEmulator.REGION);
+        dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
+        kms = KmsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
+        sns = SnsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
+        sqs = SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
+
+        TemplateTables template = TemplateTables.load(ProjectFiles.root().resolve("template.yaml"));
+        accountsTable = "reauth-accounts-" + suffix;
+        sessionsTable = "reauth-sessions-" + suffix;
+        nameIndex = template.indexNames("AccountsTable").getFirst();
+        createTable(template, "AccountsTable", accountsTable);
+        createTable(template, "SessionsTable", sessionsTable);
+        keyArn = kms.createKey(k -> k.description("reauth tokens " + suffix)).keyMetadata().arn();
+        topicArn = sns.createTopic(t -> t.name("reauth-token-events-" + suffix)
+                .attributes(Map.of("SignatureVersion", "2"))).topicArn();
+    }
+
+    /** Creates a fresh copy of the resources on the emulator the tests use. */
+    public static LocalStack create() {
+        return new LocalStack(AwsEmulator.endpoint(), UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private void createTable(TemplateTables template, String logicalId, String name) {
+        dynamo.createTable(template.createRequest(logicalId, name));
+        dynamo.waiter().waitUntilTableExists(w -> w.tableName(name));
+        template.ttlAttribute(logicalId).ifPresent(attribute -> dynamo.updateTimeToLive(u -> u.tableName(name)
+                .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())));
+    }
+
+    /** A queue subscribed to the topic (SNS envelope delivery), as a fleet in SQS mode would have. */
+    public String subscribeQueue(String name) {
+        String queueUrl = sqs.createQueue(q -> q.queueName(name)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String policy = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},
+                "Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}"""
+                .formatted(queueArn, topicArn);
+        sqs.setQueueAttributes(a -> a.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+        sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        return queueUrl;
+    }
+
+    /** The environment the template gives the functions, pointed at this emulator and the given provider. */
+    public Map<String, String> functionEnvironment(Map<String, String> providerEnvironment) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", AwsEmulator.REGION);
+        env.put("AWS_ENDPOINT_URL", endpoint.toString());
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("ACCOUNTS_TABLE", accountsTable);
+        env.put("ACCOUNTS_NAME_INDEX", nameIndex);
+        env.put("SESSIONS_TABLE", sessionsTable);
+        env.put("TOKEN_KEY_ID", keyArn);
+        env.put("TOKEN_EVENTS_TOPIC_ARN", topicArn);
+        env.putAll(providerEnvironment);
+        return env;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public String accountsTable() {
+        return accountsTable;
+    }
+
+    public String sessionsTable() {
+        return sessionsTable;
+    }
+
+    public String keyArn() {
+        return keyArn;
+    }
+
+    public String topicArn() {
+        return topicArn;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public KmsClient kms() {
+        return kms;
+    }
+
+    public SnsClient sns() {
+        return sns;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+}
