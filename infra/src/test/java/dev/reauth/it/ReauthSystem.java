@@ -21,6 +21,8 @@ import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.oauth.OAuthState;
+import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.oauth.TokenBundle;
 import dev.reauth.provider.HttpAuthorizationServer;
 import java.io.IOException;
@@ -69,20 +71,21 @@ final class ReauthSystem implements AutoCloseable {
 
     /** A system whose provider calls go to {@code tokenUrl} instead of the local provider (for fault injection). */
     ReauthSystem(URI tokenUrl) {
-        ReauthApi api = apiWithTokenUrl(tokenUrl, Duration.ofSeconds(2));
+        ReauthApi api = apiWithTokenUrl(tokenUrl, null, Duration.ofSeconds(2));
         start = new StartReauthHandler(api);
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
     }
 
-    /** An API over the same tables whose token endpoint is {@code tokenUrl} (null: the local provider). */
-    ReauthApi apiWithTokenUrl(URI tokenUrl, Duration timeout) {
-        var providerConfig = config.provider();
-        if (tokenUrl != null) {
-            providerConfig = new dev.reauth.oauth.ProviderConfig(providerConfig.clientId(), providerConfig.authorizeUrlMax(),
-                    providerConfig.authorizeUrlConsole(), tokenUrl, providerConfig.redirectUri(), providerConfig.scopes(),
-                    providerConfig.tokenRequestFormat(), providerConfig.apiKeyUrl(), providerConfig.leadingAuthorizeParams());
-        }
+    /**
+     * An API over the same tables whose token endpoint is {@code tokenUrl} (null: the local provider),
+     * in the given request format (null: the configured one).
+     */
+    ReauthApi apiWithTokenUrl(URI tokenUrl, TokenRequestFormat format, Duration timeout) {
+        var c = config.provider();
+        var providerConfig = new ProviderConfig(c.clientId(), c.authorizeUrlMax(), c.authorizeUrlConsole(),
+                tokenUrl == null ? c.tokenUrl() : tokenUrl, c.redirectUri(), c.scopes(),
+                format == null ? c.tokenRequestFormat() : format, c.apiKeyUrl(), c.leadingAuthorizeParams());
         var server = new HttpAuthorizationServer(HttpAuthorizationServer.defaultClient(timeout), providerConfig, timeout);
         return new ReauthApi(Wiring.service(config, clients, server, clock));
     }
