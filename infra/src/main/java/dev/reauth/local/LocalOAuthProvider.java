@@ -57,7 +57,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         authorizationServer.start(loopback, 0);
         front = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
-        front.setExecutor(Executors.newFixedThreadPool(8));
+        front.setExecutor(Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("local-oauth-", 0).factory()));
         front.createContext("/v1/oauth/token", this::token);
         front.createContext("/oauth/code/callback", this::codePage);
         front.createContext("/api/oauth/claude_cli/create_api_key", this::createApiKey);

@@ -44,7 +44,7 @@ public final class LocalStack {
         sns = SnsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
         sqs = SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
 
-        TemplateTables template = TemplateTables.load(ProjectFiles.root().resolve("template.yaml"));
+        SamTemplate template = SamTemplate.project();
         accountsTable = "reauth-accounts-" + suffix;
         sessionsTable = "reauth-sessions-" + suffix;
         nameIndex = template.indexNames("AccountsTable").getFirst();
@@ -60,7 +60,7 @@ public final class LocalStack {
         return new LocalStack(AwsEmulator.endpoint(), UUID.randomUUID().toString().substring(0, 8));
     }
 
-    private void createTable(TemplateTables template, String logicalId, String name) {
+    private void createTable(SamTemplate template, String logicalId, String name) {
         dynamo.createTable(template.createRequest(logicalId, name));
         dynamo.waiter().waitUntilTableExists(w -> w.tableName(name));
         template.ttlAttribute(logicalId).ifPresent(attribute -> dynamo.updateTimeToLive(u -> u.tableName(name)

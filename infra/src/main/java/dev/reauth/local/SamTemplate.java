@@ -16,24 +16,93 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 
 /**
- * Reads the DynamoDB table definitions out of {@code template.yaml}, so the local run and the tests
- * create exactly the tables a deployment creates (keys, indexes, TTL attribute).
+ * Reads {@code template.yaml}: the DynamoDB table definitions, so the local run and the tests create
+ * exactly the tables a deployment creates (keys, indexes, TTL attribute), and the functions with
+ * their HTTP routes, so the local API routes each request to the handler the template names.
  */
-public final class TemplateTables {
+public final class SamTemplate {
 
+    private final JsonNode root;
     private final JsonNode resources;
 
-    private TemplateTables(JsonNode resources) {
-        this.resources = resources;
+    private SamTemplate(JsonNode root) {
+        this.root = root;
+        this.resources = root.path("Resources");
     }
 
-    public static TemplateTables load(Path template) {
+    public static SamTemplate load(Path template) {
         try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(template.toFile());
-            return new TemplateTables(root.path("Resources"));
+            return new SamTemplate(new ObjectMapper(new YAMLFactory()).readTree(template.toFile()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + template, e);
         }
+    }
+
+    /** The project's template.yaml. */
+    public static SamTemplate project() {
+        return load(ProjectFiles.root().resolve("template.yaml"));
+    }
+
+    /** One HTTP API route of a function, as the template declares it. */
+    public record HttpRoute(String function, String handler, String method, String path, boolean iamAuthorized) {
+        /** The API Gateway route key, e.g. {@code POST /accounts/{name}/reauth}. */
+        public String routeKey() {
+            return method + " " + path;
+        }
+
+        /** The handler's class name (the part before {@code ::}). */
+        public String handlerClass() {
+            int sep = handler.indexOf("::");
+            return sep < 0 ? handler : handler.substring(0, sep);
+        }
+    }
+
+    /** Every HttpApi event of every function; a route is IAM-authorized unless it says {@code Authorizer: NONE}. */
+    public List<HttpRoute> httpRoutes() {
+        String defaultAuthorizer = "";
+        for (JsonNode resource : resources) {
+            if ("AWS::Serverless::HttpApi".equals(resource.path("Type").asText())) {
+                defaultAuthorizer = resource.path("Properties").path("Auth").path("DefaultAuthorizer").asText();
+            }
+        }
+        List<HttpRoute> routes = new ArrayList<>();
+        var names = resources.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode resource = resources.path(name);
+            if (!"AWS::Serverless::Function".equals(resource.path("Type").asText())) {
+                continue;
+            }
+            JsonNode props = resource.path("Properties");
+            for (JsonNode event : props.path("Events")) {
+                if (!"HttpApi".equals(event.path("Type").asText())) {
+                    continue;
+                }
+                JsonNode ep = event.path("Properties");
+                String authorizer = ep.path("Auth").path("Authorizer").asText(defaultAuthorizer);
+                routes.add(new HttpRoute(name, props.path("Handler").asText(), ep.path("Method").asText().toUpperCase(),
+                        ep.path("Path").asText(), "AWS_IAM".equals(authorizer)));
+            }
+        }
+        return routes;
+    }
+
+    /** Function properties, with Globals.Function filled in where the function sets none. */
+    public JsonNode functionProperty(String function, String property) {
+        JsonNode own = resources.path(function).path("Properties").path(property);
+        return own.isMissingNode() ? root.path("Globals").path("Function").path(property) : own;
+    }
+
+    /** The environment variable names the template gives every function. */
+    public List<String> functionEnvironmentNames() {
+        List<String> names = new ArrayList<>();
+        root.path("Globals").path("Function").path("Environment").path("Variables").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The template as a tree, for checks. */
+    public JsonNode resources() {
+        return resources;
     }
 
     /** The CreateTable request for the template resource {@code logicalId}, under another table name. */

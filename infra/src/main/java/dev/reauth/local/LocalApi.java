@@ -1,0 +1,200 @@
+package dev.reauth.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.reauth.http.ReauthApi;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP API on localhost, as API Gateway serves it: each route of template.yaml goes to the
+ * handler the template names, with an HTTP API v2 event built the way API Gateway builds it. IAM
+ * routes get a fixed local principal (the local API checks no signatures); nothing listens beyond loopback.
+ */
+public final class LocalApi implements AutoCloseable {
+
+    /** The principal IAM-authorized routes carry locally. */
+    public static final String LOCAL_PRINCIPAL = "arn:aws:iam::000000000000:user/local-operator";
+    private static final DateTimeFormatter API_GATEWAY_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private record Bound(SamTemplate.HttpRoute route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+    }
+
+    private final List<Bound> routes = new ArrayList<>();
+    private final HttpServer server;
+
+    private LocalApi(ReauthApi api, int port) throws IOException {
+        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers = new HashMap<>();
+        for (SamTemplate.HttpRoute route : SamTemplate.project().httpRoutes()) {
+            routes.add(new Bound(route, handlers.computeIfAbsent(route.handlerClass(), name -> instantiate(name, api))));
+        }
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("local-api-", 0).factory()));
+        server.createContext("/", this::serve);
+        server.start();
+    }
+
+    /** Serves the API on 127.0.0.1:port (0 picks a free port). */
+    public static LocalApi start(ReauthApi api, int port) {
+        try {
+            return new LocalApi(api, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve the local API on port " + port, e);
+        }
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(String className, ReauthApi api) {
+        try {
+            return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
+                    Class.forName(className).getConstructor(ReauthApi.class).newInstance(api);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("template.yaml names handler " + className + ", which cannot be built", e);
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = exchange.getRequestURI().getRawPath();
+            for (Bound bound : routes) {
+                Optional<Map<String, String>> params = match(bound.route().path(), path);
+                if (bound.route().method().equals(method) && params.isPresent()) {
+                    APIGatewayV2HTTPEvent event = event(exchange, bound.route(), params.get());
+                    write(exchange, bound.handler().handleRequest(event, null));
+                    return;
+                }
+            }
+            byte[] body = "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** Matches {@code /accounts/{name}/reauth} against a raw path, giving the decoded path parameters. */
+    static Optional<Map<String, String>> match(String template, String rawPath) {
+        String[] want = template.split("/");
+        String[] got = rawPath.split("/");
+        if (want.length != got.length) {
+            return Optional.empty();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < want.length; i++) {
+            if (want[i].startsWith("{") && want[i].endsWith("}")) {
+                if (got[i].isEmpty()) {
+                    return Optional.empty();
+                }
+                params.put(want[i].substring(1, want[i].length() - 1), URLDecoder.decode(got[i], StandardCharsets.UTF_8));
+            } else if (!want[i].equals(got[i])) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(params);
+    }
+
+    private static APIGatewayV2HTTPEvent event(HttpExchange exchange, SamTemplate.HttpRoute route,
+                                               Map<String, String> pathParameters) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (!pair.isEmpty()) {
+                String[] kv = pair.split("=", 2);
+                // API Gateway joins repeated parameters with commas
+                query.merge(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "", (a, b) -> a + "," + b);
+            }
+        }
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String contentType = headers.getOrDefault("content-type", "");
+        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
+                || contentType.contains("x-www-form-urlencoded");
+        Instant now = Instant.now();
+
+        var http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod(route.method());
+        http.setPath(exchange.getRequestURI().getRawPath());
+        http.setProtocol(exchange.getProtocol());
+        http.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.setUserAgent(headers.getOrDefault("user-agent", ""));
+        var context = new APIGatewayV2HTTPEvent.RequestContext();
+        context.setAccountId("000000000000");
+        context.setApiId("local");
+        context.setDomainName(headers.getOrDefault("host", "127.0.0.1"));
+        context.setDomainPrefix("local");
+        context.setHttp(http);
+        context.setRequestId(UUID.randomUUID().toString());
+        context.setRouteKey(route.routeKey());
+        context.setStage("$default");
+        context.setTime(API_GATEWAY_TIME.format(now));
+        context.setTimeEpoch(now.toEpochMilli());
+        if (route.iamAuthorized()) {
+            var iam = new APIGatewayV2HTTPEvent.RequestContext.IAM();
+            iam.setAccountId("000000000000");
+            iam.setUserArn(LOCAL_PRINCIPAL);
+            iam.setCallerId("local-operator");
+            var authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+            authorizer.setIam(iam);
+            context.setAuthorizer(authorizer);
+        }
+
+        var event = new APIGatewayV2HTTPEvent();
+        event.setVersion("2.0");
+        event.setRouteKey(route.routeKey());
+        event.setRawPath(exchange.getRequestURI().getRawPath());
+        event.setRawQueryString(rawQuery);
+        event.setHeaders(headers);
+        event.setQueryStringParameters(query.isEmpty() ? null : query);
+        event.setPathParameters(pathParameters.isEmpty() ? null : pathParameters);
+        event.setRequestContext(context);
+        if (body.length > 0) {
+            event.setBody(text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+            event.setIsBase64Encoded(!text);
+        }
+        return event;
+    }
+
+    private static void write(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        }
+        String body = response.getBody() == null ? "" : response.getBody();
+        byte[] bytes = response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(response.getStatusCode(), bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
