@@ -27,7 +27,6 @@ public final class LocalStack {
     private final URI endpoint;
     private final String accountsTable;
     private final String sessionsTable;
-    private final String nameIndex;
     private final String keyArn;
     private final String topicArn;
     private final DynamoDbClient dynamo;
@@ -47,7 +46,6 @@ public final class LocalStack {
         SamTemplate template = SamTemplate.project();
         accountsTable = "reauth-accounts-" + suffix;
         sessionsTable = "reauth-sessions-" + suffix;
-        nameIndex = template.indexNames("AccountsTable").getFirst();
         createTable(template, "AccountsTable", accountsTable);
         createTable(template, "SessionsTable", sessionsTable);
         keyArn = kms.createKey(k -> k.description("reauth tokens " + suffix)).keyMetadata().arn();
@@ -81,18 +79,23 @@ public final class LocalStack {
         return queueUrl;
     }
 
-    /** The environment the template gives the functions, pointed at this emulator and the given provider. */
+    /**
+     * The environment template.yaml gives the functions, resolved against these resources, plus what
+     * Lambda itself sets (region, credentials) pointed at this emulator; then the provider's overrides.
+     */
     public Map<String, String> functionEnvironment(Map<String, String> providerEnvironment) {
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> refs = Map.of(
+                "AccountsTable", accountsTable,
+                "SessionsTable", sessionsTable,
+                "SessionsTable.Arn", "arn:aws:dynamodb:" + AwsEmulator.REGION + ":000000000000:table/" + sessionsTable,
+                "TokenKey", keyArn,
+                "TokenKey.Arn", keyArn,
+                "TokenEventsTopic", topicArn);
+        Map<String, String> env = new LinkedHashMap<>(SamTemplate.project().functionEnvironment("CallbackFunction", refs));
         env.put("AWS_REGION", AwsEmulator.REGION);
         env.put("AWS_ENDPOINT_URL", endpoint.toString());
         env.put("AWS_ACCESS_KEY_ID", "test");
         env.put("AWS_SECRET_ACCESS_KEY", "test");
-        env.put("ACCOUNTS_TABLE", accountsTable);
-        env.put("ACCOUNTS_NAME_INDEX", nameIndex);
-        env.put("SESSIONS_TABLE", sessionsTable);
-        env.put("TOKEN_KEY_ID", keyArn);
-        env.put("TOKEN_EVENTS_TOPIC_ARN", topicArn);
         env.putAll(providerEnvironment);
         return env;
     }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -93,11 +95,56 @@ public final class SamTemplate {
         return own.isMissingNode() ? root.path("Globals").path("Function").path(property) : own;
     }
 
-    /** The environment variable names the template gives every function. */
-    public List<String> functionEnvironmentNames() {
-        List<String> names = new ArrayList<>();
-        root.path("Globals").path("Function").path("Environment").path("Variables").fieldNames().forEachRemaining(names::add);
-        return names;
+    /**
+     * The environment the template gives a function (Globals, then the function's own), with
+     * intrinsic functions resolved: {@code Ref} and {@code Fn::GetAtt} through {@code refs} (keys
+     * "LogicalId" and "LogicalId.Attribute"), parameters not in {@code refs} at their defaults, and
+     * {@code Fn::If} / {@code Fn::Equals} evaluated.
+     */
+    public Map<String, String> functionEnvironment(String function, Map<String, String> refs) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode variables : List.of(root.path("Globals").path("Function").path("Environment").path("Variables"),
+                resources.path(function).path("Properties").path("Environment").path("Variables"))) {
+            variables.fields().forEachRemaining(e -> env.put(e.getKey(), resolve(e.getValue(), refs)));
+        }
+        return env;
+    }
+
+    private String resolve(JsonNode value, Map<String, String> refs) {
+        if (value.isValueNode()) {
+            return value.asText();
+        }
+        if (value.has("Ref")) {
+            String name = value.get("Ref").asText();
+            if (refs.containsKey(name)) {
+                return refs.get(name);
+            }
+            JsonNode parameter = root.path("Parameters").path(name);
+            if (parameter.has("Default")) {
+                return parameter.get("Default").asText();
+            }
+            throw new IllegalArgumentException("no local value for Ref " + name);
+        }
+        if (value.has("Fn::GetAtt")) {
+            String key = value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText();
+            if (!refs.containsKey(key)) {
+                throw new IllegalArgumentException("no local value for Fn::GetAtt " + key);
+            }
+            return refs.get(key);
+        }
+        if (value.has("Fn::If")) {
+            JsonNode args = value.get("Fn::If");
+            return resolve(condition(args.get(0).asText(), refs) ? args.get(1) : args.get(2), refs);
+        }
+        throw new IllegalArgumentException("unsupported intrinsic in " + value);
+    }
+
+    private boolean condition(String name, Map<String, String> refs) {
+        JsonNode condition = root.path("Conditions").path(name);
+        if (condition.has("Fn::Equals")) {
+            return resolve(condition.get("Fn::Equals").get(0), refs).equals(resolve(condition.get("Fn::Equals").get(1), refs));
+        }
+        throw new IllegalArgumentException("unsupported condition " + name);
     }
 
     /** The template as a tree, for checks. */

@@ -1,0 +1,200 @@
+package dev.reauth.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Runs one function of the packaged jar the way Lambda's java21 runtime does, without Docker: the
+ * jar unpacked into a task root (as Lambda unpacks it into /var/task), the Java runtime interface
+ * client loading the handler from there, under the AWS Lambda Runtime Interface Emulator, with the
+ * JVM options of the managed runtime. {@link #invoke} posts an event as {@code sam local invoke} would.
+ */
+public final class LambdaRuntimeEmulator implements AutoCloseable {
+
+    /** JVM options of Lambda's managed Java runtime (besides the heap size it derives from memory). */
+    private static final List<String> MANAGED_RUNTIME_JVM_OPTIONS = List.of(
+            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true");
+    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    private final Process process;
+    private final URI invokeUrl;
+    private final Path log;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private LambdaRuntimeEmulator(Process process, URI invokeUrl, Path log) {
+        this.process = process;
+        this.invokeUrl = invokeUrl;
+        this.log = log;
+    }
+
+    /** What to run: a handler from a jar, with the function's memory, timeout and environment. */
+    public record Function(String handler, Path jar, int memoryMb, int timeoutSeconds, Map<String, String> environment,
+                           List<String> extraJvmOptions) {
+    }
+
+    /** Starts a function fresh (a cold start happens on the first invoke). */
+    public static LambdaRuntimeEmulator start(Function function) {
+        Path root = ProjectFiles.root();
+        try {
+            Path rie = Path.of(run(root.resolve("infra/lambda-rie").toString(), "install").strip());
+            Path taskRoot = unpack(function.jar());
+            String runtimeClasspath;
+            try (Stream<Path> jars = Files.list(root.resolve("infra/target/lambda-runtime"))) {
+                runtimeClasspath = jars.map(Path::toString).sorted().collect(Collectors.joining(":"));
+            }
+            int invokePort = AwsEmulator.freePort();
+            int runtimeApiPort = AwsEmulator.freePort();
+            List<String> command = new ArrayList<>(List.of(rie.toString(),
+                    "--runtime-interface-emulator-address", "127.0.0.1:" + invokePort,
+                    "--runtime-api-address", "127.0.0.1:" + runtimeApiPort,
+                    javaBinary().toString()));
+            command.addAll(MANAGED_RUNTIME_JVM_OPTIONS);
+            command.add("-Xmx" + (function.memoryMb() * 85 / 100) + "m");
+            command.addAll(function.extraJvmOptions());
+            command.addAll(List.of("-cp", runtimeClasspath, RIC_MAIN, function.handler()));
+
+            Map<String, String> env = new HashMap<>(function.environment());
+            env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+            env.put("AWS_LAMBDA_FUNCTION_NAME", function.handler().replaceAll("[^A-Za-z0-9]", "-"));
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
+            env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeoutSeconds()));
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+            env.put("_HANDLER", function.handler());
+            env.put("LOG_LEVEL", "error");
+
+            Path log = Files.createTempFile("reauth-rie-", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().clear();
+            builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            LambdaRuntimeEmulator emulator = new LambdaRuntimeEmulator(process,
+                    URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations"), log);
+            Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
+            emulator.awaitListening(invokePort);
+            return emulator;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Runtime Interface Emulator", e);
+        }
+    }
+
+    /** Invokes the function with an event, as Lambda would: the response payload as JSON text. */
+    public String invoke(String eventJson) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(invokeUrl).timeout(Duration.ofMinutes(2))
+                    .POST(HttpRequest.BodyPublishers.ofString(eventJson)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("invoke answered " + response.statusCode() + ": " + response.body() + "\n" + output());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("invoke failed\n" + output(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the emulator and the function printed so far (the function's log lines among them). */
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    private void awaitListening(int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Runtime Interface Emulator exited:\n" + output());
+            }
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("the Runtime Interface Emulator did not listen within 20 s:\n" + output());
+    }
+
+    /** The jar unpacked into a task root, once per jar version. */
+    private static Path unpack(Path jar) throws IOException {
+        Path taskRoot = Path.of(System.getProperty("java.io.tmpdir"), "reauth-task-" + Files.size(jar) + "-"
+                + Files.getLastModifiedTime(jar).toMillis());
+        if (Files.isDirectory(taskRoot)) {
+            return taskRoot;
+        }
+        Path staging = Files.createTempDirectory("reauth-task-staging-");
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(jar))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                Path target = staging.resolve(entry.getName()).normalize();
+                if (!target.startsWith(staging)) {
+                    throw new IOException("jar entry outside the task root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        try {
+            Files.move(staging, taskRoot, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException raced) {
+            // another run unpacked the same jar first
+        }
+        return taskRoot;
+    }
+
+    private static Path javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static String run(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (InputStream in = p.getInputStream()) {
+            String out = new String(in.readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " failed");
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+    }
+}
