@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,13 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
- * Runs one function of the packaged jar the way Lambda's java21 runtime does, without Docker: the
- * jar unpacked into a task root (as Lambda unpacks it into /var/task), the Java runtime interface
- * client loading the handler from there, under the AWS Lambda Runtime Interface Emulator, with the
+ * Runs one function of the packaged jar the way Lambda's java21 runtime does, without Docker: a
+ * task root laid out as the deployed artifact (the jar in lib/), the Java runtime interface client
+ * loading the handler from there, under the AWS Lambda Runtime Interface Emulator, with the
  * JVM options of the managed runtime. {@link #invoke} posts an event as {@code sam local invoke} would.
  */
 public final class LambdaRuntimeEmulator implements AutoCloseable {
@@ -56,7 +53,7 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         Path root = ProjectFiles.root();
         try {
             Path rie = Path.of(run(root.resolve("infra/lambda-rie").toString(), "install").strip());
-            Path taskRoot = unpack(function.jar());
+            Path taskRoot = taskRootWith(function.jar());
             String runtimeClasspath;
             try (Stream<Path> jars = Files.list(root.resolve("infra/target/lambda-runtime"))) {
                 runtimeClasspath = jars.map(Path::toString).sorted().collect(Collectors.joining(":"));
@@ -144,33 +141,11 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         throw new IllegalStateException("the Runtime Interface Emulator did not listen within 20 s:\n" + output());
     }
 
-    /** The jar unpacked into a task root, once per jar version. */
-    private static Path unpack(Path jar) throws IOException {
-        Path taskRoot = Path.of(System.getProperty("java.io.tmpdir"), "reauth-task-" + Files.size(jar) + "-"
-                + Files.getLastModifiedTime(jar).toMillis());
-        if (Files.isDirectory(taskRoot)) {
-            return taskRoot;
-        }
-        Path staging = Files.createTempDirectory("reauth-task-staging-");
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(jar))) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                Path target = staging.resolve(entry.getName()).normalize();
-                if (!target.startsWith(staging)) {
-                    throw new IOException("jar entry outside the task root: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        try {
-            Files.move(staging, taskRoot, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException raced) {
-            // another run unpacked the same jar first
-        }
+    /** A task root laid out as the artifact `sam build` makes: the jar in lib/, where the runtime loads it. */
+    private static Path taskRootWith(Path jar) throws IOException {
+        Path taskRoot = Files.createTempDirectory("reauth-task-");
+        Files.createDirectories(taskRoot.resolve("lib"));
+        Files.copy(jar, taskRoot.resolve("lib").resolve(jar.getFileName()));
         return taskRoot;
     }
 

@@ -121,7 +121,10 @@ public final class LocalRun {
         printProof(aws, accountId, before, after, flush);
 
         if (serve) {
+            Path envFile = ProjectFiles.root().resolve(LocalInvoke.DEFAULT_ENV_FILE);
+            LocalInvoke.writeEnvFile(envFile, aws.functionEnvironment(providerEnv));
             out.println();
+            out.println("Function environment written to " + envFile + " (infra/invoke uses it).");
             out.println("Serving the API on " + localApi.baseUrl() + " (Ctrl-C stops). Try:");
             out.println("  curl -s -X POST " + localApi.baseUrl() + "/accounts/demo/reauth");
             Thread.currentThread().join();

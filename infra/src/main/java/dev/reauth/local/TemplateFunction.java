@@ -10,10 +10,9 @@ public final class TemplateFunction {
     private TemplateFunction() {
     }
 
-    /** The packaged jar template.yaml's CodeUri names. */
+    /** The shaded jar the Makefile puts in every function's artifact (sam build). */
     public static Path jar() {
-        SamTemplate template = SamTemplate.project();
-        return ProjectFiles.root().resolve(template.functionProperty("CallbackFunction", "CodeUri").asText());
+        return ProjectFiles.root().resolve("functions/target/reauth-functions.jar");
     }
 
     /** The function {@code logicalId} with the template's handler, memory and timeout, and the given environment. */
@@ -21,7 +20,7 @@ public final class TemplateFunction {
         SamTemplate template = SamTemplate.project();
         return new LambdaRuntimeEmulator.Function(
                 template.functionProperty(logicalId, "Handler").asText(),
-                ProjectFiles.root().resolve(template.functionProperty(logicalId, "CodeUri").asText()),
+                jar(),
                 template.functionProperty(logicalId, "MemorySize").asInt(1024),
                 template.functionProperty(logicalId, "Timeout").asInt(30),
                 environment, jvmOptions);
