@@ -1,10 +1,9 @@
 package dev.reauth.aws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.domain.AccountEvent;
 import dev.reauth.domain.EventPublisher;
 import dev.reauth.domain.ReauthException;
+import dev.reauth.json.Json;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -16,8 +15,6 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  */
 public final class SnsEventPublisher implements EventPublisher {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final SnsClient sns;
     private final String topicArn;
 
@@ -28,13 +25,13 @@ public final class SnsEventPublisher implements EventPublisher {
 
     /** The message body: {@code {"type","accountId","accountName","tokenVersion","occurredAt"}}. */
     public static String body(AccountEvent event) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("type", event.type().wire());
-        node.put("accountId", event.accountId());
-        node.put("accountName", event.accountName());
-        node.put("tokenVersion", event.tokenVersion());
-        node.put("occurredAt", event.occurredAt().toString());
-        return node.toString();
+        return Json.object()
+                .put("type", event.type().wire())
+                .put("accountId", event.accountId())
+                .put("accountName", event.accountName())
+                .put("tokenVersion", event.tokenVersion())
+                .put("occurredAt", event.occurredAt().toString())
+                .toJson();
     }
 
     @Override

@@ -1,12 +1,9 @@
 package dev.reauth.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.json.Json;
 import dev.reauth.oauth.TokenBundle;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The plaintext layout of {@code token_ciphertext}: a JSON object with {@code access_token},
@@ -15,34 +12,25 @@ import java.util.Optional;
  */
 public final class TokenBundleJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TokenBundleJson() {
     }
 
     public static byte[] write(TokenBundle bundle) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("access_token", bundle.accessToken());
-        node.put("refresh_token", bundle.refreshToken());
-        node.put("token_type", bundle.tokenType());
-        bundle.scope().ifPresent(scope -> node.put("scope", scope));
-        bundle.apiKey().ifPresent(key -> node.put("api_key", key));
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+        Json.ObjectWriter json = Json.object()
+                .put("access_token", bundle.accessToken())
+                .put("refresh_token", bundle.refreshToken())
+                .put("token_type", bundle.tokenType());
+        bundle.scope().ifPresent(scope -> json.put("scope", scope));
+        bundle.apiKey().ifPresent(key -> json.put("api_key", key));
+        return json.toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     public static TokenBundle read(byte[] plaintext) {
-        try {
-            JsonNode node = JSON.readTree(plaintext);
-            return new TokenBundle(node.path("access_token").asText(), node.path("refresh_token").asText(),
-                    node.path("token_type").asText("Bearer"), text(node, "scope"), text(node, "api_key"));
-        } catch (IOException e) {
-            // the parser's message would quote the plaintext
-            throw new IllegalArgumentException("token bundle is not valid JSON");
-        }
-    }
-
-    private static Optional<String> text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isTextual() ? Optional.empty() : Optional.of(value.asText());
+        Map<String, Object> json = Json.parseObjectOrEmpty(new String(plaintext, StandardCharsets.UTF_8))
+                .orElseThrow(() -> new IllegalArgumentException("token bundle is not a JSON object"));
+        return new TokenBundle(
+                Json.string(json, "access_token").orElseThrow(() -> new IllegalArgumentException("token bundle has no access_token")),
+                Json.string(json, "refresh_token").orElseThrow(() -> new IllegalArgumentException("token bundle has no refresh_token")),
+                Json.string(json, "token_type").orElse("Bearer"), Json.string(json, "scope"), Json.string(json, "api_key"));
     }
 }

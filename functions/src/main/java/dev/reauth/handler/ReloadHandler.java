@@ -1,20 +1,14 @@
 package dev.reauth.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.reauth.http.ApiRequest;
+import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.http.Route;
 import java.util.Set;
 
 /** The reload function: POST /accounts/{id}/reload. */
-public final class ReloadHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ReloadHandler extends ApiHandler {
 
     private static final Set<Route> ROUTES = Set.of(Route.RELOAD);
-
-    private final ReauthApi api;
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
     public ReloadHandler() {
@@ -22,11 +16,6 @@ public final class ReloadHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     public ReloadHandler(ReauthApi api) {
-        this.api = api;
-    }
-
-    @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return api.handle(ApiRequest.from(event), ROUTES).toLambda();
+        super(api, ROUTES);
     }
 }

@@ -24,8 +24,7 @@ public final class Wiring {
     public static ReauthApi fromEnvironment() {
         ReauthConfig config = ReauthConfig.fromEnvironment();
         AwsClients aws = AwsClients.fromEnvironment(config);
-        AuthorizationServer provider = new HttpAuthorizationServer(
-                HttpAuthorizationServer.defaultClient(config.providerTimeout()), config.provider(), config.providerTimeout());
+        AuthorizationServer provider = new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout());
         return new ReauthApi(service(config, aws, provider, Clock.systemUTC()));
     }
 

@@ -1,16 +1,16 @@
 package dev.reauth.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.reauth.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * An API Gateway HTTP API (payload v2) request reduced to what the routes use. Header names are
- * lower-cased; a base64 body is decoded.
+ * An API Gateway HTTP API (payload format 2.0) request reduced to what the routes use, read
+ * straight from the event's JSON. Header names are lower-cased; a base64 body is decoded.
  *
  * @param bodyBytes the size of the body as sent, for the size limit
  * @param principal the IAM caller (user ARN) on IAM-authorized routes
@@ -19,23 +19,39 @@ public record ApiRequest(String routeKey, Map<String, String> pathParameters, Ma
                          Map<String, String> headers, String body, int bodyBytes, String requestId,
                          Optional<String> principal) {
 
-    public static ApiRequest from(APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
-        String routeKey = event.getRouteKey();
-        if ((routeKey == null || routeKey.isBlank()) && context != null && context.getHttp() != null) {
-            routeKey = context.getHttp().getMethod() + " " + context.getHttp().getPath();
+    /** The event is not an HTTP API payload. */
+    public static final class NotAnEvent extends Exception {
+        NotAnEvent(String message) {
+            super(message, null, false, false);
         }
-        byte[] body = decode(event.getBody(), event.getIsBase64Encoded());
+    }
+
+    /** Reads an HTTP API v2 event, as API Gateway (or sam local invoke) sends it. */
+    public static ApiRequest fromEvent(String eventJson) throws NotAnEvent {
+        Map<String, Object> event;
+        try {
+            event = Json.parseObject(eventJson);
+        } catch (Json.NotAnObject e) {
+            throw new NotAnEvent("the event is not a JSON object");
+        }
+        Map<String, Object> context = Json.object(event, "requestContext");
+        Map<String, Object> http = Json.object(context, "http");
+        String routeKey = Json.string(event, "routeKey")
+                .filter(key -> !key.isBlank() && !key.equals("$default"))
+                .orElseGet(() -> Json.string(http, "method").orElse("") + " " + Json.string(http, "path").orElse(""));
+        Map<String, String> headers = new LinkedHashMap<>();
+        Json.strings(event, "headers").forEach((k, v) -> headers.putIfAbsent(k.toLowerCase(Locale.ROOT), v));
+        byte[] body = decode(Json.string(event, "body").orElse(null), Boolean.TRUE.equals(event.get("isBase64Encoded")));
+        Map<String, Object> iam = Json.object(Json.object(context, "authorizer"), "iam");
         return new ApiRequest(
-                routeKey == null ? "" : routeKey,
-                orEmpty(event.getPathParameters()),
-                orEmpty(event.getQueryStringParameters()),
-                orEmpty(event.getHeaders()).entrySet().stream()
-                        .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a)),
+                routeKey.strip(),
+                Json.strings(event, "pathParameters"),
+                Json.strings(event, "queryStringParameters"),
+                headers,
                 body == null ? null : new String(body, StandardCharsets.UTF_8),
                 body == null ? 0 : body.length,
-                context == null ? null : context.getRequestId(),
-                principalOf(context));
+                Json.string(context, "requestId").orElse(null),
+                Json.string(iam, "userArn").or(() -> Json.string(iam, "callerId")));
     }
 
     private static byte[] decode(String body, boolean base64) {
@@ -50,18 +66,6 @@ public record ApiRequest(String routeKey, Map<String, String> pathParameters, Ma
         } catch (IllegalArgumentException e) {
             return new byte[0];
         }
-    }
-
-    private static Optional<String> principalOf(APIGatewayV2HTTPEvent.RequestContext context) {
-        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getIam() == null) {
-            return Optional.empty();
-        }
-        APIGatewayV2HTTPEvent.RequestContext.IAM iam = context.getAuthorizer().getIam();
-        return Optional.ofNullable(iam.getUserArn()).or(() -> Optional.ofNullable(iam.getCallerId()));
-    }
-
-    private static Map<String, String> orEmpty(Map<String, String> map) {
-        return map == null ? Map.of() : map;
     }
 
     public Optional<String> query(String name) {

@@ -1,7 +1,7 @@
 package dev.reauth.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.json.Json;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,31 +10,34 @@ import java.util.Map;
  */
 public record ApiResponse(int status, String contentType, String body) {
 
-    private static final Map<String, String> COMMON = Map.of(
-            "Cache-Control", "no-store",
-            "Pragma", "no-cache",
-            "Referrer-Policy", "no-referrer",
-            "X-Content-Type-Options", "nosniff");
-
-    public static ApiResponse json(int status, ObjectNode body) {
-        return new ApiResponse(status, "application/json", body.toString());
+    public static ApiResponse json(int status, String body) {
+        return new ApiResponse(status, "application/json", body);
     }
 
     public static ApiResponse html(int status, String body) {
         return new ApiResponse(status, "text/html; charset=utf-8", body);
     }
 
-    public APIGatewayV2HTTPResponse toLambda() {
-        Map<String, String> headers = new java.util.HashMap<>(COMMON);
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", contentType);
+        headers.put("Cache-Control", "no-store");
+        headers.put("Pragma", "no-cache");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Content-Type-Options", "nosniff");
         if (contentType.startsWith("text/html")) {
             headers.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
         }
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(status)
-                .withHeaders(headers)
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .build();
+        return headers;
+    }
+
+    /** The HTTP API v2 response payload Lambda returns to API Gateway. */
+    public String toEventJson() {
+        return Json.object()
+                .put("statusCode", status)
+                .put("headers", headers())
+                .put("body", body)
+                .put("isBase64Encoded", false)
+                .toJson();
     }
 }

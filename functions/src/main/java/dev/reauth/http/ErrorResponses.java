@@ -1,8 +1,7 @@
 package dev.reauth.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.domain.ReauthException;
+import dev.reauth.json.Json;
 
 /**
  * The one place that maps failures to HTTP: the status of each failure kind, and the RFC 6749-style
@@ -10,8 +9,6 @@ import dev.reauth.domain.ReauthException;
  * used, never the text of an exception it wraps.
  */
 public final class ErrorResponses {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorResponses() {
     }
@@ -34,10 +31,7 @@ public final class ErrorResponses {
     }
 
     public static ApiResponse json(int status, String error, String description) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("error", error);
-        body.put("error_description", description);
-        return ApiResponse.json(status, body);
+        return ApiResponse.json(status, Json.object().put("error", error).put("error_description", description).toJson());
     }
 
     /** For failures that are not the flow's own (bugs): a fixed text, nothing from the exception. */

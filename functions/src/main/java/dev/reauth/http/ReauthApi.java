@@ -1,16 +1,14 @@
 package dev.reauth.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.domain.CallbackRequest;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.domain.StartedAuthorization;
+import dev.reauth.json.Json;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,7 +23,6 @@ public final class ReauthApi {
     public static final int MAX_BODY_BYTES = 16 * 1024;
 
     private static final StructuredLog LOG = StructuredLog.of(ReauthApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PROVIDER_ERROR = Pattern.compile("[a-z_]{1,64}");
 
     private final ReauthService service;
@@ -81,7 +78,7 @@ public final class ReauthApi {
     }
 
     private ApiResponse add(ApiRequest request) {
-        JsonNode body = jsonBody(request);
+        Map<String, Object> body = jsonBody(request);
         String name = text(body, "name").orElse(null);
         AccountMode mode;
         try {
@@ -93,26 +90,26 @@ public final class ReauthApi {
     }
 
     private ApiResponse started(StartedAuthorization started) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("account", started.accountName());
-        body.put("mode", started.mode().wire());
-        body.put("authorizationUrl", started.authorizationUrl());
-        body.put("expiresAt", started.expiresAt().toString());
-        return ApiResponse.json(200, body);
+        return ApiResponse.json(200, Json.object()
+                .put("account", started.accountName())
+                .put("mode", started.mode().wire())
+                .put("authorizationUrl", started.authorizationUrl())
+                .put("expiresAt", started.expiresAt().toString())
+                .toJson());
     }
 
     private ApiResponse pastedCallback(ApiRequest request) {
-        JsonNode body = jsonBody(request);
+        Map<String, Object> body = jsonBody(request);
         String code = text(body, "code").orElseThrow(() ->
                 new ReauthException.InvalidRequest("invalid_request", "code is required: {\"code\": \"<code>#<state>\"}"));
         CompletedAuthorization done = service.complete(CallbackRequest.of(code, text(body, "state").orElse(null)));
-        ObjectNode json = JSON.createObjectNode();
-        json.put("success", true);
-        json.put("message", completedMessage(done));
-        json.put("accountId", done.accountId());
-        json.put("tokenVersion", done.tokenVersion());
-        json.put("cacheFlush", done.cacheFlushed() ? "published" : "failed");
-        return ApiResponse.json(200, json);
+        return ApiResponse.json(200, Json.object()
+                .put("success", true)
+                .put("message", completedMessage(done))
+                .put("accountId", done.accountId())
+                .put("tokenVersion", done.tokenVersion())
+                .put("cacheFlush", done.cacheFlushed() ? "published" : "failed")
+                .toJson());
     }
 
     private ApiResponse browserCallback(ApiRequest request) {
@@ -137,10 +134,10 @@ public final class ReauthApi {
 
     private ApiResponse reload(ApiRequest request) {
         var account = service.requestReload(request.path("id").orElse(null));
-        ObjectNode json = JSON.createObjectNode();
-        json.put("success", true);
-        json.put("message", "Token reload triggered for account '" + account.name() + "'");
-        return ApiResponse.json(200, json);
+        return ApiResponse.json(200, Json.object()
+                .put("success", true)
+                .put("message", "Token reload triggered for account '" + account.name() + "'")
+                .toJson());
     }
 
     private static String completedMessage(CompletedAuthorization done) {
@@ -149,27 +146,22 @@ public final class ReauthApi {
                 : "Account '" + done.accountName() + "' has been successfully re-authenticated";
     }
 
-    private static JsonNode jsonBody(ApiRequest request) {
+    private static Map<String, Object> jsonBody(ApiRequest request) {
         if (request.body() == null || request.body().isBlank()) {
             throw new ReauthException.InvalidRequest("invalid_request", "A JSON body is required");
         }
         try {
-            JsonNode node = JSON.readTree(request.body());
-            if (node == null || !node.isObject()) {
-                throw new ReauthException.InvalidRequest("invalid_request", "The body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            // the parser's message would quote the body, which may hold a code
-            throw new ReauthException.InvalidRequest("invalid_request", "The body is not valid JSON");
+            return Json.parseObject(request.body());
+        } catch (Json.NotAnObject e) {
+            throw new ReauthException.InvalidRequest("invalid_request", "The body must be a JSON object");
         }
     }
 
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node != null && !node.isNull() && !node.isTextual()) {
+    private static Optional<String> text(Map<String, Object> body, String field) {
+        Object value = body.get(field);
+        if (value != null && !(value instanceof String)) {
             throw new ReauthException.InvalidRequest("invalid_request", field + " must be a string");
         }
-        return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asText());
+        return Optional.ofNullable((String) value);
     }
 }

@@ -1,7 +1,6 @@
 package dev.reauth.log;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.json.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.Map;
  */
 public final class StructuredLog {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ThreadLocal<Map<String, String>> CONTEXT = ThreadLocal.withInitial(LinkedHashMap::new);
 
     private final String logger;
@@ -60,7 +58,7 @@ public final class StructuredLog {
     }
 
     private void write(String level, String event, Throwable failure, Object... keyValues) {
-        ObjectNode line = JSON.createObjectNode();
+        Json.ObjectWriter line = Json.object();
         line.put("timestamp", Instant.now().toString());
         line.put("level", level);
         line.put("logger", logger);
@@ -78,6 +76,6 @@ public final class StructuredLog {
                 line.put("causeMessage", String.valueOf(cause.getMessage()));
             }
         }
-        System.out.println(line);
+        System.out.println(line.toJson());
     }
 }

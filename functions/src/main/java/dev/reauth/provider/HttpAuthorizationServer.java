@@ -1,11 +1,8 @@
 package dev.reauth.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthException;
+import dev.reauth.json.Json;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
@@ -14,11 +11,13 @@ import dev.reauth.oauth.TokenBundle;
 import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.oauth.TokenResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,32 +25,28 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The provider's token endpoint over HTTPS, on the JDK's own HTTP client. Response bodies are
- * parsed and validated here and never logged or forwarded: they hold tokens.
+ * The provider's token endpoint over HTTPS, on HttpURLConnection: the same HTTP stack the AWS SDK's
+ * url-connection client already loads, so the provider call adds almost nothing to cold start.
+ * Response bodies are parsed and validated here and never logged or forwarded: they hold tokens.
  */
 public final class HttpAuthorizationServer implements AuthorizationServer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
     private static final int MAX_TOKEN_LENGTH = 8192;
+    private static final int MAX_RESPONSE_BYTES = 256 * 1024;
     private static final long MAX_EXPIRES_IN_SECONDS = 366L * 24 * 3600;
 
-    private final HttpClient http;
     private final ProviderConfig config;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
 
-    public HttpAuthorizationServer(HttpClient http, ProviderConfig config, Duration requestTimeout) {
-        this.http = http;
+    public HttpAuthorizationServer(ProviderConfig config, Duration connectTimeout, Duration requestTimeout) {
         this.config = config;
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
     }
 
-    /** A client for provider calls: bounded connect time, no redirects (a token endpoint never redirects). */
-    public static HttpClient defaultClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    private record Answer(int status, String body) {
     }
 
     @Override
@@ -64,110 +59,111 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         fields.put("redirect_uri", redirectUri);
         fields.put("code_verifier", verifier.value());
 
-        HttpRequest.Builder request = HttpRequest.newBuilder(config.tokenUrl())
-                .timeout(requestTimeout)
-                .header("Accept", "application/json");
+        String body;
+        String contentType;
         if (config.tokenRequestFormat() == TokenRequestFormat.JSON) {
-            ObjectNode body = JSON.createObjectNode();
-            fields.forEach(body::put);
-            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+            Json.ObjectWriter json = Json.object();
+            fields.forEach(json::put);
+            body = json.toJson();
+            contentType = "application/json";
         } else {
-            request.header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(ProviderConfig.formEncode(fields)));
+            body = ProviderConfig.formEncode(fields);
+            contentType = "application/x-www-form-urlencoded";
         }
 
-        HttpResponse<String> response = send(request.build(), "token endpoint");
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return parseGrant(response.body());
+        Answer answer = post(config.tokenUrl(), contentType, body, Map.of(), "token endpoint");
+        if (answer.status() >= 200 && answer.status() < 300) {
+            return parseGrant(answer.body());
         }
-        if (status >= 400 && status < 500) {
-            Optional<String> error = errorCodeOf(response.body());
+        if (answer.status() >= 400 && answer.status() < 500) {
+            Optional<String> error = Json.parseObjectOrEmpty(answer.body()).flatMap(json -> boundedText(json, "error"))
+                    .map(e -> ERROR_CODE.matcher(e).matches() ? e : "unrecognized_error");
             if (error.isPresent()) {
-                return new TokenResponse.Refused(status, error.get());
+                return new TokenResponse.Refused(answer.status(), error.get());
             }
         }
-        throw new ReauthException.ProviderFailed("The provider's token endpoint answered HTTP " + status, null);
+        throw new ReauthException.ProviderFailed("The provider's token endpoint answered HTTP " + answer.status(), null);
     }
 
     @Override
     public String createApiKey(String accessToken) {
         URI url = config.apiKeyUrl().orElseThrow(() ->
                 new ReauthException.ProviderFailed("No API key endpoint is configured for console accounts", null));
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + accessToken)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
-        HttpResponse<String> response = send(request, "API key endpoint");
-        if (response.statusCode() / 100 != 2) {
-            throw new ReauthException.ProviderFailed("The provider's API key endpoint answered HTTP " + response.statusCode(), null);
+        Answer answer = post(url, "application/x-www-form-urlencoded", null,
+                Map.of("Authorization", "Bearer " + accessToken), "API key endpoint");
+        if (answer.status() / 100 != 2) {
+            throw new ReauthException.ProviderFailed("The provider's API key endpoint answered HTTP " + answer.status(), null);
         }
-        return readJson(response.body())
-                .flatMap(json -> requiredText(json, "raw_key"))
+        return Json.parseObjectOrEmpty(answer.body())
+                .flatMap(json -> boundedText(json, "raw_key"))
                 .orElseThrow(() -> new ReauthException.ProviderFailed("The provider's API key response had no raw_key", null));
     }
 
-    private HttpResponse<String> send(HttpRequest request, String what) {
+    private Answer post(URI url, String contentType, String body, Map<String, String> headers, String what) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
+            HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+            connection.setRequestMethod("POST");
+            // a token endpoint never redirects; following one could send the code elsewhere
+            connection.setInstanceFollowRedirects(false);
+            connection.setConnectTimeout((int) connectTimeout.toMillis());
+            connection.setReadTimeout((int) requestTimeout.toMillis());
+            connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("Content-Type", contentType);
+            headers.forEach(connection::setRequestProperty);
+            connection.setDoOutput(true);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            connection.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(bytes);
+            }
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            String text = "";
+            if (in != null) {
+                try (in) {
+                    text = new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8);
+                }
+            }
+            return new Answer(status, text);
+        } catch (SocketTimeoutException e) {
             throw new ReauthException.ProviderFailed("The provider's " + what + " did not answer in time", null);
         } catch (IOException e) {
             throw new ReauthException.ProviderFailed("The provider's " + what + " could not be reached", null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReauthException.ProviderFailed("Interrupted while calling the provider's " + what, null);
         }
     }
 
     /** RFC 6749 §5.1: access_token, refresh_token and a positive integral expires_in are required here. */
     private static TokenResponse.Granted parseGrant(String body) {
-        JsonNode json = readJson(body).orElseThrow(() -> incomplete("was not JSON"));
-        String access = requiredText(json, "access_token").orElseThrow(() -> incomplete("had no access_token"));
-        String refresh = requiredText(json, "refresh_token").orElseThrow(() -> incomplete("had no refresh_token"));
-        JsonNode expiresIn = json.get("expires_in");
-        if (expiresIn == null || !expiresIn.canConvertToExactIntegral()
-                || expiresIn.asLong() <= 0 || expiresIn.asLong() > MAX_EXPIRES_IN_SECONDS) {
-            throw incomplete("had no valid expires_in");
-        }
-        String tokenType = requiredText(json, "token_type").orElse("Bearer");
-        Optional<String> scope = requiredText(json, "scope");
+        Map<String, Object> json = Json.parseObjectOrEmpty(body).orElseThrow(() -> incomplete("was not a JSON object"));
+        String access = boundedText(json, "access_token").orElseThrow(() -> incomplete("had no access_token"));
+        String refresh = boundedText(json, "refresh_token").orElseThrow(() -> incomplete("had no refresh_token"));
+        long expiresIn = seconds(json.get("expires_in")).filter(s -> s > 0 && s <= MAX_EXPIRES_IN_SECONDS)
+                .orElseThrow(() -> incomplete("had no valid expires_in"));
         return new TokenResponse.Granted(
-                new TokenBundle(access, refresh, tokenType, scope, Optional.empty()),
-                Duration.ofSeconds(expiresIn.asLong()));
+                new TokenBundle(access, refresh, boundedText(json, "token_type").orElse("Bearer"),
+                        boundedText(json, "scope"), Optional.empty()),
+                Duration.ofSeconds(expiresIn));
+    }
+
+    private static Optional<Long> seconds(Object value) {
+        if (value instanceof Long l) {
+            return Optional.of(l);
+        }
+        if (value instanceof BigDecimal d) {
+            try {
+                return Optional.of(d.longValueExact());
+            } catch (ArithmeticException notIntegral) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private static ReauthException.ProviderFailed incomplete(String what) {
         return new ReauthException.ProviderFailed("The provider's token response " + what, null);
     }
 
-    private static Optional<String> errorCodeOf(String body) {
-        return readJson(body)
-                .flatMap(json -> requiredText(json, "error"))
-                .map(error -> ERROR_CODE.matcher(error).matches() ? error : "unrecognized_error");
-    }
-
-    private static Optional<String> requiredText(JsonNode json, String field) {
-        JsonNode node = json.get(field);
-        if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_TOKEN_LENGTH) {
-            return Optional.empty();
-        }
-        return Optional.of(node.asText());
-    }
-
-    private static Optional<JsonNode> readJson(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode json = JSON.readTree(body);
-            return json != null && json.isObject() ? Optional.of(json) : Optional.empty();
-        } catch (JsonProcessingException e) {
-            // the parser's message quotes the body, which may hold tokens: drop it
-            return Optional.empty();
-        }
+    private static Optional<String> boundedText(Map<String, Object> json, String field) {
+        return Json.string(json, field).filter(s -> !s.isBlank() && s.length() <= MAX_TOKEN_LENGTH);
     }
 }

@@ -1,10 +1,11 @@
 package dev.reauth.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,14 +39,16 @@ public final class LocalApi implements AutoCloseable {
     private static final DateTimeFormatter API_GATEWAY_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    private record Bound(SamTemplate.HttpRoute route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Bound(SamTemplate.HttpRoute route, ApiHandler handler) {
     }
 
     private final List<Bound> routes = new ArrayList<>();
     private final HttpServer server;
 
     private LocalApi(ReauthApi api, int port) throws IOException {
-        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers = new HashMap<>();
+        Map<String, ApiHandler> handlers = new HashMap<>();
         for (SamTemplate.HttpRoute route : SamTemplate.project().httpRoutes()) {
             routes.add(new Bound(route, handlers.computeIfAbsent(route.handlerClass(), name -> instantiate(name, api))));
         }
@@ -68,11 +71,9 @@ public final class LocalApi implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(String className, ReauthApi api) {
+    private static ApiHandler instantiate(String className, ReauthApi api) {
         try {
-            return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
-                    Class.forName(className).getConstructor(ReauthApi.class).newInstance(api);
+            return (ApiHandler) Class.forName(className).getConstructor(ReauthApi.class).newInstance(api);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("template.yaml names handler " + className + ", which cannot be built", e);
         }
@@ -85,8 +86,8 @@ public final class LocalApi implements AutoCloseable {
             for (Bound bound : routes) {
                 Optional<Map<String, String>> params = match(bound.route().path(), path);
                 if (bound.route().method().equals(method) && params.isPresent()) {
-                    APIGatewayV2HTTPEvent event = event(exchange, bound.route(), params.get());
-                    write(exchange, bound.handler().handleRequest(event, null));
+                    ObjectNode event = event(exchange, bound.route(), params.get());
+                    write(exchange, JSON.readTree(bound.handler().handle(event.toString())));
                     return;
                 }
             }
@@ -118,8 +119,9 @@ public final class LocalApi implements AutoCloseable {
         return Optional.of(params);
     }
 
-    private static APIGatewayV2HTTPEvent event(HttpExchange exchange, SamTemplate.HttpRoute route,
-                                               Map<String, String> pathParameters) throws IOException {
+    /** The HTTP API payload format 2.0 event API Gateway would send for this request. */
+    private static ObjectNode event(HttpExchange exchange, SamTemplate.HttpRoute route,
+                                    Map<String, String> pathParameters) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
@@ -138,56 +140,52 @@ public final class LocalApi implements AutoCloseable {
                 || contentType.contains("x-www-form-urlencoded");
         Instant now = Instant.now();
 
-        var http = new APIGatewayV2HTTPEvent.RequestContext.Http();
-        http.setMethod(route.method());
-        http.setPath(exchange.getRequestURI().getRawPath());
-        http.setProtocol(exchange.getProtocol());
-        http.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
-        http.setUserAgent(headers.getOrDefault("user-agent", ""));
-        var context = new APIGatewayV2HTTPEvent.RequestContext();
-        context.setAccountId("000000000000");
-        context.setApiId("local");
-        context.setDomainName(headers.getOrDefault("host", "127.0.0.1"));
-        context.setDomainPrefix("local");
-        context.setHttp(http);
-        context.setRequestId(UUID.randomUUID().toString());
-        context.setRouteKey(route.routeKey());
-        context.setStage("$default");
-        context.setTime(API_GATEWAY_TIME.format(now));
-        context.setTimeEpoch(now.toEpochMilli());
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", route.routeKey());
+        event.put("rawPath", exchange.getRequestURI().getRawPath());
+        event.put("rawQueryString", rawQuery);
+        event.set("headers", JSON.valueToTree(headers));
+        if (!query.isEmpty()) {
+            event.set("queryStringParameters", JSON.valueToTree(query));
+        }
+        if (!pathParameters.isEmpty()) {
+            event.set("pathParameters", JSON.valueToTree(pathParameters));
+        }
+        ObjectNode context = event.putObject("requestContext");
+        context.put("accountId", "000000000000");
+        context.put("apiId", "local");
+        context.put("domainName", headers.getOrDefault("host", "127.0.0.1"));
+        context.put("domainPrefix", "local");
+        ObjectNode http = context.putObject("http");
+        http.put("method", route.method());
+        http.put("path", exchange.getRequestURI().getRawPath());
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", headers.getOrDefault("user-agent", ""));
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", route.routeKey());
+        context.put("stage", "$default");
+        context.put("time", API_GATEWAY_TIME.format(now));
+        context.put("timeEpoch", now.toEpochMilli());
         if (route.iamAuthorized()) {
-            var iam = new APIGatewayV2HTTPEvent.RequestContext.IAM();
-            iam.setAccountId("000000000000");
-            iam.setUserArn(LOCAL_PRINCIPAL);
-            iam.setCallerId("local-operator");
-            var authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
-            authorizer.setIam(iam);
-            context.setAuthorizer(authorizer);
+            ObjectNode iam = context.putObject("authorizer").putObject("iam");
+            iam.put("accountId", "000000000000");
+            iam.put("callerId", "local-operator");
+            iam.put("userArn", LOCAL_PRINCIPAL);
         }
-
-        var event = new APIGatewayV2HTTPEvent();
-        event.setVersion("2.0");
-        event.setRouteKey(route.routeKey());
-        event.setRawPath(exchange.getRequestURI().getRawPath());
-        event.setRawQueryString(rawQuery);
-        event.setHeaders(headers);
-        event.setQueryStringParameters(query.isEmpty() ? null : query);
-        event.setPathParameters(pathParameters.isEmpty() ? null : pathParameters);
-        event.setRequestContext(context);
         if (body.length > 0) {
-            event.setBody(text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
-            event.setIsBase64Encoded(!text);
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
         }
+        event.put("isBase64Encoded", body.length > 0 && !text);
         return event;
     }
 
-    private static void write(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        }
-        String body = response.getBody() == null ? "" : response.getBody();
-        byte[] bytes = response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(response.getStatusCode(), bytes.length == 0 ? -1 : bytes.length);
+    private static void write(HttpExchange exchange, JsonNode response) throws IOException {
+        response.path("headers").fields().forEachRemaining(h -> exchange.getResponseHeaders().set(h.getKey(), h.getValue().asText()));
+        String body = response.path("body").asText("");
+        byte[] bytes = response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(response.path("statusCode").asInt(500), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);
         }

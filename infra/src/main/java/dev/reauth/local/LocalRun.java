@@ -98,8 +98,7 @@ public final class LocalRun {
         Map<String, String> providerEnv = localProvider != null ? localProvider.environment() : Map.of();
         ReauthConfig config = ReauthConfig.from(aws.functionEnvironment(providerEnv));
         ReauthApi api = new ReauthApi(Wiring.service(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
-                new HttpAuthorizationServer(HttpAuthorizationServer.defaultClient(config.providerTimeout()),
-                        config.provider(), config.providerTimeout()), Clock.systemUTC()));
+                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()), Clock.systemUTC()));
         LocalApi localApi = LocalApi.start(api, port);
         DemoCacheSubscriber subscriber = new DemoCacheSubscriber(aws, "demo-proxy-" + UUID.randomUUID().toString().substring(0, 8),
                 flush -> out.println("  [proxy server] flushed cached tokens of '" + flush.accountName() + "' (" + flush.type()

@@ -3,8 +3,7 @@ package dev.reauth.it;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +15,7 @@ class BadInputIT extends SystemIT {
 
     @Test
     void unknownAccount_is404_namingIt_fromTheEventsFile() {
-        APIGatewayV2HTTPResponse response = system.start.handleRequest(ReauthSystem.event("start-reauth-unknown-account.json"), null);
+        LambdaResponse response = ReauthSystem.invoke(system.start, ReauthSystem.event("start-reauth-unknown-account.json"));
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).path("error").asText()).isEqualTo("account_not_found");
@@ -28,7 +27,7 @@ class BadInputIT extends SystemIT {
     void addingAnExistingName_is409() {
         system.seedAccount("taken", Map.of());
 
-        APIGatewayV2HTTPResponse response = system.addAccount("{\"name\":\"taken\",\"mode\":\"max\"}");
+        LambdaResponse response = system.addAccount("{\"name\":\"taken\",\"mode\":\"max\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(409);
         assertThat(json(response).path("error").asText()).isEqualTo("account_exists");
@@ -39,7 +38,7 @@ class BadInputIT extends SystemIT {
     @ValueSource(strings = {"", "not json", "[1,2]", "{\"name\":42}", "{\"mode\":\"max\"}", "{\"name\":\"x\",\"mode\":\"pro\"}",
             "{\"name\":\"  padded  \"}", "{\"name\":\"tab\\there\"}"})
     void malformedAddBodies_are400(String body) {
-        APIGatewayV2HTTPResponse response = system.addAccount(body);
+        LambdaResponse response = system.addAccount(body);
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(json(response).path("error").asText()).isEqualTo("invalid_request");
@@ -51,7 +50,7 @@ class BadInputIT extends SystemIT {
     @ValueSource(strings = {"", "{", "{\"code\":7}", "{}", "{\"code\":\"\"}", "{\"code\":\"only-a-code\"}",
             "{\"code\":\"code#short\"}", "{\"code\":\"spaces in code#state-0123456789abc\"}"})
     void malformedCallbackBodies_are400_withoutEchoingThem(String body) {
-        APIGatewayV2HTTPResponse response = system.pasteBody(body);
+        LambdaResponse response = system.pasteBody(body);
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(response.getBody()).doesNotContain("spaces in code");
@@ -59,7 +58,7 @@ class BadInputIT extends SystemIT {
 
     @Test
     void oversizedBody_is413() {
-        APIGatewayV2HTTPResponse response = system.pasteBody("{\"code\":\"" + "a".repeat(17 * 1024) + "\"}");
+        LambdaResponse response = system.pasteBody("{\"code\":\"" + "a".repeat(17 * 1024) + "\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(413);
         assertThat(json(response).path("error").asText()).isEqualTo("request_too_large");
@@ -67,17 +66,17 @@ class BadInputIT extends SystemIT {
 
     @Test
     void unknownRoute_andARouteOfAnotherFunction_are404() {
-        APIGatewayV2HTTPEvent unknown = ReauthSystem.event("start-reauth.json");
-        unknown.setRouteKey("DELETE /accounts/{name}");
-        APIGatewayV2HTTPEvent foreign = ReauthSystem.event("reload.json");
+        ObjectNode unknown = ReauthSystem.event("start-reauth.json");
+        unknown.put("routeKey", "DELETE /accounts/{name}");
+        ObjectNode foreign = ReauthSystem.event("reload.json");
 
-        assertThat(system.start.handleRequest(unknown, null).getStatusCode()).isEqualTo(404);
-        assertThat(system.callback.handleRequest(foreign, null).getStatusCode()).isEqualTo(404);
+        assertThat(ReauthSystem.invoke(system.start, unknown).getStatusCode()).isEqualTo(404);
+        assertThat(ReauthSystem.invoke(system.callback, foreign).getStatusCode()).isEqualTo(404);
     }
 
     @Test
     void reloadOfUnknownId_is404() {
-        APIGatewayV2HTTPResponse response = system.reload("no-such-id");
+        LambdaResponse response = system.reload("no-such-id");
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).path("error").asText()).isEqualTo("account_not_found");
@@ -85,7 +84,7 @@ class BadInputIT extends SystemIT {
 
     @Test
     void browserCallbackWithoutCode_isAn400Page() {
-        APIGatewayV2HTTPResponse response = system.browserCallback(Map.of("state", "state-0123456789abcdef"));
+        LambdaResponse response = system.browserCallback(Map.of("state", "state-0123456789abcdef"));
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(response.getHeaders().get("Content-Type")).startsWith("text/html");

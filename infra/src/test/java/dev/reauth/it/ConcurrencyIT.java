@@ -2,7 +2,6 @@ package dev.reauth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.reauth.aws.Schema.Accounts;
 import dev.reauth.local.LocalOAuthProvider;
 import java.time.Duration;
@@ -28,7 +27,7 @@ class ConcurrencyIT extends SystemIT {
         int tokenRequestsBefore = system.provider.tokenRequests();
 
         // WHEN 20 callbacks with the same code#state arrive at once
-        List<APIGatewayV2HTTPResponse> responses = race(20, () -> system.pasteCode(login.pasted()));
+        List<LambdaResponse> responses = race(20, () -> system.pasteCode(login.pasted()));
 
         // THEN exactly one succeeds, the rest are told the session is taken, and the code was exchanged once
         assertThat(responses).filteredOn(r -> r.getStatusCode() == 200).hasSize(1);
@@ -59,7 +58,7 @@ class ConcurrencyIT extends SystemIT {
                 return null;
             }));
         }
-        Future<APIGatewayV2HTTPResponse> reauth = pool.submit(() -> {
+        Future<LambdaResponse> reauth = pool.submit(() -> {
             go.await();
             return system.pasteCode(login.pasted());
         });
@@ -67,7 +66,7 @@ class ConcurrencyIT extends SystemIT {
         for (Future<?> f : increments) {
             f.get();
         }
-        APIGatewayV2HTTPResponse done = reauth.get();
+        LambdaResponse done = reauth.get();
         pool.shutdown();
 
         // THEN the count is exact and the tokens rotated
@@ -88,7 +87,7 @@ class ConcurrencyIT extends SystemIT {
                 .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("7"))));
 
         // WHEN the callback completes
-        APIGatewayV2HTTPResponse done = system.pasteCode(login.pasted());
+        LambdaResponse done = system.pasteCode(login.pasted());
 
         // THEN the new version is one past the current one, and the response says so
         assertThat(done.getStatusCode()).isEqualTo(200);

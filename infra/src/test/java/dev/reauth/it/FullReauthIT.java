@@ -4,7 +4,6 @@ import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reauth.aws.Schema.Accounts;
 import dev.reauth.local.LocalOAuthProvider;
@@ -50,11 +49,11 @@ class FullReauthIT extends SystemIT {
         system.calls.drain();
 
         // WHEN the operator starts, logs in, and pastes code#state
-        APIGatewayV2HTTPResponse started = system.startReauth("work-max");
+        LambdaResponse started = system.startReauth("work-max");
         List<String> startCalls = system.calls.drain();
         LocalOAuthProvider.Authorization login = system.provider.authorize(json(started).path("authorizationUrl").asText());
         Instant beforeCallback = Instant.now();
-        APIGatewayV2HTTPResponse done = system.pasteCode(login.pasted());
+        LambdaResponse done = system.pasteCode(login.pasted());
         List<String> callbackCalls = system.calls.drain();
 
         // THEN the start answered as documented
@@ -115,7 +114,7 @@ class FullReauthIT extends SystemIT {
         String id = system.seedAccount("work-browser", Map.of());
         LocalOAuthProvider.Authorization login = system.startAndLogIn("work-browser");
 
-        APIGatewayV2HTTPResponse page = system.browserCallback(Map.of("code", login.code(), "state", login.state()));
+        LambdaResponse page = system.browserCallback(Map.of("code", login.code(), "state", login.state()));
 
         assertThat(page.getStatusCode()).isEqualTo(200);
         assertThat(page.getHeaders()).containsEntry("Content-Type", "text/html; charset=utf-8").containsEntry("Cache-Control", "no-store");
@@ -129,7 +128,7 @@ class FullReauthIT extends SystemIT {
         system.seedAccount("work-denied", Map.of());
         LocalOAuthProvider.Authorization login = system.startAndLogIn("work-denied");
 
-        APIGatewayV2HTTPResponse denied = system.browserCallback(Map.of("error", "access_denied",
+        LambdaResponse denied = system.browserCallback(Map.of("error", "access_denied",
                 "error_description", "<b>The user said no</b>", "state", login.state()));
 
         assertThat(denied.getStatusCode()).isEqualTo(400);
@@ -140,7 +139,7 @@ class FullReauthIT extends SystemIT {
     @Test
     void consoleAccount_getsItsApiKeySealedWithTheTokens() {
         String id = system.seedAccount("work-console", Map.of(Accounts.API_KEY, AttributeValue.fromS("sk-ant-old-key")));
-        APIGatewayV2HTTPResponse started = system.startReauth("work-console");
+        LambdaResponse started = system.startReauth("work-console");
         assertThat(json(started).path("mode").asText()).isEqualTo("console");
         LocalOAuthProvider.Authorization login = system.provider.authorize(json(started).path("authorizationUrl").asText());
 
@@ -153,11 +152,11 @@ class FullReauthIT extends SystemIT {
 
     @Test
     void addAccount_createsItWithSealedTokens_thenItCanBeReauthenticatedByName() {
-        APIGatewayV2HTTPResponse started = system.addAccount("{\"name\":\"brand-new\",\"mode\":\"max\"}");
+        LambdaResponse started = system.addAccount("{\"name\":\"brand-new\",\"mode\":\"max\"}");
         assertThat(started.getStatusCode()).as(started.getBody()).isEqualTo(200);
         LocalOAuthProvider.Authorization login = system.provider.authorize(json(started).path("authorizationUrl").asText());
 
-        APIGatewayV2HTTPResponse done = system.pasteCode(login.pasted());
+        LambdaResponse done = system.pasteCode(login.pasted());
 
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         assertThat(json(done).path("message").asText()).isEqualTo("Account 'brand-new' has been successfully added");
@@ -174,7 +173,7 @@ class FullReauthIT extends SystemIT {
         String id = system.seedAccount("work-reload", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("9")));
         system.receive(Duration.ofMillis(200));
 
-        APIGatewayV2HTTPResponse response = system.reload(id);
+        LambdaResponse response = system.reload(id);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(json(response).path("message").asText()).isEqualTo("Token reload triggered for account 'work-reload'");

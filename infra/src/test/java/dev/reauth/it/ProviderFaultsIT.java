@@ -10,8 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.reauth.aws.Schema.Accounts;
@@ -87,7 +86,7 @@ class ProviderFaultsIT extends SystemIT {
         faulty.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(fault));
 
         // WHEN the callback meets the fault
-        APIGatewayV2HTTPResponse failed = faultyCallback.handleRequest(pasted(login), null);
+        LambdaResponse failed = ReauthSystem.invoke(faultyCallback, pasted(login));
 
         // THEN 502 with nothing of the provider's answer in it, and nothing written
         assertThat(failed.getStatusCode()).isEqualTo(502);
@@ -96,7 +95,7 @@ class ProviderFaultsIT extends SystemIT {
         assertThat(system.account(id)).isEqualTo(before);
 
         // and the same session completes once the provider answers properly
-        APIGatewayV2HTTPResponse retried = system.pasteCode(login.pasted());
+        LambdaResponse retried = system.pasteCode(login.pasted());
         assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(200);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
     }
@@ -104,13 +103,13 @@ class ProviderFaultsIT extends SystemIT {
     @Test
     void tokenRequest_isAnthropicsJsonBody_withTheVerifierOfTheAuthorizationUrlsChallenge() {
         system.seedAccount("dialect", Map.of());
-        APIGatewayV2HTTPResponse started = system.startReauth("dialect");
+        LambdaResponse started = system.startReauth("dialect");
         String url = json(started).path("authorizationUrl").asText();
         LocalOAuthProvider.Authorization login = system.provider.authorize(url);
         String verifier = system.session(login.state()).get("code_verifier").s();
         faulty.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(503)));
 
-        faultyCallback.handleRequest(pasted(login), null);
+        ReauthSystem.invoke(faultyCallback, pasted(login));
 
         assertThat(new CodeVerifier(verifier).s256Challenge()).isEqualTo(ReauthSystem.query(url).get("code_challenge"));
         faulty.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH))
@@ -131,7 +130,7 @@ class ProviderFaultsIT extends SystemIT {
         CallbackHandler standard = new CallbackHandler(
                 system.apiWithTokenUrl(system.provider.standardTokenUrl(), TokenRequestFormat.FORM, Duration.ofSeconds(5)));
 
-        APIGatewayV2HTTPResponse done = standard.handleRequest(pasted(login), null);
+        LambdaResponse done = ReauthSystem.invoke(standard, pasted(login));
 
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         assertThat(system.decryptTokens(id, system.account(id)).accessToken()).isNotBlank();
@@ -146,15 +145,15 @@ class ProviderFaultsIT extends SystemIT {
         LocalOAuthProvider.Authorization b = system.startAndLogIn("pkce-b");
 
         // a's code with b's state: b's session (and verifier) is used for a's code
-        APIGatewayV2HTTPResponse crossed = system.pasteCode(a.code() + "#" + b.state());
+        LambdaResponse crossed = system.pasteCode(a.code() + "#" + b.state());
 
         assertThat(crossed.getStatusCode()).isEqualTo(400);
         assertThat(json(crossed).path("error").asText()).isEqualTo("invalid_grant");
     }
 
-    private static APIGatewayV2HTTPEvent pasted(LocalOAuthProvider.Authorization login) {
-        APIGatewayV2HTTPEvent event = ReauthSystem.event("callback-pasted-code.json");
-        event.setBody(ReauthSystem.JSON.createObjectNode().put("code", login.pasted()).toString());
+    private static ObjectNode pasted(LocalOAuthProvider.Authorization login) {
+        ObjectNode event = ReauthSystem.event("callback-pasted-code.json");
+        event.put("body", ReauthSystem.JSON.createObjectNode().put("code", login.pasted()).toString());
         return event;
     }
 }

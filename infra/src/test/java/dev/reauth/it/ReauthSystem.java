@@ -2,11 +2,9 @@ package dev.reauth.it;
 
 import static dev.reauth.aws.Schema.Accounts;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.aws.Schema;
@@ -16,6 +14,7 @@ import dev.reauth.handler.CallbackHandler;
 import dev.reauth.handler.ReloadHandler;
 import dev.reauth.handler.StartReauthHandler;
 import dev.reauth.handler.Wiring;
+import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
@@ -29,6 +28,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * One running copy of the system for a test class: fresh tables, key, topic and a subscribed queue
  * on the emulator, the local PKCE-enforcing provider, and the three real handlers wired to them.
- * Requests are the events/ files, adjusted per call.
+ * Requests are the bytes of the events/ files (adjusted per call), as `sam local invoke -e` sends them.
  */
 final class ReauthSystem implements AutoCloseable {
 
@@ -86,60 +86,76 @@ final class ReauthSystem implements AutoCloseable {
         var providerConfig = new ProviderConfig(c.clientId(), c.authorizeUrlMax(), c.authorizeUrlConsole(),
                 tokenUrl == null ? c.tokenUrl() : tokenUrl, c.redirectUri(), c.scopes(),
                 format == null ? c.tokenRequestFormat() : format, c.apiKeyUrl(), c.leadingAuthorizeParams());
-        var server = new HttpAuthorizationServer(HttpAuthorizationServer.defaultClient(timeout), providerConfig, timeout);
+        var server = new HttpAuthorizationServer(providerConfig, timeout, timeout);
         return new ReauthApi(Wiring.service(config, clients, server, clock));
     }
 
     // ---- requests, built from the events/ files
 
-    static APIGatewayV2HTTPEvent event(String file) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(ProjectFiles.event(file).toString());
-        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
-        return event;
+    /** An events/ file as JSON, with a fresh request id. */
+    static ObjectNode event(String file) {
+        try {
+            ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(ProjectFiles.event(file)));
+            ((ObjectNode) event.path("requestContext")).put("requestId", UUID.randomUUID().toString());
+            return event;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    APIGatewayV2HTTPResponse startReauth(String accountName) {
-        APIGatewayV2HTTPEvent event = event("start-reauth.json");
-        event.setPathParameters(Map.of("name", accountName));
-        event.setRawPath("/accounts/" + accountName + "/reauth");
-        APIGatewayV2HTTPResponse response = start.handleRequest(event, null);
+    /** Invokes a handler with the event's bytes, as the Lambda runtime does. */
+    static LambdaResponse invoke(ApiHandler handler, ObjectNode event) {
+        try {
+            var out = new java.io.ByteArrayOutputStream();
+            handler.handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+            return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    LambdaResponse startReauth(String accountName) {
+        ObjectNode event = event("start-reauth.json");
+        event.putObject("pathParameters").put("name", accountName);
+        event.put("rawPath", "/accounts/" + accountName + "/reauth");
+        LambdaResponse response = invoke(start, event);
         rememberVerifier(response);
         return response;
     }
 
-    APIGatewayV2HTTPResponse addAccount(String body) {
-        APIGatewayV2HTTPEvent event = event("add-account.json");
-        event.setBody(body);
-        APIGatewayV2HTTPResponse response = start.handleRequest(event, null);
+    LambdaResponse addAccount(String body) {
+        ObjectNode event = event("add-account.json");
+        event.put("body", body);
+        LambdaResponse response = invoke(start, event);
         rememberVerifier(response);
         return response;
     }
 
-    APIGatewayV2HTTPResponse pasteCode(String pasted) {
+    LambdaResponse pasteCode(String pasted) {
         return pasteBody(JSON.createObjectNode().put("code", pasted).toString());
     }
 
-    APIGatewayV2HTTPResponse pasteBody(String body) {
-        APIGatewayV2HTTPEvent event = event("callback-pasted-code.json");
-        event.setBody(body);
-        return callback.handleRequest(event, null);
+    LambdaResponse pasteBody(String body) {
+        ObjectNode event = event("callback-pasted-code.json");
+        event.put("body", body);
+        return invoke(callback, event);
     }
 
-    APIGatewayV2HTTPResponse browserCallback(Map<String, String> query) {
-        APIGatewayV2HTTPEvent event = event("callback-browser.json");
-        event.setQueryStringParameters(query);
-        return callback.handleRequest(event, null);
+    LambdaResponse browserCallback(Map<String, String> query) {
+        ObjectNode event = event("callback-browser.json");
+        event.set("queryStringParameters", JSON.valueToTree(query));
+        return invoke(callback, event);
     }
 
-    APIGatewayV2HTTPResponse reload(String accountId) {
-        APIGatewayV2HTTPEvent event = event("reload.json");
-        event.setPathParameters(Map.of("id", accountId));
-        return reload.handleRequest(event, null);
+    LambdaResponse reload(String accountId) {
+        ObjectNode event = event("reload.json");
+        event.putObject("pathParameters").put("id", accountId);
+        return invoke(reload, event);
     }
 
     /** Starts a re-authentication and logs in at the provider: what the operator would paste. */
     LocalOAuthProvider.Authorization startAndLogIn(String accountName) {
-        APIGatewayV2HTTPResponse started = startReauth(accountName);
+        LambdaResponse started = startReauth(accountName);
         if (started.getStatusCode() != 200) {
             throw new IllegalStateException("start failed: " + started.getBody());
         }
@@ -202,7 +218,7 @@ final class ReauthSystem implements AutoCloseable {
         return all;
     }
 
-    private void rememberVerifier(APIGatewayV2HTTPResponse response) {
+    private void rememberVerifier(LambdaResponse response) {
         if (response.getStatusCode() != 200) {
             return;
         }
@@ -213,7 +229,7 @@ final class ReauthSystem implements AutoCloseable {
         verifiers.add(state);
     }
 
-    static JsonNode json(APIGatewayV2HTTPResponse response) {
+    static JsonNode json(LambdaResponse response) {
         try {
             return JSON.readTree(response.getBody());
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package dev.reauth.it;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.reauth.aws.Schema.Accounts;
 import dev.reauth.aws.Schema.Sessions;
 import dev.reauth.local.LocalOAuthProvider;
@@ -22,7 +21,7 @@ class SessionLifecycleIT extends SystemIT {
         assertThat(system.pasteCode(login.pasted()).getStatusCode()).isEqualTo(200);
         Map<String, AttributeValue> afterFirst = system.account(id);
 
-        APIGatewayV2HTTPResponse replay = system.pasteCode(login.pasted());
+        LambdaResponse replay = system.pasteCode(login.pasted());
 
         assertThat(replay.getStatusCode()).isEqualTo(409);
         assertThat(json(replay).path("error").asText()).isEqualTo("session_used");
@@ -38,7 +37,7 @@ class SessionLifecycleIT extends SystemIT {
         int tokenRequests = system.provider.tokenRequests();
         system.clock.advance(Duration.ofMinutes(11));
         try {
-            APIGatewayV2HTTPResponse late = system.pasteCode(login.pasted());
+            LambdaResponse late = system.pasteCode(login.pasted());
 
             assertThat(late.getStatusCode()).isEqualTo(410);
             assertThat(json(late).path("error").asText()).isEqualTo("session_expired");
@@ -55,14 +54,14 @@ class SessionLifecycleIT extends SystemIT {
         LocalOAuthProvider.Authorization login = system.startAndLogIn("typo");
         Map<String, AttributeValue> before = system.account(id);
 
-        APIGatewayV2HTTPResponse wrong = system.pasteCode("not-the-real-code#" + login.state());
+        LambdaResponse wrong = system.pasteCode("not-the-real-code#" + login.state());
 
         assertThat(wrong.getStatusCode()).isEqualTo(400);
         assertThat(json(wrong).path("error").asText()).isEqualTo("invalid_grant");
         assertThat(json(wrong).path("error_description").asText()).contains("paste the code again");
         assertThat(system.account(id)).isEqualTo(before);
 
-        APIGatewayV2HTTPResponse right = system.pasteCode(login.pasted());
+        LambdaResponse right = system.pasteCode(login.pasted());
 
         assertThat(right.getStatusCode()).as(right.getBody()).isEqualTo(200);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("3");
@@ -82,7 +81,7 @@ class SessionLifecycleIT extends SystemIT {
 
     @Test
     void unknownState_is400() {
-        APIGatewayV2HTTPResponse response = system.pasteCode("some-code#never-issued-state-0123456789");
+        LambdaResponse response = system.pasteCode("some-code#never-issued-state-0123456789");
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(json(response).path("error").asText()).isEqualTo("invalid_state");

@@ -7,6 +7,8 @@ import dev.reauth.aws.Schema;
 import dev.reauth.http.Route;
 import dev.reauth.local.SamTemplate;
 import dev.reauth.local.TemplateFunction;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URL;
@@ -29,21 +31,20 @@ class TemplateIT {
     private final JsonNode resources = template.resources();
 
     @Test
-    void everyHandler_isAPublicRequestHandlerOfApiGatewayV2Events_inTheBuiltJar() throws Exception {
+    void everyHandler_isAPublicStreamHandler_inTheBuiltJar() throws Exception {
         URL jar = TemplateFunction.jar().toUri().toURL();
         try (URLClassLoader isolated = new URLClassLoader(new URL[] {jar}, ClassLoader.getPlatformClassLoader())) {
-            Class<?> requestHandler = isolated.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler");
+            Class<?> streamHandler = isolated.loadClass("com.amazonaws.services.lambda.runtime.RequestStreamHandler");
             Class<?> context = isolated.loadClass("com.amazonaws.services.lambda.runtime.Context");
-            Class<?> event = isolated.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");
-            Class<?> response = isolated.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse");
             for (String function : FUNCTIONS) {
                 String handler = template.functionProperty(function, "Handler").asText();
                 assertThat(handler).as(function).endsWith("::handleRequest");
                 Class<?> type = isolated.loadClass(handler.substring(0, handler.indexOf("::")));
-                assertThat(requestHandler.isAssignableFrom(type)).as(handler + " implements RequestHandler").isTrue();
+                assertThat(streamHandler.isAssignableFrom(type)).as(handler + " implements RequestStreamHandler").isTrue();
+                assertThat(Modifier.isAbstract(type.getModifiers())).as(handler + " is concrete").isFalse();
                 assertThat(type.getConstructor().getModifiers() & Modifier.PUBLIC).as(handler + " no-arg constructor").isNotZero();
-                Method method = type.getMethod("handleRequest", event, context);
-                assertThat(method.getReturnType()).isEqualTo(response);
+                Method method = type.getMethod("handleRequest", InputStream.class, OutputStream.class, context);
+                assertThat(method.getReturnType()).isEqualTo(void.class);
             }
         }
     }

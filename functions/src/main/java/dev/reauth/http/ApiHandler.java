@@ -1,0 +1,43 @@
+package dev.reauth.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The Lambda entry point of an HTTP API function: raw event bytes in, response bytes out. A stream
+ * handler, so the runtime does no reflective data binding of the event (a large part of a cold start).
+ */
+public abstract class ApiHandler implements RequestStreamHandler {
+
+    /** API Gateway never sends more than this; anything larger is not an HTTP API event. */
+    private static final int MAX_EVENT_BYTES = 10 * 1024 * 1024;
+
+    private final ReauthApi api;
+    private final Set<Route> routes;
+
+    protected ApiHandler(ReauthApi api, Set<Route> routes) {
+        this.api = api;
+        this.routes = Set.copyOf(routes);
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        output.write(handle(new String(input.readNBytes(MAX_EVENT_BYTES), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Serves one HTTP API v2 event (JSON), answering with the v2 response payload (JSON). */
+    public final String handle(String eventJson) {
+        ApiResponse response;
+        try {
+            response = api.handle(ApiRequest.fromEvent(eventJson), routes);
+        } catch (ApiRequest.NotAnEvent e) {
+            response = ErrorResponses.json(400, "invalid_request", "The event is not an API Gateway HTTP API request");
+        }
+        return response.toEventJson();
+    }
+}
