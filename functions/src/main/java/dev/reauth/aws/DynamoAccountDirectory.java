@@ -10,12 +10,16 @@ import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.domain.AccountStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Reads accounts from the fleet's table: by name through the name index, by id with a consistent
@@ -27,6 +31,12 @@ public final class DynamoAccountDirectory implements AccountDirectory {
     private static final Map<String, String> NAMES = Map.of(
             "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
             "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY);
+
+    private static final String STATUS_PROJECTION = "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated";
+    private static final Map<String, String> STATUS_NAMES = Map.of(
+            "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
+            "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY, "#expiresAt", Accounts.EXPIRES_AT,
+            "#reauth", Accounts.REQUIRES_REAUTH, "#updated", Accounts.TOKENS_UPDATED_AT);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -71,6 +81,35 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toAccount(item));
+    }
+
+    @Override
+    public List<AccountStatus> list() {
+        List<AccountStatus> statuses = new ArrayList<>();
+        try {
+            // status attributes only: token_ciphertext is never read (api_key only to tell the mode)
+            Map<String, AttributeValue> startKey = null;
+            do {
+                Map<String, AttributeValue> from = startKey;
+                ScanResponse page = dynamo.scan(s -> s.tableName(table)
+                        .projectionExpression(STATUS_PROJECTION)
+                        .expressionAttributeNames(STATUS_NAMES)
+                        .exclusiveStartKey(from));
+                page.items().forEach(item -> statuses.add(toStatus(item)));
+                startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (startKey != null);
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+        statuses.sort(Comparator.comparing(AccountStatus::name));
+        return statuses;
+    }
+
+    private static AccountStatus toStatus(Map<String, AttributeValue> item) {
+        return new AccountStatus(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
+                Attributes.instant(item, Accounts.EXPIRES_AT),
+                Boolean.TRUE.equals(item.getOrDefault(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false)).bool()),
+                number(item, Accounts.TOKEN_VERSION).orElse(0L), Attributes.instant(item, Accounts.TOKENS_UPDATED_AT));
     }
 
     private static Account toAccount(Map<String, AttributeValue> item) {

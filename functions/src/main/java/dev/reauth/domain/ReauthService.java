@@ -160,6 +160,11 @@ public final class ReauthService {
         return account;
     }
 
+    /** The token status of every account: GET /accounts. */
+    public java.util.List<AccountStatus> listAccounts() {
+        return accounts.list();
+    }
+
     private boolean publish(AccountEvent event) {
         try {
             events.publish(event);

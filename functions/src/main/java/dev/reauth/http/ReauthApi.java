@@ -1,5 +1,6 @@
 package dev.reauth.http;
 
+import dev.reauth.domain.AccountStatus;
 import dev.reauth.domain.CallbackRequest;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
@@ -58,6 +59,7 @@ public final class ReauthApi {
                 case PASTED_CALLBACK -> pastedCallback(request);
                 case BROWSER_CALLBACK -> browserCallback(request);
                 case RELOAD -> reload(request);
+                case LIST_ACCOUNTS -> list();
             };
         } catch (ReauthException failure) {
             int status = ErrorResponses.statusOf(failure);
@@ -138,6 +140,25 @@ public final class ReauthApi {
                 .put("success", true)
                 .put("message", "Token reload triggered for account '" + account.name() + "'")
                 .toJson());
+    }
+
+    private ApiResponse list() {
+        StringBuilder accounts = new StringBuilder("[");
+        for (AccountStatus status : service.listAccounts()) {
+            if (accounts.length() > 1) {
+                accounts.append(',');
+            }
+            Json.ObjectWriter item = Json.object()
+                    .put("id", status.id())
+                    .put("name", status.name())
+                    .put("mode", status.mode().wire())
+                    .put("requiresReauth", status.requiresReauth())
+                    .put("tokenVersion", status.tokenVersion());
+            status.expiresAt().ifPresent(at -> item.put("expiresAt", at.toString()));
+            status.tokensUpdatedAt().ifPresent(at -> item.put("tokensUpdatedAt", at.toString()));
+            accounts.append(item.toJson());
+        }
+        return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");
     }
 
     private static String completedMessage(CompletedAuthorization done) {

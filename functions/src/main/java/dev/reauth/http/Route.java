@@ -8,7 +8,8 @@ public enum Route {
     ADD_ACCOUNT("POST /accounts"),
     BROWSER_CALLBACK("GET /oauth/callback"),
     PASTED_CALLBACK("POST /oauth/callback"),
-    RELOAD("POST /accounts/{id}/reload");
+    RELOAD("POST /accounts/{id}/reload"),
+    LIST_ACCOUNTS("GET /accounts");
 
     private final String routeKey;
 

@@ -53,6 +53,13 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     }
 
     @Override
+    public List<AccountStatus> list() {
+        return accounts.values().stream()
+                .map(a -> new AccountStatus(a.id(), a.name(), a.mode(), Optional.empty(), false, a.tokenVersion(), Optional.empty()))
+                .toList();
+    }
+
+    @Override
     public void create(OAuthSession session) {
         if (sessions.putIfAbsent(session.stateHash(), new StoredSession(session, null, false)) != null) {
             throw new IllegalStateException("duplicate session");

@@ -185,6 +185,32 @@ class FullReauthIT extends SystemIT {
     }
 
     @Test
+    void listAccounts_showsTokenStatus_andNoTokenMaterial() {
+        String id = system.seedAccount("listed", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("6"),
+                Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(true),
+                Accounts.EXPIRES_AT, AttributeValue.fromN("1795700000000"),
+                Accounts.API_KEY, AttributeValue.fromS("sk-ant-listed-secret-key"),
+                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromUtf8String("ciphertext-bytes"))));
+
+        LambdaResponse response = system.listAccounts();
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(response.getBody()).doesNotContain("sk-ant-listed-secret-key", "Y2lwaGVydGV4dC1ieXRlcw", "token_ciphertext", "api_key");
+        JsonNode listed = null;
+        for (JsonNode account : json(response).path("accounts")) {
+            if (account.path("id").asText().equals(id)) {
+                listed = account;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("name").asText()).isEqualTo("listed");
+        assertThat(listed.path("mode").asText()).isEqualTo("console");
+        assertThat(listed.path("tokenVersion").asLong()).isEqualTo(6);
+        assertThat(listed.path("requiresReauth").asBoolean()).isTrue();
+        assertThat(Instant.parse(listed.path("expiresAt").asText()).toEpochMilli()).isEqualTo(1795700000000L);
+    }
+
+    @Test
     void logCapture_seesTheFunctionsLogLines_soTheSecretCheckCanFail() {
         String id = system.seedAccount("work-logs", Map.of());
         system.pasteCode(system.startAndLogIn("work-logs").pasted());

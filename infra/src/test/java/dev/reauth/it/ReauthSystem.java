@@ -11,6 +11,7 @@ import dev.reauth.aws.Schema;
 import dev.reauth.aws.TokenBundleJson;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.CallbackHandler;
+import dev.reauth.handler.ListAccountsHandler;
 import dev.reauth.handler.ReloadHandler;
 import dev.reauth.handler.StartReauthHandler;
 import dev.reauth.handler.Wiring;
@@ -64,6 +65,7 @@ final class ReauthSystem implements AutoCloseable {
     final StartReauthHandler start;
     final CallbackHandler callback;
     final ReloadHandler reload;
+    final ListAccountsHandler list;
 
     ReauthSystem() {
         this(null);
@@ -75,6 +77,7 @@ final class ReauthSystem implements AutoCloseable {
         start = new StartReauthHandler(api);
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
+        list = new ListAccountsHandler(api);
     }
 
     /**
@@ -151,6 +154,10 @@ final class ReauthSystem implements AutoCloseable {
         ObjectNode event = event("reload.json");
         event.putObject("pathParameters").put("id", accountId);
         return invoke(reload, event);
+    }
+
+    LambdaResponse listAccounts() {
+        return invoke(list, event("list-accounts.json"));
     }
 
     /** Starts a re-authentication and logs in at the provider: what the operator would paste. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /** template.yaml checked against the built jar and the code: handlers, routes, auth, least privilege. */
 class TemplateIT {
 
-    private static final Set<String> FUNCTIONS = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction");
+    private static final Set<String> FUNCTIONS = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
+            "ListAccountsFunction");
     private final SamTemplate template = SamTemplate.project();
     private final JsonNode resources = template.resources();
 
@@ -66,6 +67,7 @@ class TemplateIT {
         assertThat(actions("CallbackFunction")).containsExactlyInAnyOrder(
                 "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:Encrypt", "sns:Publish");
         assertThat(actions("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "sns:Publish");
+        assertThat(actions("ListAccountsFunction")).containsExactlyInAnyOrder("dynamodb:Scan");
         assertThat(fleetActions()).containsExactlyInAnyOrder(
                 "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt");
     }
