@@ -6,11 +6,7 @@ import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.aws.Schema.Accounts;
 import dev.reauth.aws.TokenBundleJson;
 import dev.reauth.config.ReauthConfig;
-import dev.reauth.handler.Wiring;
-import dev.reauth.http.ReauthApi;
-import dev.reauth.aws.AwsClients;
 import dev.reauth.oauth.ProviderConfig;
-import dev.reauth.provider.HttpAuthorizationServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -93,13 +88,11 @@ public final class LocalRun {
 
     private void run(boolean serve, boolean anthropic, int port) throws Exception {
         out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
-        LocalStack aws = LocalStack.create();
-        LocalOAuthProvider localProvider = anthropic ? null : LocalOAuthProvider.start();
-        Map<String, String> providerEnv = localProvider != null ? localProvider.environment() : Map.of();
-        ReauthConfig config = ReauthConfig.from(aws.functionEnvironment(providerEnv));
-        ReauthApi api = new ReauthApi(Wiring.service(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
-                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()), Clock.systemUTC()));
-        LocalApi localApi = LocalApi.start(api, port);
+        LocalDeployment deployment = anthropic ? LocalDeployment.withAnthropic(port) : LocalDeployment.withLocalProvider(port, Map.of());
+        LocalStack aws = deployment.aws();
+        LocalOAuthProvider localProvider = deployment.provider();
+        ReauthConfig config = deployment.config();
+        LocalApi localApi = deployment.api();
         DemoCacheSubscriber subscriber = new DemoCacheSubscriber(aws, "demo-proxy-" + UUID.randomUUID().toString().substring(0, 8),
                 flush -> out.println("  [proxy server] flushed cached tokens of '" + flush.accountName() + "' (" + flush.type()
                         + ", token_version " + flush.tokenVersion() + ")"));
@@ -121,7 +114,7 @@ public final class LocalRun {
 
         if (serve) {
             Path envFile = ProjectFiles.root().resolve(LocalInvoke.DEFAULT_ENV_FILE);
-            LocalInvoke.writeEnvFile(envFile, aws.functionEnvironment(providerEnv));
+            LocalInvoke.writeEnvFile(envFile, deployment.environment());
             out.println();
             out.println("Function environment written to " + envFile + " (infra/invoke uses it).");
             out.println("Serving the API on " + localApi.baseUrl() + " (Ctrl-C stops). Try:");
@@ -129,10 +122,7 @@ public final class LocalRun {
             Thread.currentThread().join();
         }
         subscriber.close();
-        localApi.close();
-        if (localProvider != null) {
-            localProvider.close();
-        }
+        deployment.close();
     }
 
     private void reauthenticate(URI api, String name, LocalOAuthProvider localProvider, ProviderConfig provider) throws Exception {

@@ -1,0 +1,120 @@
+package dev.reauth.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The reauth HTTP API, as the CLI calls it: JSON in and out, SigV4-signed when a signer is given
+ * (a deployed, IAM-authorized API), unsigned for the local run.
+ */
+public final class ApiClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "content-length", "connection");
+
+    /** A response: status and JSON body (an empty object when the body was not JSON). */
+    public record Answer(int status, JsonNode body) {
+        public String error() {
+            return body.path("error").asText("");
+        }
+
+        public String description() {
+            return body.path("error_description").asText(body.path("message").asText(""));
+        }
+    }
+
+    private final URI base;
+    private final Optional<RequestSigner> signer;
+    private final Debug debug;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public ApiClient(URI base, Optional<RequestSigner> signer, Debug debug) {
+        this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+        this.signer = signer;
+        this.debug = debug;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public Answer startReauth(String name) {
+        return send("POST", "accounts/" + segment(name) + "/reauth", null);
+    }
+
+    public Answer addAccount(String name, String mode) {
+        return send("POST", "accounts", JSON.createObjectNode().put("name", name).put("mode", mode).toString());
+    }
+
+    public Answer callback(String pasted) {
+        return send("POST", "oauth/callback", JSON.createObjectNode().put("code", pasted).toString());
+    }
+
+    public Answer reload(String accountId) {
+        return send("POST", "accounts/" + segment(accountId) + "/reload", null);
+    }
+
+    public Answer listAccounts() {
+        return send("GET", "accounts", null);
+    }
+
+    private Answer send(String method, String path, String body) {
+        URI uri = base.resolve(path);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        Map<String, java.util.List<String>> signed = signer.map(s -> s.sign(method, uri, headers, body))
+                .orElseGet(() -> {
+                    Map<String, java.util.List<String>> plain = new LinkedHashMap<>();
+                    headers.forEach((k, v) -> plain.put(k, java.util.List.of(v)));
+                    return plain;
+                });
+        signed.forEach((name, values) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        long started = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            debug.log("oauth:http", method + " " + uri.getPath() + " -> " + response.statusCode()
+                    + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            JsonNode json;
+            try {
+                json = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            } catch (IOException notJson) {
+                json = JSON.createObjectNode();
+            }
+            return new Answer(response.statusCode(), json);
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new CliFailure(ExitCode.API_UNREACHABLE, "Cannot reach the reauth API at " + base
+                    + " (is it running? set --api-url or REAUTH_API_URL)");
+        } catch (IOException e) {
+            throw new CliFailure(ExitCode.API_UNREACHABLE, "The reauth API at " + base + " did not answer: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure(ExitCode.FAILED, "Interrupted");
+        }
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.reauth.local;
+
+import dev.reauth.aws.AwsClients;
+import dev.reauth.config.ReauthConfig;
+import dev.reauth.handler.Wiring;
+import dev.reauth.http.ReauthApi;
+import dev.reauth.provider.HttpAuthorizationServer;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole stack on this machine: the stack's resources on the emulator, the local OAuth provider
+ * (or the real Anthropic endpoints), and the HTTP API on loopback, wired as the functions are.
+ */
+public final class LocalDeployment implements AutoCloseable {
+
+    private final LocalStack aws;
+    private final LocalOAuthProvider provider;
+    private final Map<String, String> environment;
+    private final ReauthConfig config;
+    private final LocalApi api;
+
+    private LocalDeployment(boolean localProvider, int port, Map<String, String> overrides) {
+        aws = LocalStack.create();
+        provider = localProvider ? LocalOAuthProvider.start() : null;
+        Map<String, String> env = new LinkedHashMap<>(aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
+        env.putAll(overrides);
+        environment = Map.copyOf(env);
+        config = ReauthConfig.from(environment);
+        ReauthApi reauthApi = new ReauthApi(Wiring.service(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
+                Clock.systemUTC()));
+        api = LocalApi.start(reauthApi, port);
+    }
+
+    /** Stands the stack up with the local provider; {@code overrides} replace function environment variables. */
+    public static LocalDeployment withLocalProvider(int port, Map<String, String> overrides) {
+        return new LocalDeployment(true, port, overrides);
+    }
+
+    /** Stands the stack up against the real Anthropic endpoints (the template's defaults). */
+    public static LocalDeployment withAnthropic(int port) {
+        return new LocalDeployment(false, port, Map.of());
+    }
+
+    public LocalStack aws() {
+        return aws;
+    }
+
+    /** The local provider; null with the real endpoints. */
+    public LocalOAuthProvider provider() {
+        return provider;
+    }
+
+    public LocalApi api() {
+        return api;
+    }
+
+    public ReauthConfig config() {
+        return config;
+    }
+
+    /** The function environment, as template.yaml gives it, pointed at this deployment. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        if (provider != null) {
+            provider.close();
+        }
+    }
+}
