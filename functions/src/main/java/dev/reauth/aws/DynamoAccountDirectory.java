@@ -1,11 +1,13 @@
 package dev.reauth.aws;
 
+import dev.reauth.wire.Schema;
+
 import static dev.reauth.aws.Attributes.number;
 import static dev.reauth.aws.Attributes.requiredString;
 import static dev.reauth.aws.Attributes.s;
 import static dev.reauth.aws.Attributes.string;
 
-import dev.reauth.aws.Schema.Accounts;
+import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
 import dev.reauth.domain.ReauthException;

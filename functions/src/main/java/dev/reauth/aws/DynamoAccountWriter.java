@@ -1,5 +1,7 @@
 package dev.reauth.aws;
 
+import dev.reauth.wire.Schema;
+
 import static dev.reauth.aws.Attributes.bool;
 import static dev.reauth.aws.Attributes.bytes;
 import static dev.reauth.aws.Attributes.millis;
@@ -7,8 +9,8 @@ import static dev.reauth.aws.Attributes.n;
 import static dev.reauth.aws.Attributes.number;
 import static dev.reauth.aws.Attributes.s;
 
-import dev.reauth.aws.Schema.Accounts;
-import dev.reauth.aws.Schema.Sessions;
+import dev.reauth.wire.Schema.Accounts;
+import dev.reauth.wire.Schema.Sessions;
 import dev.reauth.domain.AccountWriter;
 import dev.reauth.domain.ClaimedSession;
 import dev.reauth.domain.OAuthSession;

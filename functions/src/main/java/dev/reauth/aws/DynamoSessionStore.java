@@ -1,5 +1,7 @@
 package dev.reauth.aws;
 
+import dev.reauth.wire.Schema;
+
 import static dev.reauth.aws.Attributes.instant;
 import static dev.reauth.aws.Attributes.millis;
 import static dev.reauth.aws.Attributes.n;
@@ -8,7 +10,7 @@ import static dev.reauth.aws.Attributes.requiredString;
 import static dev.reauth.aws.Attributes.s;
 import static dev.reauth.aws.Attributes.string;
 
-import dev.reauth.aws.Schema.Sessions;
+import dev.reauth.wire.Schema.Sessions;
 import dev.reauth.domain.ClaimedSession;
 import dev.reauth.domain.OAuthSession;
 import dev.reauth.domain.ReauthException;

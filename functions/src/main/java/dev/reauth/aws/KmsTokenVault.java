@@ -1,10 +1,13 @@
 package dev.reauth.aws;
 
+import dev.reauth.wire.TokenBundleJson;
+
+import dev.reauth.wire.Schema;
+
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.TokenVault;
-import dev.reauth.oauth.TokenBundle;
+import dev.reauth.wire.TokenBundle;
 import java.util.Arrays;
-import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -27,11 +30,6 @@ public final class KmsTokenVault implements TokenVault {
         this.keyId = keyId;
     }
 
-    /** The encryption context of an account's token ciphertext. */
-    public static Map<String, String> encryptionContext(String accountId) {
-        return Map.of(Schema.CONTEXT_ACCOUNT_ID, accountId, Schema.CONTEXT_PURPOSE, Schema.PURPOSE_OAUTH_TOKENS);
-    }
-
     @Override
     public byte[] seal(String accountId, TokenBundle bundle) {
         byte[] plaintext = TokenBundleJson.write(bundle);
@@ -42,7 +40,7 @@ public final class KmsTokenVault implements TokenVault {
             }
             return kms.encrypt(e -> e.keyId(keyId)
                     .plaintext(SdkBytes.fromByteArray(plaintext))
-                    .encryptionContext(encryptionContext(accountId))).ciphertextBlob().asByteArray();
+                    .encryptionContext(Schema.encryptionContext(accountId))).ciphertextBlob().asByteArray();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("Token encryption (KMS) is unavailable", e);
         } finally {

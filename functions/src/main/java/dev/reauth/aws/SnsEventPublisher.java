@@ -3,7 +3,7 @@ package dev.reauth.aws;
 import dev.reauth.domain.AccountEvent;
 import dev.reauth.domain.EventPublisher;
 import dev.reauth.domain.ReauthException;
-import dev.reauth.json.Json;
+import dev.reauth.wire.TokenEvent;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -25,13 +25,8 @@ public final class SnsEventPublisher implements EventPublisher {
 
     /** The message body: {@code {"type","accountId","accountName","tokenVersion","occurredAt"}}. */
     public static String body(AccountEvent event) {
-        return Json.object()
-                .put("type", event.type().wire())
-                .put("accountId", event.accountId())
-                .put("accountName", event.accountName())
-                .put("tokenVersion", event.tokenVersion())
-                .put("occurredAt", event.occurredAt().toString())
-                .toJson();
+        return new TokenEvent(event.type().wire(), event.accountId(), event.accountName(), event.tokenVersion(),
+                event.occurredAt()).toJson();
     }
 
     @Override
@@ -40,8 +35,8 @@ public final class SnsEventPublisher implements EventPublisher {
             sns.publish(p -> p.topicArn(topicArn)
                     .message(body(event))
                     .messageAttributes(Map.of(
-                            "event_type", stringAttribute(event.type().wire()),
-                            "account_id", stringAttribute(event.accountId()))));
+                            TokenEvent.ATTRIBUTE_EVENT_TYPE, stringAttribute(event.type().wire()),
+                            TokenEvent.ATTRIBUTE_ACCOUNT_ID, stringAttribute(event.accountId()))));
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The fleet notification topic (SNS) is unavailable", e);
         }

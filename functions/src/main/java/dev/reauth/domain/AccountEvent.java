@@ -10,8 +10,8 @@ public record AccountEvent(Type type, String accountId, String accountName, long
 
     /** The event types, as they appear in the {@code event_type} message attribute. */
     public enum Type {
-        TOKENS_ROTATED("account.tokens.rotated"),
-        RELOAD_REQUESTED("account.reload.requested");
+        TOKENS_ROTATED(dev.reauth.wire.TokenEvent.TOKENS_ROTATED),
+        RELOAD_REQUESTED(dev.reauth.wire.TokenEvent.RELOAD_REQUESTED);
 
         private final String wire;
 

@@ -5,7 +5,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
-import dev.reauth.oauth.TokenBundle;
+import dev.reauth.wire.TokenBundle;
 import dev.reauth.oauth.TokenResponse;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.reauth.domain;
 
-import dev.reauth.oauth.TokenBundle;
+import dev.reauth.wire.TokenBundle;
 
 /** Seals token bundles for rest: ciphertext bound to the account it belongs to. */
 public interface TokenVault {

@@ -1,6 +1,6 @@
 package dev.reauth.http;
 
-import dev.reauth.json.Json;
+import dev.reauth.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;

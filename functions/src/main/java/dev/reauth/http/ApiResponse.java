@@ -1,6 +1,6 @@
 package dev.reauth.http;
 
-import dev.reauth.json.Json;
+import dev.reauth.wire.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.reauth.http;
 
 import dev.reauth.domain.ReauthException;
-import dev.reauth.json.Json;
+import dev.reauth.wire.Json;
 
 /**
  * The one place that maps failures to HTTP: the status of each failure kind, and the RFC 6749-style

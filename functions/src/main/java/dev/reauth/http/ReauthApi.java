@@ -6,7 +6,7 @@ import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.domain.StartedAuthorization;
-import dev.reauth.json.Json;
+import dev.reauth.wire.Json;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
 import java.util.Map;

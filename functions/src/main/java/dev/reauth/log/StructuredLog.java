@@ -1,6 +1,6 @@
 package dev.reauth.log;
 
-import dev.reauth.json.Json;
+import dev.reauth.wire.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.reauth.oauth;
 
+import dev.reauth.wire.TokenBundle;
+
 import java.time.Duration;
 
 /** The token endpoint's answer to a code exchange: a grant (RFC 6749 §5.1) or an error (§5.2). */

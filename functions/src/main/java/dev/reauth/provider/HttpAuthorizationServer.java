@@ -2,12 +2,12 @@ package dev.reauth.provider;
 
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthException;
-import dev.reauth.json.Json;
+import dev.reauth.wire.Json;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
-import dev.reauth.oauth.TokenBundle;
+import dev.reauth.wire.TokenBundle;
 import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.oauth.TokenResponse;
 import java.io.IOException;

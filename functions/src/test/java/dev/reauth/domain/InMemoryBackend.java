@@ -4,7 +4,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
-import dev.reauth.oauth.TokenBundle;
+import dev.reauth.wire.TokenBundle;
 import dev.reauth.oauth.TokenResponse;
 import java.time.Instant;
 import java.util.ArrayList;

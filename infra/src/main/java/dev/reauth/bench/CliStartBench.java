@@ -1,6 +1,6 @@
 package dev.reauth.bench;
 
-import dev.reauth.aws.Schema.Accounts;
+import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.reauth.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.aws.AwsClients;
-import dev.reauth.aws.Schema.Accounts;
+import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.handler.Wiring;

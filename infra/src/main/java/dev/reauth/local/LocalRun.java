@@ -2,9 +2,9 @@ package dev.reauth.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reauth.aws.KmsTokenVault;
-import dev.reauth.aws.Schema.Accounts;
-import dev.reauth.aws.TokenBundleJson;
+import dev.reauth.wire.Schema;
+import dev.reauth.wire.Schema.Accounts;
+import dev.reauth.wire.TokenBundleJson;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.oauth.ProviderConfig;
 import java.io.BufferedReader;
@@ -206,7 +206,7 @@ public final class LocalRun {
         out.printf("  %-22s %s -> %s%n", "requires_reauth", show(before.get(Accounts.REQUIRES_REAUTH)), show(after.get(Accounts.REQUIRES_REAUTH)));
         out.printf("  %-22s %s%n", "expires_at", Instant.ofEpochMilli(Long.parseLong(after.get(Accounts.EXPIRES_AT).n())));
         byte[] plaintext = aws.kms().decrypt(d -> d.ciphertextBlob(after.get(Accounts.TOKEN_CIPHERTEXT).b())
-                .encryptionContext(KmsTokenVault.encryptionContext(id))).plaintext().asByteArray();
+                .encryptionContext(Schema.encryptionContext(id))).plaintext().asByteArray();
         var tokens = TokenBundleJson.read(plaintext);
         out.printf("  %-22s %d bytes of KMS ciphertext; decrypts under {account_id, purpose=reauth:oauth-tokens} to a %s token"
                 + " bundle (access token %d chars, refresh token %d chars)%n", "token_ciphertext",

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reauth.aws.Schema.Accounts;
+import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.local.LambdaRuntimeEmulator;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.ProjectFiles;

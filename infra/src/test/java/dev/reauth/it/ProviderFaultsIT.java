@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import dev.reauth.aws.Schema.Accounts;
+import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.handler.CallbackHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.local.LocalOAuthProvider;

@@ -1,14 +1,13 @@
 package dev.reauth.it;
 
-import static dev.reauth.aws.Schema.Accounts;
+import static dev.reauth.wire.Schema.Accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.aws.AwsClients;
-import dev.reauth.aws.KmsTokenVault;
-import dev.reauth.aws.Schema;
-import dev.reauth.aws.TokenBundleJson;
+import dev.reauth.wire.Schema;
+import dev.reauth.wire.TokenBundleJson;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.CallbackHandler;
 import dev.reauth.handler.ListAccountsHandler;
@@ -23,7 +22,7 @@ import dev.reauth.local.ProjectFiles;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
-import dev.reauth.oauth.TokenBundle;
+import dev.reauth.wire.TokenBundle;
 import dev.reauth.provider.HttpAuthorizationServer;
 import java.io.IOException;
 import java.net.URI;
@@ -195,7 +194,7 @@ final class ReauthSystem implements AutoCloseable {
     TokenBundle decryptTokens(String accountId, Map<String, AttributeValue> item) {
         SdkBytes ciphertext = item.get(Accounts.TOKEN_CIPHERTEXT).b();
         byte[] plaintext = aws.kms().decrypt(d -> d.ciphertextBlob(ciphertext)
-                .encryptionContext(KmsTokenVault.encryptionContext(accountId))).plaintext().asByteArray();
+                .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
         return TokenBundleJson.read(plaintext);
     }
 

@@ -3,8 +3,8 @@ package dev.reauth.it;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.aws.Schema.Accounts;
-import dev.reauth.aws.Schema.Sessions;
+import dev.reauth.wire.Schema.Accounts;
+import dev.reauth.wire.Schema.Sessions;
 import dev.reauth.local.LocalOAuthProvider;
 import java.time.Duration;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.reauth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reauth.aws.Schema;
+import dev.reauth.wire.Schema;
 import dev.reauth.http.Route;
 import dev.reauth.local.SamTemplate;
 import dev.reauth.local.TemplateFunction;

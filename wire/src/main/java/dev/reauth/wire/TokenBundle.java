@@ -1,4 +1,4 @@
-package dev.reauth.oauth;
+package dev.reauth.wire;
 
 import java.util.Objects;
 import java.util.Optional;

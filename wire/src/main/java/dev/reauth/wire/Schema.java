@@ -1,8 +1,8 @@
-package dev.reauth.aws;
+package dev.reauth.wire;
 
 /**
- * Attribute names of the two tables. The accounts table belongs to the proxy fleet: of its
- * attributes, re-authentication writes only the token ones listed here.
+ * Attribute names of the two tables, and the encryption context of the tokens. The accounts table
+ * belongs to the proxy fleet: of its attributes, re-authentication writes only the token ones listed here.
  */
 public final class Schema {
 
@@ -55,4 +55,9 @@ public final class Schema {
     public static final String CONTEXT_ACCOUNT_ID = "account_id";
     public static final String CONTEXT_PURPOSE = "purpose";
     public static final String PURPOSE_OAUTH_TOKENS = "reauth:oauth-tokens";
+
+    /** The KMS encryption context of an account's token ciphertext: needed to encrypt and to decrypt it. */
+    public static java.util.Map<String, String> encryptionContext(String accountId) {
+        return java.util.Map.of(CONTEXT_ACCOUNT_ID, accountId, CONTEXT_PURPOSE, PURPOSE_OAUTH_TOKENS);
+    }
 }

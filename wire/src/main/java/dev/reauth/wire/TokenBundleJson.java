@@ -1,7 +1,5 @@
-package dev.reauth.aws;
+package dev.reauth.wire;
 
-import dev.reauth.json.Json;
-import dev.reauth.oauth.TokenBundle;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.reauth.json;
+package dev.reauth.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
