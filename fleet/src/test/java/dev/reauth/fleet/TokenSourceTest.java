@@ -1,0 +1,167 @@
+package dev.reauth.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class TokenSourceTest {
+
+    private final FakeAccounts accounts = new FakeAccounts();
+    private final TokenSource tokens = new TokenSource(accounts, accounts, Clock.systemUTC(), Duration.ofMinutes(5));
+
+    @Test
+    void concurrentCallers_shareOneLoad_andOneDecrypt() throws Exception {
+        accounts.put("a", 1, "token-v1", Instant.now().plus(Duration.ofHours(8)));
+        accounts.readDelayMillis = 200;
+
+        List<String> seen = race(32, () -> tokens.accessToken("a"));
+
+        assertThat(seen).containsOnly("token-v1").hasSize(32);
+        assertThat(accounts.reads.get()).isEqualTo(1);
+        assertThat(accounts.decrypts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void decryptRunsOncePerVersion_evenAcrossFlushes() {
+        accounts.put("a", 1, "token-v1", Instant.now().plus(Duration.ofHours(8)));
+        tokens.accessToken("a");
+        tokens.flush("a", 1);
+        tokens.accessToken("a");
+        assertThat(accounts.decrypts.get()).isEqualTo(1);
+
+        accounts.put("a", 2, "token-v2", Instant.now().plus(Duration.ofHours(8)));
+        tokens.flush("a", 2);
+
+        assertThat(tokens.accessToken("a")).isEqualTo("token-v2");
+        assertThat(accounts.decrypts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void noCallerGetsTheOldToken_afterFlushReturned_whileCallersHammerIt() throws Exception {
+        accounts.put("a", 1, "token-v1", Instant.now().plus(Duration.ofHours(8)));
+        tokens.accessToken("a");
+        AtomicBoolean flushReturned = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> staleAfterFlush = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> callers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            callers.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    boolean after = flushReturned.get();
+                    String token = tokens.accessToken("a");
+                    if (after && token.equals("token-v1")) {
+                        staleAfterFlush.add(token);
+                    }
+                }
+            }));
+        }
+        Thread.sleep(50);
+
+        accounts.put("a", 2, "token-v2", Instant.now().plus(Duration.ofHours(8)));
+        tokens.flush("a", 2);
+        flushReturned.set(true);
+        Thread.sleep(100);
+        stop.set(true);
+        for (Future<?> f : callers) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertThat(staleAfterFlush).isEmpty();
+        assertThat(tokens.accessToken("a")).isEqualTo("token-v2");
+        assertThat(accounts.decrypts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void flushListeners_runForTheAccount_andCanBeRemoved() throws Exception {
+        List<String> cleared = new ArrayList<>();
+        AutoCloseable registration = tokens.onFlush((account, version) -> cleared.add(account + "@" + version));
+
+        tokens.flush("a", 3);
+        registration.close();
+        tokens.flush("a", 4);
+
+        assertThat(cleared).containsExactly("a@3");
+    }
+
+    @Test
+    void nearExpiry_isReadAgain_atMostOnceASecond() {
+        MovableClock clock = new MovableClock();
+        TokenSource source = new TokenSource(accounts, accounts, clock, Duration.ofMinutes(5));
+        accounts.put("a", 1, "token-v1", clock.instant().plus(Duration.ofMinutes(2)));
+        source.accessToken("a");
+        accounts.put("a", 2, "token-v2", clock.instant().plus(Duration.ofHours(8)));
+
+        assertThat(source.accessToken("a")).as("within the second: no read storm").isEqualTo("token-v1");
+        clock.now = clock.now.plusSeconds(2);
+        assertThat(source.accessToken("a")).isEqualTo("token-v2");
+    }
+
+    private static final class MovableClock extends Clock {
+        volatile Instant now = Instant.now();
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void checkVersions_flushesAccountsThatMovedWithoutAMessage() {
+        accounts.put("a", 1, "token-v1", Instant.now().plus(Duration.ofHours(8)));
+        accounts.put("b", 5, "b-v5", Instant.now().plus(Duration.ofHours(8)));
+        tokens.accessToken("a");
+        tokens.accessToken("b");
+        accounts.put("a", 2, "token-v2", Instant.now().plus(Duration.ofHours(8)));
+
+        assertThat(tokens.checkVersions()).containsExactly("a");
+        assertThat(tokens.accessToken("a")).isEqualTo("token-v2");
+        assertThat(tokens.cachedVersion("b")).isEqualTo(5);
+    }
+
+    @Test
+    void unknownAccount_isAClearError() {
+        assertThatThrownBy(() -> tokens.accessToken("nope")).isInstanceOf(UnknownAccountException.class).hasMessageContaining("nope");
+    }
+
+    private static <T> List<T> race(int n, java.util.concurrent.Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pool.submit(() -> {
+                go.await();
+                return task.call();
+            }));
+        }
+        go.countDown();
+        List<T> results = new ArrayList<>();
+        for (Future<T> f : futures) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        return results;
+    }
+}
