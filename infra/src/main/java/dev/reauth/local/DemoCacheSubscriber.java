@@ -1,59 +1,44 @@
 package dev.reauth.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.reauth.fleet.DynamoAccountTokensReader;
+import dev.reauth.fleet.KmsTokenDecryptor;
+import dev.reauth.fleet.SqsSubscriber;
+import dev.reauth.fleet.TokenSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * A stand-in proxy server for the local run: subscribed to the topic through a queue, it keeps a
- * token cache per account and flushes an account's entry when a message names it.
+ * A proxy server for the local run, built on the fleet library: a {@link TokenSource} over the
+ * stack's table and key, flushed by an {@link SqsSubscriber} on a queue subscribed to the topic.
  */
 public final class DemoCacheSubscriber implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** One flush: which account, at which token_version, when. */
-    public record Flush(String accountId, String accountName, String type, long tokenVersion, Instant at) {
+    public record Flush(String accountId, long tokenVersion, Instant at) {
     }
 
-    private final LocalStack aws;
-    private final String queueUrl;
+    private final TokenSource tokens;
+    private final SqsSubscriber subscriber;
     private final List<Flush> flushes = new CopyOnWriteArrayList<>();
-    private final Consumer<Flush> onFlush;
-    private final Thread poller;
-    private volatile boolean running = true;
 
     public DemoCacheSubscriber(LocalStack aws, String name, Consumer<Flush> onFlush) {
-        this.aws = aws;
-        this.onFlush = onFlush;
-        this.queueUrl = aws.subscribeQueue(name);
-        this.poller = Thread.ofPlatform().daemon().name("demo-subscriber").start(this::poll);
+        tokens = new TokenSource(new DynamoAccountTokensReader(aws.dynamo(), aws.accountsTable()),
+                new KmsTokenDecryptor(aws.kms()), Clock.systemUTC(), Duration.ofMinutes(5));
+        tokens.onFlush((accountId, version) -> {
+            Flush flush = new Flush(accountId, version, Instant.now());
+            flushes.add(flush);
+            onFlush.accept(flush);
+        });
+        subscriber = SqsSubscriber.start(aws.sqs(), SqsSubscriber.subscribeQueue(aws.sqs(), aws.sns(), aws.topicArn(), name), tokens);
     }
 
-    private void poll() {
-        while (running) {
-            try {
-                for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1).maxNumberOfMessages(10)).messages()) {
-                    JsonNode event = JSON.readTree(JSON.readTree(message.body()).path("Message").asText());
-                    Flush flush = new Flush(event.path("accountId").asText(), event.path("accountName").asText(),
-                            event.path("type").asText(), event.path("tokenVersion").asLong(), Instant.now());
-                    flushes.add(flush);
-                    onFlush.accept(flush);
-                    // deleted only after the flush ran, so a crash redelivers it
-                    aws.sqs().deleteMessage(d -> d.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-                }
-            } catch (IOException | RuntimeException e) {
-                if (running) {
-                    System.err.println("[subscriber] poll failed: " + e.getClass().getSimpleName());
-                }
-            }
-        }
+    /** The proxy's token source: what it would put in its requests. */
+    public TokenSource tokens() {
+        return tokens;
     }
 
     /** Waits for a flush of the account at (at least) the given version. */
@@ -72,7 +57,6 @@ public final class DemoCacheSubscriber implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        poller.interrupt();
+        subscriber.close();
     }
 }

@@ -45,6 +45,7 @@ public final class LocalRun {
 
     private final PrintStream out;
     private final Path functionLog;
+    private final java.util.concurrent.atomic.AtomicBoolean announceFlushes = new java.util.concurrent.atomic.AtomicBoolean();
     private final HttpClient http = HttpClient.newHttpClient();
 
     private LocalRun(PrintStream console, Path functionLog) {
@@ -94,13 +95,20 @@ public final class LocalRun {
         ReauthConfig config = deployment.config();
         LocalApi localApi = deployment.api();
         DemoCacheSubscriber subscriber = new DemoCacheSubscriber(aws, "demo-proxy-" + UUID.randomUUID().toString().substring(0, 8),
-                flush -> out.println("  [proxy server] flushed cached tokens of '" + flush.accountName() + "' (" + flush.type()
-                        + ", token_version " + flush.tokenVersion() + ")"));
+                flush -> {
+                    if (announceFlushes.get()) {
+                        out.println("  [proxy server] flushed its cached tokens (token_version " + flush.tokenVersion() + ")");
+                    }
+                });
         String accountId = seedDemoAccount(aws);
+        // the proxy server caches the demo account's tokens before the re-authentication
+        String staleToken = anthropic ? null : primeProxyCache(deployment, subscriber, accountId);
+        announceFlushes.set(true);
         out.println("  emulator        " + aws.endpoint());
         out.println("  API             " + localApi.baseUrl());
         out.println("  OAuth provider  " + (localProvider != null ? config.provider().authorizeUrlMax() : "Anthropic (real endpoints)"));
-        out.println("  accounts table  " + aws.accountsTable() + " (seeded: 'demo', priority 1, 42 requests, tokens expired)");
+        out.println("  accounts table  " + aws.accountsTable() + " (seeded: 'demo', priority 1, 42 requests, needs re-authentication)");
+        out.println("  proxy server    fleet library TokenSource on an SQS subscription, holding demo's current tokens");
         out.println("  function logs   " + functionLog);
         out.println();
 
@@ -110,7 +118,7 @@ public final class LocalRun {
         long version = Long.parseLong(after.get(Accounts.TOKEN_VERSION).n());
         DemoCacheSubscriber.Flush flush = subscriber.awaitFlush(accountId, version, Duration.ofSeconds(15));
         out.println("Token cache has been cleared for running servers");
-        printProof(aws, accountId, before, after, flush);
+        printProof(aws, accountId, before, after, flush, subscriber, staleToken);
 
         if (serve) {
             Path envFile = ProjectFiles.root().resolve(LocalInvoke.DEFAULT_ENV_FILE);
@@ -194,8 +202,21 @@ public final class LocalRun {
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item();
     }
 
+    /** Gives the demo account tokens once, so the proxy server has something cached to flush. */
+    private String primeProxyCache(LocalDeployment deployment, DemoCacheSubscriber subscriber, String accountId) throws Exception {
+        URI api = deployment.api().baseUrl();
+        JsonNode started = post(api.resolve("/accounts/demo/reauth"), "");
+        String pasted = deployment.provider().authorize(started.path("authorizationUrl").asText()).pasted();
+        JsonNode done = post(api.resolve("/oauth/callback"), JSON.createObjectNode().put("code", pasted).toString());
+        subscriber.awaitFlush(accountId, done.path("tokenVersion").asLong(), Duration.ofSeconds(15));
+        deployment.aws().dynamo().updateItem(u -> u.tableName(deployment.aws().accountsTable())
+                .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
+                .updateExpression("SET requires_reauth = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+        return subscriber.tokens().accessToken(accountId);
+    }
+
     private void printProof(LocalStack aws, String id, Map<String, AttributeValue> before, Map<String, AttributeValue> after,
-                            DemoCacheSubscriber.Flush flush) {
+                            DemoCacheSubscriber.Flush flush, DemoCacheSubscriber subscriber, String staleToken) {
         out.println();
         out.println("Proof (accounts table, item 'demo'):");
         for (String field : List.of("priority", "custom_endpoint", "request_count", "total_requests", "last_used", "usage")) {
@@ -212,7 +233,10 @@ public final class LocalRun {
                 + " bundle (access token %d chars, refresh token %d chars)%n", "token_ciphertext",
                 after.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray().length, tokens.tokenType(),
                 tokens.accessToken().length(), tokens.refreshToken().length());
-        out.printf("  %-22s flushed '%s' at token_version %d%n", "proxy server", flush.accountName(), flush.tokenVersion());
+        String served = subscriber.tokens().accessToken(id);
+        out.printf("  %-22s flushed at token_version %d; now serves the new access token%s%n", "proxy server", flush.tokenVersion(),
+                staleToken == null ? "" : (served.equals(tokens.accessToken()) && !served.equals(staleToken)
+                        ? " (not the one it had cached)" : " -- MISMATCH"));
     }
 
     private static String show(AttributeValue value) {
