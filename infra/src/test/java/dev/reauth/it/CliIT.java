@@ -33,6 +33,7 @@ class CliIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private LocalDeployment local;
     private LocalDeployment shortSessions;
+    private LocalDeployment bulk;
     private Path work;
 
     @BeforeAll
@@ -40,6 +41,7 @@ class CliIT {
         LogCapture.install();
         local = LocalDeployment.withLocalProvider(0, Map.of());
         shortSessions = LocalDeployment.withLocalProvider(0, Map.of("SESSION_TTL", "PT3S"));
+        bulk = LocalDeployment.withLocalProvider(0, Map.of());
         work = Files.createTempDirectory("reauth-cli-it-");
     }
 
@@ -48,6 +50,7 @@ class CliIT {
         SystemIT.assertNoSecretsLogged(local.provider().secretsSeen());
         local.close();
         shortSessions.close();
+        bulk.close();
     }
 
     @Test
@@ -147,6 +150,73 @@ class CliIT {
             assertThat(screen).containsPattern("list-b-" + unique + "\\s+console\\s+expired 3h 1m ago\\s+yes\\s+0\\s+never");
             assertThat(screen).doesNotContain("sk-ant-secret-api-key-value", "opaque-ciphertext", "b3BhcXVl");
         }
+    }
+
+    @Test
+    void addAccount_createsIt_andItIsListedWithItsMode() throws Exception {
+        Path urlFile = work.resolve("url-add");
+        try (Tmux terminal = cli(local, browserRecordingTo(urlFile), "--add-account", "cli-added", "--mode", "console")) {
+            LocalOAuthProvider.Authorization login = local.provider().authorize(awaitUrl(urlFile));
+            terminal.await("Paste the authorization code", WAIT);
+
+            terminal.typeLine(login.pasted());
+
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("Adding account: cli-added (console)", "Account 'cli-added' has been successfully added");
+        }
+        try (Tmux terminal = cli(local, Map.of(), "--list")) {
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).containsPattern("cli-added\\s+console\\s+\\S+.*\\s+no\\s+1\\s");
+        }
+    }
+
+    @Test
+    void reauthenticateAll_takesEveryDueAccountInTurn_leavesTheRest_andSummarises() throws Exception {
+        String dueFlagged = seed(bulk, "bulk-flagged", Map.of(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(true),
+                Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofHours(8)).toEpochMilli()))));
+        String dueSoon = seed(bulk, "bulk-soon", Map.of(
+                Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofMinutes(30)).toEpochMilli()))));
+        String fresh = seed(bulk, "bulk-fresh", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("9"),
+                Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofHours(8)).toEpochMilli()))));
+        Path urls = work.resolve("urls-bulk");
+        Path script = work.resolve("browser-bulk.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + urls + "'\n");
+        script.toFile().setExecutable(true);
+
+        try (Tmux terminal = cli(bulk, Map.of("BROWSER", script.toString()), "--reauthenticate-all", "--expiring-within", "2h")) {
+            terminal.await("2 account\\(s\\) to re-authenticate: bulk-flagged, bulk-soon", WAIT);
+            for (int n = 1; n <= 2; n++) {
+                String url = awaitLine(urls, n);
+                LocalOAuthProvider.Authorization login = bulk.provider().authorize(url);
+                terminal.typeLine(login.pasted());
+                terminal.await("(?s)(successfully re-authenticated.*){" + n + "}", WAIT);
+            }
+
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("Summary: 2 of 2 re-authenticated: bulk-flagged, bulk-soon");
+        }
+        assertThat(version(bulk, dueFlagged)).isEqualTo("1");
+        assertThat(version(bulk, dueSoon)).isEqualTo("1");
+        assertThat(version(bulk, fresh)).isEqualTo("9");
+    }
+
+    private static String awaitLine(Path file, int n) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (lines.size() >= n) {
+                    return lines.get(n - 1).strip();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the browser was not opened " + n + " times");
+    }
+
+    private static String version(LocalDeployment deployment, String id) {
+        return deployment.aws().dynamo().getItem(g -> g.tableName(deployment.aws().accountsTable()).consistentRead(true)
+                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n();
     }
 
     private Tmux cli(LocalDeployment deployment, Map<String, String> extraEnv, String... args) {
