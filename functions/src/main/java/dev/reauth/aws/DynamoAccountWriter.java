@@ -1,6 +1,5 @@
 package dev.reauth.aws;
 
-import dev.reauth.wire.Schema;
 
 import static dev.reauth.aws.Attributes.bool;
 import static dev.reauth.aws.Attributes.bytes;

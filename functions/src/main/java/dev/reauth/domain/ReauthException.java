@@ -19,6 +19,11 @@ public abstract sealed class ReauthException extends RuntimeException {
         return error;
     }
 
+    /** The caller-facing description: written by this project, never another system's text or a secret. */
+    public String description() {
+        return getMessage();
+    }
+
     /** The request is malformed or a value is out of shape. */
     public static final class InvalidRequest extends ReauthException {
         public InvalidRequest(String error, String description) {

@@ -27,7 +27,7 @@ public final class ErrorResponses {
     }
 
     public static ApiResponse json(ReauthException failure) {
-        return json(statusOf(failure), failure.error(), failure.getMessage());
+        return json(statusOf(failure), failure.error(), failure.description());
     }
 
     public static ApiResponse json(int status, String error, String description) {

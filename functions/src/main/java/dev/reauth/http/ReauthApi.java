@@ -69,7 +69,7 @@ public final class ReauthApi {
                 LOG.warn("request.refused", "status", status, "error", failure.error());
             }
             return route == Route.BROWSER_CALLBACK
-                    ? CallbackPage.failure(status, "Re-authentication failed", failure.getMessage())
+                    ? CallbackPage.failure(status, "Re-authentication failed", failure.description())
                     : ErrorResponses.json(failure);
         } catch (RuntimeException bug) {
             LOG.error("request.unexpected_failure", bug);

@@ -1,6 +1,5 @@
 package dev.reauth.bench;
 
-import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
@@ -12,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The CLI's start-to-prompt time: from launching {@code cli/reauth --reauthenticate NAME} (the launcher
@@ -29,8 +26,7 @@ public final class CliStartBench {
         PrintStream out = System.out;
         System.setOut(new PrintStream(PrintStream.nullOutputStream()));
         try (LocalDeployment local = LocalDeployment.withLocalProvider(0, Map.of())) {
-            local.aws().dynamo().putItem(p -> p.tableName(local.aws().accountsTable()).item(Map.of(
-                    Accounts.ID, AttributeValue.fromS(UUID.randomUUID().toString()), Accounts.NAME, AttributeValue.fromS("bench"))));
+            local.aws().seedAccount("bench", Map.of());
             Path cache = Files.createTempDirectory("reauth-cli-cache-");
             long first = startToPrompt(local, cache);
             List<Long> times = new ArrayList<>();

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -78,7 +77,8 @@ public final class ColdStartBench {
         ReauthConfig config = ReauthConfig.from(env);
         ReauthService service = Wiring.service(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
                 new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()), Clock.systemUTC());
-        String accountId = seed(aws, "bench");
+        String accountId = aws.seedAccount("bench", Map.of("priority", AttributeValue.fromN("1"),
+                Accounts.TOKEN_VERSION, AttributeValue.fromN("1")));
         Path hello = helloJar();
         // the local provider's first token pays its key setup: that is provider latency, not our cold start
         service.complete(dev.reauth.domain.CallbackRequest.of(
@@ -166,22 +166,9 @@ public final class ColdStartBench {
     }
 
     private static String event(String file, java.util.function.Consumer<ObjectNode> adjust) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(ProjectFiles.event(file)));
-            ((ObjectNode) event.path("requestContext")).put("requestId", UUID.randomUUID().toString());
-            adjust.accept(event);
-            return event.toString();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String seed(LocalStack aws, String name) {
-        String id = UUID.randomUUID().toString();
-        aws.dynamo().putItem(p -> p.tableName(aws.accountsTable()).item(Map.of(
-                Accounts.ID, AttributeValue.fromS(id), Accounts.NAME, AttributeValue.fromS(name),
-                "priority", AttributeValue.fromN("1"), Accounts.TOKEN_VERSION, AttributeValue.fromN("1"))));
-        return id;
+        ObjectNode event = ProjectFiles.eventJson(file);
+        adjust.accept(event);
+        return event.toString();
     }
 
     /** A jar holding only the hello-world handler (the runtime provides aws-lambda-java-core). */

@@ -7,7 +7,6 @@ import dev.reauth.fleet.SnsHttpSubscriber;
 import dev.reauth.fleet.SnsSignatureVerifier;
 import dev.reauth.fleet.TokenSource;
 import dev.reauth.local.LocalDeployment;
-import dev.reauth.wire.Schema.Accounts;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,11 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Fan-out: from the callback's response to the last of N subscribers (SNS over HTTP, each its own
@@ -39,9 +36,7 @@ public final class FanOutBench {
         System.setOut(new PrintStream(PrintStream.nullOutputStream()));
         HttpClient http = HttpClient.newHttpClient();
         try (LocalDeployment local = LocalDeployment.withLocalProvider(0, Map.of())) {
-            String id = UUID.randomUUID().toString();
-            local.aws().dynamo().putItem(p -> p.tableName(local.aws().accountsTable()).item(Map.of(
-                    Accounts.ID, AttributeValue.fromS(id), Accounts.NAME, AttributeValue.fromS("fanout"))));
+            String id = local.aws().seedAccount("fanout", Map.of());
             rotate(local, http);
 
             Map<Long, CountDownLatch> latches = new ConcurrentHashMap<>();

@@ -65,6 +65,16 @@ public final class LocalStack {
                 .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())));
     }
 
+    /** Puts an account as a proxy fleet's table holds one (name, plus the given attributes); its new id. */
+    public String seedAccount(String name, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> attributes) {
+        String id = UUID.randomUUID().toString();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>(attributes);
+        item.put(dev.reauth.wire.Schema.Accounts.ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id));
+        item.put(dev.reauth.wire.Schema.Accounts.NAME, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(name));
+        dynamo.putItem(p -> p.tableName(accountsTable).item(item));
+        return id;
+    }
+
     /** A queue subscribed to the topic (SNS envelope delivery), as a fleet in SQS mode would have. */
     public String subscribeQueue(String name) {
         String queueUrl = sqs.createQueue(q -> q.queueName(name)).queueUrl();

@@ -27,4 +27,17 @@ public final class ProjectFiles {
     public static Path event(String name) {
         return root().resolve("events").resolve(name);
     }
+
+    /** An events/ file as JSON, with a fresh request id, ready to adjust and send. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode eventJson(String name) {
+        try {
+            var event = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(event(name)));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("requestContext"))
+                    .put("requestId", java.util.UUID.randomUUID().toString());
+            return event;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read events/" + name, e);
+        }
+    }
 }

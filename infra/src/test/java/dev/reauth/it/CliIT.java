@@ -252,12 +252,7 @@ class CliIT {
     }
 
     private static String seed(LocalDeployment deployment, String name, Map<String, AttributeValue> extra) {
-        String id = UUID.randomUUID().toString();
-        Map<String, AttributeValue> item = new HashMap<>(extra);
-        item.put(Accounts.ID, AttributeValue.fromS(id));
-        item.put(Accounts.NAME, AttributeValue.fromS(name));
-        deployment.aws().dynamo().putItem(p -> p.tableName(deployment.aws().accountsTable()).item(item));
-        return id;
+        return deployment.aws().seedAccount(name, extra);
     }
 
     private static List<String> lines(String screen) {

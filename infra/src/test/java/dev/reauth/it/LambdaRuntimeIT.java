@@ -10,7 +10,6 @@ import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.TemplateFunction;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -105,13 +104,7 @@ class LambdaRuntimeIT extends SystemIT {
     }
 
     private static ObjectNode event(String file) {
-        try {
-            ObjectNode event = (ObjectNode) ReauthSystem.JSON.readTree(Files.readString(ProjectFiles.event(file)));
-            ((ObjectNode) event.path("requestContext")).put("requestId", java.util.UUID.randomUUID().toString());
-            return event;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProjectFiles.eventJson(file);
     }
 
     private static JsonNode invoke(LambdaRuntimeEmulator function, ObjectNode event) {

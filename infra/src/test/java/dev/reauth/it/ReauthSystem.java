@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,13 +95,7 @@ final class ReauthSystem implements AutoCloseable {
 
     /** An events/ file as JSON, with a fresh request id. */
     static ObjectNode event(String file) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(ProjectFiles.event(file)));
-            ((ObjectNode) event.path("requestContext")).put("requestId", UUID.randomUUID().toString());
-            return event;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProjectFiles.eventJson(file);
     }
 
     /** Invokes a handler with the event's bytes, as the Lambda runtime does. */
@@ -172,12 +165,7 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Seeds an account the way a proxy fleet's table holds one; returns its id. */
     String seedAccount(String name, Map<String, AttributeValue> extra) {
-        String id = UUID.randomUUID().toString();
-        Map<String, AttributeValue> item = new HashMap<>(extra);
-        item.put(Accounts.ID, AttributeValue.fromS(id));
-        item.put(Accounts.NAME, AttributeValue.fromS(name));
-        aws.dynamo().putItem(p -> p.tableName(aws.accountsTable()).item(item));
-        return id;
+        return aws.seedAccount(name, extra);
     }
 
     Map<String, AttributeValue> account(String id) {
