@@ -153,6 +153,22 @@ class CliIT {
     }
 
     @Test
+    void debugOutput_showsRequestLinesOnly_andAnUnreachableApiIsExitCode6() {
+        try (Tmux terminal = cli(local, Map.of("DEBUG", "oauth:*"), "--reload", "nobody-here")) {
+            assertThat(terminal.awaitExit(WAIT)).isEqualTo(3);
+            assertThat(terminal.screen()).containsPattern("oauth:http GET /accounts -> 200 \\(\\d+ ms\\)")
+                    .contains("Error: Account 'nobody-here' not found");
+        }
+        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+                "HOME", work.toString(), "XDG_CACHE_HOME", work.resolve("cache").toString(), "JAVA_HOME", System.getProperty("java.home")));
+        try (Tmux terminal = new Tmux(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
+                "--api-url", "http://127.0.0.1:9", "--list"), env)) {
+            assertThat(terminal.awaitExit(WAIT)).isEqualTo(6);
+            assertThat(terminal.screen()).contains("Cannot reach the reauth API at http://127.0.0.1:9/");
+        }
+    }
+
+    @Test
     void addAccount_createsIt_andItIsListedWithItsMode() throws Exception {
         Path urlFile = work.resolve("url-add");
         try (Tmux terminal = cli(local, browserRecordingTo(urlFile), "--add-account", "cli-added", "--mode", "console")) {

@@ -96,6 +96,27 @@ class FleetIT extends SystemIT {
     }
 
     @Test
+    void httpSubscriber_subscribesWithTheFilterPolicyOnStart_andUnsubscribesOnClose() {
+        TokenSource server = proxyServer();
+        SnsEndpoint endpoint = new SnsEndpoint(Set.of(system.aws.topicArn()), SnsSignatureVerifier.withJdkTrust(),
+                SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
+                (topic, token) -> system.aws.sns().confirmSubscription(c -> c.topicArn(topic).token(token)), server);
+        SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(new InetSocketAddress("127.0.0.1", 0), null, endpoint,
+                system.aws.sns(), system.aws.topicArn());
+        String url = subscriber.publicUrl().toString();
+
+        var subscription = system.aws.sns().listSubscriptionsByTopic(l -> l.topicArn(system.aws.topicArn())).subscriptions().stream()
+                .filter(s -> s.endpoint().equals(url)).findFirst().orElseThrow();
+        assertThat(system.aws.sns().getSubscriptionAttributes(g -> g.subscriptionArn(subscription.subscriptionArn()))
+                .attributes().get("FilterPolicy")).contains("account.tokens.rotated", "account.reload.requested");
+
+        subscriber.close();
+
+        assertThat(system.aws.sns().listSubscriptionsByTopic(l -> l.topicArn(system.aws.topicArn())).subscriptions())
+                .noneMatch(s -> url.equals(s.endpoint()));
+    }
+
+    @Test
     void aServerThatMissedTheMessage_convergesWithinTheVersionCheckInterval() throws Exception {
         // GIVEN a server with cached tokens that no message will reach, checking versions every second
         String id = system.seedAccount("fleet-missed", Map.of());

@@ -26,17 +26,19 @@ class LambdaRuntimeIT extends SystemIT {
     private LambdaRuntimeEmulator start;
     private LambdaRuntimeEmulator callback;
     private LambdaRuntimeEmulator reload;
+    private LambdaRuntimeEmulator list;
 
     @BeforeAll
     void startFunctions() {
         start = LambdaRuntimeEmulator.start(TemplateFunction.of("StartReauthFunction", system.environment, List.of()));
         callback = LambdaRuntimeEmulator.start(TemplateFunction.of("CallbackFunction", system.environment, List.of()));
         reload = LambdaRuntimeEmulator.start(TemplateFunction.of("ReloadFunction", system.environment, List.of()));
+        list = LambdaRuntimeEmulator.start(TemplateFunction.of("ListAccountsFunction", system.environment, List.of()));
     }
 
     @AfterAll
     void stopFunctions() {
-        for (LambdaRuntimeEmulator function : List.of(start, callback, reload)) {
+        for (LambdaRuntimeEmulator function : List.of(start, callback, reload, list)) {
             String output = function.output();
             system.secrets().forEach(secret -> assertThat(output).as("function output holds no secret").doesNotContain(secret));
             function.close();
@@ -66,6 +68,11 @@ class LambdaRuntimeIT extends SystemIT {
         JsonNode reloaded = invoke(reload, reloadEvent);
         assertThat(reloaded.path("statusCode").asInt()).isEqualTo(200);
         assertThat(body(reloaded).path("message").asText()).isEqualTo("Token reload triggered for account 'rie-demo'");
+
+        JsonNode listed = invoke(list, event("list-accounts.json"));
+        assertThat(listed.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(listed).path("accounts").findValuesAsText("name")).contains("rie-demo");
+        assertThat(listed.path("body").asText()).doesNotContain("token_ciphertext");
     }
 
     @Test
