@@ -15,8 +15,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The AWS-compatible endpoint the integration tests run against, resolved once per JVM:
  * {@code AWS_ENDPOINT_URL} when set; else Testcontainers' LocalStack module when a Docker engine
- * answers; else the PyPI emulator from {@code infra/emulator} (MiniStack, moto_server as fallback)
- * on a free loopback port, stopped when the JVM exits.
+ * answers; else the PyPI emulator from {@code infra/emulator} on a free loopback port, stopped when
+ * the JVM exits: MiniStack, or moto_server when MiniStack cannot be installed or cannot serve.
  */
 public final class AwsEmulator {
 
@@ -25,6 +25,7 @@ public final class AwsEmulator {
     private static final String FREE_LOCALSTACK_IMAGE = "localstack/localstack:4.14.0";
 
     private static URI endpoint;
+    private static String kind = "none";
 
     private AwsEmulator() {
     }
@@ -36,10 +37,18 @@ public final class AwsEmulator {
         return endpoint;
     }
 
+    /** Which emulator serves: "ministack", "moto", "localstack", or "external" (AWS_ENDPOINT_URL, not recognised). */
+    public static synchronized String kind() {
+        endpoint();
+        return kind;
+    }
+
     private static URI resolve() {
         String configured = System.getenv("AWS_ENDPOINT_URL");
         if (configured != null && !configured.isBlank()) {
-            return URI.create(configured);
+            URI uri = URI.create(configured);
+            kind = recognise(uri);
+            return uri;
         }
         if (dockerAvailable()) {
             String image = System.getenv("LOCALSTACK_AUTH_TOKEN") != null
@@ -49,9 +58,33 @@ public final class AwsEmulator {
                     .withServices("dynamodb", "kms", "sns", "sqs", "sts");
             localstack.start();
             Runtime.getRuntime().addShutdownHook(new Thread(localstack::stop));
+            kind = "localstack";
             return localstack.getEndpoint();
         }
-        return startPyPiEmulator();
+        try {
+            return startPyPiEmulator("ministack");
+        } catch (IllegalStateException cannotServe) {
+            System.err.println("MiniStack could not serve (" + cannotServe.getMessage().lines().findFirst().orElse("")
+                    + "); falling back to moto_server");
+            return startPyPiEmulator("moto");
+        }
+    }
+
+    /** Tells emulators apart by their health route: MiniStack names itself, moto has none. */
+    private static String recognise(URI uri) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.resolve("/_localstack/health").toURL().openConnection();
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(2000);
+            if (connection.getResponseCode() != 200) {
+                return connection.getResponseCode() == 404 ? "moto" : "external";
+            }
+            String body = new String(connection.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return body.contains("\"edition\": \"light\"") || body.toLowerCase(java.util.Locale.ROOT).contains("ministack")
+                    ? "ministack" : "localstack";
+        } catch (IOException e) {
+            return "external";
+        }
     }
 
     private static boolean dockerAvailable() {
@@ -62,21 +95,32 @@ public final class AwsEmulator {
         }
     }
 
-    private static URI startPyPiEmulator() {
+    private static URI startPyPiEmulator(String wanted) {
         Path root = ProjectFiles.root();
         Path script = root.resolve("infra/emulator");
-        run(new ProcessBuilder(script.toString(), "install").inheritIO(), Duration.ofMinutes(5));
+        ProcessBuilder install = new ProcessBuilder(script.toString(), "which");
+        install.environment().put("REAUTH_EMULATOR", wanted);
+        run(install.redirectError(ProcessBuilder.Redirect.INHERIT), Duration.ofMinutes(5));
         int port = freePort();
         try {
             Path log = Files.createTempFile("reauth-emulator-", ".log");
-            Process process = new ProcessBuilder(script.toString(), "run", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder serve = new ProcessBuilder(script.toString(), "run", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            serve.environment().put("REAUTH_EMULATOR", wanted);
+            Process process = serve.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 process.descendants().forEach(ProcessHandle::destroy);
                 process.destroy();
             }));
             URI uri = URI.create("http://127.0.0.1:" + port);
-            awaitHealthy(uri, process, log);
+            try {
+                awaitHealthy(uri, process, log);
+            } catch (IllegalStateException notServing) {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+                throw notServing;
+            }
+            kind = recognise(uri);
             return uri;
         } catch (IOException e) {
             throw new IllegalStateException("could not start the AWS emulator", e);
@@ -116,7 +160,7 @@ public final class AwsEmulator {
 
     private static void run(ProcessBuilder builder, Duration timeout) {
         try {
-            Process process = builder.start();
+            Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException("failed: " + String.join(" ", builder.command()));
