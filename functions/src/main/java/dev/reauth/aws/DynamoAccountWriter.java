@@ -79,7 +79,9 @@ public final class DynamoAccountWriter implements AccountWriter {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw new ReauthException.DependencyFailed("The accounts table kept refusing the token write", e);
                 }
-                // otherwise a transaction conflict with a concurrent write: try again
+                // otherwise a transaction conflict with a concurrent write (a proxy counting requests):
+                // try again after a short, jittered pause
+                pause(attempt);
             } catch (SdkException e) {
                 throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
             }
@@ -115,6 +117,15 @@ public final class DynamoAccountWriter implements AccountWriter {
             throw new ReauthException.DependencyFailed("The accounts table refused the new account", e);
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReauthException.DependencyFailed("Interrupted while writing the tokens", e);
         }
     }
 
