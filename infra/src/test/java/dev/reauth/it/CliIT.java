@@ -169,6 +169,29 @@ class CliIT {
     }
 
     @Test
+    void stackOption_findsTheApiInTheStacksOutputs() {
+        String stack = "reauth-cli-" + UUID.randomUUID().toString().substring(0, 8);
+        seed(local, "stack-listed-" + stack, Map.of());
+        try (var cloudFormation = software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder()
+                .endpointOverride(local.aws().endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(dev.reauth.local.LocalStack.CREDENTIALS)
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            cloudFormation.createStack(c -> c.stackName(stack).templateBody(
+                    "{\"Resources\": {\"Topic\": {\"Type\": \"AWS::SNS::Topic\"}},"
+                            + " \"Outputs\": {\"ApiUrl\": {\"Value\": \"" + local.api().baseUrl() + "\"}}}"));
+        }
+        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+                "HOME", work.toString(), "XDG_CACHE_HOME", work.resolve("cache").toString(), "JAVA_HOME", System.getProperty("java.home"),
+                "AWS_ENDPOINT_URL", local.aws().endpoint().toString(), "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
+
+        try (Tmux terminal = new Tmux(List.of(ProjectFiles.root().resolve("cli/reauth").toString(), "--stack", stack, "--list"), env)) {
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("stack-listed-" + stack);
+        }
+    }
+
+    @Test
     void addAccount_createsIt_andItIsListedWithItsMode() throws Exception {
         Path urlFile = work.resolve("url-add");
         try (Tmux terminal = cli(local, browserRecordingTo(urlFile), "--add-account", "cli-added", "--mode", "console")) {

@@ -25,7 +25,7 @@ final class Tmux implements AutoCloseable {
 
     /** Types a line, as an operator pasting would, then Enter. */
     void typeLine(String text) {
-        run("tmux", "send-keys", "-t", session, "-l", text);
+        run("tmux", "send-keys", "-t", session, "-l", "--", text);  // "--": a code may start with "-"
         run("tmux", "send-keys", "-t", session, "Enter");
     }
 
