@@ -159,10 +159,8 @@ class CliIT {
             assertThat(terminal.screen()).containsPattern("oauth:http GET /accounts -> 200 \\(\\d+ ms\\)")
                     .contains("Error: Account 'nobody-here' not found");
         }
-        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", work.toString(), "XDG_CACHE_HOME", work.resolve("cache").toString(), "JAVA_HOME", System.getProperty("java.home")));
         try (Tmux terminal = new Tmux(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
-                "--api-url", "http://127.0.0.1:9", "--list"), env)) {
+                "--api-url", "http://127.0.0.1:9", "--list"), terminalEnv(Map.of()))) {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(6);
             assertThat(terminal.screen()).contains("Cannot reach the reauth API at http://127.0.0.1:9/");
         }
@@ -180,9 +178,7 @@ class CliIT {
                     "{\"Resources\": {\"Topic\": {\"Type\": \"AWS::SNS::Topic\"}},"
                             + " \"Outputs\": {\"ApiUrl\": {\"Value\": \"" + local.api().baseUrl() + "\"}}}"));
         }
-        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", work.toString(), "XDG_CACHE_HOME", work.resolve("cache").toString(), "JAVA_HOME", System.getProperty("java.home"),
-                "AWS_ENDPOINT_URL", local.aws().endpoint().toString(), "AWS_REGION", "us-east-1",
+        Map<String, String> env = terminalEnv(Map.of("AWS_ENDPOINT_URL", local.aws().endpoint().toString(), "AWS_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
 
         try (Tmux terminal = new Tmux(List.of(ProjectFiles.root().resolve("cli/reauth").toString(), "--stack", stack, "--list"), env)) {
@@ -259,16 +255,22 @@ class CliIT {
     }
 
     private Tmux cli(LocalDeployment deployment, Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = new HashMap<>(extraEnv);
+        Map<String, String> env = terminalEnv(extraEnv);
+        List<String> command = new ArrayList<>(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
+                "--api-url", deployment.api().baseUrl().toString()));
+        command.addAll(List.of(args));
+        return new Tmux(command, env);
+    }
+
+    /** The terminal's whole environment: a private HOME and cache, this JDK, plus {@code extra}. */
+    private Map<String, String> terminalEnv(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(extra);
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("HOME", work.toString());
         env.put("XDG_CACHE_HOME", work.resolve("cache").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("TERM", "xterm");
-        List<String> command = new ArrayList<>(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
-                "--api-url", deployment.api().baseUrl().toString()));
-        command.addAll(List.of(args));
-        return new Tmux(command, env);
+        return env;
     }
 
     /** A $BROWSER that records the URL it was asked to open, as the operator's browser would receive it. */
