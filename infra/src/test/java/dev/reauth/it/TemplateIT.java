@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 class TemplateIT {
 
     private static final Set<String> FUNCTIONS = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
-            "ListAccountsFunction");
+            "ListAccountsFunction", "RefreshFunction");
     private static final Set<String> FUNCTIONS_AND_FLEET = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
-            "ListAccountsFunction", "FleetPolicy");
+            "ListAccountsFunction", "RefreshFunction", "FleetPolicy");
     private final SamTemplate template = SamTemplate.project();
     private final JsonNode resources = template.resources();
 
@@ -77,8 +77,10 @@ class TemplateIT {
                 "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "kms:Encrypt", "sns:Publish");
         assertThat(actions.get("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "sns:Publish");
         assertThat(actions.get("ListAccountsFunction")).containsExactlyInAnyOrder("dynamodb:Scan");
+        assertThat(actions.get("RefreshFunction")).containsExactlyInAnyOrder(
+                "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "kms:Decrypt", "kms:Encrypt", "sns:Publish");
         assertThat(actions.get("FleetPolicy")).containsExactlyInAnyOrder(
-                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt");
+                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt", "execute-api:Invoke");
         assertThat(actions).containsOnlyKeys(FUNCTIONS_AND_FLEET);
     }
 
@@ -121,8 +123,11 @@ class TemplateIT {
                     assertThat(action.contains("*") && !throughDynamoDb).as(shape + ": " + statement).isFalse();
                 }
                 for (String resource : IamPrincipals.resources(statement)) {
-                    // the one wildcard resource: the fleet may query any index of the accounts table
-                    assertThat(resource.contains("*") && !resource.endsWith("/index/*")).as(shape + ": " + statement).isFalse();
+                    // the two wildcard resources: the fleet may query any index of the accounts table, and ask
+                    // for a refresh of any account (on any stage of this stack's API: the path holds the id)
+                    boolean anyIndex = resource.endsWith("/index/*");
+                    boolean refreshRoute = resource.matches("arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:HttpApi/\\*/POST/accounts/\\*/refresh");
+                    assertThat(resource.contains("*") && !anyIndex && !refreshRoute).as(shape + ": " + statement).isFalse();
                 }
             }
         });
@@ -159,11 +164,23 @@ class TemplateIT {
         assertThat(accounts.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.ID);
         JsonNode index = accounts.path("GlobalSecondaryIndexes").get(0);
         assertThat(index.path("IndexName").asText()).isEqualTo(template.functionEnvironment("CallbackFunction",
-                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a"))
-                .get("ACCOUNTS_NAME_INDEX"));
+                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a",
+                        "AlertsTopic", "b")).get("ACCOUNTS_NAME_INDEX"));
         assertThat(index.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.NAME);
         assertThat(list(index.path("Projection").path("NonKeyAttributes"))).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder(Schema.Accounts.TOKEN_VERSION, Schema.Accounts.MODE, Schema.Accounts.API_KEY);
+                .containsExactlyInAnyOrder(Schema.Accounts.TOKEN_VERSION, Schema.Accounts.MODE, Schema.Accounts.API_KEY,
+                        Schema.Accounts.REQUIRES_REAUTH);
+
+        // the sparse refresh index: partition refresh_bucket, sort expires_at, projecting what a run reads
+        JsonNode refresh = accounts.path("GlobalSecondaryIndexes").get(1);
+        assertThat(refresh.path("IndexName").asText()).isEqualTo(template.functionEnvironment("RefreshFunction",
+                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a",
+                        "AlertsTopic", "b")).get("ACCOUNTS_REFRESH_INDEX"));
+        assertThat(refresh.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.REFRESH_BUCKET);
+        assertThat(refresh.path("KeySchema").get(1).path("AttributeName").asText()).isEqualTo(Schema.Accounts.EXPIRES_AT);
+        assertThat(list(refresh.path("Projection").path("NonKeyAttributes"))).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(Schema.Accounts.NAME, Schema.Accounts.TOKEN_VERSION, Schema.Accounts.NEXT_REFRESH_AT,
+                        Schema.Accounts.REFRESH_LEASE_UNTIL, Schema.Accounts.REFRESH_ALERTS);
         assertThat(resources.path("AccountsTable").path("DeletionPolicy").asText()).isEqualTo("Retain");
     }
 
