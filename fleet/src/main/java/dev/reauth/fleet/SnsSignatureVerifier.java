@@ -71,10 +71,6 @@ public final class SnsSignatureVerifier {
     }
 
     /** https, on sns.REGION.amazonaws.com (amazonaws.com.cn in China) for the topic's region, a .pem path. */
-    static URI certificateUrl(SnsMessage message) throws Rejected {
-        return certificateUrl(message, SnsTopicArn.parse(message.topicArn()));
-    }
-
     private static URI certificateUrl(SnsMessage message, SnsTopicArn topic) throws Rejected {
         URI url;
         try {
