@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -30,6 +31,23 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
 
     @Override
     public Optional<StoredTokens> read(String accountId) {
+        try {
+            return readItem(accountId);
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> versions(Collection<String> accountIds) {
+        try {
+            return readVersions(accountIds);
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    private Optional<StoredTokens> readItem(String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
                 .projectionExpression("#ct, #v, #exp")
@@ -43,8 +61,7 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
                 Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT)))));
     }
 
-    @Override
-    public Map<String, Long> versions(Collection<String> accountIds) {
+    private Map<String, Long> readVersions(Collection<String> accountIds) {
         Map<String, Long> versions = new HashMap<>();
         List<String> ids = new ArrayList<>(accountIds);
         for (int from = 0; from < ids.size(); from += 100) {

@@ -5,6 +5,7 @@ import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -37,18 +38,26 @@ public final class SqsSubscriber implements AutoCloseable {
         return new SqsSubscriber(sqs, queueUrl, tokens);
     }
 
-    /** Creates the queue if needed, lets the topic send to it, and subscribes it with raw delivery; its URL. */
+    /**
+     * Creates the queue if needed, lets the topic send to it, and subscribes it with raw delivery; its URL.
+     *
+     * @throws FleetException.DependencyFailed when SQS or SNS refuses or cannot be reached
+     */
     public static String subscribeQueue(SqsClient sqs, SnsClient sns, String topicArn, String queueName) {
-        String queueUrl = sqs.createQueue(q -> q.queueName(queueName)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},"
-                + "\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + queueArn + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\""
-                + topicArn + "\"}}}]}";
-        sqs.setQueueAttributes(a -> a.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
-        sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn).attributes(Map.of(
-                "RawMessageDelivery", "true", "FilterPolicy", SnsHttpSubscriber.FILTER_POLICY, "FilterPolicyScope", "MessageAttributes")));
-        return queueUrl;
+        try {
+            String queueUrl = sqs.createQueue(q -> q.queueName(queueName)).queueUrl();
+            String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},"
+                    + "\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + queueArn + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\""
+                    + topicArn + "\"}}}]}";
+            sqs.setQueueAttributes(a -> a.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+            sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn).attributes(Map.of(
+                    "RawMessageDelivery", "true", "FilterPolicy", SnsHttpSubscriber.FILTER_POLICY, "FilterPolicyScope", "MessageAttributes")));
+            return queueUrl;
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("Could not subscribe queue " + queueName + " to " + topicArn, e);
+        }
     }
 
     private void poll() {
