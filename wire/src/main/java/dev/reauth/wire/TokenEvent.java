@@ -14,6 +14,7 @@ public record TokenEvent(String type, String accountId, String accountName, long
 
     public static final String TOKENS_ROTATED = "account.tokens.rotated";
     public static final String RELOAD_REQUESTED = "account.reload.requested";
+    public static final String REAUTH_REQUIRED = "account.reauth.required";
     public static final String ATTRIBUTE_EVENT_TYPE = "event_type";
     public static final String ATTRIBUTE_ACCOUNT_ID = "account_id";
 
