@@ -28,7 +28,7 @@ public final class BetterCcflareReloader implements ProxyReloader {
         this.baseUrl = baseUrl;
         this.adminApiKey = adminApiKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class HttpTokenAdopter implements TokenAdopter {
         this.apiUrl = apiUrl.toString().endsWith("/") ? apiUrl : URI.create(apiUrl + "/");
         this.signer = signer;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     @Override

@@ -84,6 +84,10 @@ public final class SqsSubscriber implements AutoCloseable {
         while (running) {
             try {
                 for (Message message : sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(20).maxNumberOfMessages(10)).messages()) {
+                    if (!running) {
+                        // closed during the long poll: leave the message for redelivery to whoever polls next
+                        break;
+                    }
                     Optional<TokenEvent> event = eventOf(message.body());
                     if (event.isEmpty()) {
                         LOG.log(Level.WARNING, "SQS message {0} is not a token event; dropped", message.messageId());
