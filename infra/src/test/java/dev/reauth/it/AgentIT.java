@@ -232,6 +232,46 @@ class AgentIT extends SystemIT {
         assertThat(last.path("expires_at").asLong()).isEqualTo(Long.parseLong(system.account(reauthId).get(Accounts.EXPIRES_AT).n()));
     }
 
+    @Test
+    void betterCcflare_forwardsAClientsRequestUpstream_withTheNewAccessToken() throws Exception {
+        // GIVEN a better-ccflare of its own whose upstream traffic goes through a recording HTTPS proxy
+        // (its HTTPS_PROXY support; the proxy's test CA trusted through NODE_EXTRA_CA_CERTS), holding one account
+        try (RecordingHttpsProxy upstream = RecordingHttpsProxy.start(Files.createDirectories(work.resolve("upstream")));
+             BetterCcflare proxy = BetterCcflare.create(work.resolve("better-ccflare-upstream"),
+                     Map.of("HTTPS_PROXY", upstream.url(), "NODE_EXTRA_CA_CERTS", upstream.caPem().toString()))) {
+            String key = proxy.generateAdminKey("reauth-agent");
+            Path keyFile = work.resolve("upstream-admin-key");
+            Files.writeString(keyFile, key);
+            proxy.serve();
+            proxy.addOAuthAccount("up-work", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
+            String reauthId = system.seedAccount("up-work", Map.of());
+            Map<String, String> env = agentEnvironment(work.resolve("state-upstream.json"), Map.of(
+                    "BETTER_CCFLARE_DB_PATH", proxy.database().toString(), "BETTER_CCFLARE_URL", proxy.url().toString(),
+                    "BETTER_CCFLARE_API_KEY_FILE", keyFile.toString()));
+            try (AgentRuntime agent = AgentRuntime.start(AgentConfig.from(env), system.aws.dynamo(), system.aws.kms(), system.aws.sqs(),
+                    system.aws.sns(), recorder)) {
+                // WHEN the account is re-authenticated through reauth, and a client sends a request through better-ccflare
+                long version = rotate("up-work");
+                recorder.awaitApplied("up-work", version);
+                var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                var answer = http.send(java.net.http.HttpRequest.newBuilder(proxy.url().resolve("/v1/messages"))
+                        .header("Content-Type", "application/json").header("x-api-key", key)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+                // THEN it went upstream with reauth's new access token, and the client got the upstream's answer
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.body()).contains("msg_test");
+                List<RecordingHttpsProxy.Request> messages = upstream.requests().stream()
+                        .filter(r -> r.method().equals("POST") && r.path().startsWith("/v1/messages")).toList();
+                assertThat(messages).hasSize(1);
+                assertThat(messages.getFirst().headers()).containsEntry("authorization", "Bearer " + accessTokenOf(reauthId))
+                        .containsEntry("host", "api.anthropic.com");
+            }
+        }
+    }
+
     // ---- helpers
 
     private long rotate(String name) {
