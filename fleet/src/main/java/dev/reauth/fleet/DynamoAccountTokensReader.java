@@ -50,15 +50,24 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
     private Optional<StoredTokens> readItem(String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
-                .projectionExpression("#ct, #v, #exp")
+                .projectionExpression("#ct, #v, #exp, #reauth, #reason")
                 .expressionAttributeNames(Map.of("#ct", Accounts.TOKEN_CIPHERTEXT, "#v", Accounts.TOKEN_VERSION,
-                        "#exp", Accounts.EXPIRES_AT))).item();
+                        "#exp", Accounts.EXPIRES_AT, "#reauth", Accounts.REQUIRES_REAUTH, "#reason", Accounts.REAUTH_REASON))).item();
         if (item == null || !item.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
             return Optional.empty();
         }
         return Optional.of(new StoredTokens(number(item.get(Accounts.TOKEN_VERSION)),
                 item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray(),
-                Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT)))));
+                Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT))), reauthRequired(item)));
+    }
+
+    private static Optional<String> reauthRequired(Map<String, AttributeValue> item) {
+        AttributeValue flag = item.get(Accounts.REQUIRES_REAUTH);
+        if (flag == null || !Boolean.TRUE.equals(flag.bool())) {
+            return Optional.empty();
+        }
+        AttributeValue reason = item.get(Accounts.REAUTH_REASON);
+        return Optional.of(reason != null && reason.s() != null ? reason.s() : "marked in the accounts table");
     }
 
     private Map<String, Long> readVersions(Collection<String> accountIds) {

@@ -6,7 +6,7 @@ package dev.reauth.fleet;
  * AWS cause is kept for the proxy's logs.
  */
 public abstract sealed class FleetException extends RuntimeException
-        permits UnknownAccountException, FleetException.DependencyFailed {
+        permits UnknownAccountException, AccountRequiresReauthException, FleetException.DependencyFailed {
 
     FleetException(String message, Throwable cause) {
         super(message, cause, false, false);

@@ -174,7 +174,7 @@ public final class SnsEndpoint {
             LOG.log(Level.WARNING, "SNS notification {0} is not a token event; ignored", message.messageId());
             return 200;
         }
-        tokens.flush(event.get().accountId(), event.get().tokenVersion());
+        tokens.accept(event.get());
         return 200;
     }
 

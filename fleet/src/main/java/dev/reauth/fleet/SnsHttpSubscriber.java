@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.sns.model.Subscription;
  */
 public final class SnsHttpSubscriber implements AutoCloseable {
 
-    /** The filter policy: token events only. */
+    /** The filter policy: the events a token source acts on. */
     static final String FILTER_POLICY = "{\"" + TokenEvent.ATTRIBUTE_EVENT_TYPE + "\":[\""
-            + TokenEvent.TOKENS_ROTATED + "\",\"" + TokenEvent.RELOAD_REQUESTED + "\"]}";
+            + TokenEvent.TOKENS_ROTATED + "\",\"" + TokenEvent.RELOAD_REQUESTED + "\",\"" + TokenEvent.REAUTH_REQUIRED + "\"]}";
 
     /** How long a client may take to send its request (line, headers, body). */
     public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);

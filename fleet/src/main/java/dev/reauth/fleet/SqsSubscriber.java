@@ -38,7 +38,7 @@ public final class SqsSubscriber implements AutoCloseable {
 
     /** Polls an existing queue (already subscribed, e.g. by the stack or {@link #subscribeQueue}). */
     public static SqsSubscriber start(SqsClient sqs, String queueUrl, TokenSource tokens) {
-        return new SqsSubscriber(sqs, queueUrl, event -> tokens.flush(event.accountId(), event.tokenVersion()));
+        return new SqsSubscriber(sqs, queueUrl, tokens::accept);
     }
 
     /**
