@@ -11,6 +11,7 @@ import static dev.reauth.aws.Attributes.string;
 
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.SealedTokens;
+import dev.reauth.oauth.AccountMode;
 import dev.reauth.refresh.DueAccount;
 import dev.reauth.refresh.LeasedAccount;
 import dev.reauth.refresh.RefreshBucket;
@@ -50,9 +51,13 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     static final String CLAIM_UPDATE = "SET #leaseUntil = :leaseEnd, #leaseOwner = :owner, #attempt = :now";
     /** Every write after the claim holds only while this refresher still holds the lease on the version it read. */
     static final String LEASE_HELD = "#ver = :base AND #leaseOwner = :owner";
-    static final String COMMIT_UPDATE = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
-            + " #last = :now, #result = :ok, #failures = :zero, #bucket = :bucket%s"
-            + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt ADD #count :one";
+    /** New tokens make the account healthy: token_version + 1, back in the index, dead mark, backoff, lease and alerts gone. */
+    static final String TOKENS_UPDATE = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
+            + " #failures = :zero, #bucket = :bucket%s REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt";
+    static final String COMMIT_EXTRA = ", #last = :now, #result = :ok";
+    static final String COMMIT_COUNT = " ADD #count :one";
+    /** Adopted tokens: only on the version the proxy refreshed from, and never under a live lease. */
+    static final String ADOPT_CONDITION = "#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)";
     static final String DEAD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead"
             + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
     static final String FAILURE_UPDATE = "SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
@@ -168,32 +173,90 @@ public final class DynamoRefreshLedger implements RefreshLedger {
 
     @Override
     public OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
+        Map<String, String> names = tokenNames(refreshTokenRotated);
+        names.putAll(Map.of("#last", Accounts.LAST_REFRESH_AT, "#result", Accounts.LAST_REFRESH_RESULT,
+                "#count", Accounts.REFRESH_COUNT));
+        Map<String, AttributeValue> values = tokenValues(account.id(), account.tokenVersion(), tokens, now);
+        values.putAll(Map.of(":ok", s("ok"), ":one", n(1), ":owner", s(account.leaseOwner())));
+        String update = String.format(TOKENS_UPDATE, (refreshTokenRotated ? ", #issued = :now" : "") + COMMIT_EXTRA) + COMMIT_COUNT;
+        return conditionalUpdate(account.id(), update, LEASE_HELD, names, values)
+                ? OptionalLong.of(account.tokenVersion() + 1) : OptionalLong.empty();
+    }
+
+    @Override
+    public OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
+        Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
+        return conditionalUpdate(accountId, String.format(TOKENS_UPDATE, ", #issued = :now"), ADOPT_CONDITION,
+                tokenNames(true), values) ? OptionalLong.of(baseVersion + 1) : OptionalLong.empty();
+    }
+
+    private static Map<String, String> tokenNames(boolean refreshTokenRotated) {
         Map<String, String> names = new HashMap<>(Map.ofEntries(
                 Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#exp", Accounts.EXPIRES_AT),
                 Map.entry("#ver", Accounts.TOKEN_VERSION), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
-                Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#last", Accounts.LAST_REFRESH_AT),
-                Map.entry("#result", Accounts.LAST_REFRESH_RESULT), Map.entry("#failures", Accounts.REFRESH_FAILURES),
+                Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#failures", Accounts.REFRESH_FAILURES),
                 Map.entry("#bucket", Accounts.REFRESH_BUCKET), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
                 Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#next", Accounts.NEXT_REFRESH_AT),
                 Map.entry("#alerts", Accounts.REFRESH_ALERTS), Map.entry("#reason", Accounts.REAUTH_REASON),
-                Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT), Map.entry("#count", Accounts.REFRESH_COUNT)));
+                Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT)));
         if (refreshTokenRotated) {
             names.put("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT);
         }
-        Map<String, AttributeValue> values = new HashMap<>(Map.ofEntries(
-                Map.entry(":ct", bytes(tokens.ciphertext())), Map.entry(":exp", millis(tokens.expiresAt())),
-                Map.entry(":next", n(account.tokenVersion() + 1)), Map.entry(":now", millis(now)),
-                Map.entry(":false", bool(false)), Map.entry(":ok", s("ok")), Map.entry(":zero", n(0)),
-                Map.entry(":bucket", s(RefreshBucket.of(account.id(), buckets))), Map.entry(":one", n(1)),
-                Map.entry(":base", n(account.tokenVersion())), Map.entry(":owner", s(account.leaseOwner()))));
-        String update = String.format(COMMIT_UPDATE, refreshTokenRotated ? ", #issued = :now" : "");
-        return conditionalUpdate(account.id(), update, names, values) ? OptionalLong.of(account.tokenVersion() + 1)
-                : OptionalLong.empty();
+        return names;
+    }
+
+    private Map<String, AttributeValue> tokenValues(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
+        return new HashMap<>(Map.of(":ct", bytes(tokens.ciphertext()), ":exp", millis(tokens.expiresAt()),
+                ":next", n(baseVersion + 1), ":now", millis(now), ":false", bool(false), ":zero", n(0),
+                ":bucket", s(RefreshBucket.of(accountId, buckets)), ":base", n(baseVersion)));
+    }
+
+    @Override
+    public Optional<Sealed> sealed(String accountId) {
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(g -> g.tableName(table).key(Map.of(Accounts.ID, s(accountId))).consistentRead(true)
+                    .projectionExpression("#name, #ver, #ct")
+                    .expressionAttributeNames(Map.of("#name", Accounts.NAME, "#ver", Accounts.TOKEN_VERSION,
+                            "#ct", Accounts.TOKEN_CIPHERTEXT))).item();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+        if (item == null || !item.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Sealed(string(item, Accounts.NAME).orElse(""), number(item, Accounts.TOKEN_VERSION).orElse(0L),
+                item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray()));
+    }
+
+    @Override
+    public void createImported(String accountId, String name, AccountMode mode, OptionalLong priority, SealedTokens tokens,
+                               Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Accounts.ID, s(accountId));
+        item.put(Accounts.NAME, s(name));
+        item.put(Accounts.MODE, s(mode.wire()));
+        item.put(Accounts.CREATED_AT, millis(now));
+        item.put(Accounts.PRIORITY, n(priority.orElse(0)));
+        item.put(Accounts.TOKEN_CIPHERTEXT, bytes(tokens.ciphertext()));
+        item.put(Accounts.EXPIRES_AT, millis(tokens.expiresAt()));
+        item.put(Accounts.TOKEN_VERSION, n(1));
+        item.put(Accounts.TOKENS_UPDATED_AT, millis(now));
+        item.put(Accounts.REQUIRES_REAUTH, bool(false));
+        item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(accountId, buckets)));
+        try {
+            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", Accounts.ID)));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ReauthException.AccountExists("An account with this id already exists");
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
     }
 
     @Override
     public boolean markDead(LeasedAccount account, String reason, Instant now) {
-        return conditionalUpdate(account.id(), DEAD_UPDATE,
+        return conditionalUpdate(account.id(), DEAD_UPDATE, LEASE_HELD,
                 Map.of("#reauth", Accounts.REQUIRES_REAUTH, "#reason", Accounts.REAUTH_REASON,
                         "#reasonAt", Accounts.REAUTH_REQUIRED_AT, "#result", Accounts.LAST_REFRESH_RESULT,
                         "#bucket", Accounts.REFRESH_BUCKET, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
@@ -263,13 +326,13 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         return new RefreshClaim.Refused(reason, number(item, Accounts.TOKEN_VERSION).orElse(0L), leaseUntil);
     }
 
-    private boolean conditionalUpdate(String accountId, String update, Map<String, String> names,
+    private boolean conditionalUpdate(String accountId, String update, String condition, Map<String, String> names,
                                       Map<String, AttributeValue> values) {
         try {
             dynamo.updateItem(u -> u.tableName(table)
                     .key(Map.of(Accounts.ID, s(accountId)))
                     .updateExpression(update)
-                    .conditionExpression(LEASE_HELD)
+                    .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;

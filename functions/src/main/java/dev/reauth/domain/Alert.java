@@ -14,7 +14,8 @@ public record Alert(Kind kind, String accountId, String accountName, Instant sin
         DEAD("dead", "needs re-authentication"),
         FAILING("failing", "refresh failing"),
         STALE("stale", "not refreshed for two lead windows"),
-        RECOVERED("recovered", "healthy again");
+        RECOVERED("recovered", "healthy again"),
+        SECOND_REFRESHER("second_refresher", "refreshed by a proxy itself (a second refresher)");
 
         private final String wire;
         private final String summary;

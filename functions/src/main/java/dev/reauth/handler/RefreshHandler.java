@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The refresh function: the EventBridge schedule (refresh every account due within the lead window)
- * and POST /accounts/{id}/refresh (a proxy got a 401), on one single-flight mechanism.
+ * The refresh function, reauth's way in for token material: the EventBridge schedule (refresh every
+ * account due within the lead window) and POST /accounts/{id}/refresh (a proxy got a 401), on one
+ * single-flight mechanism; POST /accounts/{id}/tokens (tokens a second refresher got, adopted) and
+ * POST /accounts/import (an account a proxy already holds).
  */
 public final class RefreshHandler extends ApiHandler {
 
-    private static final Set<Route> ROUTES = Set.of(Route.REFRESH);
+    private static final Set<Route> ROUTES = Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.IMPORT_ACCOUNT);
     /** Outside Lambda (tests, the local run) a run gets this long. */
     private static final Duration DEFAULT_RUN = Duration.ofSeconds(30);
     /** Left unused at the end of a run, so the function returns before Lambda's timeout. */

@@ -17,6 +17,7 @@ import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.ScheduledRefresh;
+import dev.reauth.refresh.TokenIntake;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,13 +49,16 @@ public final class Wiring {
         RefreshService refresher = refreshService(config, aws, provider, clock);
         ScheduledRefresh schedule = new ScheduledRefresh(ledger(config, aws), refresher, config.refresh(),
                 config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET), clock);
-        return new Graph(new ReauthApi(service(config, aws, provider, clock), refresher), schedule);
+        TokenIntake intake = new TokenIntake(ledger(config, aws), directory(config, aws),
+                new KmsTokenVault(aws.kms(), config.tokenKeyId()), new SnsEventPublisher(aws.sns(), config.topicArn()),
+                alerts(config, aws), clock);
+        return new Graph(new ReauthApi(service(config, aws, provider, clock), refresher, intake), schedule);
     }
 
     /** The re-authentication service over the given clients, provider and clock. */
     public static ReauthService service(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
         return new ReauthService(
-                new DynamoAccountDirectory(aws.dynamo(), config.accountsTable(), config.accountsNameIndex()),
+                directory(config, aws),
                 new DynamoSessionStore(aws.dynamo(), config.sessionsTable(), config.claimLease()),
                 new DynamoAccountWriter(aws.dynamo(), config.accountsTable(), config.sessionsTable(), config.refresh().buckets()),
                 new KmsTokenVault(aws.kms(), config.tokenKeyId()),
@@ -72,6 +76,10 @@ public final class Wiring {
         return new RefreshService(ledger(config, aws), new KmsTokenVault(aws.kms(), config.tokenKeyId()), provider,
                 new SnsEventPublisher(aws.sns(), config.topicArn()), alerts(config, aws), config.refresh(),
                 RefreshService.refreshScopes(config.provider().scopes()), clock);
+    }
+
+    private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {
+        return new DynamoAccountDirectory(aws.dynamo(), config.accountsTable(), config.accountsNameIndex());
     }
 
     private static DynamoRefreshLedger ledger(ReauthConfig config, AwsClients aws) {

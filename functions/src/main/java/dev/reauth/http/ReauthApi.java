@@ -14,6 +14,9 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.refresh.RefreshOutcome;
 import dev.reauth.refresh.RefreshService;
+import dev.reauth.refresh.TokenIntake;
+import dev.reauth.wire.TokenBundle;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,10 +38,12 @@ public final class ReauthApi {
 
     private final ReauthService service;
     private final RefreshService refresher;
+    private final TokenIntake intake;
 
-    public ReauthApi(ReauthService service, RefreshService refresher) {
+    public ReauthApi(ReauthService service, RefreshService refresher, TokenIntake intake) {
         this.service = service;
         this.refresher = refresher;
+        this.intake = intake;
     }
 
     /** Serves a request on one of {@code served}; any other route is a 404. */
@@ -69,6 +74,8 @@ public final class ReauthApi {
                 case BROWSER_CALLBACK -> browserCallback(request);
                 case RELOAD -> reload(request);
                 case REFRESH -> refresh(request);
+                case ADOPT_TOKENS -> adopt(request);
+                case IMPORT_ACCOUNT -> importAccount(request);
                 case LIST_ACCOUNTS -> list();
             };
         } catch (ReauthException failure) {
@@ -195,6 +202,66 @@ public final class ReauthApi {
                     "The provider is rate limiting refreshes; try again in " + Math.max(1, t.retryAfter().toSeconds()) + " s", null);
         }
         return ApiResponse.json(200, answer.toJson());
+    }
+
+    /** A proxy's agent saw the proxy refresh on its own: adopt those tokens (compare-and-set on the version). */
+    private ApiResponse adopt(ApiRequest request) {
+        String id = Account.requireValidId(request.path("id").orElse(null));
+        Map<String, Object> body = jsonBody(request);
+        long base = number(body, "baseTokenVersion").orElseThrow(() ->
+                new ReauthException.InvalidRequest("invalid_request", "baseTokenVersion is required"));
+        long version = intake.adopt(id, base, token(body, "accessToken"), token(body, "refreshToken"), expiresAt(body));
+        return ApiResponse.json(200, Json.object().put("accountId", id).put("status", "adopted").put("tokenVersion", version).toJson());
+    }
+
+    /** An account a proxy already holds becomes a reauth account; an existing name changes nothing. */
+    private ApiResponse importAccount(ApiRequest request) {
+        Map<String, Object> body = jsonBody(request);
+        String name = text(body, "name").orElse(null);
+        AccountMode mode;
+        try {
+            mode = AccountMode.fromWire(text(body, "mode").orElse(AccountMode.MAX.wire()));
+        } catch (IllegalArgumentException e) {
+            throw new ReauthException.InvalidRequest("invalid_request", e.getMessage());
+        }
+        OptionalLong priority = number(body, "priority").map(OptionalLong::of).orElse(OptionalLong.empty());
+        Optional<String> apiKey = text(body, "apiKey").filter(key -> !key.isBlank());
+        TokenBundle tokens = new TokenBundle(token(body, "accessToken"), token(body, "refreshToken"), "Bearer",
+                text(body, "scope"), apiKey);
+        TokenIntake.Imported done = intake.importAccount(name, mode, priority, tokens, expiresAt(body));
+        return ApiResponse.json(done.created() ? 201 : 200, Json.object()
+                .put("accountId", done.accountId())
+                .put("name", name)
+                .put("status", done.created() ? "created" : "exists")
+                .put("tokenVersion", done.tokenVersion())
+                .toJson());
+    }
+
+    private static Optional<Long> number(Map<String, Object> body, String field) {
+        Object value = body.get(field);
+        if (value != null && !(value instanceof Long)) {
+            throw new ReauthException.InvalidRequest("invalid_request", field + " must be a whole number");
+        }
+        return Optional.ofNullable((Long) value);
+    }
+
+    /** A token from a request body: required, a bounded string without spaces; never echoed in an error. */
+    private static String token(Map<String, Object> body, String field) {
+        String value = text(body, field).orElseThrow(() ->
+                new ReauthException.InvalidRequest("invalid_request", field + " is required"));
+        if (value.isBlank() || value.length() > 8192 || value.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+            throw new ReauthException.InvalidRequest("invalid_request", field + " is malformed");
+        }
+        return value;
+    }
+
+    private static Instant expiresAt(Map<String, Object> body) {
+        long millis = number(body, "expiresAt").orElseThrow(() ->
+                new ReauthException.InvalidRequest("invalid_request", "expiresAt (epoch milliseconds) is required"));
+        if (millis <= 0) {
+            throw new ReauthException.InvalidRequest("invalid_request", "expiresAt must be epoch milliseconds");
+        }
+        return Instant.ofEpochMilli(millis);
     }
 
     private ApiResponse list() {

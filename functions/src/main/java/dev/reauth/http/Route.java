@@ -10,6 +10,8 @@ public enum Route {
     PASTED_CALLBACK("POST /oauth/callback"),
     RELOAD("POST /accounts/{id}/reload"),
     REFRESH("POST /accounts/{id}/refresh"),
+    ADOPT_TOKENS("POST /accounts/{id}/tokens"),
+    IMPORT_ACCOUNT("POST /accounts/import"),
     LIST_ACCOUNTS("GET /accounts");
 
     private final String routeKey;

@@ -49,6 +49,29 @@ public interface RefreshLedger {
     /** Notes that an alert of this kind was sent, so it is sent once until the account is healthy again. */
     void noteAlert(String accountId, String kind);
 
+    /** An account's sealed tokens as stored. {@link #toString()} hides the ciphertext. */
+    record Sealed(String name, long tokenVersion, byte[] ciphertext) {
+        @Override
+        public String toString() {
+            return "Sealed[tokenVersion=" + tokenVersion + ", ciphertext=***]";
+        }
+    }
+
+    /** The account's sealed tokens (consistent read); empty when it has none. */
+    java.util.Optional<Sealed> sealed(String accountId);
+
+    /**
+     * Writes tokens a proxy got by refreshing on its own: compare-and-set on {@code baseVersion} with no
+     * refresh in flight; token_version + 1, the account healthy again.
+     *
+     * @return the new token_version, or empty when the version moved or a refresh is in flight
+     */
+    OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now);
+
+    /** Creates an imported account at token_version 1 (conditional on the id being new). */
+    void createImported(String accountId, String name, dev.reauth.oauth.AccountMode mode, OptionalLong priority,
+                        SealedTokens tokens, Instant now);
+
     /** The account's current token version and lease, for a caller waiting on a refresh in flight. */
     RefreshClaim.Refused current(String accountId, Instant now);
 }

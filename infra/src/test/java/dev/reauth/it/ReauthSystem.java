@@ -221,6 +221,22 @@ final class ReauthSystem implements AutoCloseable {
         return invoke(refresh, event);
     }
 
+    /** POST /accounts/{id}/tokens: a proxy's agent hands over tokens the proxy got itself. */
+    LambdaResponse adoptTokens(String accountId, String body) {
+        ObjectNode event = event("adopt-tokens.json");
+        event.putObject("pathParameters").put("id", accountId);
+        event.put("rawPath", "/accounts/" + accountId + "/tokens");
+        event.put("body", body);
+        return invoke(refresh, event);
+    }
+
+    /** POST /accounts/import: an account a proxy already holds. */
+    LambdaResponse importAccount(String body) {
+        ObjectNode event = event("import-account.json");
+        event.put("body", body);
+        return invoke(refresh, event);
+    }
+
     /** An account reauth keeps alive: seeded as a fleet holds it, then re-authenticated at the local provider. */
     String liveAccount(String name) {
         String id = seedAccount(name, Map.of());

@@ -78,7 +78,8 @@ class TemplateIT {
         assertThat(actions.get("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "sns:Publish");
         assertThat(actions.get("ListAccountsFunction")).containsExactlyInAnyOrder("dynamodb:Scan");
         assertThat(actions.get("RefreshFunction")).containsExactlyInAnyOrder(
-                "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "kms:Decrypt", "kms:Encrypt", "sns:Publish");
+                "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
+                "sns:Publish");
         assertThat(actions.get("FleetPolicy")).containsExactlyInAnyOrder(
                 "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt", "execute-api:Invoke");
         assertThat(actions).containsOnlyKeys(FUNCTIONS_AND_FLEET);
@@ -123,10 +124,10 @@ class TemplateIT {
                     assertThat(action.contains("*") && !throughDynamoDb).as(shape + ": " + statement).isFalse();
                 }
                 for (String resource : IamPrincipals.resources(statement)) {
-                    // the two wildcard resources: the fleet may query any index of the accounts table, and ask
-                    // for a refresh of any account (on any stage of this stack's API: the path holds the id)
+                    // the wildcard resources: the fleet may query any index of the accounts table, and ask for a
+                    // refresh of any account or hand over its tokens (any stage of this stack's API: the path holds the id)
                     boolean anyIndex = resource.endsWith("/index/*");
-                    boolean refreshRoute = resource.matches("arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:HttpApi/\\*/POST/accounts/\\*/refresh");
+                    boolean refreshRoute = resource.matches("arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:HttpApi/\\*/POST/accounts/\\*/(refresh|tokens)");
                     assertThat(resource.contains("*") && !anyIndex && !refreshRoute).as(shape + ": " + statement).isFalse();
                 }
             }
