@@ -9,6 +9,7 @@ import dev.reauth.agent.AgentRuntime;
 import dev.reauth.agent.ProxyReloader;
 import dev.reauth.agent.ReauthAgent;
 import dev.reauth.local.BetterCcflare;
+import dev.reauth.local.LocalApi;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
@@ -180,12 +181,12 @@ class AgentIT extends SystemIT {
     }
 
     @Test
-    void aRefreshTokenBetterCcflareWroteItself_isDetected_andOfferedToReauthForAdoption() throws Exception {
-        // GIVEN the agent applied version 1, and a stand-in for reauth's adoption route (not built yet)
+    void aRefreshTokenBetterCcflareWroteItself_reachesReauthsAccountsTable_andRaisesTheAlert() throws Exception {
+        // GIVEN the agent applied version 1, and reauth's API on loopback (its adoption route included)
         String proxyId = betterCcflare.addOAuthAccount("bcf-second", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
         String reauthId = system.seedAccount("bcf-second", Map.of());
-        try (FakeAdoptionRoute route = FakeAdoptionRoute.start();
-             AgentRuntime agent = startAgent(Map.of("REAUTH_API_URL", route.url(), "AGENT_FOREIGN_CHECK_INTERVAL", "PT0.5S"))) {
+        try (LocalApi api = LocalApi.start(system.api, 0);
+             AgentRuntime agent = startAgent(Map.of("REAUTH_API_URL", api.baseUrl().toString(), "AGENT_FOREIGN_CHECK_INTERVAL", "PT0.5S"))) {
             long v1 = rotate("bcf-second");
             recorder.awaitApplied("bcf-second", v1);
 
@@ -194,14 +195,18 @@ class AgentIT extends SystemIT {
             betterCcflare.sql("UPDATE accounts SET access_token = ?, expires_at = ?, refresh_token = ?, refresh_token_issued_at = ? WHERE id = ?",
                     "self-refreshed-access", expires, "self-refreshed-refresh", System.currentTimeMillis(), proxyId);
 
-            // THEN the agent notices and hands those tokens to reauth, based on the version it applied
-            JsonNode adoption = route.awaitRequest(reauthId, Duration.ofSeconds(20));
-            assertThat(adoption.path("baseTokenVersion").asLong()).isEqualTo(v1);
-            assertThat(adoption.path("accessToken").asText()).isEqualTo("self-refreshed-access");
-            assertThat(adoption.path("refreshToken").asText()).isEqualTo("self-refreshed-refresh");
-            assertThat(adoption.path("expiresAt").asLong()).isEqualTo(expires);
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.foreign("bcf-second") != null);
-            assertThat(recorder.foreign("bcf-second")).isInstanceOf(dev.reauth.agent.TokenAdopter.Outcome.Conflict.class);
+            // THEN the agent notices and hands those tokens to reauth, which adopts them on the version it applied
+            await().atMost(Duration.ofSeconds(20)).until(() -> recorder.foreign("bcf-second") != null);
+            assertThat(recorder.foreign("bcf-second")).isEqualTo(new dev.reauth.agent.TokenAdopter.Outcome.Adopted(v1 + 1));
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> adopted = system.account(reauthId);
+            assertThat(adopted.get(Accounts.TOKEN_VERSION).n()).isEqualTo(Long.toString(v1 + 1));
+            assertThat(adopted.get(Accounts.EXPIRES_AT).n()).isEqualTo(Long.toString(expires));
+            TokenBundle held = system.decryptTokens(reauthId, adopted);
+            assertThat(held.accessToken()).isEqualTo("self-refreshed-access");
+            assertThat(held.refreshToken()).isEqualTo("self-refreshed-refresh");
+            // and a person hears that the proxy is a second refresher
+            assertThat(system.alerts(Duration.ofSeconds(5))).anySatisfy(alert ->
+                    assertThat(alert.path("kind").asText()).isEqualTo("second_refresher"));
         }
     }
 

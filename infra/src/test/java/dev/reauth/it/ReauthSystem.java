@@ -66,6 +66,8 @@ final class ReauthSystem implements AutoCloseable {
     final ReloadHandler reload;
     final ListAccountsHandler list;
     final RefreshHandler refresh;
+    /** The API every handler serves, for tests that need it over HTTP (LocalApi). */
+    final ReauthApi api;
     final String alertsQueueUrl = aws.subscribeAlertsQueue("alerts-" + UUID.randomUUID().toString().substring(0, 8));
 
     ReauthSystem() {
@@ -89,7 +91,7 @@ final class ReauthSystem implements AutoCloseable {
         Duration timeout = tokenUrl != null && !overrides.containsKey("OAUTH_HTTP_TIMEOUT")
                 ? Duration.ofSeconds(2) : config.providerTimeout();
         Wiring.Graph graph = graphWithTokenUrl(tokenUrl, null, timeout);
-        ReauthApi api = graph.api();
+        api = graph.api();
         start = new StartReauthHandler(api);
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
