@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,28 +21,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * flight under concurrency, dead tokens told from busy ones, failures retried, alerts to people.
  * Each test gets its own system, so a schedule run sees only that test's accounts.
  */
-class RefreshIT {
-
-    private ReauthSystem system;
-    private RefreshGrants provider;
+class RefreshIT extends FreshSystemIT {
 
     @BeforeEach
-    void start() {
-        LogCapture.install();
-        // room for a loaded machine; the timeout fault below waits longer than this
-        system = new ReauthSystem(null, Map.of("OAUTH_HTTP_TIMEOUT", "PT5S"));
-        provider = system.provider.refreshGrants();
+    void everyAccountIsDueAtOnce() {
         // within the 60-minute lead window from the start: every logged-in account is due at once
         provider.accessTokenLifetime(Duration.ofMinutes(30));
-    }
-
-    @AfterEach
-    void stop() {
-        try {
-            SystemIT.assertNoSecretsLogged(system.secrets());
-        } finally {
-            system.close();
-        }
     }
 
     @Test
