@@ -68,7 +68,8 @@ final class Tmux implements AutoCloseable {
             }
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("the terminal tests need tmux: install it (Debian and Ubuntu: apt-get install tmux;"
+                    + " Fedora: dnf install tmux; macOS: brew install tmux)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
