@@ -53,6 +53,7 @@ class CliIT {
         local.close();
         shortSessions.close();
         bulk.close();
+        CliTerminals.remove(work);
     }
 
     @Test

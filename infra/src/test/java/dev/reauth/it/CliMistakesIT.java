@@ -43,6 +43,7 @@ class CliMistakesIT {
     void stop() {
         local.close();
         tampered.close();
+        CliTerminals.remove(work);
     }
 
     @Test

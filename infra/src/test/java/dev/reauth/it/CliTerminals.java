@@ -62,6 +62,15 @@ final class CliTerminals {
         return Map.of("BROWSER", script.toString());
     }
 
+    /** Removes a test's work folder (homes, caches, recording browsers). */
+    static void remove(Path work) {
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a left-over folder in the temp directory holds a few small files
+        }
+    }
+
     static String awaitUrl(Path file) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
