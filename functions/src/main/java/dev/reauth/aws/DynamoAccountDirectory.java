@@ -11,6 +11,7 @@ import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.domain.AccountStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,11 +34,14 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
             "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY);
 
-    private static final String STATUS_PROJECTION = "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated";
-    private static final Map<String, String> STATUS_NAMES = Map.of(
-            "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
-            "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY, "#expiresAt", Accounts.EXPIRES_AT,
-            "#reauth", Accounts.REQUIRES_REAUTH, "#updated", Accounts.TOKENS_UPDATED_AT);
+    private static final String STATUS_PROJECTION = "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
+            + " #pAccount, #pEmail, #pOrg, #pOrgName";
+    private static final Map<String, String> STATUS_NAMES = Map.ofEntries(
+            Map.entry("#id", Accounts.ID), Map.entry("#name", Accounts.NAME), Map.entry("#version", Accounts.TOKEN_VERSION),
+            Map.entry("#mode", Accounts.MODE), Map.entry("#apiKey", Accounts.API_KEY), Map.entry("#expiresAt", Accounts.EXPIRES_AT),
+            Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
+            Map.entry("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.entry("#pEmail", Accounts.PROVIDER_EMAIL),
+            Map.entry("#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID), Map.entry("#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -110,7 +114,19 @@ public final class DynamoAccountDirectory implements AccountDirectory {
         return new AccountStatus(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
                 Attributes.instant(item, Accounts.EXPIRES_AT),
                 Boolean.TRUE.equals(item.getOrDefault(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false)).bool()),
-                number(item, Accounts.TOKEN_VERSION).orElse(0L), Attributes.instant(item, Accounts.TOKENS_UPDATED_AT));
+                number(item, Accounts.TOKEN_VERSION).orElse(0L), Attributes.instant(item, Accounts.TOKENS_UPDATED_AT),
+                identityOf(item));
+    }
+
+    /** The recorded provider identity; an unreadable one (written by hand) is shown as none rather than failing the list. */
+    static Optional<ProviderIdentity> identityOf(Map<String, AttributeValue> item) {
+        try {
+            return string(item, Accounts.PROVIDER_ACCOUNT_UUID).map(uuid -> new ProviderIdentity(uuid,
+                    string(item, Accounts.PROVIDER_EMAIL), string(item, Accounts.PROVIDER_ORGANIZATION_UUID),
+                    string(item, Accounts.PROVIDER_ORGANIZATION_NAME)));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 
     private static Account toAccount(Map<String, AttributeValue> item) {

@@ -7,6 +7,7 @@ import static dev.reauth.aws.Attributes.millis;
 import static dev.reauth.aws.Attributes.n;
 import static dev.reauth.aws.Attributes.number;
 import static dev.reauth.aws.Attributes.s;
+import static dev.reauth.aws.Attributes.string;
 
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.Schema.Sessions;
@@ -16,10 +17,12 @@ import dev.reauth.domain.OAuthSession;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.SealedTokens;
 import dev.reauth.log.StructuredLog;
+import dev.reauth.oauth.ProviderIdentity;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,6 +46,10 @@ public final class DynamoAccountWriter implements AccountWriter {
             + " #issued = :now, #reauth = :false";
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
+    static final String RESERVATION_HELD_CONDITION = "#reservedBy = :stateHash";
+    /** The account is not bound to a provider account yet, or to this one. */
+    static final String SAME_IDENTITY_CONDITION = "(attribute_not_exists(#pAccount) OR #pAccount = :pAccount)";
+    static final String UNBOUND_CONDITION = "attribute_not_exists(#pAccount)";
 
     private final DynamoDbClient dynamo;
     private final String accountsTable;
@@ -73,6 +80,10 @@ public final class DynamoAccountWriter implements AccountWriter {
                                 "Account '" + claim.session().accountName() + "' no longer exists");
                     }
                     long seen = number(current, Accounts.TOKEN_VERSION).orElse(0L);
+                    if (seen == base) {
+                        // the version held, so the identity condition failed
+                        throw mismatch(claim.session(), current, tokens);
+                    }
                     LOG.warn("tokens.version_moved", "expected", base, "found", seen, "attempt", attempt);
                     base = seen;
                 }
@@ -103,16 +114,26 @@ public final class DynamoAccountWriter implements AccountWriter {
         item.put(Accounts.TOKENS_UPDATED_AT, millis(now));
         item.put(Accounts.REFRESH_TOKEN_ISSUED_AT, millis(now));
         item.put(Accounts.REQUIRES_REAUTH, bool(false));
+        tokens.identity().ifPresent(identity -> item.putAll(identityAttributes(identity)));
         TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(accountsTable).item(item)
                 .conditionExpression("attribute_not_exists(#id)")
                 .expressionAttributeNames(Map.of("#id", Accounts.ID))).build();
+        TransactWriteItem nameStillReserved = TransactWriteItem.builder().conditionCheck(c -> c.tableName(sessionsTable)
+                .key(Map.of(Sessions.STATE_HASH, s(Sessions.nameReservationKey(session.accountName()))))
+                .conditionExpression(RESERVATION_HELD_CONDITION)
+                .expressionAttributeNames(Map.of("#reservedBy", Sessions.RESERVED_BY))
+                .expressionAttributeValues(Map.of(":stateHash", s(session.stateHash())))).build();
         try {
-            dynamo.transactWriteItems(t -> t.transactItems(put, consume(claim, now)));
+            dynamo.transactWriteItems(t -> t.transactItems(put, consume(claim, now), nameStillReserved));
             return 1;
         } catch (TransactionCanceledException e) {
             throwIfSessionLost(e.cancellationReasons());
             if (!e.cancellationReasons().isEmpty() && isConditionFailure(e.cancellationReasons().get(0))) {
                 throw new ReauthException.AccountExists("An account with this id already exists");
+            }
+            if (e.cancellationReasons().size() > 2 && isConditionFailure(e.cancellationReasons().get(2))) {
+                throw new ReauthException.AccountExists("The name '" + session.accountName()
+                        + "' was reserved by another add after this session expired");
             }
             throw new ReauthException.DependencyFailed("The accounts table refused the new account", e);
         } catch (SdkException e) {
@@ -130,19 +151,83 @@ public final class DynamoAccountWriter implements AccountWriter {
     }
 
     private TransactWriteItem rotate(OAuthSession session, SealedTokens tokens, Instant now, long base) {
-        Map<String, String> names = Map.of("#id", Accounts.ID, "#ct", Accounts.TOKEN_CIPHERTEXT,
+        Map<String, String> names = new HashMap<>(Map.of("#id", Accounts.ID, "#ct", Accounts.TOKEN_CIPHERTEXT,
                 "#exp", Accounts.EXPIRES_AT, "#ver", Accounts.TOKEN_VERSION, "#updated", Accounts.TOKENS_UPDATED_AT,
-                "#issued", Accounts.REFRESH_TOKEN_ISSUED_AT, "#reauth", Accounts.REQUIRES_REAUTH);
-        Map<String, AttributeValue> values = Map.of(":ct", bytes(tokens.ciphertext()),
+                "#issued", Accounts.REFRESH_TOKEN_ISSUED_AT, "#reauth", Accounts.REQUIRES_REAUTH));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":ct", bytes(tokens.ciphertext()),
                 ":exp", millis(tokens.expiresAt()), ":next", n(base + 1), ":now", millis(now),
-                ":false", bool(false), ":base", n(base));
+                ":false", bool(false), ":base", n(base)));
+        IdentityWrite identity = identityWrite(tokens, session.allowAccountChange());
+        names.putAll(identity.names());
+        values.putAll(identity.values());
+        String condition = identity.condition().map(c -> versionCondition(base) + " AND " + c).orElse(versionCondition(base));
         return TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
                 .key(Map.of(Accounts.ID, s(session.accountId())))
-                .updateExpression(ROTATE_EXPRESSION)
-                .conditionExpression(versionCondition(base))
+                .updateExpression(ROTATE_EXPRESSION + identity.updateClause())
+                .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+    }
+
+    /** What a token write does about the account's provider identity: a condition, and the attributes it sets. */
+    record IdentityWrite(Optional<String> condition, String updateClause, Map<String, String> names,
+                         Map<String, AttributeValue> values) {
+    }
+
+    /**
+     * Binds the account to the provider account that logged in. Unless the operator allowed a change,
+     * an account bound to another provider account is refused, and so is one bound to any account when
+     * the provider named none; an unbound account records the identity now.
+     */
+    static IdentityWrite identityWrite(SealedTokens tokens, boolean allowAccountChange) {
+        Map<String, String> names = new HashMap<>(Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID));
+        if (tokens.identity().isEmpty()) {
+            names.putAll(Map.of("#pEmail", Accounts.PROVIDER_EMAIL, "#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID,
+                    "#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME));
+            return allowAccountChange
+                    ? new IdentityWrite(Optional.empty(), " REMOVE #pAccount, #pEmail, #pOrg, #pOrgName", names, Map.of())
+                    : new IdentityWrite(Optional.of(UNBOUND_CONDITION), "", Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.of());
+        }
+        Map<String, AttributeValue> attributes = identityAttributes(tokens.identity().get());
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder set = new StringBuilder();
+        StringBuilder remove = new StringBuilder();
+        Map<String, String> placeholders = Map.of(Accounts.PROVIDER_ACCOUNT_UUID, "pAccount", Accounts.PROVIDER_EMAIL, "pEmail",
+                Accounts.PROVIDER_ORGANIZATION_UUID, "pOrg", Accounts.PROVIDER_ORGANIZATION_NAME, "pOrgName");
+        for (String attribute : List.of(Accounts.PROVIDER_ACCOUNT_UUID, Accounts.PROVIDER_EMAIL,
+                Accounts.PROVIDER_ORGANIZATION_UUID, Accounts.PROVIDER_ORGANIZATION_NAME)) {
+            String p = placeholders.get(attribute);
+            names.put("#" + p, attribute);
+            if (attributes.containsKey(attribute)) {
+                set.append(", #").append(p).append(" = :").append(p);
+                values.put(":" + p, attributes.get(attribute));
+            } else {
+                remove.append(remove.isEmpty() ? " REMOVE #" : ", #").append(p);
+            }
+        }
+        return new IdentityWrite(allowAccountChange ? Optional.empty() : Optional.of(SAME_IDENTITY_CONDITION),
+                set + remove.toString(), names, values);
+    }
+
+    static Map<String, AttributeValue> identityAttributes(ProviderIdentity identity) {
+        Map<String, AttributeValue> attributes = new HashMap<>();
+        attributes.put(Accounts.PROVIDER_ACCOUNT_UUID, s(identity.accountUuid()));
+        identity.email().ifPresent(email -> attributes.put(Accounts.PROVIDER_EMAIL, s(email)));
+        identity.organizationUuid().ifPresent(org -> attributes.put(Accounts.PROVIDER_ORGANIZATION_UUID, s(org)));
+        identity.organizationName().ifPresent(org -> attributes.put(Accounts.PROVIDER_ORGANIZATION_NAME, s(org)));
+        return attributes;
+    }
+
+    private static ReauthException.AccountMismatch mismatch(OAuthSession session, Map<String, AttributeValue> current,
+                                                            SealedTokens tokens) {
+        String bound = string(current, Accounts.PROVIDER_EMAIL).or(() -> string(current, Accounts.PROVIDER_ACCOUNT_UUID))
+                .orElse("another provider account");
+        String loggedIn = tokens.identity().map(ProviderIdentity::label).orElse("an account the provider did not name");
+        LOG.warn("tokens.account_mismatch", "identityKnown", tokens.identity().isPresent());
+        return new ReauthException.AccountMismatch("Account '" + session.accountName() + "' belongs to provider account "
+                + bound + ", but " + loggedIn + " logged in. Nothing was written. Open the authorization URL again, log in as "
+                + bound + " and paste the new code, or start again with --allow-account-change to move the account.");
     }
 
     /** The account must exist and still be at the version the write builds on. */

@@ -1,6 +1,7 @@
 package dev.reauth.aws;
 
 
+import static dev.reauth.aws.Attributes.bool;
 import static dev.reauth.aws.Attributes.instant;
 import static dev.reauth.aws.Attributes.millis;
 import static dev.reauth.aws.Attributes.n;
@@ -20,15 +21,20 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * OAuth sessions in DynamoDB. A claim is a conditional update with a lease, so exactly one of any
@@ -37,6 +43,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class DynamoSessionStore implements SessionStore {
 
     private static final StructuredLog LOG = StructuredLog.of(DynamoSessionStore.class);
+
+    static final String NEW_SESSION_CONDITION = "attribute_not_exists(#pk)";
+    /** A name is free when nobody reserved it, or the add that did has expired. */
+    static final String RESERVATION_CONDITION = "attribute_not_exists(#pk) OR #expiresAt <= :now";
 
     /** Claimable: exists, unexpired, unconsumed, and not held under an unexpired lease. */
     static final String CLAIM_CONDITION = "attribute_exists(#pk) AND #expiresAt > :now AND attribute_not_exists(#consumedAt)"
@@ -68,12 +78,51 @@ public final class DynamoSessionStore implements SessionStore {
         // TTL deletes up to two days late; one more day keeps replays answered 409 rather than "unknown"
         item.put(Sessions.TTL, n(session.expiresAt().plus(Duration.ofDays(1)).getEpochSecond()));
         item.put(Sessions.BASE_TOKEN_VERSION, n(session.baseTokenVersion()));
+        item.put(Sessions.ALLOW_ACCOUNT_CHANGE, bool(session.allowAccountChange()));
         try {
-            dynamo.putItem(p -> p.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH)));
+            if (session.intent() == SessionIntent.ADD) {
+                createWithNameReservation(session, item);
+            } else {
+                dynamo.putItem(p -> p.tableName(table).item(item)
+                        .conditionExpression(NEW_SESSION_CONDITION)
+                        .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH)));
+            }
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The sessions table is unavailable", e);
+        }
+    }
+
+    /**
+     * An add writes its session and a reservation of the name in one transaction, so of any number of
+     * concurrent adds of one name exactly one gets a session. The reservation lives as long as the
+     * session; the account-creating transaction checks it is still this session's.
+     */
+    private void createWithNameReservation(OAuthSession session, Map<String, AttributeValue> sessionItem) {
+        Map<String, AttributeValue> reservation = Map.of(
+                Sessions.STATE_HASH, s(Sessions.nameReservationKey(session.accountName())),
+                Sessions.RESERVED_BY, s(session.stateHash()),
+                Sessions.ACCOUNT_NAME, s(session.accountName()),
+                Sessions.EXPIRES_AT, millis(session.expiresAt()),
+                Sessions.TTL, sessionItem.get(Sessions.TTL));
+        try {
+            dynamo.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(sessionItem)
+                            .conditionExpression(NEW_SESSION_CONDITION)
+                            .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(reservation)
+                            .conditionExpression(RESERVATION_CONDITION)
+                            .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH, "#expiresAt", Sessions.EXPIRES_AT))
+                            .expressionAttributeValues(Map.of(":now", millis(session.createdAt())))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build()));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                String until = instant(reasons.get(1).item() == null ? Map.of() : reasons.get(1).item(), Sessions.EXPIRES_AT)
+                        .map(at -> " (until " + at.truncatedTo(ChronoUnit.SECONDS) + " at the latest)").orElse("");
+                throw new ReauthException.NameReserved("Another operator is adding an account named '"
+                        + session.accountName() + "' right now" + until + "; list the accounts once they are done");
+            }
+            throw new ReauthException.DependencyFailed("The sessions table refused the new session", e);
         }
     }
 
@@ -143,6 +192,7 @@ public final class DynamoSessionStore implements SessionStore {
                 string(item, Sessions.INITIATOR),
                 instant(item, Sessions.CREATED_AT).orElseThrow(),
                 instant(item, Sessions.EXPIRES_AT).orElseThrow(),
-                number(item, Sessions.BASE_TOKEN_VERSION).orElse(0L));
+                number(item, Sessions.BASE_TOKEN_VERSION).orElse(0L),
+                item.containsKey(Sessions.ALLOW_ACCOUNT_CHANGE) && Boolean.TRUE.equals(item.get(Sessions.ALLOW_ACCOUNT_CHANGE).bool()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.reauth.domain;
 
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.ProviderIdentity;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,5 +10,6 @@ import java.util.Optional;
  * the account needs re-authentication, and which version is current.
  */
 public record AccountStatus(String id, String name, AccountMode mode, Optional<Instant> expiresAt,
-                            boolean requiresReauth, long tokenVersion, Optional<Instant> tokensUpdatedAt) {
+                            boolean requiresReauth, long tokenVersion, Optional<Instant> tokensUpdatedAt,
+                            Optional<ProviderIdentity> identity) {
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param baseTokenVersion the account's token_version when the session started (0 for an add);
  *                         the commit compares-and-sets against it
  * @param initiator the IAM principal that started it, when the request had one
+ * @param allowAccountChange the operator allowed another provider account than the one the account is bound to
  */
 public record OAuthSession(
         String stateHash,
@@ -25,7 +26,8 @@ public record OAuthSession(
         Optional<String> initiator,
         Instant createdAt,
         Instant expiresAt,
-        long baseTokenVersion) {
+        long baseTokenVersion,
+        boolean allowAccountChange) {
 
     public boolean isExpiredAt(Instant now) {
         return !now.isBefore(expiresAt);

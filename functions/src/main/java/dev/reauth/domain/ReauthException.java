@@ -52,6 +52,23 @@ public abstract sealed class ReauthException extends RuntimeException {
         }
     }
 
+    /**
+     * The provider account that logged in is not the one the account is bound to. Nothing was
+     * written; the session stays open for a login with the right provider account.
+     */
+    public static final class AccountMismatch extends ReauthException {
+        public AccountMismatch(String description) {
+            super("account_mismatch", description, null);
+        }
+    }
+
+    /** Another operator is adding an account under this name right now. */
+    public static final class NameReserved extends ReauthException {
+        public NameReserved(String description) {
+            super("name_reserved", description, null);
+        }
+    }
+
     /** The session passed its expiry. */
     public static final class SessionExpired extends ReauthException {
         public SessionExpired(String description) {

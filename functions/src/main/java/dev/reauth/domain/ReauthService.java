@@ -56,11 +56,22 @@ public final class ReauthService {
 
     /** Starts re-authenticating an existing account: POST /accounts/{name}/reauth. */
     public StartedAuthorization startReauth(String accountName, Optional<String> initiator) {
+        return startReauth(accountName, initiator, false);
+    }
+
+    /**
+     * Starts re-authenticating an existing account.
+     *
+     * @param allowAccountChange the operator accepts tokens of another provider account than the one
+     *                           the account is bound to (an explicit choice, made when starting)
+     */
+    public StartedAuthorization startReauth(String accountName, Optional<String> initiator, boolean allowAccountChange) {
         String name = Account.requireValidName(accountName);
         Account account = accounts.findByName(name)
                 .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name + "'"));
         StructuredLog.putContext("accountId", account.id());
-        return begin(SessionIntent.REAUTH, account.id(), name, account.mode(), account.tokenVersion(), initiator);
+        return begin(SessionIntent.REAUTH, account.id(), name, account.mode(), account.tokenVersion(), initiator,
+                allowAccountChange);
     }
 
     /** Starts adding a new account: POST /accounts. */
@@ -71,25 +82,27 @@ public final class ReauthService {
         }
         String accountId = UUID.randomUUID().toString();
         StructuredLog.putContext("accountId", accountId);
-        return begin(SessionIntent.ADD, accountId, name, mode, 0, initiator);
+        return begin(SessionIntent.ADD, accountId, name, mode, 0, initiator, true);
     }
 
     private StartedAuthorization begin(SessionIntent intent, String accountId, String name, AccountMode mode,
-                                       long baseTokenVersion, Optional<String> initiator) {
+                                       long baseTokenVersion, Optional<String> initiator, boolean allowAccountChange) {
         SecureRandom random = randomness.get();
         CodeVerifier verifier = CodeVerifier.generate(random);
         OAuthState state = OAuthState.generate(random);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(sessionTtl);
         sessions.create(new OAuthSession(state.hash(), intent, accountId, name, mode, verifier,
-                providerConfig.redirectUri(), initiator, now, expiresAt, baseTokenVersion));
-        LOG.info("authorization.started", "intent", intent, "mode", mode.wire(), "expiresAt", expiresAt);
+                providerConfig.redirectUri(), initiator, now, expiresAt, baseTokenVersion, allowAccountChange));
+        LOG.info("authorization.started", "intent", intent, "mode", mode.wire(), "expiresAt", expiresAt,
+                "allowAccountChange", allowAccountChange);
         return new StartedAuthorization(name, mode, providerConfig.authorizationUrl(mode, verifier, state), expiresAt);
     }
 
     /**
      * Finishes an authorization: claims the session, exchanges the code, seals and writes the tokens,
-     * consumes the session, then tells the fleet. A refused or failed exchange gives the session back.
+     * consumes the session, then tells the fleet. A refused or failed exchange gives the session back,
+     * and so does a login by another provider account than the one the account is bound to.
      */
     public CompletedAuthorization complete(CallbackRequest request) {
         ClaimedSession claim = sessions.claim(request.state().hash(), clock.instant());
@@ -101,43 +114,76 @@ public final class ReauthService {
             throw new ReauthException.InvalidRequest("invalid_state", "Unknown authorization session");
         }
 
-        SealedTokens sealed;
+        TokenResponse.Granted granted;
         try {
-            sealed = seal(session, exchange(request, session));
+            granted = exchange(request, session);
         } catch (ReauthException failure) {
             sessions.release(claim);
             throw failure;
         }
 
-        Instant now = clock.instant();
-        long version = session.intent() == SessionIntent.ADD
-                ? writer.createAccount(claim, sealed, now)
-                : writer.rotateTokens(claim, sealed, now);
-        LOG.info("tokens.committed", "intent", session.intent(), "tokenVersion", version);
+        SealedTokens sealed;
+        long version;
+        Instant now;
+        try {
+            if (session.mode() == AccountMode.CONSOLE && providerConfig.apiKeyUrl().isPresent()) {
+                TokenBundle tokens = granted.tokens();
+                granted = granted.withTokens(tokens.withApiKey(provider.createApiKey(tokens.accessToken())));
+            }
+            sealed = seal(session, granted);
+            now = clock.instant();
+            version = session.intent() == SessionIntent.ADD
+                    ? writer.createAccount(claim, sealed, now)
+                    : writer.rotateTokens(claim, sealed, now);
+        } catch (ReauthException.SessionUsed | ReauthException.AccountNotFound | ReauthException.AccountExists lost) {
+            throw lost;
+        } catch (ReauthException failure) {
+            sessions.release(claim);
+            throw codeSpent(failure);
+        }
+        LOG.info("tokens.committed", "intent", session.intent(), "tokenVersion", version,
+                "identityKnown", granted.identity().isPresent());
 
         boolean flushed = publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, session.accountId(),
                 session.accountName(), version, now));
         return new CompletedAuthorization(session.accountId(), session.accountName(), version,
-                session.intent() == SessionIntent.ADD, flushed);
+                session.intent() == SessionIntent.ADD, flushed, granted.identity());
+    }
+
+    /**
+     * The provider accepted the code, so it is used up: the operator needs a fresh one, which the same
+     * authorization URL gives while the session lives. Says so on failures that happen after the exchange.
+     */
+    private static ReauthException codeSpent(ReauthException failure) {
+        String hint = " The code is used up: open the authorization URL again for a fresh code"
+                + " (it stays valid until the session expires).";
+        return switch (failure) {
+            case ReauthException.DependencyFailed e -> new ReauthException.DependencyFailed(e.description() + hint, e);
+            case ReauthException.ProviderFailed e -> new ReauthException.ProviderFailed(e.description() + hint, e);
+            default -> failure;
+        };
     }
 
     private TokenResponse.Granted exchange(CallbackRequest request, OAuthSession session) {
         TokenResponse response = provider.exchange(request.code(), request.state(), session.verifier(), session.redirectUri());
         return switch (response) {
-            case TokenResponse.Granted granted
-                    when session.mode() == AccountMode.CONSOLE && providerConfig.apiKeyUrl().isPresent() -> {
-                TokenBundle tokens = granted.tokens();
-                yield new TokenResponse.Granted(tokens.withApiKey(provider.createApiKey(tokens.accessToken())), granted.expiresIn());
-            }
             case TokenResponse.Granted granted -> granted;
             case TokenResponse.Refused refused when refused.isBadCode() -> {
                 LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());
-                throw new ReauthException.CodeRejected(
-                        "The provider rejected the authorization code; paste the code again (the session stays open until it expires)");
+                throw new ReauthException.CodeRejected("The provider rejected the authorization code (wrong, already used"
+                        + " or expired): paste the code again, or open the authorization URL again for a fresh code"
+                        + " (the session stays open until it expires)");
+            }
+            case TokenResponse.Refused refused when "invalid_request".equals(refused.error())
+                    || "invalid_client".equals(refused.error()) || "unsupported_grant_type".equals(refused.error()) -> {
+                LOG.error("exchange.misconfigured", null, "status", refused.status(), "providerError", refused.error());
+                throw new ReauthException.ProviderFailed("The provider refused the token request as malformed ("
+                        + refused.error() + "): check the OAuth configuration (OAUTH_TOKEN_URL, OAUTH_TOKEN_REQUEST_FORMAT,"
+                        + " OAUTH_CLIENT_ID, OAUTH_REDIRECT_URI); pasting the code again will not help", null);
             }
             case TokenResponse.Refused refused -> {
                 LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());
-                throw new ReauthException.ProviderFailed("The provider refused the token request", null);
+                throw new ReauthException.ProviderFailed("The provider refused the token request (" + refused.error() + ")", null);
             }
         };
     }
@@ -145,7 +191,7 @@ public final class ReauthService {
     private SealedTokens seal(OAuthSession session, TokenResponse.Granted granted) {
         // expires_in counts from the provider's answer, so the clock is read after the exchange
         Instant expiresAt = clock.instant().plus(granted.expiresIn());
-        return new SealedTokens(vault.seal(session.accountId(), granted.tokens()), expiresAt);
+        return new SealedTokens(vault.seal(session.accountId(), granted.tokens()), expiresAt, granted.identity());
     }
 
     /** Reload: POST /accounts/{id}/reload. Tells the fleet to drop its cached tokens for the account. */

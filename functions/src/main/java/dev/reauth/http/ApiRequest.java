@@ -30,7 +30,7 @@ public record ApiRequest(String routeKey, Map<String, String> pathParameters, Ma
     public static ApiRequest fromEvent(String eventJson) throws NotAnEvent {
         Map<String, Object> event;
         try {
-            event = Json.parseObject(eventJson);
+            event = Json.parseEnvelope(eventJson);
         } catch (Json.NotAnObject e) {
             throw new NotAnEvent("the event is not a JSON object");
         }

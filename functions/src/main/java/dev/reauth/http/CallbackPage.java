@@ -1,5 +1,7 @@
 package dev.reauth.http;
 
+import dev.reauth.domain.ReauthException;
+
 /**
  * The small HTML page the browser sees after the provider redirects back. Every dynamic value is
  * HTML-escaped; nothing secret is ever put in it.
@@ -23,6 +25,17 @@ final class CallbackPage {
                 + "<title>" + escape(title) + "</title>"
                 + "<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style>"
                 + "</head><body><h1>" + escape(heading) + "</h1><p>" + escape(detail) + "</p></body></html>";
+    }
+
+    /**
+     * What the public page says about a failure: the flow's own description, except where it names the
+     * provider account an account is bound to, which is not for whoever holds the link.
+     */
+    static String publicDescription(ReauthException failure) {
+        return failure instanceof ReauthException.AccountMismatch
+                ? "A different provider account logged in than the one this account belongs to. Nothing was written."
+                + " Open the authorization link again and log in with the right account."
+                : failure.description();
     }
 
     static String escape(String text) {

@@ -20,6 +20,8 @@ public final class ErrorResponses {
             case ReauthException.AccountNotFound e -> 404;
             case ReauthException.AccountExists e -> 409;
             case ReauthException.SessionUsed e -> 409;
+            case ReauthException.AccountMismatch e -> 409;
+            case ReauthException.NameReserved e -> 409;
             case ReauthException.SessionExpired e -> 410;
             case ReauthException.ProviderFailed e -> 502;
             case ReauthException.DependencyFailed e -> 503;

@@ -9,6 +9,8 @@ import dev.reauth.domain.StartedAuthorization;
 import dev.reauth.wire.Json;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.ProviderIdentity;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +56,7 @@ public final class ReauthApi {
     private ApiResponse serve(Route route, ApiRequest request) {
         try {
             return switch (route) {
-                case START_REAUTH -> started(service.startReauth(request.path("name").orElse(null), request.principal()));
+                case START_REAUTH -> startReauth(request);
                 case ADD_ACCOUNT -> add(request);
                 case PASTED_CALLBACK -> pastedCallback(request);
                 case BROWSER_CALLBACK -> browserCallback(request);
@@ -69,7 +71,7 @@ public final class ReauthApi {
                 LOG.warn("request.refused", "status", status, "error", failure.error());
             }
             return route == Route.BROWSER_CALLBACK
-                    ? CallbackPage.failure(status, "Re-authentication failed", failure.description())
+                    ? CallbackPage.failure(status, "Re-authentication failed", CallbackPage.publicDescription(failure))
                     : ErrorResponses.json(failure);
         } catch (RuntimeException bug) {
             LOG.error("request.unexpected_failure", bug);
@@ -77,6 +79,18 @@ public final class ReauthApi {
                     ? CallbackPage.failure(500, "Re-authentication failed", "An unexpected error occurred")
                     : ErrorResponses.unexpected();
         }
+    }
+
+    private ApiResponse startReauth(ApiRequest request) {
+        boolean allowAccountChange = false;
+        if (request.body() != null && !request.body().isBlank()) {
+            Object allow = jsonBody(request).get("allowAccountChange");
+            if (allow != null && !(allow instanceof Boolean)) {
+                throw new ReauthException.InvalidRequest("invalid_request", "allowAccountChange must be true or false");
+            }
+            allowAccountChange = Boolean.TRUE.equals(allow);
+        }
+        return started(service.startReauth(request.path("name").orElse(null), request.principal(), allowAccountChange));
     }
 
     private ApiResponse add(ApiRequest request) {
@@ -105,26 +119,25 @@ public final class ReauthApi {
         String code = text(body, "code").orElseThrow(() ->
                 new ReauthException.InvalidRequest("invalid_request", "code is required: {\"code\": \"<code>#<state>\"}"));
         CompletedAuthorization done = service.complete(CallbackRequest.of(code, text(body, "state").orElse(null)));
-        return ApiResponse.json(200, Json.object()
+        Json.ObjectWriter answer = Json.object()
                 .put("success", true)
                 .put("message", completedMessage(done))
                 .put("accountId", done.accountId())
                 .put("tokenVersion", done.tokenVersion())
-                .put("cacheFlush", done.cacheFlushed() ? "published" : "failed")
-                .toJson());
+                .put("cacheFlush", done.cacheFlushed() ? "published" : "failed");
+        done.identity().ifPresent(identity -> answer.put("identity", identityJson(identity)));
+        return ApiResponse.json(200, answer.toJson());
     }
 
     private ApiResponse browserCallback(ApiRequest request) {
         Optional<String> providerError = request.query("error");
         if (providerError.isPresent()) {
             // the provider redirected with an error: the session is left as it is
+            // only the validated code is shown: error_description is whatever the link that led here said
             String error = PROVIDER_ERROR.matcher(providerError.get()).matches() ? providerError.get() : "unrecognized_error";
             LOG.warn("callback.provider_error", "providerError", error);
-            String detail = request.query("error_description")
-                    .map(d -> d.length() > 200 ? d.substring(0, 200) + "..." : d)
-                    .map(d -> " (" + d + ")").orElse("");
             return CallbackPage.failure(400, "Authorization was not granted",
-                    "The provider answered " + error + detail + ". Start the re-authentication again when ready.");
+                    "The provider answered " + error + ". Start the re-authentication again when ready.");
         }
         String code = request.query("code").orElseThrow(() ->
                 new ReauthException.InvalidRequest("invalid_request", "The callback has no authorization code"));
@@ -156,15 +169,24 @@ public final class ReauthApi {
                     .put("tokenVersion", status.tokenVersion());
             status.expiresAt().ifPresent(at -> item.put("expiresAt", at.toString()));
             status.tokensUpdatedAt().ifPresent(at -> item.put("tokensUpdatedAt", at.toString()));
+            status.identity().ifPresent(identity -> item.put("identity", identityJson(identity)));
             accounts.append(item.toJson());
         }
         return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");
     }
 
     private static String completedMessage(CompletedAuthorization done) {
-        return done.created()
-                ? "Account '" + done.accountName() + "' has been successfully added"
-                : "Account '" + done.accountName() + "' has been successfully re-authenticated";
+        String who = "Account '" + done.accountName() + "'" + done.identity().map(i -> " (" + i.label() + ")").orElse("");
+        return who + (done.created() ? " has been successfully added" : " has been successfully re-authenticated");
+    }
+
+    private static Map<String, String> identityJson(ProviderIdentity identity) {
+        Map<String, String> json = new LinkedHashMap<>();
+        json.put("accountUuid", identity.accountUuid());
+        identity.email().ifPresent(email -> json.put("email", email));
+        identity.organizationUuid().ifPresent(org -> json.put("organizationUuid", org));
+        identity.organizationName().ifPresent(org -> json.put("organizationName", org));
+        return json;
     }
 
     private static Map<String, Object> jsonBody(ApiRequest request) {

@@ -3,12 +3,24 @@ package dev.reauth.oauth;
 import dev.reauth.wire.TokenBundle;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The token endpoint's answer to a code exchange: a grant (RFC 6749 §5.1) or an error (§5.2). */
 public sealed interface TokenResponse {
 
-    /** Tokens issued; {@code expiresIn} is the access token's lifetime. */
-    record Granted(TokenBundle tokens, Duration expiresIn) implements TokenResponse {
+    /**
+     * Tokens issued; {@code expiresIn} is the access token's lifetime, {@code identity} the provider
+     * account that logged in, when the provider names it.
+     */
+    record Granted(TokenBundle tokens, Duration expiresIn, Optional<ProviderIdentity> identity) implements TokenResponse {
+        public Granted(TokenBundle tokens, Duration expiresIn) {
+            this(tokens, expiresIn, Optional.empty());
+        }
+
+        public Granted withTokens(TokenBundle replaced) {
+            return new Granted(replaced, expiresIn, identity);
+        }
+
         @Override
         public String toString() {
             return "Granted[expiresIn=" + expiresIn + ", tokens=***]";
@@ -20,9 +32,12 @@ public sealed interface TokenResponse {
      * for a wrong, used or expired code). The description is the provider's and is never forwarded.
      */
     record Refused(int status, String error) implements TokenResponse {
-        /** True when the operator can fix it by pasting again (a wrong or stale code), not a configuration fault. */
+        /**
+         * True when the operator can fix it with another code (a wrong, used or expired one). Anything
+         * else, {@code invalid_request} included, is a configuration fault that pasting again cannot fix.
+         */
         public boolean isBadCode() {
-            return "invalid_grant".equals(error) || "invalid_request".equals(error);
+            return "invalid_grant".equals(error);
         }
     }
 }

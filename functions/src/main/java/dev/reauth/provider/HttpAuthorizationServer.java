@@ -7,6 +7,7 @@ import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.oauth.TokenResponse;
@@ -142,7 +143,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         return new TokenResponse.Granted(
                 new TokenBundle(access, refresh, boundedText(json, "token_type").orElse("Bearer"),
                         boundedText(json, "scope"), Optional.empty()),
-                Duration.ofSeconds(expiresIn));
+                Duration.ofSeconds(expiresIn), ProviderIdentity.fromTokenResponse(json));
     }
 
     private static Optional<Long> seconds(Object value) {

@@ -4,6 +4,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
+import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.oauth.TokenResponse;
 import java.time.Instant;
@@ -26,6 +27,11 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     final Map<String, byte[]> sealed = new ConcurrentHashMap<>();
     final Map<String, TokenBundle> sealedBundles = new ConcurrentHashMap<>();
     final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
+    /** Account id to the provider account uuid it is bound to. */
+    final Map<String, String> boundIdentities = new ConcurrentHashMap<>();
+    /** Name to the add session holding it. */
+    final Map<String, OAuthSession> nameReservations = new ConcurrentHashMap<>();
+    boolean writeFails;
     final List<AccountEvent> published = new ArrayList<>();
     final List<String> exchangedCodes = new ArrayList<>();
     boolean publishFails;
@@ -34,6 +40,12 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     static TokenResponse granted(String accessToken) {
         return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
                 Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8));
+    }
+
+    static TokenResponse grantedTo(String accessToken, String providerAccountUuid, String email) {
+        return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
+                Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8),
+                Optional.of(new ProviderIdentity(providerAccountUuid, Optional.of(email), Optional.empty(), Optional.empty())));
     }
 
     Account seed(String name, AccountMode mode, long version) {
@@ -55,12 +67,21 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     @Override
     public List<AccountStatus> list() {
         return accounts.values().stream()
-                .map(a -> new AccountStatus(a.id(), a.name(), a.mode(), Optional.empty(), false, a.tokenVersion(), Optional.empty()))
+                .map(a -> new AccountStatus(a.id(), a.name(), a.mode(), Optional.empty(), false, a.tokenVersion(),
+                        Optional.empty(), Optional.ofNullable(boundIdentities.get(a.id()))
+                        .map(uuid -> new ProviderIdentity(uuid, Optional.empty(), Optional.empty(), Optional.empty()))))
                 .toList();
     }
 
     @Override
-    public void create(OAuthSession session) {
+    public synchronized void create(OAuthSession session) {
+        if (session.intent() == SessionIntent.ADD) {
+            OAuthSession holder = nameReservations.get(session.accountName());
+            if (holder != null && !holder.isExpiredAt(session.createdAt())) {
+                throw new ReauthException.NameReserved("reserved");
+            }
+            nameReservations.put(session.accountName(), session);
+        }
         if (sessions.putIfAbsent(session.stateHash(), new StoredSession(session, null, false)) != null) {
             throw new IllegalStateException("duplicate session");
         }
@@ -94,11 +115,20 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
 
     @Override
     public synchronized long rotateTokens(ClaimedSession claim, SealedTokens tokens, Instant now) {
-        consume(claim);
+        if (writeFails) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", null);
+        }
         Account account = accounts.get(claim.session().accountId());
         if (account == null) {
             throw new ReauthException.AccountNotFound("gone");
         }
+        String bound = boundIdentities.get(account.id());
+        Optional<String> loggedIn = tokens.identity().map(ProviderIdentity::accountUuid);
+        if (bound != null && !claim.session().allowAccountChange() && !loggedIn.equals(Optional.of(bound))) {
+            throw new ReauthException.AccountMismatch("bound to " + bound);
+        }
+        consume(claim);
+        loggedIn.ifPresentOrElse(uuid -> boundIdentities.put(account.id(), uuid), () -> boundIdentities.remove(account.id()));
         Account rotated = new Account(account.id(), account.name(), account.mode(), account.tokenVersion() + 1);
         accounts.put(account.id(), rotated);
         return rotated.tokenVersion();
@@ -106,9 +136,13 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
 
     @Override
     public synchronized long createAccount(ClaimedSession claim, SealedTokens tokens, Instant now) {
-        consume(claim);
         OAuthSession s = claim.session();
+        if (nameReservations.get(s.accountName()) != s) {
+            throw new ReauthException.AccountExists("name taken");
+        }
+        consume(claim);
         accounts.put(s.accountId(), new Account(s.accountId(), s.accountName(), s.mode(), 1));
+        tokens.identity().ifPresent(identity -> boundIdentities.put(s.accountId(), identity.accountUuid()));
         return 1;
     }
 

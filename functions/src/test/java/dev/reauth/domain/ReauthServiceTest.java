@@ -157,6 +157,82 @@ class ReauthServiceTest {
     }
 
     @Test
+    void complete_unboundAccount_recordsTheProviderAccount_andNamesItInTheResult() {
+        Account account = backend.seed("work", AccountMode.MAX, 2);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.tokenEndpoint = code -> InMemoryBackend.grantedTo("a", "uuid-ops", "ops@example.com");
+
+        CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null));
+
+        assertThat(done.identity()).hasValueSatisfying(i -> assertThat(i.label()).isEqualTo("ops@example.com"));
+        assertThat(backend.boundIdentities).containsEntry(account.id(), "uuid-ops");
+    }
+
+    @Test
+    void complete_otherProviderAccount_isMismatch_writesNothing_andTheSessionStaysOpenForTheRightOne() {
+        Account account = backend.seed("work", AccountMode.MAX, 2);
+        backend.boundIdentities.put(account.id(), "uuid-ops");
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.tokenEndpoint = code -> code.value().equals("outsider")
+                ? InMemoryBackend.grantedTo("x", "uuid-outsider", "eve@example.com")
+                : InMemoryBackend.grantedTo("y", "uuid-ops", "ops@example.com");
+
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("outsider#" + state, null)))
+                .isInstanceOf(ReauthException.AccountMismatch.class);
+        assertThat(backend.accounts.get(account.id()).tokenVersion()).isEqualTo(2);
+        assertThat(backend.published).isEmpty();
+
+        assertThat(service.complete(CallbackRequest.of("owner#" + state, null)).tokenVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void complete_otherProviderAccount_isAccepted_whenTheOperatorAllowedTheChange() {
+        Account account = backend.seed("work", AccountMode.MAX, 2);
+        backend.boundIdentities.put(account.id(), "uuid-ops");
+        String state = query(service.startReauth("work", Optional.empty(), true).authorizationUrl()).get("state");
+        backend.tokenEndpoint = code -> InMemoryBackend.grantedTo("x", "uuid-new", "new@example.com");
+
+        assertThat(service.complete(CallbackRequest.of("c#" + state, null)).tokenVersion()).isEqualTo(3);
+        assertThat(backend.boundIdentities).containsEntry(account.id(), "uuid-new");
+    }
+
+    @Test
+    void complete_writeFailsAfterTheExchange_saysTheCodeIsSpent_andReleasesTheSession() {
+        backend.seed("work", AccountMode.MAX, 0);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.writeFails = true;
+
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
+                .isInstanceOf(ReauthException.DependencyFailed.class)
+                .hasMessageContaining("open the authorization URL again for a fresh code");
+
+        backend.writeFails = false;
+        assertThat(service.complete(CallbackRequest.of("fresh#" + state, null)).tokenVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void complete_invalidRequestFromTheProvider_pointsAtTheConfiguration_notAtThePastedCode() {
+        backend.seed("work", AccountMode.MAX, 0);
+        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        backend.tokenEndpoint = code -> new TokenResponse.Refused(400, "invalid_request");
+
+        assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
+                .isInstanceOf(ReauthException.ProviderFailed.class)
+                .hasMessageContaining("OAuth configuration");
+    }
+
+    @Test
+    void startAdd_whileAnotherAddHoldsTheName_isNameReserved_untilThatSessionExpires() {
+        service.startAdd("new", AccountMode.MAX, Optional.empty());
+
+        assertThatThrownBy(() -> service.startAdd("new", AccountMode.MAX, Optional.empty()))
+                .isInstanceOf(ReauthException.NameReserved.class);
+
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(service.startAdd("new", AccountMode.MAX, Optional.empty()).accountName()).isEqualTo("new");
+    }
+
+    @Test
     void reload_unknownId_isNotFound_andPublishesNothing() {
         assertThatThrownBy(() -> service.requestReload("missing")).isInstanceOf(ReauthException.AccountNotFound.class);
         assertThat(backend.published).isEmpty();

@@ -35,7 +35,8 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
  * A local OAuth provider that behaves like Anthropic's where it matters: a real authorization
  * server (no.nav.security mock-oauth2-server, which enforces PKCE and single-use codes) behind a
  * small front that speaks Anthropic's dialect — a JSON token request that must carry {@code state},
- * a code page showing {@code code#state} to paste, and the console API-key endpoint.
+ * a code page showing {@code code#state} to paste, the console API-key endpoint, and the
+ * {@code account} and {@code organization} of the login in every token response.
  * Loopback only.
  */
 public final class LocalOAuthProvider implements AutoCloseable {
@@ -52,6 +53,20 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private final Set<String> issuedAccessTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> secretsSeen = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
+    /** Who logged in for each code not yet exchanged; a code from a real browser login is {@link Login#OWNER}'s. */
+    private final Map<String, Login> loginsByCode = new ConcurrentHashMap<>();
+
+    /** A provider account, as the token response names it. */
+    public record Login(String accountUuid, String email, String organizationUuid, String organizationName) {
+        /** The account every login is unless a test says otherwise. */
+        public static final Login OWNER = of("owner@example.com");
+
+        /** A login by this email address, with a stable uuid derived from it. */
+        public static Login of(String email) {
+            return new Login(java.util.UUID.nameUUIDFromBytes(email.getBytes(StandardCharsets.UTF_8)).toString(), email,
+                    "org-" + java.util.UUID.nameUUIDFromBytes(("org:" + email).getBytes(StandardCharsets.UTF_8)), "Local Org");
+        }
+    }
 
     private LocalOAuthProvider() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -117,6 +132,11 @@ public final class LocalOAuthProvider implements AutoCloseable {
 
     /** Plays the user's browser: opens the authorization URL and reads the code the provider redirects with. */
     public Authorization authorize(String authorizationUrl) {
+        return authorize(authorizationUrl, Login.OWNER);
+    }
+
+    /** The same, logged in as {@code login}: the token response for the code names that provider account. */
+    public Authorization authorize(String authorizationUrl, Login login) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -124,6 +144,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
                     new IllegalStateException("the authorization server answered " + response.statusCode() + " without a redirect"));
             Map<String, String> query = query(URI.create(location).getRawQuery());
             Authorization authorization = new Authorization(query.get("code"), query.get("state"));
+            if (authorization.code() != null) {
+                loginsByCode.put(authorization.code(), login);
+            }
             secretsSeen.add(authorization.code());
             secretsSeen.add(authorization.state());
             return authorization;
@@ -162,6 +185,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
             }
             String grant = body.path("grant_type").asText();
             Map<String, String> form = new LinkedHashMap<>();
+            Login login = Login.OWNER;
             form.put("grant_type", grant);
             form.put("client_id", body.path("client_id").asText());
             if ("authorization_code".equals(grant)) {
@@ -171,6 +195,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
                     return;
                 }
                 form.put("code", body.path("code").asText());
+                login = loginsByCode.getOrDefault(body.path("code").asText(), Login.OWNER);
                 form.put("redirect_uri", body.path("redirect_uri").asText());
                 form.put("code_verifier", body.path("code_verifier").asText());
             } else if ("refresh_token".equals(grant)) {
@@ -184,10 +209,15 @@ public final class LocalOAuthProvider implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(ProviderConfig.formEncode(form))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200) {
-                JsonNode tokens = JSON.readTree(answer.body());
+                ObjectNode tokens = (ObjectNode) JSON.readTree(answer.body());
                 issuedAccessTokens.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("refresh_token").asText());
+                // Anthropic names the provider account that logged in
+                tokens.putObject("account").put("uuid", login.accountUuid()).put("email_address", login.email());
+                tokens.putObject("organization").put("uuid", login.organizationUuid()).put("name", login.organizationName());
+                respond(exchange, 200, tokens.toString());
+                return;
             }
             respond(exchange, answer.statusCode(), answer.body());
         } catch (InterruptedException e) {

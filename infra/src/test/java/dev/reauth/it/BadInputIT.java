@@ -64,6 +64,15 @@ class BadInputIT extends SystemIT {
         assertThat(json(response).path("error").asText()).isEqualTo("request_too_large");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {65 * 1024, 1024 * 1024, 9 * 1024 * 1024})
+    void anyBodyOver16KiB_upToApiGatewaysLimit_is413(int size) {
+        LambdaResponse response = system.pasteBody("{\"code\":\"" + "a".repeat(size) + "\"}");
+
+        assertThat(response.getStatusCode()).isEqualTo(413);
+        assertThat(json(response).path("error").asText()).isEqualTo("request_too_large");
+    }
+
     @Test
     void unknownRoute_andARouteOfAnotherFunction_are404() {
         ObjectNode unknown = ReauthSystem.event("start-reauth.json");

@@ -29,7 +29,7 @@ class ConcurrencyIT extends SystemIT {
         int tokenRequestsBefore = system.provider.tokenRequests();
 
         // WHEN 20 callbacks with the same code#state arrive at once
-        List<LambdaResponse> responses = race(20, () -> system.pasteCode(login.pasted()));
+        List<LambdaResponse> responses = Race.race(20, () -> system.pasteCode(login.pasted()));
 
         // THEN exactly one succeeds, the rest are told the session is taken, and the code was exchanged once
         assertThat(responses).filteredOn(r -> r.getStatusCode() == 200).hasSize(1);
@@ -95,24 +95,5 @@ class ConcurrencyIT extends SystemIT {
         assertThat(done.getStatusCode()).isEqualTo(200);
         assertThat(ReauthSystem.json(done).path("tokenVersion").asLong()).isEqualTo(8);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("8");
-    }
-
-    private static <T> List<T> race(int n, java.util.concurrent.Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                return task.call();
-            }));
-        }
-        go.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> f : futures) {
-            results.add(f.get());
-        }
-        pool.shutdown();
-        return results;
     }
 }

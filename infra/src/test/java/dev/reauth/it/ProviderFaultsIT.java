@@ -72,6 +72,8 @@ class ProviderFaultsIT extends SystemIT {
                 Arguments.of("endpoint moved (404 page)", aResponse().withStatus(404).withBody("<h1>Not Found</h1>")),
                 Arguments.of("client refused (401 invalid_client)", aResponse().withStatus(401)
                         .withBody("{\"error\":\"invalid_client\",\"error_description\":\"no such client\"}")),
+                Arguments.of("malformed request (400 invalid_request: a form body to a JSON endpoint)", aResponse().withStatus(400)
+                        .withBody("{\"error\":\"invalid_request\",\"error_description\":\"no such client\"}")),
                 Arguments.of("connection reset", aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
     }
 
@@ -93,6 +95,11 @@ class ProviderFaultsIT extends SystemIT {
         assertThat(json(failed).path("error").asText()).isEqualTo("provider_error");
         assertThat(failed.getBody()).doesNotContain("leaky", "Cloudflare", "no such client");
         assertThat(system.account(id)).isEqualTo(before);
+        if (name.contains("invalid_request")) {
+            // a refusal of the request itself is a configuration fault: pasting again cannot fix it
+            assertThat(json(failed).path("error_description").asText()).contains("OAuth configuration")
+                    .doesNotContain("paste the code again");
+        }
 
         // and the same session completes once the provider answers properly
         LambdaResponse retried = system.pasteCode(login.pasted());

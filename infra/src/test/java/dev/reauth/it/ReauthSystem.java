@@ -110,9 +110,17 @@ final class ReauthSystem implements AutoCloseable {
     }
 
     LambdaResponse startReauth(String accountName) {
+        return startReauth(accountName, null);
+    }
+
+    /** Starts a re-authentication with a request body (null: none). */
+    LambdaResponse startReauth(String accountName, String body) {
         ObjectNode event = event("start-reauth.json");
         event.putObject("pathParameters").put("name", accountName);
         event.put("rawPath", "/accounts/" + accountName + "/reauth");
+        if (body != null) {
+            event.put("body", body);
+        }
         LambdaResponse response = invoke(start, event);
         rememberVerifier(response);
         return response;
@@ -154,11 +162,15 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Starts a re-authentication and logs in at the provider: what the operator would paste. */
     LocalOAuthProvider.Authorization startAndLogIn(String accountName) {
-        LambdaResponse started = startReauth(accountName);
+        return provider.authorize(authorizationUrl(startReauth(accountName)));
+    }
+
+    /** The authorization URL a successful start answered with. */
+    static String authorizationUrl(LambdaResponse started) {
         if (started.getStatusCode() != 200) {
             throw new IllegalStateException("start failed: " + started.getBody());
         }
-        return provider.authorize(json(started).path("authorizationUrl").asText());
+        return json(started).path("authorizationUrl").asText();
     }
 
     // ---- state

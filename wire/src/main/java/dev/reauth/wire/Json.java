@@ -22,9 +22,19 @@ import java.util.Optional;
  */
 public final class Json {
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(64 * 1024).build())
-            .build();
+    /** The largest string in an ordinary document: bodies, token responses, messages. */
+    public static final int MAX_STRING_LENGTH = 64 * 1024;
+    /** The largest string in an envelope that carries a whole payload: API Gateway sends bodies up to 10 MB. */
+    public static final int MAX_ENVELOPE_STRING_LENGTH = 10 * 1024 * 1024;
+
+    private static final JsonFactory FACTORY = factory(MAX_STRING_LENGTH);
+    private static final JsonFactory ENVELOPES = factory(MAX_ENVELOPE_STRING_LENGTH);
+
+    private static JsonFactory factory(int maxStringLength) {
+        return JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(maxStringLength).build())
+                .build();
+    }
 
     private Json() {
     }
@@ -42,10 +52,22 @@ public final class Json {
      * @throws NotAnObject when the text is not exactly one JSON object
      */
     public static Map<String, Object> parseObject(String text) throws NotAnObject {
+        return parseObject(FACTORY, text);
+    }
+
+    /**
+     * Parses an envelope whose string fields may carry a whole payload (an API Gateway event and its
+     * body): strings up to {@link #MAX_ENVELOPE_STRING_LENGTH}. The payload's own limits are the caller's.
+     */
+    public static Map<String, Object> parseEnvelope(String text) throws NotAnObject {
+        return parseObject(ENVELOPES, text);
+    }
+
+    private static Map<String, Object> parseObject(JsonFactory factory, String text) throws NotAnObject {
         if (text == null || text.isBlank()) {
             throw new NotAnObject("empty");
         }
-        try (JsonParser parser = FACTORY.createParser(text)) {
+        try (JsonParser parser = factory.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new NotAnObject("not a JSON object");
             }

@@ -23,6 +23,11 @@ public final class Schema {
         public static final String TOKENS_UPDATED_AT = "tokens_updated_at";
         public static final String REFRESH_TOKEN_ISSUED_AT = "refresh_token_issued_at";
         public static final String REQUIRES_REAUTH = "requires_reauth";
+        /** The provider account the tokens belong to: the account is bound to it at its first login. */
+        public static final String PROVIDER_ACCOUNT_UUID = "provider_account_uuid";
+        public static final String PROVIDER_EMAIL = "provider_email";
+        public static final String PROVIDER_ORGANIZATION_UUID = "provider_organization_uuid";
+        public static final String PROVIDER_ORGANIZATION_NAME = "provider_organization_name";
 
         private Accounts() {
         }
@@ -46,6 +51,17 @@ public final class Schema {
         public static final String CLAIM_ID = "claim_id";
         public static final String CLAIM_EXPIRES_AT = "claim_expires_at";
         public static final String CONSUMED_AT = "consumed_at";
+        public static final String ALLOW_ACCOUNT_CHANGE = "allow_account_change";
+        /** On a name reservation: the state hash of the add session holding the name. */
+        public static final String RESERVED_BY = "reserved_by";
+
+        /**
+         * The key of the item that reserves a name for one add session at a time. State hashes are
+         * base64url, so this key, with its '#', never collides with a session's.
+         */
+        public static String nameReservationKey(String accountName) {
+            return "name-reservation#" + accountName;
+        }
 
         private Sessions() {
         }
