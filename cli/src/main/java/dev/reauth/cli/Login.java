@@ -64,14 +64,14 @@ final class Login {
                 out.println("That code belongs to another login; paste the code for this one.");
                 continue;
             }
-            if (finished(name, api.callback(code.get()), expiresAt)) {
+            if (finished(name, api.callback(code.get()), expiresAt, url)) {
                 return;
             }
         }
     }
 
     /** True when the login is done; false to ask for the code again; throws when it cannot be done. */
-    private boolean finished(String name, ApiClient.Answer done, String expiresAt) {
+    private boolean finished(String name, ApiClient.Answer done, String expiresAt, URI url) {
         if (done.status() == 200) {
             out.println(done.body().path("message").asText());
             if ("published".equals(done.body().path("cacheFlush").asText())) {
@@ -86,8 +86,12 @@ final class Login {
             case "400 invalid_grant" -> out.println("The provider did not accept that code. Paste it again (this login stays open until "
                     + local(expiresAt) + ").");
             case "400 invalid_request" -> out.println("That is not a code#state value: " + done.description() + ". Paste it again.");
-            case "409 account_mismatch" -> out.println("You logged in as a different provider account than the one '" + name
-                    + "' belongs to; log in as that account and paste again, or re-run with --allow-account-change.");
+            case "409 account_mismatch" -> {
+                // the exchange used the code up; the same URL, logged in as the right account, gives a fresh one
+                out.println("You logged in as a different provider account than the one '" + name
+                        + "' belongs to; log in as that account and paste again, or re-run with --allow-account-change.");
+                out.println("  Login page: " + url);
+            }
             case "409 session_used" -> {
                 // the state is this login's own, so the login itself was completed, by the provider's redirect to the API
                 out.println("This login was already completed (the provider's redirect reached the API first);"

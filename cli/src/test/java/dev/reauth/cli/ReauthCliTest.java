@@ -93,6 +93,7 @@ class ReauthCliTest {
         assertThat(exit).isZero();
         assertThat(out()).contains("You logged in as a different provider account than the one 'work' belongs to; log in as"
                 + " that account and paste again, or re-run with --allow-account-change.");
+        assertThat(out()).contains("  Login page: " + api.url() + "/authorize?code=true&client_id=c&state=S1\n");
         assertThat(api.bodiesSentTo("/oauth/callback")).hasSize(2);
     }
 

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class CliIT {
 
     private static final Duration WAIT = CliTerminals.WAIT;
+    private static final LocalOAuthProvider.Login OPS = LocalOAuthProvider.Login.of("ops@example.com");
+    private static final LocalOAuthProvider.Login OUTSIDER = LocalOAuthProvider.Login.of("eve@example.net");
     private LocalDeployment local;
     private LocalDeployment shortSessions;
     private LocalDeployment bulk;
@@ -70,7 +72,7 @@ class CliIT {
             assertThat(lines(terminal.screen())).containsSubsequence(
                     "Re-authenticating account: cli-ok",
                     "Opened the provider's login page in your browser. After you log in, it shows a code (code#state).",
-                    "Account 'cli-ok' has been successfully re-authenticated",
+                    "Account 'cli-ok' (owner@example.com) has been successfully re-authenticated",
                     "Token cache has been cleared for running servers");
             assertThat(terminal.screen()).doesNotContain(login.code())
                     .containsPattern("API http://127\\.0\\.0\\.1:\\d+ \\(--api-url; local, no credentials\\)");
@@ -90,7 +92,7 @@ class CliIT {
             terminal.typeLine(login.pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Account 'cli-typo' has been successfully re-authenticated");
+            assertThat(terminal.screen()).contains("Account 'cli-typo' (owner@example.com) has been successfully re-authenticated");
             assertThat(local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable()).consistentRead(true)
                     .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n()).isEqualTo("3");
         }
@@ -120,20 +122,42 @@ class CliIT {
     }
 
     @Test
-    void allowAccountChange_isAcceptedByTheApi_andTheLoginCompletes() throws Exception {
-        // the API side of --allow-account-change is the lead's change in functions/ (optional JSON body on start)
-        seed(local, "cli-change", Map.of());
+    void loginAsAnotherProviderAccount_saysSo_andTheRightLoginThenCompletes() throws Exception {
+        bindTo("cli-bound", OPS);
+        Path urlFile = work.resolve("url-bound");
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-bound")) {
+            String url = CliTerminals.awaitUrl(urlFile);
+            terminal.await("Paste the authorization code", WAIT);
+
+            terminal.typeLine(local.provider().authorize(url, OUTSIDER).pasted());
+            terminal.await("You logged in as a different provider account than the one 'cli-bound' belongs to; log in as that"
+                    + " account and paste again, or re-run with --allow-account-change\\.", WAIT);
+            terminal.await("^  Login page: " + java.util.regex.Pattern.quote(url) + "$", WAIT);
+            terminal.typeLine(local.provider().authorize(url, OPS).pasted());
+
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("Account 'cli-bound' (ops@example.com) has been successfully re-authenticated");
+        }
+    }
+
+    @Test
+    void allowAccountChange_letsAnotherProviderAccountTakeTheAccountOver() throws Exception {
+        bindTo("cli-change", OPS);
         Path urlFile = work.resolve("url-change");
         try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-change",
                 "--allow-account-change")) {
-            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile));
+            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile), OUTSIDER);
             terminal.await("Paste the authorization code", WAIT);
 
             terminal.typeLine(login.pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
             assertThat(terminal.screen()).contains("Re-authenticating account: cli-change (another provider account may take it over)",
-                    "successfully re-authenticated");
+                    "Account 'cli-change' (eve@example.net) has been successfully re-authenticated");
+        }
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).containsPattern("cli-change\\s+eve@example\\.net\\s+max\\s");
         }
     }
 
@@ -201,18 +225,11 @@ class CliIT {
 
     @Test
     void list_showsTheProviderIdentityThatLoggedIn() throws Exception {
-        // needs the lead's change in functions/: accounts carry the provider identity of their last login
-        seed(local, "cli-identity", Map.of());
-        Path urlFile = work.resolve("url-identity");
-        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-identity")) {
-            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile));
-            terminal.await("Paste the authorization code", WAIT);
-            terminal.typeLine(login.pasted());
-            assertThat(terminal.awaitExit(WAIT)).isZero();
-        }
+        bindTo("cli-identity", OPS);
+
         try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).containsPattern("cli-identity\\s+[^\\s@]+@[^\\s@]+\\s+max\\s");
+            assertThat(terminal.screen()).containsPattern("cli-identity\\s+ops@example\\.com\\s+max\\s");
         }
     }
 
@@ -261,7 +278,7 @@ class CliIT {
             terminal.typeLine(login.pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Adding account: cli-added (console)", "Account 'cli-added' has been successfully added");
+            assertThat(terminal.screen()).contains("Adding account: cli-added (console)", "Account 'cli-added' (owner@example.com) has been successfully added");
         }
         try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
@@ -316,6 +333,16 @@ class CliIT {
     private static String version(LocalDeployment deployment, String id) {
         return deployment.aws().dynamo().getItem(g -> g.tableName(deployment.aws().accountsTable()).consistentRead(true)
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n();
+    }
+
+    /** A seeded account bound to {@code login}: one whole re-authentication through the API, logged in as it. */
+    private void bindTo(String name, LocalOAuthProvider.Login login) throws Exception {
+        seed(local, name, Map.of());
+        String pasted = local.provider().authorize(startedUrl(local, name), login).pasted();
+        HttpResponse<String> done = HttpClient.newHttpClient().send(HttpRequest.newBuilder(local.api().baseUrl().resolve("/oauth/callback"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        new ObjectMapper().createObjectNode().put("code", pasted).toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
     }
 
     /** Starts a login through the API directly, as another terminal would have; its authorization URL. */
