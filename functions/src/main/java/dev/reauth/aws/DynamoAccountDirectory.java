@@ -13,6 +13,7 @@ import dev.reauth.domain.ReauthException;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.domain.AccountStatus;
+import dev.reauth.domain.RefreshHealth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,19 +30,22 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 public final class DynamoAccountDirectory implements AccountDirectory {
 
-    private static final String PROJECTION = "#id, #name, #version, #mode, #apiKey";
+    private static final String PROJECTION = "#id, #name, #version, #mode, #apiKey, #reauth";
     private static final Map<String, String> NAMES = Map.of(
             "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
-            "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY);
+            "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY, "#reauth", Accounts.REQUIRES_REAUTH);
 
     private static final String STATUS_PROJECTION = "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
-            + " #pAccount, #pEmail, #pOrg, #pOrgName";
+            + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt";
     private static final Map<String, String> STATUS_NAMES = Map.ofEntries(
             Map.entry("#id", Accounts.ID), Map.entry("#name", Accounts.NAME), Map.entry("#version", Accounts.TOKEN_VERSION),
             Map.entry("#mode", Accounts.MODE), Map.entry("#apiKey", Accounts.API_KEY), Map.entry("#expiresAt", Accounts.EXPIRES_AT),
             Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
             Map.entry("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.entry("#pEmail", Accounts.PROVIDER_EMAIL),
-            Map.entry("#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID), Map.entry("#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME));
+            Map.entry("#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID), Map.entry("#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME),
+            Map.entry("#lastRefresh", Accounts.LAST_REFRESH_AT), Map.entry("#lastResult", Accounts.LAST_REFRESH_RESULT),
+            Map.entry("#failures", Accounts.REFRESH_FAILURES), Map.entry("#refreshes", Accounts.REFRESH_COUNT),
+            Map.entry("#reason", Accounts.REAUTH_REASON), Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -113,9 +117,12 @@ public final class DynamoAccountDirectory implements AccountDirectory {
     private static AccountStatus toStatus(Map<String, AttributeValue> item) {
         return new AccountStatus(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
                 Attributes.instant(item, Accounts.EXPIRES_AT),
-                Boolean.TRUE.equals(item.getOrDefault(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false)).bool()),
+                requiresReauth(item),
                 number(item, Accounts.TOKEN_VERSION).orElse(0L), Attributes.instant(item, Accounts.TOKENS_UPDATED_AT),
-                identityOf(item));
+                identityOf(item),
+                new RefreshHealth(Attributes.instant(item, Accounts.LAST_REFRESH_AT), string(item, Accounts.LAST_REFRESH_RESULT),
+                        number(item, Accounts.REFRESH_FAILURES).orElse(0L), number(item, Accounts.REFRESH_COUNT).orElse(0L),
+                        string(item, Accounts.REAUTH_REASON), Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT)));
     }
 
     /** The recorded provider identity; an unreadable one (written by hand) is shown as none rather than failing the list. */
@@ -131,7 +138,11 @@ public final class DynamoAccountDirectory implements AccountDirectory {
 
     private static Account toAccount(Map<String, AttributeValue> item) {
         return new Account(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
-                number(item, Accounts.TOKEN_VERSION).orElse(0L));
+                number(item, Accounts.TOKEN_VERSION).orElse(0L), requiresReauth(item));
+    }
+
+    private static boolean requiresReauth(Map<String, AttributeValue> item) {
+        return Boolean.TRUE.equals(item.getOrDefault(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false)).bool());
     }
 
     /** An explicit account_mode wins; otherwise, as in ccflare, holding an API key makes a console account. */

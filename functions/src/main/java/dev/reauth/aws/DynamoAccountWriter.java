@@ -18,7 +18,9 @@ import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.SealedTokens;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.ProviderIdentity;
+import dev.reauth.refresh.RefreshBucket;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,9 @@ public final class DynamoAccountWriter implements AccountWriter {
     private static final int MAX_ATTEMPTS = 5;
 
     static final String ROTATE_EXPRESSION = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
-            + " #issued = :now, #reauth = :false";
+            + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero";
+    /** A re-authentication makes the account healthy: its dead mark, backoff, lease and alerts go. */
+    static final List<String> ROTATE_REMOVES = List.of("#reason", "#reasonAt", "#next", "#leaseUntil", "#leaseOwner", "#alerts");
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
     static final String RESERVATION_HELD_CONDITION = "#reservedBy = :stateHash";
@@ -54,11 +58,14 @@ public final class DynamoAccountWriter implements AccountWriter {
     private final DynamoDbClient dynamo;
     private final String accountsTable;
     private final String sessionsTable;
+    private final int refreshBuckets;
 
-    public DynamoAccountWriter(DynamoDbClient dynamo, String accountsTable, String sessionsTable) {
+    /** @param refreshBuckets how many buckets the refresh index has: a written account joins one */
+    public DynamoAccountWriter(DynamoDbClient dynamo, String accountsTable, String sessionsTable, int refreshBuckets) {
         this.dynamo = dynamo;
         this.accountsTable = accountsTable;
         this.sessionsTable = sessionsTable;
+        this.refreshBuckets = refreshBuckets;
     }
 
     @Override
@@ -114,6 +121,7 @@ public final class DynamoAccountWriter implements AccountWriter {
         item.put(Accounts.TOKENS_UPDATED_AT, millis(now));
         item.put(Accounts.REFRESH_TOKEN_ISSUED_AT, millis(now));
         item.put(Accounts.REQUIRES_REAUTH, bool(false));
+        item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(session.accountId(), refreshBuckets)));
         tokens.identity().ifPresent(identity -> item.putAll(identityAttributes(identity)));
         TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(accountsTable).item(item)
                 .conditionExpression("attribute_not_exists(#id)")
@@ -151,19 +159,28 @@ public final class DynamoAccountWriter implements AccountWriter {
     }
 
     private TransactWriteItem rotate(OAuthSession session, SealedTokens tokens, Instant now, long base) {
-        Map<String, String> names = new HashMap<>(Map.of("#id", Accounts.ID, "#ct", Accounts.TOKEN_CIPHERTEXT,
-                "#exp", Accounts.EXPIRES_AT, "#ver", Accounts.TOKEN_VERSION, "#updated", Accounts.TOKENS_UPDATED_AT,
-                "#issued", Accounts.REFRESH_TOKEN_ISSUED_AT, "#reauth", Accounts.REQUIRES_REAUTH));
+        Map<String, String> names = new HashMap<>(Map.ofEntries(Map.entry("#id", Accounts.ID),
+                Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#exp", Accounts.EXPIRES_AT),
+                Map.entry("#ver", Accounts.TOKEN_VERSION), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
+                Map.entry("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT), Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
+                Map.entry("#bucket", Accounts.REFRESH_BUCKET), Map.entry("#failures", Accounts.REFRESH_FAILURES),
+                Map.entry("#reason", Accounts.REAUTH_REASON), Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
+                Map.entry("#next", Accounts.NEXT_REFRESH_AT), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+                Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#alerts", Accounts.REFRESH_ALERTS)));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":ct", bytes(tokens.ciphertext()),
                 ":exp", millis(tokens.expiresAt()), ":next", n(base + 1), ":now", millis(now),
-                ":false", bool(false), ":base", n(base)));
+                ":false", bool(false), ":base", n(base), ":zero", n(0),
+                ":bucket", s(RefreshBucket.of(session.accountId(), refreshBuckets))));
         IdentityWrite identity = identityWrite(tokens, session.allowAccountChange());
         names.putAll(identity.names());
         values.putAll(identity.values());
+        List<String> removes = new ArrayList<>(ROTATE_REMOVES);
+        removes.addAll(identity.removes());
+        String update = ROTATE_EXPRESSION + identity.setClause() + " REMOVE " + String.join(", ", removes);
         String condition = identity.condition().map(c -> versionCondition(base) + " AND " + c).orElse(versionCondition(base));
         return TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
                 .key(Map.of(Accounts.ID, s(session.accountId())))
-                .updateExpression(ROTATE_EXPRESSION + identity.updateClause())
+                .updateExpression(update)
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
@@ -171,7 +188,7 @@ public final class DynamoAccountWriter implements AccountWriter {
     }
 
     /** What a token write does about the account's provider identity: a condition, and the attributes it sets. */
-    record IdentityWrite(Optional<String> condition, String updateClause, Map<String, String> names,
+    record IdentityWrite(Optional<String> condition, String setClause, List<String> removes, Map<String, String> names,
                          Map<String, AttributeValue> values) {
     }
 
@@ -186,13 +203,14 @@ public final class DynamoAccountWriter implements AccountWriter {
             names.putAll(Map.of("#pEmail", Accounts.PROVIDER_EMAIL, "#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID,
                     "#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME));
             return allowAccountChange
-                    ? new IdentityWrite(Optional.empty(), " REMOVE #pAccount, #pEmail, #pOrg, #pOrgName", names, Map.of())
-                    : new IdentityWrite(Optional.of(UNBOUND_CONDITION), "", Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.of());
+                    ? new IdentityWrite(Optional.empty(), "", List.of("#pAccount", "#pEmail", "#pOrg", "#pOrgName"), names, Map.of())
+                    : new IdentityWrite(Optional.of(UNBOUND_CONDITION), "", List.of(),
+                    Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.of());
         }
         Map<String, AttributeValue> attributes = identityAttributes(tokens.identity().get());
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder set = new StringBuilder();
-        StringBuilder remove = new StringBuilder();
+        List<String> remove = new ArrayList<>();
         Map<String, String> placeholders = Map.of(Accounts.PROVIDER_ACCOUNT_UUID, "pAccount", Accounts.PROVIDER_EMAIL, "pEmail",
                 Accounts.PROVIDER_ORGANIZATION_UUID, "pOrg", Accounts.PROVIDER_ORGANIZATION_NAME, "pOrgName");
         for (String attribute : List.of(Accounts.PROVIDER_ACCOUNT_UUID, Accounts.PROVIDER_EMAIL,
@@ -203,11 +221,11 @@ public final class DynamoAccountWriter implements AccountWriter {
                 set.append(", #").append(p).append(" = :").append(p);
                 values.put(":" + p, attributes.get(attribute));
             } else {
-                remove.append(remove.isEmpty() ? " REMOVE #" : ", #").append(p);
+                remove.add("#" + p);
             }
         }
         return new IdentityWrite(allowAccountChange ? Optional.empty() : Optional.of(SAME_IDENTITY_CONDITION),
-                set + remove.toString(), names, values);
+                set.toString(), remove, names, values);
     }
 
     static Map<String, AttributeValue> identityAttributes(ProviderIdentity identity) {

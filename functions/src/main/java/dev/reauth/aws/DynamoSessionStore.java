@@ -79,6 +79,7 @@ public final class DynamoSessionStore implements SessionStore {
         item.put(Sessions.TTL, n(session.expiresAt().plus(Duration.ofDays(1)).getEpochSecond()));
         item.put(Sessions.BASE_TOKEN_VERSION, n(session.baseTokenVersion()));
         item.put(Sessions.ALLOW_ACCOUNT_CHANGE, bool(session.allowAccountChange()));
+        item.put(Sessions.ACCOUNT_REQUIRED_REAUTH, bool(session.accountRequiredReauth()));
         try {
             if (session.intent() == SessionIntent.ADD) {
                 createWithNameReservation(session, item);
@@ -193,6 +194,11 @@ public final class DynamoSessionStore implements SessionStore {
                 instant(item, Sessions.CREATED_AT).orElseThrow(),
                 instant(item, Sessions.EXPIRES_AT).orElseThrow(),
                 number(item, Sessions.BASE_TOKEN_VERSION).orElse(0L),
-                item.containsKey(Sessions.ALLOW_ACCOUNT_CHANGE) && Boolean.TRUE.equals(item.get(Sessions.ALLOW_ACCOUNT_CHANGE).bool()));
+                flag(item, Sessions.ALLOW_ACCOUNT_CHANGE),
+                flag(item, Sessions.ACCOUNT_REQUIRED_REAUTH));
+    }
+
+    private static boolean flag(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) && Boolean.TRUE.equals(item.get(name).bool());
     }
 }

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.IncorrectKeyException;
+import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 
 /**
  * Seals token bundles with one KMS Encrypt under the project's key. The encryption context names
@@ -43,6 +45,26 @@ public final class KmsTokenVault implements TokenVault {
                     .encryptionContext(Schema.encryptionContext(accountId))).ciphertextBlob().asByteArray();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("Token encryption (KMS) is unavailable", e);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    @Override
+    public TokenBundle open(String accountId, byte[] ciphertext) {
+        byte[] plaintext;
+        try {
+            plaintext = kms.decrypt(d -> d.keyId(keyId)
+                    .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
+                    .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
+        } catch (InvalidCiphertextException | IncorrectKeyException e) {
+            throw new ReauthException.InvalidRequest("unreadable_tokens",
+                    "The account's token_ciphertext does not decrypt under its encryption context");
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("Token decryption (KMS) is unavailable", e);
+        }
+        try {
+            return TokenBundleJson.read(plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }

@@ -26,7 +26,7 @@ public final class SnsEventPublisher implements EventPublisher {
     /** The message body: {@code {"type","accountId","accountName","tokenVersion","occurredAt"}}. */
     public static String body(AccountEvent event) {
         return new TokenEvent(event.type().wire(), event.accountId(), event.accountName(), event.tokenVersion(),
-                event.occurredAt()).toJson();
+                event.occurredAt(), event.reason()).toJson();
     }
 
     @Override

@@ -28,7 +28,8 @@ public record ReauthConfig(
         Duration sessionTtl,
         Duration claimLease,
         Duration providerTimeout,
-        ProviderConfig provider) {
+        ProviderConfig provider,
+        RefreshSettings refresh) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -65,7 +66,16 @@ public record ReauthConfig(
                 read.duration("SESSION_TTL", Duration.ofMinutes(10)),
                 read.duration("SESSION_CLAIM_LEASE", Duration.ofSeconds(60)),
                 read.duration("OAUTH_HTTP_TIMEOUT", Duration.ofSeconds(10)),
-                provider);
+                provider,
+                new RefreshSettings(
+                        read.optional("ACCOUNTS_REFRESH_INDEX").orElse("refresh-index"),
+                        read.integer("REFRESH_BUCKETS", 4),
+                        read.duration("REFRESH_LEAD", Duration.ofMinutes(60)),
+                        read.integer("REFRESH_CONCURRENCY", 4),
+                        read.duration("REFRESH_LEASE", Duration.ofMinutes(2)),
+                        read.duration("REFRESH_MIN_INTERVAL", Duration.ofSeconds(30)),
+                        read.duration("REFRESH_WAIT", Duration.ofSeconds(15)),
+                        read.optional("ALERTS_TOPIC_ARN")));
     }
 
     /** A configuration variable is missing or malformed. */
@@ -83,6 +93,14 @@ public record ReauthConfig(
 
         String required(String name) {
             return optional(name).orElseThrow(() -> new ConfigException("environment variable " + name + " is required"));
+        }
+
+        int integer(String name, int fallback) {
+            try {
+                return optional(name).map(Integer::parseInt).orElse(fallback);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + " must be a whole number");
+            }
         }
 
         Optional<URI> uri(String name) {

@@ -11,5 +11,5 @@ import java.util.Optional;
  */
 public record AccountStatus(String id, String name, AccountMode mode, Optional<Instant> expiresAt,
                             boolean requiresReauth, long tokenVersion, Optional<Instant> tokensUpdatedAt,
-                            Optional<ProviderIdentity> identity) {
+                            Optional<ProviderIdentity> identity, RefreshHealth health) {
 }

@@ -4,6 +4,7 @@ import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.TokenResponse;
+import java.util.List;
 
 /** The provider's token side: code exchange and, for console accounts, API key creation. */
 public interface AuthorizationServer {
@@ -22,4 +23,14 @@ public interface AuthorizationServer {
      * @throws ReauthException.ProviderFailed when no key came back
      */
     String createApiKey(String accessToken);
+
+    /**
+     * Redeems a refresh token (RFC 6749 §6) for new tokens. The provider rotates refresh tokens, so a
+     * grant may carry a new one (use it from now on) or none (keep the current one).
+     *
+     * @param scopes the scopes a refresh asks for; empty asks for none (the provider keeps the grant's)
+     * @return the grant, the provider's 4xx refusal, or its 429 with the wait it asked for
+     * @throws ReauthException.ProviderFailed on 5xx, timeout, or an unreadable or incomplete answer
+     */
+    TokenResponse refresh(String refreshToken, List<String> scopes);
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
  *                         the commit compares-and-sets against it
  * @param initiator the IAM principal that started it, when the request had one
  * @param allowAccountChange the operator allowed another provider account than the one the account is bound to
+ * @param accountRequiredReauth the account was marked dead when the session started: completing it is a recovery
  */
 public record OAuthSession(
         String stateHash,
@@ -27,7 +28,8 @@ public record OAuthSession(
         Instant createdAt,
         Instant expiresAt,
         long baseTokenVersion,
-        boolean allowAccountChange) {
+        boolean allowAccountChange,
+        boolean accountRequiredReauth) {
 
     public boolean isExpiredAt(Instant now) {
         return !now.isBefore(expiresAt);

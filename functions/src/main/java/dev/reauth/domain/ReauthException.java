@@ -62,6 +62,13 @@ public abstract sealed class ReauthException extends RuntimeException {
         }
     }
 
+    /** The account's refresh token is dead: only a re-authentication helps. */
+    public static final class ReauthRequired extends ReauthException {
+        public ReauthRequired(String description) {
+            super("reauth_required", description, null);
+        }
+    }
+
     /** Another operator is adding an account under this name right now. */
     public static final class NameReserved extends ReauthException {
         public NameReserved(String description) {

@@ -29,6 +29,7 @@ public final class ReauthService {
     private final AccountWriter writer;
     private final TokenVault vault;
     private final EventPublisher events;
+    private final AlertPublisher alerts;
     private final AuthorizationServer provider;
     private final ProviderConfig providerConfig;
     private final Duration sessionTtl;
@@ -40,13 +41,14 @@ public final class ReauthService {
      *                   carry random state that every restored instance would share
      */
     public ReauthService(AccountDirectory accounts, SessionStore sessions, AccountWriter writer, TokenVault vault,
-                         EventPublisher events, AuthorizationServer provider, ProviderConfig providerConfig,
-                         Duration sessionTtl, Clock clock, Supplier<SecureRandom> randomness) {
+                         EventPublisher events, AlertPublisher alerts, AuthorizationServer provider,
+                         ProviderConfig providerConfig, Duration sessionTtl, Clock clock, Supplier<SecureRandom> randomness) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.writer = writer;
         this.vault = vault;
         this.events = events;
+        this.alerts = alerts;
         this.provider = provider;
         this.providerConfig = providerConfig;
         this.sessionTtl = sessionTtl;
@@ -71,7 +73,7 @@ public final class ReauthService {
                 .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name + "'"));
         StructuredLog.putContext("accountId", account.id());
         return begin(SessionIntent.REAUTH, account.id(), name, account.mode(), account.tokenVersion(), initiator,
-                allowAccountChange);
+                allowAccountChange, account.requiresReauth());
     }
 
     /** Starts adding a new account: POST /accounts. */
@@ -82,18 +84,20 @@ public final class ReauthService {
         }
         String accountId = UUID.randomUUID().toString();
         StructuredLog.putContext("accountId", accountId);
-        return begin(SessionIntent.ADD, accountId, name, mode, 0, initiator, true);
+        return begin(SessionIntent.ADD, accountId, name, mode, 0, initiator, true, false);
     }
 
     private StartedAuthorization begin(SessionIntent intent, String accountId, String name, AccountMode mode,
-                                       long baseTokenVersion, Optional<String> initiator, boolean allowAccountChange) {
+                                       long baseTokenVersion, Optional<String> initiator, boolean allowAccountChange,
+                                       boolean accountRequiredReauth) {
         SecureRandom random = randomness.get();
         CodeVerifier verifier = CodeVerifier.generate(random);
         OAuthState state = OAuthState.generate(random);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(sessionTtl);
         sessions.create(new OAuthSession(state.hash(), intent, accountId, name, mode, verifier,
-                providerConfig.redirectUri(), initiator, now, expiresAt, baseTokenVersion, allowAccountChange));
+                providerConfig.redirectUri(), initiator, now, expiresAt, baseTokenVersion, allowAccountChange,
+                accountRequiredReauth));
         LOG.info("authorization.started", "intent", intent, "mode", mode.wire(), "expiresAt", expiresAt,
                 "allowAccountChange", allowAccountChange);
         return new StartedAuthorization(name, mode, providerConfig.authorizationUrl(mode, verifier, state), expiresAt);
@@ -146,8 +150,24 @@ public final class ReauthService {
 
         boolean flushed = publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, session.accountId(),
                 session.accountName(), version, now));
+        if (session.accountRequiredReauth()) {
+            alertRecovered(session, version, now, granted);
+        }
         return new CompletedAuthorization(session.accountId(), session.accountName(), version,
                 session.intent() == SessionIntent.ADD, flushed, granted.identity());
+    }
+
+    /** The account was dead and is alive again: whoever got the dead-token alert hears it is fixed. */
+    private void alertRecovered(OAuthSession session, long version, Instant now, TokenResponse.Granted granted) {
+        String by = granted.identity().map(i -> " as " + i.label()).orElse("")
+                + session.initiator().map(principal -> ", started by " + principal).orElse("");
+        try {
+            alerts.publish(new Alert(Alert.Kind.RECOVERED, session.accountId(), session.accountName(), now,
+                    "Re-authenticated" + by + " (token_version " + version + "); reauth keeps it refreshed again.",
+                    "Nothing to do."));
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.error("alert.failed", e, "kind", Alert.Kind.RECOVERED.wire());
+        }
     }
 
     /**
@@ -180,6 +200,11 @@ public final class ReauthService {
                 throw new ReauthException.ProviderFailed("The provider refused the token request as malformed ("
                         + refused.error() + "): check the OAuth configuration (OAUTH_TOKEN_URL, OAUTH_TOKEN_REQUEST_FORMAT,"
                         + " OAUTH_CLIENT_ID, OAUTH_REDIRECT_URI); pasting the code again will not help", null);
+            }
+            case TokenResponse.Throttled throttled -> {
+                LOG.warn("exchange.throttled", "retryAfterSeconds", throttled.retryAfter().map(Duration::toSeconds).orElse(-1L));
+                throw new ReauthException.ProviderFailed("The provider is rate limiting token requests; paste the code again"
+                        + throttled.retryAfter().map(d -> " in " + Math.max(1, d.toSeconds()) + " s").orElse(" in a minute"), null);
             }
             case TokenResponse.Refused refused -> {
                 LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());

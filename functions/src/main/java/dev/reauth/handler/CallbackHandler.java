@@ -12,7 +12,7 @@ public final class CallbackHandler extends ApiHandler {
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
     public CallbackHandler() {
-        this(Wiring.fromEnvironment());
+        this(Wiring.fromEnvironment().api());
     }
 
     public CallbackHandler(ReauthApi api) {

@@ -12,7 +12,7 @@ public final class ListAccountsHandler extends ApiHandler {
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
     public ListAccountsHandler() {
-        this(Wiring.fromEnvironment());
+        this(Wiring.fromEnvironment().api());
     }
 
     public ListAccountsHandler(ReauthApi api) {

@@ -12,7 +12,7 @@ public final class ReloadHandler extends ApiHandler {
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
     public ReloadHandler() {
-        this(Wiring.fromEnvironment());
+        this(Wiring.fromEnvironment().api());
     }
 
     public ReloadHandler(ReauthApi api) {

@@ -12,7 +12,7 @@ public final class StartReauthHandler extends ApiHandler {
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
     public StartReauthHandler() {
-        this(Wiring.fromEnvironment());
+        this(Wiring.fromEnvironment().api());
     }
 
     public StartReauthHandler(ReauthApi api) {

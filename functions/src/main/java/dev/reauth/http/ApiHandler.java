@@ -27,7 +27,13 @@ public abstract class ApiHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        output.write(handle(new String(input.readNBytes(MAX_EVENT_BYTES), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        output.write(handle(new String(input.readNBytes(MAX_EVENT_BYTES), StandardCharsets.UTF_8), context)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Serves one event; a function that also takes events other than HTTP API requests overrides this. */
+    protected String handle(String eventJson, Context context) {
+        return handle(eventJson);
     }
 
     /** Serves one HTTP API v2 event (JSON), answering with the v2 response payload (JSON). */

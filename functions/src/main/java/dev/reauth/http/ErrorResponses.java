@@ -22,6 +22,7 @@ public final class ErrorResponses {
             case ReauthException.SessionUsed e -> 409;
             case ReauthException.AccountMismatch e -> 409;
             case ReauthException.NameReserved e -> 409;
+            case ReauthException.ReauthRequired e -> 409;
             case ReauthException.SessionExpired e -> 410;
             case ReauthException.ProviderFailed e -> 502;
             case ReauthException.DependencyFailed e -> 503;

@@ -1,18 +1,23 @@
 package dev.reauth.http;
 
+import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountStatus;
 import dev.reauth.domain.CallbackRequest;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.ReauthService;
+import dev.reauth.domain.RefreshHealth;
 import dev.reauth.domain.StartedAuthorization;
 import dev.reauth.wire.Json;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
+import dev.reauth.refresh.RefreshOutcome;
+import dev.reauth.refresh.RefreshService;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -29,9 +34,11 @@ public final class ReauthApi {
     private static final Pattern PROVIDER_ERROR = Pattern.compile("[a-z_]{1,64}");
 
     private final ReauthService service;
+    private final RefreshService refresher;
 
-    public ReauthApi(ReauthService service) {
+    public ReauthApi(ReauthService service, RefreshService refresher) {
         this.service = service;
+        this.refresher = refresher;
     }
 
     /** Serves a request on one of {@code served}; any other route is a 404. */
@@ -61,6 +68,7 @@ public final class ReauthApi {
                 case PASTED_CALLBACK -> pastedCallback(request);
                 case BROWSER_CALLBACK -> browserCallback(request);
                 case RELOAD -> reload(request);
+                case REFRESH -> refresh(request);
                 case LIST_ACCOUNTS -> list();
             };
         } catch (ReauthException failure) {
@@ -155,6 +163,40 @@ public final class ReauthApi {
                 .toJson());
     }
 
+    /**
+     * A proxy's upstream call answered 401: refresh now, single flight with every other caller and the
+     * schedule. {@code {"tokenVersion": N}} is the version the proxy holds; when the tokens already
+     * moved past it, the answer is immediate.
+     */
+    private ApiResponse refresh(ApiRequest request) {
+        String id = Account.requireValidId(request.path("id").orElse(null));
+        OptionalLong known = OptionalLong.empty();
+        if (request.body() != null && !request.body().isBlank()) {
+            Object version = jsonBody(request).get("tokenVersion");
+            if (version != null && !(version instanceof Long)) {
+                throw new ReauthException.InvalidRequest("invalid_request", "tokenVersion must be a whole number");
+            }
+            if (version != null) {
+                known = OptionalLong.of((Long) version);
+            }
+        }
+        RefreshOutcome outcome = refresher.refresh(id, known, RefreshService.Trigger.ON_DEMAND);
+        Json.ObjectWriter answer = Json.object().put("accountId", id);
+        switch (outcome) {
+            case RefreshOutcome.Refreshed r -> answer.put("status", "refreshed").put("tokenVersion", r.tokenVersion())
+                    .put("expiresAt", r.expiresAt().toString());
+            case RefreshOutcome.Current c -> answer.put("status", "current").put("tokenVersion", c.tokenVersion());
+            case RefreshOutcome.InFlight i -> answer.put("status", "in_flight").put("tokenVersion", i.tokenVersion());
+            case RefreshOutcome.Dead d -> throw new ReauthException.ReauthRequired(
+                    "The account requires re-authentication (" + d.reason() + "): reauth --reauthenticate <name>");
+            case RefreshOutcome.Failed f -> throw new ReauthException.ProviderFailed(
+                    "The refresh failed (" + f.result() + "); reauth tries again at " + f.retryAt(), null);
+            case RefreshOutcome.Throttled t -> throw new ReauthException.ProviderFailed(
+                    "The provider is rate limiting refreshes; try again in " + Math.max(1, t.retryAfter().toSeconds()) + " s", null);
+        }
+        return ApiResponse.json(200, answer.toJson());
+    }
+
     private ApiResponse list() {
         StringBuilder accounts = new StringBuilder("[");
         for (AccountStatus status : service.listAccounts()) {
@@ -170,6 +212,12 @@ public final class ReauthApi {
             status.expiresAt().ifPresent(at -> item.put("expiresAt", at.toString()));
             status.tokensUpdatedAt().ifPresent(at -> item.put("tokensUpdatedAt", at.toString()));
             status.identity().ifPresent(identity -> item.put("identity", identityJson(identity)));
+            RefreshHealth health = status.health();
+            health.lastRefreshAt().ifPresent(at -> item.put("lastRefreshAt", at.toString()));
+            health.lastResult().ifPresent(result -> item.put("lastRefreshResult", result));
+            item.put("refreshFailures", health.consecutiveFailures()).put("refreshCount", health.refreshCount());
+            health.reauthReason().ifPresent(reason -> item.put("reauthReason", reason));
+            health.reauthRequiredAt().ifPresent(at -> item.put("reauthRequiredAt", at.toString()));
             accounts.append(item.toJson());
         }
         return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");

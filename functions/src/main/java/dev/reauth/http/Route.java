@@ -9,6 +9,7 @@ public enum Route {
     BROWSER_CALLBACK("GET /oauth/callback"),
     PASTED_CALLBACK("POST /oauth/callback"),
     RELOAD("POST /accounts/{id}/reload"),
+    REFRESH("POST /accounts/{id}/refresh"),
     LIST_ACCOUNTS("GET /accounts");
 
     private final String routeKey;

@@ -13,6 +13,14 @@ public sealed interface TokenResponse {
      * account that logged in, when the provider names it.
      */
     record Granted(TokenBundle tokens, Duration expiresIn, Optional<ProviderIdentity> identity) implements TokenResponse {
+        /** The refresh token of a refresh grant that carried none: the current one stays valid. */
+        public static final String REFRESH_TOKEN_KEPT = "";
+
+        /** True when the provider sent no new refresh token (only a refresh grant may). */
+        public boolean keepsRefreshToken() {
+            return REFRESH_TOKEN_KEPT.equals(tokens.refreshToken());
+        }
+
         public Granted(TokenBundle tokens, Duration expiresIn) {
             this(tokens, expiresIn, Optional.empty());
         }
@@ -25,6 +33,10 @@ public sealed interface TokenResponse {
         public String toString() {
             return "Granted[expiresIn=" + expiresIn + ", tokens=***]";
         }
+    }
+
+    /** The provider is rate limiting (HTTP 429); {@code retryAfter} is what it asked for, when it said. */
+    record Throttled(Optional<Duration> retryAfter) implements TokenResponse {
     }
 
     /**

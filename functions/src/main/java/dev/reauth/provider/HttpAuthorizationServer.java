@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -47,8 +48,11 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         this.requestTimeout = requestTimeout;
     }
 
-    private record Answer(int status, String body) {
+    private record Answer(int status, String body, Optional<Duration> retryAfter) {
     }
+
+    /** The scope the refresh grant asks for is refused: ask once more without one (anthropic-oauth.md). */
+    private static final String INVALID_SCOPE = "invalid_scope";
 
     @Override
     public TokenResponse exchange(AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
@@ -59,7 +63,32 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         fields.put("client_id", config.clientId());
         fields.put("redirect_uri", redirectUri);
         fields.put("code_verifier", verifier.value());
+        return tokenRequest(fields, true);
+    }
 
+    @Override
+    public TokenResponse refresh(String refreshToken, List<String> scopes) {
+        TokenResponse response = refreshOnce(refreshToken, scopes);
+        if (response instanceof TokenResponse.Refused refused && INVALID_SCOPE.equals(refused.error()) && !scopes.isEmpty()) {
+            return refreshOnce(refreshToken, List.of());
+        }
+        return response;
+    }
+
+    private TokenResponse refreshOnce(String refreshToken, List<String> scopes) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("grant_type", "refresh_token");
+        fields.put("refresh_token", refreshToken);
+        fields.put("client_id", config.clientId());
+        if (!scopes.isEmpty()) {
+            fields.put("scope", String.join(" ", scopes));
+        }
+        // a refresh grant need not carry a new refresh token: absent means "keep the current one"
+        return tokenRequest(fields, false);
+    }
+
+    /** POSTs a token request in the configured format (Anthropic's endpoint takes JSON only). */
+    private TokenResponse tokenRequest(Map<String, String> fields, boolean refreshTokenRequired) {
         String body;
         String contentType;
         if (config.tokenRequestFormat() == TokenRequestFormat.JSON) {
@@ -71,10 +100,12 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             body = ProviderConfig.formEncode(fields);
             contentType = "application/x-www-form-urlencoded";
         }
-
         Answer answer = post(config.tokenUrl(), contentType, body, Map.of(), "token endpoint");
         if (answer.status() >= 200 && answer.status() < 300) {
-            return parseGrant(answer.body());
+            return parseGrant(answer.body(), refreshTokenRequired);
+        }
+        if (answer.status() == 429) {
+            return new TokenResponse.Throttled(answer.retryAfter());
         }
         if (answer.status() >= 400 && answer.status() < 500) {
             Optional<String> error = Json.parseObjectOrEmpty(answer.body()).flatMap(json -> boundedText(json, "error"))
@@ -125,7 +156,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
                     text = new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8);
                 }
             }
-            return new Answer(status, text);
+            return new Answer(status, text, retryAfter(connection));
         } catch (SocketTimeoutException e) {
             throw new ReauthException.ProviderFailed("The provider's " + what + " did not answer in time", null);
         } catch (IOException e) {
@@ -133,11 +164,42 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         }
     }
 
-    /** RFC 6749 §5.1: access_token, refresh_token and a positive integral expires_in are required here. */
-    private static TokenResponse.Granted parseGrant(String body) {
+    /**
+     * How long a 429 asks to wait: {@code Retry-After-Ms}, else {@code Retry-After} in seconds
+     * (RFC 9110 §10.2.3; the HTTP-date form is read as no hint). Bounded to an hour.
+     */
+    static Optional<Duration> retryAfter(HttpURLConnection connection) {
+        return retryAfter(connection.getHeaderField("Retry-After-Ms"), connection.getHeaderField("Retry-After"));
+    }
+
+    static Optional<Duration> retryAfter(String millis, String seconds) {
+        try {
+            if (millis != null) {
+                return Optional.of(Duration.ofMillis(Math.min(Long.parseLong(millis.trim()), 3_600_000L)))
+                        .filter(d -> !d.isNegative());
+            }
+            if (seconds != null) {
+                return Optional.of(Duration.ofSeconds(Math.min(Long.parseLong(seconds.trim()), 3_600L)))
+                        .filter(d -> !d.isNegative());
+            }
+        } catch (NumberFormatException notANumber) {
+            // an HTTP-date or garbage: no hint
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * RFC 6749 §5.1: access_token and a positive integral expires_in are required; so is refresh_token
+     * on a code exchange (a refresh may leave it out, meaning the current one stays valid).
+     */
+    private static TokenResponse.Granted parseGrant(String body, boolean refreshTokenRequired) {
         Map<String, Object> json = Json.parseObjectOrEmpty(body).orElseThrow(() -> incomplete("was not a JSON object"));
         String access = boundedText(json, "access_token").orElseThrow(() -> incomplete("had no access_token"));
-        String refresh = boundedText(json, "refresh_token").orElseThrow(() -> incomplete("had no refresh_token"));
+        Optional<String> refreshGiven = boundedText(json, "refresh_token");
+        if (refreshGiven.isEmpty() && refreshTokenRequired) {
+            throw incomplete("had no refresh_token");
+        }
+        String refresh = refreshGiven.orElse(TokenResponse.Granted.REFRESH_TOKEN_KEPT);
         long expiresIn = seconds(json.get("expires_in")).filter(s -> s > 0 && s <= MAX_EXPIRES_IN_SECONDS)
                 .orElseThrow(() -> incomplete("had no valid expires_in"));
         return new TokenResponse.Granted(

@@ -18,7 +18,7 @@ import java.util.function.Function;
 
 /** Fast in-memory stand-ins for the ports, for unit tests; the DynamoDB/KMS/SNS adapters are proven in the ITs. */
 final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWriter, TokenVault, EventPublisher,
-        AuthorizationServer {
+        AlertPublisher, AuthorizationServer {
 
     record StoredSession(OAuthSession session, String claimId, boolean consumed) {
     }
@@ -33,6 +33,7 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     final Map<String, OAuthSession> nameReservations = new ConcurrentHashMap<>();
     boolean writeFails;
     final List<AccountEvent> published = new ArrayList<>();
+    final List<Alert> alerts = new ArrayList<>();
     final List<String> exchangedCodes = new ArrayList<>();
     boolean publishFails;
     Function<AuthorizationCode, TokenResponse> tokenEndpoint = code -> granted("access-" + code.value());
@@ -49,7 +50,11 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     }
 
     Account seed(String name, AccountMode mode, long version) {
-        Account account = new Account(UUID.randomUUID().toString(), name, mode, version);
+        return seed(name, mode, version, false);
+    }
+
+    Account seed(String name, AccountMode mode, long version, boolean requiresReauth) {
+        Account account = new Account(UUID.randomUUID().toString(), name, mode, version, requiresReauth);
         accounts.put(account.id(), account);
         return account;
     }
@@ -69,7 +74,8 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
         return accounts.values().stream()
                 .map(a -> new AccountStatus(a.id(), a.name(), a.mode(), Optional.empty(), false, a.tokenVersion(),
                         Optional.empty(), Optional.ofNullable(boundIdentities.get(a.id()))
-                        .map(uuid -> new ProviderIdentity(uuid, Optional.empty(), Optional.empty(), Optional.empty()))))
+                        .map(uuid -> new ProviderIdentity(uuid, Optional.empty(), Optional.empty(), Optional.empty())),
+                        RefreshHealth.NONE))
                 .toList();
     }
 
@@ -129,7 +135,7 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
         }
         consume(claim);
         loggedIn.ifPresentOrElse(uuid -> boundIdentities.put(account.id(), uuid), () -> boundIdentities.remove(account.id()));
-        Account rotated = new Account(account.id(), account.name(), account.mode(), account.tokenVersion() + 1);
+        Account rotated = new Account(account.id(), account.name(), account.mode(), account.tokenVersion() + 1, false);
         accounts.put(account.id(), rotated);
         return rotated.tokenVersion();
     }
@@ -141,7 +147,7 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
             throw new ReauthException.AccountExists("name taken");
         }
         consume(claim);
-        accounts.put(s.accountId(), new Account(s.accountId(), s.accountName(), s.mode(), 1));
+        accounts.put(s.accountId(), new Account(s.accountId(), s.accountName(), s.mode(), 1, false));
         tokens.identity().ifPresent(identity -> boundIdentities.put(s.accountId(), identity.accountUuid()));
         return 1;
     }
@@ -163,6 +169,16 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     }
 
     @Override
+    public TokenBundle open(String accountId, byte[] ciphertext) {
+        return sealedBundles.get(accountId);
+    }
+
+    @Override
+    public synchronized void publish(Alert alert) {
+        alerts.add(alert);
+    }
+
+    @Override
     public synchronized void publish(AccountEvent event) {
         if (publishFails) {
             throw new ReauthException.DependencyFailed("SNS down", null);
@@ -174,6 +190,11 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     public synchronized TokenResponse exchange(AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
         exchangedCodes.add(code.value());
         return tokenEndpoint.apply(code);
+    }
+
+    @Override
+    public TokenResponse refresh(String refreshToken, List<String> scopes) {
+        throw new UnsupportedOperationException("the refresher's unit tests use their own provider");
     }
 
     @Override

@@ -25,7 +25,7 @@ class ReauthServiceTest {
 
     private final InMemoryBackend backend = new InMemoryBackend();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
-    private final ReauthService service = new ReauthService(backend, backend, backend, backend, backend, backend,
+    private final ReauthService service = new ReauthService(backend, backend, backend, backend, backend, backend, backend,
             ProviderConfig.anthropic(), Duration.ofMinutes(10), clock, SecureRandom::new);
 
     @Test
@@ -230,6 +230,23 @@ class ReauthServiceTest {
 
         clock.advance(Duration.ofMinutes(10));
         assertThat(service.startAdd("new", AccountMode.MAX, Optional.empty()).accountName()).isEqualTo("new");
+    }
+
+    @Test
+    void complete_ofAnAccountThatRequiredReauth_tellsThePeopleWhoWereAlerted_thatItRecovered() {
+        backend.seed("dead", AccountMode.MAX, 4, true);
+        backend.seed("alive", AccountMode.MAX, 4, false);
+        String deadState = query(service.startReauth("dead", Optional.of("arn:aws:iam::1:user/ops")).authorizationUrl()).get("state");
+        String aliveState = query(service.startReauth("alive", Optional.empty()).authorizationUrl()).get("state");
+
+        service.complete(CallbackRequest.of("c1#" + deadState, null));
+        service.complete(CallbackRequest.of("c2#" + aliveState, null));
+
+        assertThat(backend.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.kind()).isEqualTo(Alert.Kind.RECOVERED);
+            assertThat(alert.accountName()).isEqualTo("dead");
+            assertThat(alert.what()).contains("token_version 5").contains("arn:aws:iam::1:user/ops");
+        });
     }
 
     @Test

@@ -31,6 +31,9 @@ import java.util.concurrent.Executors;
  * The HTTP API on localhost, as API Gateway serves it: each route of template.yaml goes to the
  * handler the template names, with an HTTP API v2 event built the way API Gateway builds it. IAM
  * routes get a fixed local principal (the local API checks no signatures); nothing listens beyond loopback.
+ * Every route is served, conditional ones included, on one port: on AWS the public browser callback
+ * exists only with {@code OAuthRedirectUri=this-api} (on an API of its own); locally it costs nothing,
+ * and a provider that redirects to the local API can use it.
  */
 public final class LocalApi implements AutoCloseable {
 

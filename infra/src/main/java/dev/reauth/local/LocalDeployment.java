@@ -29,9 +29,9 @@ public final class LocalDeployment implements AutoCloseable {
         env.putAll(overrides);
         environment = Map.copyOf(env);
         config = ReauthConfig.from(environment);
-        ReauthApi reauthApi = new ReauthApi(Wiring.service(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+        ReauthApi reauthApi = Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
                 new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
-                Clock.systemUTC()));
+                Clock.systemUTC()).api();
         api = LocalApi.start(reauthApi, port);
     }
 

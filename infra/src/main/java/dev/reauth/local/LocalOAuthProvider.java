@@ -55,6 +55,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     /** Who logged in for each code not yet exchanged; a code from a real browser login is {@link Login#OWNER}'s. */
     private final Map<String, Login> loginsByCode = new ConcurrentHashMap<>();
+    private final RefreshGrants refreshGrants = new RefreshGrants();
 
     /** A provider account, as the token response names it. */
     public record Login(String accountUuid, String email, String organizationUuid, String organizationName) {
@@ -199,7 +200,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
                 form.put("redirect_uri", body.path("redirect_uri").asText());
                 form.put("code_verifier", body.path("code_verifier").asText());
             } else if ("refresh_token".equals(grant)) {
-                form.put("refresh_token", body.path("refresh_token").asText());
+                refresh(exchange, body);
+                return;
             } else {
                 respond(exchange, 400, error("unsupported_grant_type", "unsupported grant_type"));
                 return;
@@ -210,6 +212,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200) {
                 ObjectNode tokens = (ObjectNode) JSON.readTree(answer.body());
+                tokens.put("expires_in", refreshGrants.issued(tokens.path("access_token").asText(),
+                        tokens.path("refresh_token").asText(), login));
                 issuedAccessTokens.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("refresh_token").asText());
@@ -223,6 +227,34 @@ public final class LocalOAuthProvider implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The refresh grant, under {@link RefreshGrants}' rotation rules. */
+    private void refresh(HttpExchange exchange, JsonNode body) throws IOException, InterruptedException {
+        Optional<String> scope = Optional.of(body.path("scope").asText()).filter(s -> !s.isBlank());
+        Object answer = refreshGrants.redeem(body.path("refresh_token").asText(), scope);
+        if (answer instanceof RefreshGrants.Refusal refusal) {
+            Thread.sleep(refusal.delay());
+            refusal.retryAfter().ifPresent(wait -> exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds())));
+            String description = refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later";
+            respond(exchange, refusal.status(), error(refusal.error(), description));
+            return;
+        }
+        RefreshGrants.Grant grant = (RefreshGrants.Grant) answer;
+        issuedAccessTokens.add(grant.accessToken());
+        secretsSeen.add(grant.accessToken());
+        secretsSeen.add(grant.refreshToken());
+        ObjectNode tokens = JSON.createObjectNode().put("access_token", grant.accessToken())
+                .put("refresh_token", grant.refreshToken()).put("expires_in", grant.expiresInSeconds())
+                .put("token_type", "Bearer").put("scope", grant.scope());
+        tokens.putObject("account").put("uuid", grant.login().accountUuid()).put("email_address", grant.login().email());
+        tokens.putObject("organization").put("uuid", grant.login().organizationUuid()).put("name", grant.login().organizationName());
+        respond(exchange, 200, tokens.toString());
+    }
+
+    /** The refresh rules: lifetimes, revocation, fault injection, and the counts tests check. */
+    public RefreshGrants refreshGrants() {
+        return refreshGrants;
     }
 
     private void codePage(HttpExchange exchange) throws IOException {

@@ -29,6 +29,7 @@ public final class LocalStack {
     private final String sessionsTable;
     private final String keyArn;
     private final String topicArn;
+    private final String alertsTopicArn;
     private final DynamoDbClient dynamo;
     private final KmsClient kms;
     private final SnsClient sns;
@@ -51,6 +52,7 @@ public final class LocalStack {
         keyArn = kms.createKey(k -> k.description("reauth tokens " + suffix)).keyMetadata().arn();
         topicArn = sns.createTopic(t -> t.name("reauth-token-events-" + suffix)
                 .attributes(Map.of("SignatureVersion", "2"))).topicArn();
+        alertsTopicArn = sns.createTopic(t -> t.name("reauth-alerts-" + suffix)).topicArn();
     }
 
     /** Creates a fresh copy of the resources on the emulator the tests use. */
@@ -77,6 +79,15 @@ public final class LocalStack {
 
     /** A queue subscribed to the topic (SNS envelope delivery), as a fleet in SQS mode would have. */
     public String subscribeQueue(String name) {
+        return subscribeQueue(name, topicArn);
+    }
+
+    /** A queue subscribed to the alerts topic, standing in for an operator's email or webhook. */
+    public String subscribeAlertsQueue(String name) {
+        return subscribeQueue(name, alertsTopicArn);
+    }
+
+    private String subscribeQueue(String name, String topicArn) {
         String queueUrl = sqs.createQueue(q -> q.queueName(name)).queueUrl();
         String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
@@ -100,7 +111,8 @@ public final class LocalStack {
                 "SessionsTable.Arn", "arn:aws:dynamodb:" + AwsEmulator.REGION + ":000000000000:table/" + sessionsTable,
                 "TokenKey", keyArn,
                 "TokenKey.Arn", keyArn,
-                "TokenEventsTopic", topicArn);
+                "TokenEventsTopic", topicArn,
+                "AlertsTopic", alertsTopicArn);
         Map<String, String> env = new LinkedHashMap<>(SamTemplate.project().functionEnvironment("CallbackFunction", refs));
         env.put("AWS_REGION", AwsEmulator.REGION);
         env.put("AWS_ENDPOINT_URL", endpoint.toString());
@@ -128,6 +140,10 @@ public final class LocalStack {
 
     public String topicArn() {
         return topicArn;
+    }
+
+    public String alertsTopicArn() {
+        return alertsTopicArn;
     }
 
     public DynamoDbClient dynamo() {

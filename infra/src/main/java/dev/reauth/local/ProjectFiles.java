@@ -33,8 +33,9 @@ public final class ProjectFiles {
         try {
             var event = (com.fasterxml.jackson.databind.node.ObjectNode)
                     new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(event(name)));
-            ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("requestContext"))
-                    .put("requestId", java.util.UUID.randomUUID().toString());
+            if (event.path("requestContext") instanceof com.fasterxml.jackson.databind.node.ObjectNode context) {
+                context.put("requestId", java.util.UUID.randomUUID().toString());
+            }
             return event;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read events/" + name, e);

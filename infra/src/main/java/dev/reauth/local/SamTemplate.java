@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -21,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
  * Reads {@code template.yaml}: the DynamoDB table definitions, so the local run and the tests create
  * exactly the tables a deployment creates (keys, indexes, TTL attribute), and the functions with
  * their HTTP routes, so the local API routes each request to the handler the template names.
+ * Conditions are not evaluated here except in {@link #functionEnvironment}: the routes are all of them,
+ * conditional ones included.
  */
 public final class SamTemplate {
 
@@ -45,8 +49,12 @@ public final class SamTemplate {
         return load(ProjectFiles.root().resolve("template.yaml"));
     }
 
-    /** One HTTP API route of a function, as the template declares it. */
-    public record HttpRoute(String function, String handler, String method, String path, boolean iamAuthorized) {
+    /**
+     * One HTTP API route of a function, as the template declares it: on which API (its logical id) and
+     * under which template condition ("" when the route always exists).
+     */
+    public record HttpRoute(String function, String handler, String method, String path, boolean iamAuthorized,
+                            String api, String condition) {
         /** The API Gateway route key, e.g. {@code POST /accounts/{name}/reauth}. */
         public String routeKey() {
             return method + " " + path;
@@ -59,7 +67,11 @@ public final class SamTemplate {
         }
     }
 
-    /** Every HttpApi event of every function; a route is IAM-authorized unless it says {@code Authorizer: NONE}. */
+    /**
+     * Every route of the template, conditional ones included: the HttpApi events of every function (IAM-authorized
+     * unless they say {@code Authorizer: NONE}) and every {@code AWS::ApiGatewayV2::Route} resource, followed
+     * through its integration to the function it invokes.
+     */
     public List<HttpRoute> httpRoutes() {
         String defaultAuthorizer = "";
         for (JsonNode resource : resources) {
@@ -72,7 +84,12 @@ public final class SamTemplate {
         while (names.hasNext()) {
             String name = names.next();
             JsonNode resource = resources.path(name);
-            if (!"AWS::Serverless::Function".equals(resource.path("Type").asText())) {
+            String type = resource.path("Type").asText();
+            if ("AWS::ApiGatewayV2::Route".equals(type)) {
+                routes.add(explicitRoute(resource));
+                continue;
+            }
+            if (!"AWS::Serverless::Function".equals(type)) {
                 continue;
             }
             JsonNode props = resource.path("Properties");
@@ -83,10 +100,30 @@ public final class SamTemplate {
                 JsonNode ep = event.path("Properties");
                 String authorizer = ep.path("Auth").path("Authorizer").asText(defaultAuthorizer);
                 routes.add(new HttpRoute(name, props.path("Handler").asText(), ep.path("Method").asText().toUpperCase(),
-                        ep.path("Path").asText(), "AWS_IAM".equals(authorizer)));
+                        ep.path("Path").asText(), "AWS_IAM".equals(authorizer), ep.path("ApiId").path("Ref").asText(),
+                        resource.path("Condition").asText("")));
             }
         }
         return routes;
+    }
+
+    /** A plain ApiGatewayV2 route: Target "integrations/${Integration}", whose IntegrationUri names a function (or its alias). */
+    private HttpRoute explicitRoute(JsonNode route) {
+        JsonNode props = route.path("Properties");
+        String target = props.path("Target").path("Fn::Sub").asText(props.path("Target").asText());
+        Matcher integration = Pattern.compile("^integrations/\\$\\{([A-Za-z0-9]+)}$").matcher(target);
+        if (!integration.matches()) {
+            throw new IllegalArgumentException("route " + props.path("RouteKey").asText() + ": unsupported Target " + target);
+        }
+        JsonNode uri = resources.path(integration.group(1)).path("Properties").path("IntegrationUri");
+        String function = uri.path("Ref").asText(uri.path("Fn::GetAtt").path(0).asText()).replaceFirst("\\.Alias$", "");
+        if (!"AWS::Serverless::Function".equals(resources.path(function).path("Type").asText())) {
+            throw new IllegalArgumentException("integration " + integration.group(1) + " invokes no function of the template: " + uri);
+        }
+        String[] key = props.path("RouteKey").asText().split(" ", 2);
+        return new HttpRoute(function, functionProperty(function, "Handler").asText(), key[0], key[1],
+                "AWS_IAM".equals(props.path("AuthorizationType").asText()), props.path("ApiId").path("Ref").asText(),
+                route.path("Condition").asText(""));
     }
 
     /** Function properties, with Globals.Function filled in where the function sets none. */

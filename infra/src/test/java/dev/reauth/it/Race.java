@@ -16,11 +16,16 @@ final class Race {
 
     /** Runs {@code task} {@code n} times at once; the results in submission order. */
     static <T> List<T> race(int n, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
+        return raceAll(java.util.Collections.nCopies(n, task));
+    }
+
+    /** Runs every task at once; the results in the tasks' order. */
+    static <T> List<T> raceAll(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
+            for (Callable<T> task : tasks) {
                 futures.add(pool.submit(() -> {
                     go.await();
                     return task.call();

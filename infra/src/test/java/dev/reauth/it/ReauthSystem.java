@@ -11,6 +11,7 @@ import dev.reauth.wire.TokenBundleJson;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.CallbackHandler;
 import dev.reauth.handler.ListAccountsHandler;
+import dev.reauth.handler.RefreshHandler;
 import dev.reauth.handler.ReloadHandler;
 import dev.reauth.handler.StartReauthHandler;
 import dev.reauth.handler.Wiring;
@@ -55,15 +56,17 @@ final class ReauthSystem implements AutoCloseable {
     final CallCounter calls = new CallCounter();
     final ShiftableClock clock = new ShiftableClock();
     final String queueUrl = aws.subscribeQueue("fleet-" + UUID.randomUUID().toString().substring(0, 8));
-    final Map<String, String> environment = aws.functionEnvironment(provider.environment());
-    final ReauthConfig config = ReauthConfig.from(environment);
-    final AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(calls));
+    final Map<String, String> environment;
+    final ReauthConfig config;
+    final AwsClients clients;
     private final Set<String> verifiers = ConcurrentHashMap.newKeySet();
 
     final StartReauthHandler start;
     final CallbackHandler callback;
     final ReloadHandler reload;
     final ListAccountsHandler list;
+    final RefreshHandler refresh;
+    final String alertsQueueUrl = aws.subscribeAlertsQueue("alerts-" + UUID.randomUUID().toString().substring(0, 8));
 
     ReauthSystem() {
         this(null);
@@ -71,11 +74,25 @@ final class ReauthSystem implements AutoCloseable {
 
     /** A system whose provider calls go to {@code tokenUrl} instead of the local provider (for fault injection). */
     ReauthSystem(URI tokenUrl) {
-        ReauthApi api = apiWithTokenUrl(tokenUrl, null, Duration.ofSeconds(2));
+        this(tokenUrl, Map.of());
+    }
+
+    /** A system whose functions see these environment variables on top of the template's. */
+    ReauthSystem(URI tokenUrl, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(aws.functionEnvironment(provider.environment()));
+        env.putAll(overrides);
+        environment = Map.copyOf(env);
+        config = ReauthConfig.from(environment);
+        clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(calls));
+        // a short provider timeout, so timeout faults cost little, unless the test sets its own
+        Duration timeout = overrides.containsKey("OAUTH_HTTP_TIMEOUT") ? config.providerTimeout() : Duration.ofSeconds(2);
+        Wiring.Graph graph = graphWithTokenUrl(tokenUrl, null, timeout);
+        ReauthApi api = graph.api();
         start = new StartReauthHandler(api);
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
         list = new ListAccountsHandler(api);
+        refresh = new RefreshHandler(api, graph.schedule(), clock);
     }
 
     /**
@@ -83,12 +100,16 @@ final class ReauthSystem implements AutoCloseable {
      * in the given request format (null: the configured one).
      */
     ReauthApi apiWithTokenUrl(URI tokenUrl, TokenRequestFormat format, Duration timeout) {
+        return graphWithTokenUrl(tokenUrl, format, timeout).api();
+    }
+
+    private Wiring.Graph graphWithTokenUrl(URI tokenUrl, TokenRequestFormat format, Duration timeout) {
         var c = config.provider();
         var providerConfig = new ProviderConfig(c.clientId(), c.authorizeUrlMax(), c.authorizeUrlConsole(),
                 tokenUrl == null ? c.tokenUrl() : tokenUrl, c.redirectUri(), c.scopes(),
                 format == null ? c.tokenRequestFormat() : format, c.apiKeyUrl(), c.leadingAuthorizeParams());
         var server = new HttpAuthorizationServer(providerConfig, timeout, timeout);
-        return new ReauthApi(Wiring.service(config, clients, server, clock));
+        return Wiring.graph(config, clients, server, clock);
     }
 
     // ---- requests, built from the events/ files
@@ -173,6 +194,59 @@ final class ReauthSystem implements AutoCloseable {
         return json(started).path("authorizationUrl").asText();
     }
 
+    /** One run of the refresh schedule, from the events/ file EventBridge sends: the run's summary. */
+    JsonNode runSchedule() {
+        try {
+            var out = new java.io.ByteArrayOutputStream();
+            refresh.handleRequest(new java.io.ByteArrayInputStream(event("refresh-schedule.json").toString()
+                    .getBytes(StandardCharsets.UTF_8)), out, null);
+            return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POST /accounts/{id}/refresh, as a proxy that got a 401 calls it; {@code knownVersion} null sends no body. */
+    LambdaResponse refreshNow(String accountId, Long knownVersion) {
+        ObjectNode event = event("refresh.json");
+        event.putObject("pathParameters").put("id", accountId);
+        event.put("rawPath", "/accounts/" + accountId + "/refresh");
+        if (knownVersion == null) {
+            event.remove("body");
+        } else {
+            event.put("body", JSON.createObjectNode().put("tokenVersion", knownVersion).toString());
+        }
+        return invoke(refresh, event);
+    }
+
+    /** An account reauth keeps alive: seeded as a fleet holds it, then re-authenticated at the local provider. */
+    String liveAccount(String name) {
+        String id = seedAccount(name, Map.of());
+        LambdaResponse done = pasteCode(startAndLogIn(name).pasted());
+        if (done.getStatusCode() != 200) {
+            throw new IllegalStateException("re-authentication failed: " + done.getBody());
+        }
+        return id;
+    }
+
+    /** Alerts that reached the alerts topic (as an email or webhook subscriber would get them), as JSON. */
+    List<JsonNode> alerts(Duration wait) {
+        List<JsonNode> alerts = new ArrayList<>();
+        for (Message m : receive(alertsQueueUrl, wait)) {
+            JsonNode envelope = parse(m.body());
+            alerts.add(parse(envelope.path("Message").asText()));
+        }
+        return alerts;
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + text, e);
+        }
+    }
+
     // ---- state
 
     /** Seeds an account the way a proxy fleet's table holds one; returns its id. */
@@ -200,6 +274,10 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Messages on the subscribed queue, waiting up to {@code wait} for the first. */
     List<Message> receive(Duration wait) {
+        return receive(queueUrl, wait);
+    }
+
+    private List<Message> receive(String queueUrl, Duration wait) {
         List<Message> received = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {

@@ -15,10 +15,10 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 class TemplateIT {
 
     private static final Set<String> FUNCTIONS = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
-            "ListAccountsFunction");
+            "ListAccountsFunction", "RefreshFunction");
+    private static final Set<String> FUNCTIONS_AND_FLEET = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
+            "ListAccountsFunction", "RefreshFunction", "FleetPolicy");
     private final SamTemplate template = SamTemplate.project();
     private final JsonNode resources = template.resources();
 
@@ -59,42 +61,94 @@ class TemplateIT {
         assertThat(routes).allSatisfy(route -> assertThat(route.iamAuthorized())
                 .as(route.routeKey() + " IAM-authorized")
                 .isEqualTo(!route.routeKey().equals(Route.BROWSER_CALLBACK.routeKey())));
+        // the public one exists on AWS only when the provider redirects browsers to this stack
+        assertThat(routes).allSatisfy(route -> assertThat(route.condition()).as(route.routeKey())
+                .isEqualTo(route.iamAuthorized() ? "" : "BrowserCallbackOnThisApi"));
+        assertThat(routes).filteredOn(r -> r.routeKey().equals(Route.BROWSER_CALLBACK.routeKey()))
+                .singleElement().extracting(SamTemplate.HttpRoute::function).isEqualTo("CallbackFunction");
     }
 
     @Test
     void eachFunction_isAllowedExactlyTheActionsItsCodeCalls() {
-        assertThat(actions("StartReauthFunction")).containsExactlyInAnyOrder("dynamodb:Query", "dynamodb:PutItem");
-        assertThat(actions("CallbackFunction")).containsExactlyInAnyOrder(
-                "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:Encrypt", "sns:Publish");
-        assertThat(actions("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "sns:Publish");
-        assertThat(actions("ListAccountsFunction")).containsExactlyInAnyOrder("dynamodb:Scan");
-        assertThat(fleetActions()).containsExactlyInAnyOrder(
-                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt");
+        Map<String, Set<String>> actions = actions(ResolvedTemplate.project(DeploymentShapes.DEFAULTS));
+
+        assertThat(actions.get("StartReauthFunction")).containsExactlyInAnyOrder("dynamodb:Query", "dynamodb:PutItem");
+        assertThat(actions.get("CallbackFunction")).containsExactlyInAnyOrder(
+                "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "kms:Encrypt", "sns:Publish");
+        assertThat(actions.get("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "sns:Publish");
+        assertThat(actions.get("ListAccountsFunction")).containsExactlyInAnyOrder("dynamodb:Scan");
+        assertThat(actions.get("RefreshFunction")).containsExactlyInAnyOrder(
+                "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "kms:Decrypt", "kms:Encrypt", "sns:Publish");
+        assertThat(actions.get("FleetPolicy")).containsExactlyInAnyOrder(
+                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt", "execute-api:Invoke");
+        assertThat(actions).containsOnlyKeys(FUNCTIONS_AND_FLEET);
+    }
+
+    @Test
+    void callback_mayCheckTheNameReservation_inTheSessionsTable() {
+        ResolvedTemplate resolved = ResolvedTemplate.project(DeploymentShapes.DEFAULTS);
+        String sessions = "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":table/SessionsTable";
+
+        assertThat(IamPrincipals.of(resolved).get("CallbackFunction")).anySatisfy(statement -> {
+            assertThat(IamPrincipals.actions(statement)).contains("dynamodb:ConditionCheckItem");
+            assertThat(IamPrincipals.resources(statement)).containsExactly(sessions);
+        });
+    }
+
+    @Test
+    void existingAccountsTableKey_addsOneStatement_theKeyThroughDynamoDb_toEveryRoleOfTheTable() {
+        Map<String, List<JsonNode>> plain = IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.EXISTING_TABLE));
+        Map<String, List<JsonNode>> keyed = IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.EXISTING_TABLE_WITH_CMK));
+
+        assertThat(keyed).containsOnlyKeys(FUNCTIONS_AND_FLEET);
+        keyed.forEach((principal, statements) -> {
+            List<JsonNode> added = new ArrayList<>(statements);
+            added.removeAll(plain.get(principal));
+            assertThat(added).as(principal).singleElement().satisfies(statement -> {
+                assertThat(IamPrincipals.actions(statement))
+                        .containsExactlyInAnyOrder("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey");
+                assertThat(IamPrincipals.resources(statement)).containsExactly(DeploymentShapes.EXISTING_TABLE_KEY_ARN);
+                assertThat(viaDynamoDb(statement)).isTrue();
+            });
+        });
     }
 
     @Test
     void noIamPolicy_grantsAWildcardResourceOrAction() {
-        for (JsonNode statement : iamStatements()) {
-            assertThat(statement.toString()).as(statement.toString()).doesNotContain("\"Resource\":\"*\"");
-            for (JsonNode action : list(statement.path("Action"))) {
-                assertThat(action.asText()).doesNotContain("*");
+        DeploymentShapes.all().forEach((shape, resolved) -> {
+            for (JsonNode statement : iamStatements(resolved)) {
+                for (String action : IamPrincipals.actions(statement)) {
+                    // the one wildcard action: DynamoDB's documented use of a table key, only through DynamoDB
+                    boolean throughDynamoDb = action.equals("kms:GenerateDataKey*") && viaDynamoDb(statement);
+                    assertThat(action.contains("*") && !throughDynamoDb).as(shape + ": " + statement).isFalse();
+                }
+                for (String resource : IamPrincipals.resources(statement)) {
+                    // the two wildcard resources: the fleet may query any index of the accounts table, and ask
+                    // for a refresh of any account (on any stage of this stack's API: the path holds the id)
+                    boolean anyIndex = resource.endsWith("/index/*");
+                    boolean refreshRoute = resource.matches("arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:HttpApi/\\*/POST/accounts/\\*/refresh");
+                    assertThat(resource.contains("*") && !anyIndex && !refreshRoute).as(shape + ": " + statement).isFalse();
+                }
             }
-            for (JsonNode resource : list(statement.path("Resource"))) {
-                // the one wildcard allowed: the fleet may query any index of the accounts table
-                assertThat(resource.toString().contains("*") && !resource.toString().contains("/index/*"))
-                        .as("wildcard resource in " + statement).isFalse();
-            }
-        }
+        });
     }
 
     @Test
-    void kmsUse_isBoundToTheEncryptionContextTheCodeUses() {
-        for (JsonNode statement : iamStatements()) {
-            if (statement.toString().contains("\"kms:")) {
-                assertThat(statement.path("Condition").path("StringEquals").path("kms:EncryptionContext:" + Schema.CONTEXT_PURPOSE).asText())
-                        .as(statement.toString()).isEqualTo(Schema.PURPOSE_OAUTH_TOKENS);
+    void kmsUse_isBoundToTheTokensEncryptionContext_orToDynamoDbsUseOfATableKey() {
+        DeploymentShapes.all().forEach((shape, resolved) -> {
+            for (JsonNode statement : iamStatements(resolved)) {
+                if (IamPrincipals.actions(statement).stream().noneMatch(a -> a.startsWith("kms:"))) {
+                    continue;
+                }
+                if (viaDynamoDb(statement)) {
+                    assertThat(IamPrincipals.resources(statement)).as(shape + ": " + statement)
+                            .containsExactly(DeploymentShapes.EXISTING_TABLE_KEY_ARN);
+                } else {
+                    assertThat(statement.path("Condition").path("StringEquals").path("kms:EncryptionContext:" + Schema.CONTEXT_PURPOSE).asText())
+                            .as(shape + ": " + statement).isEqualTo(Schema.PURPOSE_OAUTH_TOKENS);
+                }
             }
-        }
+        });
     }
 
     @Test
@@ -102,17 +156,31 @@ class TemplateIT {
         JsonNode sessions = resources.path("SessionsTable").path("Properties");
         assertThat(sessions.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Sessions.STATE_HASH);
         assertThat(sessions.path("TimeToLiveSpecification").path("AttributeName").asText()).isEqualTo(Schema.Sessions.TTL);
-        assertThat(sessions.path("SSESpecification").path("KMSMasterKeyId").path("Ref").asText()).isEqualTo("TokenKey");
+        // encrypted with KMS; which key is TableKeyAccessIT's concern (the AWS managed one needs no grants)
+        assertThat(sessions.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+        assertThat(sessions.path("SSESpecification").path("SSEType").asText()).isEqualTo("KMS");
 
         JsonNode accounts = resources.path("AccountsTable").path("Properties");
         assertThat(accounts.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.ID);
         JsonNode index = accounts.path("GlobalSecondaryIndexes").get(0);
         assertThat(index.path("IndexName").asText()).isEqualTo(template.functionEnvironment("CallbackFunction",
-                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a"))
-                .get("ACCOUNTS_NAME_INDEX"));
+                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a",
+                        "AlertsTopic", "b")).get("ACCOUNTS_NAME_INDEX"));
         assertThat(index.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.NAME);
         assertThat(list(index.path("Projection").path("NonKeyAttributes"))).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder(Schema.Accounts.TOKEN_VERSION, Schema.Accounts.MODE, Schema.Accounts.API_KEY);
+                .containsExactlyInAnyOrder(Schema.Accounts.TOKEN_VERSION, Schema.Accounts.MODE, Schema.Accounts.API_KEY,
+                        Schema.Accounts.REQUIRES_REAUTH);
+
+        // the sparse refresh index: partition refresh_bucket, sort expires_at, projecting what a run reads
+        JsonNode refresh = accounts.path("GlobalSecondaryIndexes").get(1);
+        assertThat(refresh.path("IndexName").asText()).isEqualTo(template.functionEnvironment("RefreshFunction",
+                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a",
+                        "AlertsTopic", "b")).get("ACCOUNTS_REFRESH_INDEX"));
+        assertThat(refresh.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.REFRESH_BUCKET);
+        assertThat(refresh.path("KeySchema").get(1).path("AttributeName").asText()).isEqualTo(Schema.Accounts.EXPIRES_AT);
+        assertThat(list(refresh.path("Projection").path("NonKeyAttributes"))).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(Schema.Accounts.NAME, Schema.Accounts.TOKEN_VERSION, Schema.Accounts.NEXT_REFRESH_AT,
+                        Schema.Accounts.REFRESH_LEASE_UNTIL, Schema.Accounts.REFRESH_ALERTS);
         assertThat(resources.path("AccountsTable").path("DeletionPolicy").asText()).isEqualTo("Retain");
     }
 
@@ -130,30 +198,27 @@ class TemplateIT {
         assertThat(resources.path("TokenEventsTopic").path("Properties").path("SignatureVersion").asText()).isEqualTo("2");
     }
 
-    private Set<String> actions(String function) {
-        Set<String> actions = new TreeSet<>();
-        for (JsonNode policy : resources.path(function).path("Properties").path("Policies")) {
-            policy.path("Statement").forEach(s -> list(s.path("Action")).forEach(a -> actions.add(a.asText())));
-        }
-        return actions;
-    }
-
-    private Set<String> fleetActions() {
-        Set<String> actions = new HashSet<>();
-        resources.path("FleetPolicy").path("Properties").path("PolicyDocument").path("Statement")
-                .forEach(s -> list(s.path("Action")).forEach(a -> actions.add(a.asText())));
+    /** Each principal's actions, as written. */
+    private static Map<String, Set<String>> actions(ResolvedTemplate resolved) {
+        Map<String, Set<String>> actions = new TreeMap<>();
+        IamPrincipals.of(resolved).forEach((principal, statements) -> statements
+                .forEach(s -> actions.computeIfAbsent(principal, p -> new TreeSet<>()).addAll(IamPrincipals.actions(s))));
         return actions;
     }
 
     /** Statements of the functions' policies and the fleet policy (not the key policy, whose "*" means the key itself). */
-    private List<JsonNode> iamStatements() {
+    private static List<JsonNode> iamStatements(ResolvedTemplate resolved) {
         List<JsonNode> statements = new ArrayList<>();
-        for (String function : FUNCTIONS) {
-            resources.path(function).path("Properties").path("Policies").forEach(p -> p.path("Statement").forEach(statements::add));
-        }
-        resources.path("FleetPolicy").path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
+        IamPrincipals.of(resolved).values().forEach(statements::addAll);
         assertThat(statements).isNotEmpty();
         return statements;
+    }
+
+    private static boolean viaDynamoDb(JsonNode statement) {
+        JsonNode condition = statement.path("Condition");
+        return condition.size() == 1 && condition.path("StringEquals").size() == 1
+                && condition.path("StringEquals").path("kms:ViaService").asText()
+                        .equals("dynamodb." + ResolvedTemplate.REGION + ".amazonaws.com");
     }
 
     private static List<JsonNode> list(JsonNode node) {

@@ -190,6 +190,21 @@ public final class Json {
             }
         }
 
+        /** A field whose value is JSON the caller wrote (and vouches for). */
+        public ObjectWriter putRaw(String name, String json) {
+            try {
+                generator.writeFieldName(name);
+                generator.writeRawValue(json);
+                return this;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public ObjectWriter putIfPresent(String name, Optional<String> value) {
+            return value.isPresent() ? put(name, value.get()) : this;
+        }
+
         public ObjectWriter put(String name, long value) {
             try {
                 generator.writeNumberField(name, value);

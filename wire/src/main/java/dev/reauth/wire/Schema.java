@@ -28,6 +28,24 @@ public final class Schema {
         public static final String PROVIDER_EMAIL = "provider_email";
         public static final String PROVIDER_ORGANIZATION_UUID = "provider_organization_uuid";
         public static final String PROVIDER_ORGANIZATION_NAME = "provider_organization_name";
+        /** Why the account requires re-authentication, and since when (epoch ms). */
+        public static final String REAUTH_REASON = "reauth_reason";
+        public static final String REAUTH_REQUIRED_AT = "reauth_required_at";
+        /**
+         * Refresh: the sparse refresh index's partition key (present only on accounts reauth keeps
+         * alive), the single-flight lease, and the health an operator sees.
+         */
+        public static final String REFRESH_BUCKET = "refresh_bucket";
+        public static final String REFRESH_LEASE_UNTIL = "refresh_lease_until";
+        public static final String REFRESH_LEASE_OWNER = "refresh_lease_owner";
+        public static final String LAST_REFRESH_ATTEMPT_AT = "last_refresh_attempt_at";
+        public static final String LAST_REFRESH_AT = "last_refresh_at";
+        public static final String LAST_REFRESH_RESULT = "last_refresh_result";
+        public static final String REFRESH_FAILURES = "refresh_failures";
+        public static final String REFRESH_COUNT = "refresh_count";
+        public static final String NEXT_REFRESH_AT = "next_refresh_at";
+        /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
+        public static final String REFRESH_ALERTS = "refresh_alerts";
 
         private Accounts() {
         }
@@ -52,6 +70,7 @@ public final class Schema {
         public static final String CLAIM_EXPIRES_AT = "claim_expires_at";
         public static final String CONSUMED_AT = "consumed_at";
         public static final String ALLOW_ACCOUNT_CHANGE = "allow_account_change";
+        public static final String ACCOUNT_REQUIRED_REAUTH = "account_required_reauth";
         /** On a name reservation: the state hash of the add session holding the name. */
         public static final String RESERVED_BY = "reserved_by";
 

@@ -7,13 +7,21 @@ import java.util.Optional;
 
 /**
  * The message the functions publish and the fleet consumes:
- * {@code {"type","accountId","accountName","tokenVersion","occurredAt"}}, with message attributes
+ * {@code {"type","accountId","accountName","tokenVersion","occurredAt","reason"?}} ("reason" on
+ * {@code account.reauth.required}), with message attributes
  * {@code event_type} and {@code account_id} for subscription filter policies.
  */
-public record TokenEvent(String type, String accountId, String accountName, long tokenVersion, Instant occurredAt) {
+public record TokenEvent(String type, String accountId, String accountName, long tokenVersion, Instant occurredAt,
+                         Optional<String> reason) {
 
     public static final String TOKENS_ROTATED = "account.tokens.rotated";
     public static final String RELOAD_REQUESTED = "account.reload.requested";
+    /** The account's refresh token is dead: proxies stop using it until it is re-authenticated. */
+    public static final String REAUTH_REQUIRED = "account.reauth.required";
+
+    public TokenEvent(String type, String accountId, String accountName, long tokenVersion, Instant occurredAt) {
+        this(type, accountId, accountName, tokenVersion, occurredAt, Optional.empty());
+    }
     public static final String ATTRIBUTE_EVENT_TYPE = "event_type";
     public static final String ATTRIBUTE_ACCOUNT_ID = "account_id";
 
@@ -24,6 +32,7 @@ public record TokenEvent(String type, String accountId, String accountName, long
                 .put("accountName", accountName)
                 .put("tokenVersion", tokenVersion)
                 .put("occurredAt", occurredAt.toString())
+                .putIfPresent("reason", reason)
                 .toJson();
     }
 
@@ -45,6 +54,7 @@ public record TokenEvent(String type, String accountId, String accountName, long
         } catch (DateTimeParseException e) {
             occurredAt = Instant.EPOCH;
         }
-        return Optional.of(new TokenEvent(type.get(), accountId.get(), Json.string(m, "accountName").orElse(""), version, occurredAt));
+        return Optional.of(new TokenEvent(type.get(), accountId.get(), Json.string(m, "accountName").orElse(""), version, occurredAt,
+                Json.string(m, "reason")));
     }
 }

@@ -1,0 +1,292 @@
+package dev.reauth.aws;
+
+import static dev.reauth.aws.Attributes.bool;
+import static dev.reauth.aws.Attributes.bytes;
+import static dev.reauth.aws.Attributes.instant;
+import static dev.reauth.aws.Attributes.millis;
+import static dev.reauth.aws.Attributes.n;
+import static dev.reauth.aws.Attributes.number;
+import static dev.reauth.aws.Attributes.s;
+import static dev.reauth.aws.Attributes.string;
+
+import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.SealedTokens;
+import dev.reauth.refresh.DueAccount;
+import dev.reauth.refresh.LeasedAccount;
+import dev.reauth.refresh.RefreshBucket;
+import dev.reauth.refresh.RefreshClaim;
+import dev.reauth.refresh.RefreshLedger;
+import dev.reauth.wire.Schema.Accounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * The refresher's view of the accounts table. Due accounts come from a sparse GSI (partition
+ * {@code refresh_bucket}, sort {@code expires_at}) that holds only accounts reauth keeps alive, so a
+ * run reads what is due and nothing else. Every write is one conditional UpdateItem that touches the
+ * token and refresh attributes only.
+ */
+public final class DynamoRefreshLedger implements RefreshLedger {
+
+    /** Claimable: sealed tokens, not dead, no live lease, no provider call within the minimum interval. */
+    static final String CLAIM_CONDITION = "attribute_exists(#id) AND attribute_exists(#ct)"
+            + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
+            + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
+            + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)";
+    static final String CLAIM_UPDATE = "SET #leaseUntil = :leaseEnd, #leaseOwner = :owner, #attempt = :now";
+    /** Every write after the claim holds only while this refresher still holds the lease on the version it read. */
+    static final String LEASE_HELD = "#ver = :base AND #leaseOwner = :owner";
+    static final String COMMIT_UPDATE = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
+            + " #last = :now, #result = :ok, #failures = :zero, #bucket = :bucket%s"
+            + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt ADD #count :one";
+    static final String DEAD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead"
+            + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
+    static final String FAILURE_UPDATE = "SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
+            + " #next = :retryAt REMOVE #leaseUntil, #leaseOwner";
+
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("#id", Accounts.ID), Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#ver", Accounts.TOKEN_VERSION),
+            Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+            Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT));
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final String refreshIndex;
+    private final int buckets;
+
+    public DynamoRefreshLedger(DynamoDbClient dynamo, String table, String refreshIndex, int buckets) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.refreshIndex = refreshIndex;
+        this.buckets = buckets;
+    }
+
+    @Override
+    public List<DueAccount> findDue(Instant horizon) {
+        List<DueAccount> due = new ArrayList<>();
+        try {
+            for (String bucket : RefreshBucket.all(buckets)) {
+                Map<String, AttributeValue> startKey = null;
+                do {
+                    Map<String, AttributeValue> from = startKey;
+                    QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(refreshIndex)
+                            .keyConditionExpression("#bucket = :bucket AND #exp <= :horizon")
+                            .projectionExpression("#id, #name, #ver, #exp, #next, #leaseUntil, #alerts")
+                            .expressionAttributeNames(Map.of("#bucket", Accounts.REFRESH_BUCKET, "#exp", Accounts.EXPIRES_AT,
+                                    "#id", Accounts.ID, "#name", Accounts.NAME, "#ver", Accounts.TOKEN_VERSION,
+                                    "#next", Accounts.NEXT_REFRESH_AT, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
+                                    "#alerts", Accounts.REFRESH_ALERTS))
+                            .expressionAttributeValues(Map.of(":bucket", s(bucket), ":horizon", millis(horizon)))
+                            .exclusiveStartKey(from));
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        due.add(new DueAccount(Attributes.requiredString(item, Accounts.ID),
+                                string(item, Accounts.NAME).orElse(""), number(item, Accounts.TOKEN_VERSION).orElse(0L),
+                                instant(item, Accounts.EXPIRES_AT).orElse(Instant.EPOCH),
+                                instant(item, Accounts.NEXT_REFRESH_AT), instant(item, Accounts.REFRESH_LEASE_UNTIL),
+                                alerts(item)));
+                    }
+                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                } while (startKey != null);
+            }
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table's refresh index is unavailable", e);
+        }
+        return due;
+    }
+
+    @Override
+    public RefreshClaim claim(String accountId, OptionalLong expectedVersion, String leaseOwner, Instant now, Duration lease,
+                              Duration minInterval) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":false", bool(false), ":now", millis(now),
+                ":recent", millis(now.minus(minInterval)), ":leaseEnd", millis(now.plus(lease)), ":owner", s(leaseOwner)));
+        String condition = CLAIM_CONDITION;
+        if (expectedVersion.isPresent()) {
+            condition += " AND #ver = :expected";
+            values.put(":expected", n(expectedVersion.getAsLong()));
+        }
+        String finalCondition = condition;
+        Map<String, String> names = new HashMap<>(NAMES);
+        if (expectedVersion.isEmpty()) {
+            names.remove("#ver");
+        }
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(u -> u.tableName(table)
+                    .key(Map.of(Accounts.ID, s(accountId)))
+                    .updateExpression(CLAIM_UPDATE)
+                    .conditionExpression(finalCondition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            return new RefreshClaim.Leased(new LeasedAccount(accountId, string(item, Accounts.NAME).orElse(""),
+                    number(item, Accounts.TOKEN_VERSION).orElse(0L), item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray(),
+                    leaseOwner, number(item, Accounts.REFRESH_FAILURES).orElse(0L).intValue(), alerts(item),
+                    instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT))));
+        } catch (ConditionalCheckFailedException e) {
+            return whyNotClaimed(e.item(), expectedVersion, now, minInterval);
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    /** Explains a refused claim from the item as it was. */
+    static RefreshClaim.Refused whyNotClaimed(Map<String, AttributeValue> old, OptionalLong expectedVersion, Instant now,
+                                              Duration minInterval) {
+        if (old == null || old.isEmpty()) {
+            return new RefreshClaim.Refused(RefreshClaim.Reason.GONE, 0, Optional.empty());
+        }
+        long version = number(old, Accounts.TOKEN_VERSION).orElse(0L);
+        Optional<Instant> leaseUntil = instant(old, Accounts.REFRESH_LEASE_UNTIL);
+        RefreshClaim.Reason reason;
+        if (!old.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
+            reason = RefreshClaim.Reason.NOT_MANAGED;
+        } else if (isDead(old)) {
+            reason = RefreshClaim.Reason.DEAD;
+        } else if (expectedVersion.isPresent() && version != expectedVersion.getAsLong()) {
+            reason = RefreshClaim.Reason.VERSION_MOVED;
+        } else if (leaseUntil.filter(until -> !until.isBefore(now)).isPresent()) {
+            reason = RefreshClaim.Reason.IN_FLIGHT;
+        } else {
+            reason = RefreshClaim.Reason.TOO_SOON;
+        }
+        return new RefreshClaim.Refused(reason, version, leaseUntil);
+    }
+
+    @Override
+    public OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.ofEntries(
+                Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#exp", Accounts.EXPIRES_AT),
+                Map.entry("#ver", Accounts.TOKEN_VERSION), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
+                Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#last", Accounts.LAST_REFRESH_AT),
+                Map.entry("#result", Accounts.LAST_REFRESH_RESULT), Map.entry("#failures", Accounts.REFRESH_FAILURES),
+                Map.entry("#bucket", Accounts.REFRESH_BUCKET), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+                Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#next", Accounts.NEXT_REFRESH_AT),
+                Map.entry("#alerts", Accounts.REFRESH_ALERTS), Map.entry("#reason", Accounts.REAUTH_REASON),
+                Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT), Map.entry("#count", Accounts.REFRESH_COUNT)));
+        if (refreshTokenRotated) {
+            names.put("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT);
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.ofEntries(
+                Map.entry(":ct", bytes(tokens.ciphertext())), Map.entry(":exp", millis(tokens.expiresAt())),
+                Map.entry(":next", n(account.tokenVersion() + 1)), Map.entry(":now", millis(now)),
+                Map.entry(":false", bool(false)), Map.entry(":ok", s("ok")), Map.entry(":zero", n(0)),
+                Map.entry(":bucket", s(RefreshBucket.of(account.id(), buckets))), Map.entry(":one", n(1)),
+                Map.entry(":base", n(account.tokenVersion())), Map.entry(":owner", s(account.leaseOwner()))));
+        String update = String.format(COMMIT_UPDATE, refreshTokenRotated ? ", #issued = :now" : "");
+        return conditionalUpdate(account.id(), update, names, values) ? OptionalLong.of(account.tokenVersion() + 1)
+                : OptionalLong.empty();
+    }
+
+    @Override
+    public boolean markDead(LeasedAccount account, String reason, Instant now) {
+        return conditionalUpdate(account.id(), DEAD_UPDATE,
+                Map.of("#reauth", Accounts.REQUIRES_REAUTH, "#reason", Accounts.REAUTH_REASON,
+                        "#reasonAt", Accounts.REAUTH_REQUIRED_AT, "#result", Accounts.LAST_REFRESH_RESULT,
+                        "#bucket", Accounts.REFRESH_BUCKET, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
+                        "#leaseOwner", Accounts.REFRESH_LEASE_OWNER, "#next", Accounts.NEXT_REFRESH_AT,
+                        "#ver", Accounts.TOKEN_VERSION),
+                Map.of(":true", bool(true), ":reason", s(reason), ":now", millis(now), ":dead", s("dead"),
+                        ":base", n(account.tokenVersion()), ":owner", s(account.leaseOwner())));
+    }
+
+    @Override
+    public int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now) {
+        try {
+            Map<String, AttributeValue> updated = dynamo.updateItem(u -> u.tableName(table)
+                    .key(Map.of(Accounts.ID, s(account.id())))
+                    .updateExpression(FAILURE_UPDATE)
+                    .conditionExpression(LEASE_HELD)
+                    .expressionAttributeNames(Map.of("#failures", Accounts.REFRESH_FAILURES,
+                            "#result", Accounts.LAST_REFRESH_RESULT, "#next", Accounts.NEXT_REFRESH_AT,
+                            "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL, "#leaseOwner", Accounts.REFRESH_LEASE_OWNER,
+                            "#ver", Accounts.TOKEN_VERSION))
+                    .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":result", s(result),
+                            ":retryAt", millis(retryAt), ":base", n(account.tokenVersion()), ":owner", s(account.leaseOwner())))
+                    .returnValues(ReturnValue.UPDATED_NEW)).attributes();
+            return number(updated, Accounts.REFRESH_FAILURES).orElse(account.failures() + 1L).intValue();
+        } catch (ConditionalCheckFailedException e) {
+            // the tokens moved or the lease was taken: this failure no longer describes the account
+            return account.failures();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    @Override
+    public void noteAlert(String accountId, String kind) {
+        try {
+            dynamo.updateItem(u -> u.tableName(table)
+                    .key(Map.of(Accounts.ID, s(accountId)))
+                    .updateExpression("ADD #alerts :kind")
+                    .conditionExpression("attribute_exists(#id)")
+                    .expressionAttributeNames(Map.of("#alerts", Accounts.REFRESH_ALERTS, "#id", Accounts.ID))
+                    .expressionAttributeValues(Map.of(":kind", AttributeValue.fromSs(List.of(kind)))));
+        } catch (ConditionalCheckFailedException gone) {
+            // deleted meanwhile: nothing to note
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    @Override
+    public RefreshClaim.Refused current(String accountId, Instant now) {
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(g -> g.tableName(table).key(Map.of(Accounts.ID, s(accountId))).consistentRead(true)
+                    .projectionExpression("#id, #ver, #reauth, #leaseUntil")
+                    .expressionAttributeNames(Map.of("#id", Accounts.ID, "#ver", Accounts.TOKEN_VERSION,
+                            "#reauth", Accounts.REQUIRES_REAUTH, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL))).item();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+        if (item == null || item.isEmpty()) {
+            return new RefreshClaim.Refused(RefreshClaim.Reason.GONE, 0, Optional.empty());
+        }
+        Optional<Instant> leaseUntil = instant(item, Accounts.REFRESH_LEASE_UNTIL);
+        RefreshClaim.Reason reason = isDead(item) ? RefreshClaim.Reason.DEAD
+                : leaseUntil.filter(until -> !until.isBefore(now)).isPresent() ? RefreshClaim.Reason.IN_FLIGHT
+                : RefreshClaim.Reason.IDLE;
+        return new RefreshClaim.Refused(reason, number(item, Accounts.TOKEN_VERSION).orElse(0L), leaseUntil);
+    }
+
+    private boolean conditionalUpdate(String accountId, String update, Map<String, String> names,
+                                      Map<String, AttributeValue> values) {
+        try {
+            dynamo.updateItem(u -> u.tableName(table)
+                    .key(Map.of(Accounts.ID, s(accountId)))
+                    .updateExpression(update)
+                    .conditionExpression(LEASE_HELD)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    private static boolean isDead(Map<String, AttributeValue> item) {
+        AttributeValue reauth = item.get(Accounts.REQUIRES_REAUTH);
+        return reauth != null && Boolean.TRUE.equals(reauth.bool());
+    }
+
+    private static Set<String> alerts(Map<String, AttributeValue> item) {
+        AttributeValue alerts = item.get(Accounts.REFRESH_ALERTS);
+        return alerts == null || !alerts.hasSs() ? Set.of() : Set.copyOf(alerts.ss());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.reauth.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.reauth.http.ApiHandler;
+import dev.reauth.http.ReauthApi;
+import dev.reauth.http.Route;
+import dev.reauth.refresh.ScheduledRefresh;
+import dev.reauth.wire.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The refresh function: the EventBridge schedule (refresh every account due within the lead window)
+ * and POST /accounts/{id}/refresh (a proxy got a 401), on one single-flight mechanism.
+ */
+public final class RefreshHandler extends ApiHandler {
+
+    private static final Set<Route> ROUTES = Set.of(Route.REFRESH);
+    /** Outside Lambda (tests, the local run) a run gets this long. */
+    private static final Duration DEFAULT_RUN = Duration.ofSeconds(30);
+    /** Left unused at the end of a run, so the function returns before Lambda's timeout. */
+    private static final Duration RUN_MARGIN = Duration.ofSeconds(2);
+
+    private final ScheduledRefresh schedule;
+    private final Clock clock;
+
+    /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
+    public RefreshHandler() {
+        this(Wiring.fromEnvironment());
+    }
+
+    private RefreshHandler(Wiring.Graph graph) {
+        this(graph.api(), graph.schedule(), Clock.systemUTC());
+    }
+
+    public RefreshHandler(ReauthApi api, ScheduledRefresh schedule, Clock clock) {
+        super(api, ROUTES);
+        this.schedule = schedule;
+        this.clock = clock;
+    }
+
+    @Override
+    protected String handle(String eventJson, Context context) {
+        if (!isScheduledEvent(eventJson)) {
+            return handle(eventJson);
+        }
+        Duration remaining = context == null ? DEFAULT_RUN : Duration.ofMillis(context.getRemainingTimeInMillis());
+        Instant deadline = clock.instant().plus(remaining).minus(RUN_MARGIN);
+        ScheduledRefresh.Summary summary = schedule.run(deadline);
+        return Json.object()
+                .put("due", summary.due())
+                .put("refreshed", summary.refreshed())
+                .put("current", summary.current())
+                .put("failed", summary.failed())
+                .put("dead", summary.dead())
+                .put("throttled", summary.throttled())
+                .put("leftForNextRun", summary.leftForNextRun())
+                .toJson();
+    }
+
+    /** An EventBridge (scheduled) event, as opposed to an HTTP API request. */
+    static boolean isScheduledEvent(String eventJson) {
+        Map<String, Object> event = Json.parseObjectOrEmpty(eventJson).orElse(Map.of());
+        return "aws.events".equals(event.get("source")) || "Scheduled Event".equals(event.get("detail-type"));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.reauth.refresh;
+
+import dev.reauth.domain.SealedTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The accounts table as the refresher uses it. Single flight is a conditional write: one claim wins
+ * the lease, and every later write is conditioned on that lease and on the token version it saw.
+ */
+public interface RefreshLedger {
+
+    /** Accounts reauth keeps alive whose access token expires at or before {@code horizon}. */
+    List<DueAccount> findDue(Instant horizon);
+
+    /**
+     * Claims the refresh lease: the account must exist, hold sealed tokens, not require
+     * re-authentication, have no live lease, be at {@code expectedVersion} when one is given, and have
+     * had no provider call within {@code minInterval}. One conditional write, returning the account.
+     */
+    RefreshClaim claim(String accountId, OptionalLong expectedVersion, String leaseOwner, Instant now, Duration lease,
+                       Duration minInterval);
+
+    /**
+     * Writes refreshed tokens: compare-and-set on the leased version and the lease, token_version + 1,
+     * health reset, lease cleared.
+     *
+     * @return the new token_version, or empty when the version or the lease moved (nothing written)
+     */
+    OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now);
+
+    /**
+     * Marks the account as requiring re-authentication, if its tokens are still the leased version:
+     * tokens untouched, out of the refresh index, lease cleared.
+     *
+     * @return false when the tokens moved meanwhile (the refresh token that failed was not the current one)
+     */
+    boolean markDead(LeasedAccount account, String reason, Instant now);
+
+    /**
+     * Records a failed attempt and when to try again, clearing the lease.
+     *
+     * @return the number of consecutive failures, this one included
+     */
+    int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now);
+
+    /** Notes that an alert of this kind was sent, so it is sent once until the account is healthy again. */
+    void noteAlert(String accountId, String kind);
+
+    /** The account's current token version and lease, for a caller waiting on a refresh in flight. */
+    RefreshClaim.Refused current(String accountId, Instant now);
+}

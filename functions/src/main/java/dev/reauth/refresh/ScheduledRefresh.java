@@ -1,0 +1,168 @@
+package dev.reauth.refresh;
+
+import dev.reauth.config.RefreshSettings;
+import dev.reauth.domain.Alert;
+import dev.reauth.log.StructuredLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One run of the schedule: find the accounts whose access token expires within the lead window
+ * (one query per index bucket, never a scan), refresh them with bounded concurrency, pause every
+ * provider call while the provider asks to slow down, and stop taking new work before the
+ * deadline so the function never times out mid-refresh. What is left waits for the next run.
+ */
+public final class ScheduledRefresh {
+
+    private static final StructuredLog LOG = StructuredLog.of(ScheduledRefresh.class);
+
+    /** What a run did, also emitted as metrics. */
+    public record Summary(int due, int refreshed, int current, int failed, int dead, int throttled, int leftForNextRun,
+                          List<Long> latenciesMillis) {
+    }
+
+    private final RefreshLedger ledger;
+    private final RefreshService service;
+    private final RefreshSettings settings;
+    private final Duration perRefreshBudget;
+    private final Clock clock;
+
+    /**
+     * @param perRefreshBudget the longest one refresh can take (provider timeout plus AWS calls): no new
+     *                         refresh starts later than this before the deadline
+     */
+    public ScheduledRefresh(RefreshLedger ledger, RefreshService service, RefreshSettings settings,
+                            Duration perRefreshBudget, Clock clock) {
+        this.ledger = ledger;
+        this.service = service;
+        this.settings = settings;
+        this.perRefreshBudget = perRefreshBudget;
+        this.clock = clock;
+    }
+
+    /** Runs once; returns by {@code deadline}. */
+    public Summary run(Instant deadline) {
+        Instant started = clock.instant();
+        List<DueAccount> due = ledger.findDue(started.plus(settings.lead()));
+        alertStale(due, started);
+        List<DueAccount> work = due.stream().filter(account -> account.isActionableAt(started))
+                .sorted(Comparator.comparing(DueAccount::expiresAt)).toList();
+
+        AtomicInteger refreshed = new AtomicInteger();
+        AtomicInteger current = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger dead = new AtomicInteger();
+        AtomicInteger throttled = new AtomicInteger();
+        AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.MIN);
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Instant lastStart = deadline.minus(perRefreshBudget);
+        Semaphore slots = new Semaphore(settings.concurrency());
+        int taken = 0;
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (DueAccount account : work) {
+                if (!acquire(slots, lastStart) || !waitOutPause(pausedUntil, lastStart)) {
+                    break;
+                }
+                taken++;
+                workers.submit(() -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        RefreshOutcome outcome = service.refresh(account.id(), OptionalLong.of(account.tokenVersion()),
+                                RefreshService.Trigger.SCHEDULED);
+                        switch (outcome) {
+                            case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();
+                            case RefreshOutcome.Current c -> current.incrementAndGet();
+                            case RefreshOutcome.InFlight i -> current.incrementAndGet();
+                            case RefreshOutcome.Dead d -> dead.incrementAndGet();
+                            case RefreshOutcome.Failed f -> failed.incrementAndGet();
+                            case RefreshOutcome.Throttled t -> {
+                                throttled.incrementAndGet();
+                                Instant until = clock.instant().plus(t.retryAfter());
+                                pausedUntil.accumulateAndGet(until, (a, b) -> a.isAfter(b) ? a : b);
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet();
+                        LOG.error("refresh.unexpected_failure", e, "accountId", account.id());
+                    } finally {
+                        latencies.add((System.nanoTime() - t0) / 1_000_000);
+                        slots.release();
+                    }
+                });
+            }
+            workers.shutdown();
+            awaitUntil(workers, deadline);
+        }
+        Summary summary = new Summary(due.size(), refreshed.get(), current.get(), failed.get(), dead.get(), throttled.get(),
+                work.size() - taken, List.copyOf(latencies));
+        LOG.info("refresh.run_finished", "due", summary.due(), "refreshed", summary.refreshed(), "failed", summary.failed(),
+                "dead", summary.dead(), "leftForNextRun", summary.leftForNextRun(),
+                "millis", Duration.between(started, clock.instant()).toMillis());
+        RefreshMetrics.emit(clock.instant(), summary);
+        return summary;
+    }
+
+    /** Tells a person once when an account has been due for two lead windows without a successful refresh. */
+    private void alertStale(List<DueAccount> due, Instant now) {
+        for (DueAccount account : due) {
+            Instant staleAt = account.expiresAt().plus(settings.lead());
+            if (!now.isBefore(staleAt) && !account.alertsSent().contains(Alert.Kind.STALE.wire())) {
+                service.alert(new Alert(Alert.Kind.STALE, account.id(), account.name(), account.expiresAt().minus(settings.lead()),
+                        "No successful refresh for two lead windows: the access token expired at " + account.expiresAt()
+                                + " and proxies cannot use the account.",
+                        "Check the alerts before this one; if the refresh keeps failing: reauth --reauthenticate " + account.name()));
+            }
+        }
+    }
+
+    private boolean acquire(Semaphore slots, Instant lastStart) {
+        try {
+            long wait = Duration.between(clock.instant(), lastStart).toMillis();
+            return wait > 0 && slots.tryAcquire(wait, TimeUnit.MILLISECONDS) && clock.instant().isBefore(lastStart);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** While the provider asked to slow down, no new refresh starts; false when the pause outlasts the run. */
+    private boolean waitOutPause(AtomicReference<Instant> pausedUntil, Instant lastStart) {
+        Instant until = pausedUntil.get();
+        if (!until.isAfter(clock.instant())) {
+            return true;
+        }
+        if (!until.isBefore(lastStart)) {
+            return false;
+        }
+        try {
+            Thread.sleep(Duration.between(clock.instant(), until));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitUntil(ExecutorService workers, Instant deadline) {
+        try {
+            long wait = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+            if (!workers.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+                LOG.warn("refresh.run_deadline_reached");
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
