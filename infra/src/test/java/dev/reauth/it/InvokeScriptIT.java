@@ -40,7 +40,7 @@ class InvokeScriptIT {
         ScriptRun run = ScriptRun.of("infra/invoke", Map.of(), "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).contains("StartReauthFunction, CallbackFunction, ReloadFunction, ListAccountsFunction");
+        assertThat(run.stdout()).contains("StartReauthFunction", "CallbackFunction", "ReloadFunction", "ListAccountsFunction");
     }
 
     @Test
@@ -49,8 +49,8 @@ class InvokeScriptIT {
                 "--env-file", envFile("live", local.environment()).toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).isEqualTo("infra/invoke: template.yaml has no function StartReauthFuncton (did you mean"
-                + " StartReauthFunction?); its functions: StartReauthFunction, CallbackFunction, ReloadFunction, ListAccountsFunction\n");
+        assertThat(run.stderr()).startsWith("infra/invoke: template.yaml has no function StartReauthFuncton (did you mean"
+                + " StartReauthFunction?); its functions: StartReauthFunction, ").contains("ListAccountsFunction").hasLineCount(1);
     }
 
     @Test
