@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -30,21 +31,46 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
 
     @Override
     public Optional<StoredTokens> read(String accountId) {
+        try {
+            return readItem(accountId);
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> versions(Collection<String> accountIds) {
+        try {
+            return readVersions(accountIds);
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    private Optional<StoredTokens> readItem(String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
-                .projectionExpression("#ct, #v, #exp")
+                .projectionExpression("#ct, #v, #exp, #reauth, #reason")
                 .expressionAttributeNames(Map.of("#ct", Accounts.TOKEN_CIPHERTEXT, "#v", Accounts.TOKEN_VERSION,
-                        "#exp", Accounts.EXPIRES_AT))).item();
+                        "#exp", Accounts.EXPIRES_AT, "#reauth", Accounts.REQUIRES_REAUTH, "#reason", Accounts.REAUTH_REASON))).item();
         if (item == null || !item.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
             return Optional.empty();
         }
         return Optional.of(new StoredTokens(number(item.get(Accounts.TOKEN_VERSION)),
                 item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray(),
-                Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT)))));
+                Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT))), reauthRequired(item)));
     }
 
-    @Override
-    public Map<String, Long> versions(Collection<String> accountIds) {
+    private static Optional<String> reauthRequired(Map<String, AttributeValue> item) {
+        AttributeValue flag = item.get(Accounts.REQUIRES_REAUTH);
+        if (flag == null || !Boolean.TRUE.equals(flag.bool())) {
+            return Optional.empty();
+        }
+        AttributeValue reason = item.get(Accounts.REAUTH_REASON);
+        return Optional.of(reason != null && reason.s() != null ? reason.s() : "marked in the accounts table");
+    }
+
+    private Map<String, Long> readVersions(Collection<String> accountIds) {
         Map<String, Long> versions = new HashMap<>();
         List<String> ids = new ArrayList<>(accountIds);
         for (int from = 0; from < ids.size(); from += 100) {

@@ -5,6 +5,7 @@ import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenBundleJson;
 import java.util.Arrays;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** KMS Decrypt under the account's encryption context: what the fleet policy (kms:Decrypt with that context) allows. */
@@ -18,8 +19,13 @@ public final class KmsTokenDecryptor implements TokenDecryptor {
 
     @Override
     public TokenBundle decrypt(String accountId, byte[] ciphertext) {
-        byte[] plaintext = kms.decrypt(d -> d.ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
-                .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
+        byte[] plaintext;
+        try {
+            plaintext = kms.decrypt(d -> d.ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
+                    .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("KMS did not decrypt the tokens of account " + accountId, e);
+        }
         try {
             return TokenBundleJson.read(plaintext);
         } finally {

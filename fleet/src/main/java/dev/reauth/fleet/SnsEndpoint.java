@@ -2,28 +2,53 @@ package dev.reauth.fleet;
 
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * SNS over HTTPS without a framework: headers and body in, an HTTP status out. Only the allowed
- * topics are heard; every message's signature is verified before anything happens; a notification is
- * acted on once however often SNS delivers it; a subscription is confirmed through the SNS API (no
- * URL from the message is fetched).
+ * topics are heard; a message older than the age bound is refused, so one captured earlier cannot be
+ * replayed after a restart empties the duplicate memory; every message's signature is verified before
+ * anything happens; a notification is acted on once however often SNS delivers it; a subscription is
+ * confirmed through the SNS API, and only when its signed SubscribeURL asks for exactly that (no URL
+ * from the message is fetched).
  */
 public final class SnsEndpoint {
 
     private static final System.Logger LOG = System.getLogger(SnsEndpoint.class.getName());
     private static final int REMEMBERED_MESSAGE_IDS = 10_000;
+    /** How old a message may be: SNS retries an HTTP/S delivery for at most 3,600 seconds (a hard limit), so no genuine one is older. */
+    public static final Duration DEFAULT_MAX_MESSAGE_AGE = Duration.ofHours(1);
 
     /** Confirms a subscription: {@code sns:ConfirmSubscription(topicArn, token)}. */
     @FunctionalInterface
     public interface SubscriptionConfirmer {
         void confirm(String topicArn, String token);
+
+        /**
+         * Confirms through the SNS API with {@code AuthenticateOnUnsubscribe=true}, so only a caller
+         * with AWS credentials (not anyone holding the message's unsubscribe link) can end the
+         * subscription. SNS failures become {@link FleetException.DependencyFailed}.
+         */
+        static SubscriptionConfirmer withSns(SnsClient sns) {
+            return (topicArn, token) -> {
+                try {
+                    sns.confirmSubscription(c -> c.topicArn(topicArn).token(token).authenticateOnUnsubscribe("true"));
+                } catch (SdkException e) {
+                    throw new FleetException.DependencyFailed("SNS did not confirm the subscription to " + topicArn, e);
+                }
+            };
+        }
     }
 
     /** How signatures are treated. */
@@ -42,6 +67,8 @@ public final class SnsEndpoint {
     private final SignaturePolicy policy;
     private final SubscriptionConfirmer confirmer;
     private final TokenSource tokens;
+    private final Clock clock;
+    private final Duration maxMessageAge;
     private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -49,13 +76,27 @@ public final class SnsEndpoint {
         }
     });
 
+    /** With the system clock and {@link #DEFAULT_MAX_MESSAGE_AGE}. */
     public SnsEndpoint(Set<String> allowedTopics, SnsSignatureVerifier verifier, SignaturePolicy policy,
                        SubscriptionConfirmer confirmer, TokenSource tokens) {
+        this(allowedTopics, verifier, policy, confirmer, tokens, Clock.systemUTC(), DEFAULT_MAX_MESSAGE_AGE);
+    }
+
+    /**
+     * @param maxMessageAge a message whose Timestamp is older than this is refused
+     */
+    public SnsEndpoint(Set<String> allowedTopics, SnsSignatureVerifier verifier, SignaturePolicy policy,
+                       SubscriptionConfirmer confirmer, TokenSource tokens, Clock clock, Duration maxMessageAge) {
+        if (maxMessageAge.isNegative() || maxMessageAge.isZero()) {
+            throw new IllegalArgumentException("maxMessageAge must be positive");
+        }
         this.allowedTopics = Set.copyOf(allowedTopics);
         this.verifier = verifier;
         this.policy = policy;
         this.confirmer = confirmer;
         this.tokens = tokens;
+        this.clock = clock;
+        this.maxMessageAge = maxMessageAge;
     }
 
     /** Handles one delivery; returns the HTTP status to answer with. */
@@ -76,6 +117,17 @@ public final class SnsEndpoint {
             LOG.log(Level.WARNING, "SNS delivery refused: topic {0} is not allowed", message.topicArn());
             return 403;
         }
+        Instant sent;
+        try {
+            sent = Instant.parse(message.timestamp());
+        } catch (DateTimeParseException e) {
+            LOG.log(Level.WARNING, "SNS delivery refused: Timestamp is not an ISO-8601 instant");
+            return 400;
+        }
+        if (sent.isBefore(clock.instant().minus(maxMessageAge))) {
+            LOG.log(Level.WARNING, "SNS delivery {0} refused: sent at {1}, older than {2}", message.messageId(), sent, maxMessageAge);
+            return 403;
+        }
         if (policy == SignaturePolicy.VERIFY) {
             try {
                 verifier.verify(message);
@@ -85,17 +137,30 @@ public final class SnsEndpoint {
             }
         }
         return switch (message.type()) {
-            case SnsMessage.SUBSCRIPTION_CONFIRMATION -> {
-                confirmer.confirm(message.topicArn(), message.token().orElseThrow());
-                LOG.log(Level.INFO, "SNS subscription to {0} confirmed", message.topicArn());
-                yield 200;
-            }
+            case SnsMessage.SUBSCRIPTION_CONFIRMATION -> confirm(message);
             case SnsMessage.UNSUBSCRIBE_CONFIRMATION -> {
                 LOG.log(Level.INFO, "SNS subscription to {0} ended", message.topicArn());
                 yield 200;
             }
             default -> notification(message);
         };
+    }
+
+    private int confirm(SnsMessage message) {
+        try {
+            SubscribeUrl.check(message, policy == SignaturePolicy.VERIFY);
+        } catch (SnsSignatureVerifier.Rejected e) {
+            LOG.log(Level.WARNING, "SNS subscription confirmation refused: {0}", e.getMessage());
+            return 403;
+        }
+        try {
+            confirmer.confirm(message.topicArn(), message.token().orElseThrow());
+        } catch (FleetException e) {
+            LOG.log(Level.WARNING, "SNS subscription to {0} not confirmed: {1}", message.topicArn(), e.getMessage());
+            return 503;
+        }
+        LOG.log(Level.INFO, "SNS subscription to {0} confirmed", message.topicArn());
+        return 200;
     }
 
     private int notification(SnsMessage message) {
@@ -109,7 +174,7 @@ public final class SnsEndpoint {
             LOG.log(Level.WARNING, "SNS notification {0} is not a token event; ignored", message.messageId());
             return 200;
         }
-        tokens.flush(event.get().accountId(), event.get().tokenVersion());
+        tokens.accept(event.get());
         return 200;
     }
 

@@ -1,6 +1,7 @@
 package dev.reauth.fleet;
 
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * KMS, cached by (account, token_version). Concurrent callers for one account share one load; KMS
  * runs once per (account, version). A flush drops the account's entry and raises its version floor,
  * so once {@link #flush} has returned no caller gets a token older than the flushed version.
+ *
+ * <p>reauth is the fleet's one refresher: a proxy never calls the provider's token endpoint itself.
+ * Refresh tokens are single-use, so a second refresher races reauth and one of them ends up with a
+ * dead account. A proxy whose upstream call answered 401 calls {@link #refreshNow}; an account whose
+ * refresh token died is not served at all ({@link AccountRequiresReauthException}) until it is
+ * re-authenticated, and {@link #onReauthRequired} listeners hear of it so the proxy routes around it.
  */
 public final class TokenSource {
 
@@ -31,17 +38,92 @@ public final class TokenSource {
     private final ConcurrentHashMap<String, CompletableFuture<Cached>> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> versionFloor = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Cached> lastDecrypted = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DeadAccount> dead = new ConcurrentHashMap<>();
     private final List<FlushListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ReauthRequiredListener> reauthListeners = new CopyOnWriteArrayList<>();
+    private final RefreshClient refresher;
+
+    /** An account reauth marked as requiring re-authentication, at the version its tokens died. */
+    private record DeadAccount(long version, String reason) {
+    }
 
     /**
      * @param refreshMargin a cached token this close to its expiry is read again (the fleet may have
      *                      refreshed it), at most once a second so an expired token causes no read storm
      */
     public TokenSource(AccountTokensReader reader, TokenDecryptor decryptor, Clock clock, Duration refreshMargin) {
+        this(reader, decryptor, clock, refreshMargin, null);
+    }
+
+    /** @param refresher how {@link #refreshNow} asks reauth to refresh (e.g. {@link ApiRefreshClient}) */
+    public TokenSource(AccountTokensReader reader, TokenDecryptor decryptor, Clock clock, Duration refreshMargin,
+                       RefreshClient refresher) {
         this.reader = reader;
         this.decryptor = decryptor;
         this.clock = clock;
         this.refreshMargin = refreshMargin;
+        this.refresher = refresher;
+    }
+
+    /**
+     * The proxy's upstream call with the account's access token answered 401: asks reauth to refresh
+     * (single flight with every other proxy and reauth's schedule; the provider is called at most once),
+     * then serves the new token.
+     *
+     * @throws AccountRequiresReauthException the refresh token is dead: route around the account
+     * @throws IllegalStateException          no {@link RefreshClient} was given
+     */
+    public String refreshNow(String accountId) {
+        if (refresher == null) {
+            throw new IllegalStateException("this token source was built without a RefreshClient");
+        }
+        long cached = cachedVersion(accountId);
+        long version;
+        try {
+            version = refresher.refresh(accountId, cached >= 0 ? java.util.OptionalLong.of(cached) : java.util.OptionalLong.empty());
+        } catch (AccountRequiresReauthException e) {
+            markDead(accountId, Math.max(cached, 0), "reported by reauth");
+            throw e;
+        }
+        flush(accountId, version);
+        return accessToken(accountId);
+    }
+
+    /**
+     * Acts on a message from reauth: rotated tokens and reload requests flush the account; a
+     * reauth-required event stops serving it and tells the {@link #onReauthRequired} listeners.
+     */
+    public void accept(TokenEvent event) {
+        if (TokenEvent.REAUTH_REQUIRED.equals(event.type())) {
+            markDead(event.accountId(), event.tokenVersion(), event.reason().orElse("requires re-authentication"));
+        } else {
+            flush(event.accountId(), event.tokenVersion());
+        }
+    }
+
+    private void markDead(String accountId, long version, String reason) {
+        if (version < versionFloor.getOrDefault(accountId, 0L)) {
+            // newer tokens were already announced: this message was overtaken by a re-authentication
+            return;
+        }
+        DeadAccount previous = dead.put(accountId, new DeadAccount(version, reason));
+        cache.remove(accountId);
+        if (previous == null) {
+            LOG.log(Level.WARNING, "account {0} requires re-authentication ({1}); not serving it", accountId, reason);
+            for (ReauthRequiredListener listener : reauthListeners) {
+                try {
+                    listener.reauthRequired(accountId, version, reason);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "reauth-required listener failed for account " + accountId, e);
+                }
+            }
+        }
+    }
+
+    /** Registers what to do when an account dies (stop routing to it); close the registration to remove it. */
+    public AutoCloseable onReauthRequired(ReauthRequiredListener listener) {
+        reauthListeners.add(listener);
+        return () -> reauthListeners.remove(listener);
     }
 
     /** The account's access token. */
@@ -51,6 +133,10 @@ public final class TokenSource {
 
     /** The account's token bundle (access and refresh tokens, API key of console accounts). */
     public TokenBundle tokens(String accountId) {
+        DeadAccount gone = dead.get(accountId);
+        if (gone != null) {
+            throw new AccountRequiresReauthException(accountId, gone.reason());
+        }
         CompletableFuture<Cached> entry = cache.get(accountId);
         if (entry != null) {
             Cached cached = entry.getNow(null);
@@ -91,6 +177,11 @@ public final class TokenSource {
 
     private Cached read(String accountId) {
         StoredTokens stored = reader.read(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+        if (stored.reauthRequired().isPresent()) {
+            // the message saying so may have been lost: the table is the truth
+            markDead(accountId, stored.version(), stored.reauthRequired().get());
+            throw new AccountRequiresReauthException(accountId, stored.reauthRequired().get());
+        }
         long floor = versionFloor.getOrDefault(accountId, 0L);
         if (stored.version() < floor) {
             // consistent reads make this rare: the write that was announced is not visible yet
@@ -115,6 +206,8 @@ public final class TokenSource {
      */
     public void flush(String accountId, long tokenVersion) {
         versionFloor.merge(accountId, tokenVersion, Math::max);
+        // newer tokens than the ones that died: the account was re-authenticated
+        dead.computeIfPresent(accountId, (id, gone) -> tokenVersion > gone.version() ? null : gone);
         cache.remove(accountId);
         for (FlushListener listener : listeners) {
             try {

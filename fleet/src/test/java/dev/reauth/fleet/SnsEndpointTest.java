@@ -2,10 +2,8 @@ package dev.reauth.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.wire.Json;
 import dev.reauth.wire.TokenEvent;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,15 +40,17 @@ class SnsEndpointTest {
     private final List<String> flushed = new CopyOnWriteArrayList<>();
     private final List<String> confirmed = new ArrayList<>();
     private SnsEndpoint endpoint;
+    private TokenSource tokens;
+    private SnsSignatureVerifier verifier;
 
     @BeforeEach
     void setUp() throws Exception {
         certificates.put(URI.create(CERT_URL), VALID.getEncoded());
         certificates.put(URI.create("https://sns.us-east-1.amazonaws.com/expired.pem"), EXPIRED.getEncoded());
         certificates.put(URI.create("https://sns.us-east-1.amazonaws.com/foreign.pem"), FOREIGN.getEncoded());
-        TokenSource tokens = new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5));
+        tokens = new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5));
         tokens.onFlush((account, version) -> flushed.add(account + "@" + version));
-        SnsSignatureVerifier verifier = new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC());
+        verifier = new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC());
         endpoint = new SnsEndpoint(Set.of(TOPIC), verifier, SnsEndpoint.SignaturePolicy.VERIFY,
                 (topic, token) -> confirmed.add(topic + " " + token), tokens);
     }
@@ -141,18 +140,48 @@ class SnsEndpointTest {
         assertThat(flushed).isEmpty();
     }
 
-    @Test
-    void subscriptionConfirmation_isConfirmedOnlyWhenSignedAndForAnAllowedTopic() throws Exception {
-        Map<String, String> confirmation = new HashMap<>(Map.of("Type", "SubscriptionConfirmation", "MessageId", UUID.randomUUID().toString(),
-                "Token", "token-123", "TopicArn", TOPIC, "Message", "You have chosen to subscribe...",
-                "SubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=token-123",
-                "Timestamp", Instant.now().toString(), "SigningCertURL", CERT_URL));
-        Map<String, String> forged = sign(new HashMap<>(confirmation), "2");
-        forged.put("Token", "token-evil");
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "3", "1.0", ""})
+    void unsupportedSignatureVersion_isRefused(String version) throws Exception {
+        Map<String, String> signed = sign(notification(event("acct-9", 1), Optional.empty()), "2");
+        signed.put("SignatureVersion", version);
 
-        assertThat(endpoint.handle(Map.of(), body(forged))).isEqualTo(403);
-        assertThat(endpoint.handle(Map.of(), body(sign(confirmation, "2")))).isEqualTo(200);
-        assertThat(confirmed).containsExactly(TOPIC + " token-123");
+        assertThat(endpoint.handle(Map.of(), body(signed))).isIn(400, 403);
+        assertThat(flushed).isEmpty();
+    }
+
+    @Test
+    void signedNotificationOlderThanAnHour_isRefused_soACapturedOneCannotBeReplayedAfterARestart() throws Exception {
+        // the endpoint as infra builds it: the system clock and the default bound
+        Map<String, String> message = notification(event("acct-10", 1), Optional.empty());
+        message.put("Timestamp", Instant.now().minus(Duration.ofMinutes(61)).toString());
+
+        assertThat(endpoint.handle(Map.of(), body(sign(message, "2")))).isEqualTo(403);
+        assertThat(flushed).isEmpty();
+    }
+
+    @Test
+    void messageAgeBound_isConfigurable() throws Exception {
+        SettableClock clock = new SettableClock(Instant.now());
+        SnsEndpoint strict = new SnsEndpoint(Set.of(TOPIC), verifier, SnsEndpoint.SignaturePolicy.VERIFY,
+                (topic, token) -> confirmed.add(topic + " " + token), tokens, clock, Duration.ofMinutes(5));
+        Map<String, String> fourMinutesOld = notification(event("acct-11", 1), Optional.empty());
+        fourMinutesOld.put("Timestamp", clock.instant().minus(Duration.ofMinutes(4)).toString());
+        Map<String, String> sixMinutesOld = notification(event("acct-12", 1), Optional.empty());
+        sixMinutesOld.put("Timestamp", clock.instant().minus(Duration.ofMinutes(6)).toString());
+
+        assertThat(strict.handle(Map.of(), body(sign(fourMinutesOld, "2")))).isEqualTo(200);
+        assertThat(strict.handle(Map.of(), body(sign(sixMinutesOld, "2")))).isEqualTo(403);
+        assertThat(flushed).containsExactly("acct-11@1");
+    }
+
+    @Test
+    void unreadableTimestamp_isA400() throws Exception {
+        Map<String, String> message = notification(event("acct-13", 1), Optional.empty());
+        message.put("Timestamp", "yesterday");
+
+        assertThat(endpoint.handle(Map.of(), body(sign(message, "2")))).isEqualTo(400);
+        assertThat(flushed).isEmpty();
     }
 
     @Test
@@ -163,31 +192,18 @@ class SnsEndpointTest {
     }
 
     private static String event(String accountId, long version) {
-        return new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, "name", version, Instant.now()).toJson();
+        return SnsMessages.event(accountId, version);
     }
 
     private static Map<String, String> notification(String message, Optional<String> subject) {
-        Map<String, String> m = new HashMap<>(Map.of("Type", "Notification", "MessageId", UUID.randomUUID().toString(),
-                "TopicArn", TOPIC, "Message", message, "Timestamp", Instant.now().toString(), "SigningCertURL", CERT_URL));
-        subject.ifPresent(s -> m.put("Subject", s));
-        return m;
+        return SnsMessages.notification(TOPIC, CERT_URL, message, subject, Instant.now());
     }
 
-    /** Signs as SNS does, over the string to sign of the message as it stands. */
-    private static Map<String, String> sign(Map<String, String> message, String version) throws Exception {
-        message.put("SignatureVersion", version);
-        message.put("Signature", "placeholder");
-        String stringToSign = SnsMessage.parse(body(message)).stringToSign();
-        Signature signer = Signature.getInstance(version.equals("1") ? "SHA1withRSA" : "SHA256withRSA");
-        signer.initSign(SIGNING.getPrivate());
-        signer.update(stringToSign.getBytes(StandardCharsets.UTF_8));
-        message.put("Signature", Base64.getEncoder().encodeToString(signer.sign()));
-        return message;
+    private static Map<String, String> sign(Map<String, String> message, String version) {
+        return SnsMessages.sign(message, version, SIGNING.getPrivate());
     }
 
     private static String body(Map<String, String> fields) {
-        Json.ObjectWriter json = Json.object();
-        fields.forEach(json::put);
-        return json.toJson();
+        return SnsMessages.body(fields);
     }
 }

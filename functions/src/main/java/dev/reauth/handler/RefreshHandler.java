@@ -36,6 +36,11 @@ public final class RefreshHandler extends ApiHandler {
         this(graph.api(), graph.schedule(), Clock.systemUTC());
     }
 
+    /** Serves the HTTP route only (the local API runs the schedule itself). */
+    public RefreshHandler(ReauthApi api) {
+        this(api, null, Clock.systemUTC());
+    }
+
     public RefreshHandler(ReauthApi api, ScheduledRefresh schedule, Clock clock) {
         super(api, ROUTES);
         this.schedule = schedule;
@@ -44,7 +49,7 @@ public final class RefreshHandler extends ApiHandler {
 
     @Override
     protected String handle(String eventJson, Context context) {
-        if (!isScheduledEvent(eventJson)) {
+        if (schedule == null || !isScheduledEvent(eventJson)) {
             return handle(eventJson);
         }
         Duration remaining = context == null ? DEFAULT_RUN : Duration.ofMillis(context.getRemainingTimeInMillis());

@@ -84,8 +84,10 @@ final class ReauthSystem implements AutoCloseable {
         environment = Map.copyOf(env);
         config = ReauthConfig.from(environment);
         clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(calls));
-        // a short provider timeout, so timeout faults cost little, unless the test sets its own
-        Duration timeout = overrides.containsKey("OAUTH_HTTP_TIMEOUT") ? config.providerTimeout() : Duration.ofSeconds(2);
+        // against a fault-injecting token endpoint a short timeout keeps timeout faults cheap; against the
+        // local provider the configured one, so a loaded machine does not fail a login
+        Duration timeout = tokenUrl != null && !overrides.containsKey("OAUTH_HTTP_TIMEOUT")
+                ? Duration.ofSeconds(2) : config.providerTimeout();
         Wiring.Graph graph = graphWithTokenUrl(tokenUrl, null, timeout);
         ReauthApi api = graph.api();
         start = new StartReauthHandler(api);

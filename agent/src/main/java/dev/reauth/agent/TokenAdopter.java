@@ -1,0 +1,30 @@
+package dev.reauth.agent;
+
+/**
+ * Hands tokens that a second refresher (the proxy itself) wrote back to reauth, which adopts them
+ * with compare-and-set on token_version, so the fleet's one refresher builds on them instead of on a
+ * refresh token that may already be spent.
+ */
+@FunctionalInterface
+public interface TokenAdopter {
+
+    /** What reauth did with the tokens. */
+    sealed interface Outcome {
+        /** Stored as the account's new tokens, at this token_version. */
+        record Adopted(long tokenVersion) implements Outcome {
+        }
+
+        /** reauth's token_version moved past the base: its own tokens are newer and stay. */
+        record Conflict() implements Outcome {
+        }
+
+        /** Not adopted; {@code reason} holds no token material. */
+        record Failed(String reason) implements Outcome {
+        }
+    }
+
+    Outcome adopt(String accountId, long baseTokenVersion, ProxyCredentials tokens);
+
+    /** When no reauth API is configured: foreign tokens are only reported. */
+    TokenAdopter NONE = (accountId, base, tokens) -> new Outcome.Failed("no reauth API configured (REAUTH_API_URL)");
+}
