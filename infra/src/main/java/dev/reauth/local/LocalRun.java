@@ -270,10 +270,12 @@ public final class LocalRun {
         String pasted = deployment.provider().authorize(started.path("authorizationUrl").asText()).pasted();
         JsonNode done = post(api.resolve("/oauth/callback"), JSON.createObjectNode().put("code", pasted).toString());
         subscriber.awaitFlush(accountId, done.path("tokenVersion").asLong(), Duration.ofSeconds(15));
+        // cached before the account is marked: the fleet library serves no account that requires re-authentication
+        String cached = subscriber.tokens().accessToken(accountId);
         deployment.aws().dynamo().updateItem(u -> u.tableName(deployment.aws().accountsTable())
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
                 .updateExpression("SET requires_reauth = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
-        return subscriber.tokens().accessToken(accountId);
+        return cached;
     }
 
     private void printProof(LocalStack aws, String id, Map<String, AttributeValue> before, Map<String, AttributeValue> after,
