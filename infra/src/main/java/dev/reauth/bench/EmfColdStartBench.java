@@ -30,7 +30,7 @@ public final class EmfColdStartBench {
             "-Djava.net.preferIPv4Stack=true", "-Xmx" + (1024 * 85 / 100) + "m");
     private static final List<String> MODES = List.of("none", "line", "after-log", "after-log+line", "after-run", "after-run+line");
 
-    private record Sample(long wallMillis, long classes, long callNanos, List<String> callClasses) {
+    private record Sample(long wallMillis, long classes, long callNanos, long secondCallNanos, List<String> callClasses) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,24 +57,31 @@ public final class EmfColdStartBench {
                 System.getProperty("java.version"));
         out.printf("managed-runtime JVM options, classpath %s (%.2f MB) and the probe alone; medians.%n%n",
                 ProjectFiles.root().relativize(functions), Files.size(functions) / 1e6);
-        out.printf("%-44s %10s %9s %10s %10s %9s %10s%n", "before the line", "JVM wall", "classes", "with line", "classes",
-                "call", "its classes");
+        out.printf("%-44s %10s %9s %10s %10s %9s %10s %9s%n", "before the line", "JVM wall", "classes", "with line", "classes",
+                "call", "its classes", "2nd call");
         String[] before = {"nothing (first JSON of the JVM)", "event read + one log line (jackson-core warm)",
                 "init + idle run (4 index queries, emulator)"};
         for (int pair = 0; pair < before.length; pair++) {
             List<Sample> without = samples.get(2 * pair);
             List<Sample> with = samples.get(2 * pair + 1);
-            long wallWithout = median(without.stream().map(Sample::wallMillis).toList());
-            long wallWith = median(with.stream().map(Sample::wallMillis).toList());
-            long classesWithout = median(without.stream().map(Sample::classes).toList());
-            long classesWith = median(with.stream().map(Sample::classes).toList());
-            out.printf("%-44s %7d ms %9d %+7d ms %+10d %6.2f ms %10d%n", before[pair], wallWithout, classesWithout,
-                    wallWith - wallWithout, classesWith - classesWithout,
+            // differences within a round (the two JVMs ran back to back), so drift in the load cancels
+            List<Long> wallDelta = new ArrayList<>();
+            List<Long> classDelta = new ArrayList<>();
+            for (int r = 0; r < jvms; r++) {
+                wallDelta.add(with.get(r).wallMillis() - without.get(r).wallMillis());
+                classDelta.add(with.get(r).classes() - without.get(r).classes());
+            }
+            out.printf("%-44s %7d ms %9d %+7d ms %+10d %6.2f ms %10d %6.2f ms%n", before[pair],
+                    median(without.stream().map(Sample::wallMillis).toList()), median(without.stream().map(Sample::classes).toList()),
+                    median(wallDelta), median(classDelta),
                     median(with.stream().map(Sample::callNanos).toList()) / 1e6,
-                    median(with.stream().map(x -> (long) x.callClasses().size()).toList()));
+                    median(with.stream().map(x -> (long) x.callClasses().size()).toList()),
+                    median(with.stream().map(Sample::secondCallNanos).toList()) / 1e6);
         }
-        out.println("(with line: the difference to the same JVM without the call; call: RefreshMetrics.line alone, timed in the"
-                + " JVM, for a run of 1,000 refreshes; JVM wall differences of a few ms are this machine's noise)");
+        out.println("(with line: median of the differences to the JVM without the call that ran just before it;");
+        out.println(" call: RefreshMetrics.line alone, timed in the JVM, for a run of 1,000 refreshes; 2nd call: the same again, warm;");
+        out.println(" its classes: loaded between markers around the call. A JVM start moves by tens of ms on this shared machine:");
+        out.println(" the call's own time is the sharper figure)");
         List<String> last = samples.getLast().getFirst().callClasses();
         out.println("classes the call loaded after the init and idle run: " + (last.isEmpty() ? "none" : String.join(", ", last)));
     }
@@ -98,6 +105,7 @@ public final class EmfColdStartBench {
             String result = output.lines().filter(l -> l.startsWith("PROBE ")).findFirst().orElseThrow(() ->
                     new IllegalStateException("the probe (" + mode + ") exited " + exit + " without a result:\n" + output));
             long nanos = Long.parseLong(result.replaceAll(".*nanos=(\\d+).*", "$1"));
+            long again = Long.parseLong(result.replaceAll(".*again=(\\d+).*", "$1"));
             List<String> loaded = Files.readAllLines(classLog).stream().filter(l -> l.contains("class,load")).toList();
             List<String> between = new ArrayList<>();
             boolean inside = false;
@@ -111,7 +119,7 @@ public final class EmfColdStartBench {
                 }
                 inside |= name.equals(EmfProbe.Before.class.getName());
             }
-            return new Sample(wallMillis, loaded.size(), nanos, between);
+            return new Sample(wallMillis, loaded.size(), nanos, again, between);
         } finally {
             Files.deleteIfExists(classLog);
         }

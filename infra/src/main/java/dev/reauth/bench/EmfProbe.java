@@ -65,7 +65,13 @@ public final class EmfProbe {
         }
         long nanos = System.nanoTime() - started;
         new After();
-        System.out.println("PROBE nanos=" + nanos + " chars=" + (line == null ? 0 : line.length()));
+        long again = 0;
+        if (line != null) {
+            long second = System.nanoTime();
+            line = RefreshMetrics.line(at, summary);
+            again = System.nanoTime() - second;
+        }
+        System.out.println("PROBE nanos=" + nanos + " again=" + again + " chars=" + (line == null ? 0 : line.length()));
     }
 
     /** The function's init and an idle scheduled run up to its metrics, as RefreshHandler and ScheduledRefresh do them. */
