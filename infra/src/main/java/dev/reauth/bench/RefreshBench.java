@@ -118,12 +118,13 @@ public final class RefreshBench {
         long started = System.nanoTime();
         handler.handleRequest(new ByteArrayInputStream(event), response, new ScheduledContext(Duration.ofSeconds(timeoutSeconds)));
         long millis = (System.nanoTime() - started) / 1_000_000;
+        List<String> metricLines = emf.drain();
         List<Long> latencies = new ArrayList<>();
-        for (String line : emf.drain()) {
+        for (String line : metricLines) {
             JSON.readTree(line).path("RefreshLatency").forEach(l -> latencies.add(l.asLong()));
         }
         return new RefreshReport.Row(millis, JSON.readTree(response.toString(StandardCharsets.UTF_8)), tally.drain(),
-                grants.refreshRequests() - providerBefore, latencies);
+                grants.refreshRequests() - providerBefore, latencies, metricLines);
     }
 
     /**

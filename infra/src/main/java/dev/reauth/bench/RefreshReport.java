@@ -2,6 +2,7 @@ package dev.reauth.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,8 +10,12 @@ import java.util.TreeMap;
 /** Prints what the refresh benchmark's runs did: one row per run, then the totals. */
 final class RefreshReport {
 
-    /** One scheduled invocation: its wall time, the handler's summary, the AWS calls, provider calls, refresh latencies. */
-    record Row(long millis, JsonNode summary, AwsCallTally.Tally calls, int providerCalls, List<Long> latencies) {
+    /**
+     * One scheduled invocation: its wall time, the handler's summary, the AWS calls, provider calls,
+     * refresh latencies, and the metric (EMF) lines it wrote.
+     */
+    record Row(long millis, JsonNode summary, AwsCallTally.Tally calls, int providerCalls, List<Long> latencies,
+               List<String> metricLines) {
         int refreshed() {
             return summary.path("refreshed").asInt();
         }
@@ -19,6 +24,9 @@ final class RefreshReport {
             return calls.total() - calls.of("DynamoDb.Query");
         }
     }
+
+    /** CloudWatch's limit on the values of one metric in one EMF log event. */
+    private static final int EMF_MAX_VALUES = 100;
 
     private RefreshReport() {
     }
@@ -41,6 +49,16 @@ final class RefreshReport {
         }
         out.println("(other: current, failed, dead or throttled; left: due and actionable but not started before the run's"
                 + " last start time; latency: one account's refresh, from the EMF line's RefreshLatency)");
+
+        out.print("metric (EMF) lines:");
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            out.printf("%s run %d: %d line(s), %,d bytes, RefreshLatency %,d values", i == 0 ? "" : ";", i + 1,
+                    row.metricLines().size(), row.metricLines().stream().mapToInt(l -> l.getBytes(StandardCharsets.UTF_8).length).sum(),
+                    row.latencies().size());
+        }
+        out.printf("%n(the EMF specification: \"Numeric array metric targets MUST NOT have more than %d members\")%n",
+                EMF_MAX_VALUES);
 
         List<Row> working = rows.stream().filter(r -> r.refreshed() > 0).toList();
         long refreshed = working.stream().mapToLong(Row::refreshed).sum();
