@@ -61,14 +61,14 @@ public final class EmfProbe {
         new Before();
         long started = System.nanoTime();
         if (mode.endsWith("line")) {
-            line = RefreshMetrics.line(at, summary);
+            line = String.join("\n", RefreshMetrics.lines(at, summary));
         }
         long nanos = System.nanoTime() - started;
         new After();
         long again = 0;
         if (line != null) {
             long second = System.nanoTime();
-            line = RefreshMetrics.line(at, summary);
+            line = String.join("\n", RefreshMetrics.lines(at, summary));
             again = System.nanoTime() - second;
         }
         System.out.println("PROBE nanos=" + nanos + " again=" + again + " chars=" + (line == null ? 0 : line.length()));
