@@ -193,6 +193,26 @@ class RefreshIT extends FreshSystemIT {
     }
 
     @Test
+    void anAccountNotRefreshedForTwoLeadWindows_alertsOnce_asStale_andOnceWhenItRecovers() {
+        String id = system.liveAccount("stale");
+        provider.failNext(RefreshGrants.Fault.SERVER_ERROR);
+        assertThat(system.runSchedule().path("failed").asInt()).isEqualTo(1);
+        assertThat(system.alerts(Duration.ofSeconds(2))).isEmpty();
+
+        // the 30-minute token expired an hour ago: two lead windows without a successful refresh
+        system.clock.advance(Duration.ofMinutes(91));
+        provider.failNext(RefreshGrants.Fault.SERVER_ERROR);
+        system.runSchedule();
+        system.clock.advance(Duration.ofMinutes(3));
+        system.runSchedule();
+
+        List<JsonNode> alerts = system.alerts(Duration.ofSeconds(3));
+        assertThat(alerts).extracting(a -> a.path("kind").asText()).containsExactly("stale", "recovered");
+        assertThat(alerts.getFirst().path("what").asText()).contains("two lead windows");
+        assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
+    }
+
+    @Test
     void grantWithoutTheInferenceScope_isRefused_andTheAccountNeedsReauthentication() {
         String id = system.liveAccount("scopeless");
         provider.grantedScope("user:profile");
