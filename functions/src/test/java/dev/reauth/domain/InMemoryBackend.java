@@ -6,6 +6,7 @@ import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenEvent;
 import dev.reauth.oauth.TokenResponse;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     /** Name to the add session holding it. */
     final Map<String, OAuthSession> nameReservations = new ConcurrentHashMap<>();
     boolean writeFails;
-    final List<AccountEvent> published = new ArrayList<>();
+    final List<TokenEvent> published = new ArrayList<>();
     final List<Alert> alerts = new ArrayList<>();
     final List<String> exchangedCodes = new ArrayList<>();
     boolean publishFails;
@@ -179,7 +180,7 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     }
 
     @Override
-    public synchronized void publish(AccountEvent event) {
+    public synchronized void publish(TokenEvent event) {
         if (publishFails) {
             throw new ReauthException.DependencyFailed("SNS down", null);
         }
