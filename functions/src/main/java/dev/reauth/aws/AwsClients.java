@@ -28,7 +28,9 @@ public record AwsClients(DynamoDbClient dynamo, KmsClient kms, SnsClient sns) {
         AwsCredentialsProvider credentials = System.getenv("AWS_ACCESS_KEY_ID") != null
                 ? EnvironmentVariableCredentialsProvider.create()
                 : DefaultCredentialsProvider.builder().build();
-        return create(config, credentials, List.of());
+        AwsClients clients = create(config, credentials, List.of());
+        SdkPriming.registerFor(clients);
+        return clients;
     }
 
     /** Clients with the given credentials and interceptors (tests count calls with one). */
@@ -52,6 +54,7 @@ public record AwsClients(DynamoDbClient dynamo, KmsClient kms, SnsClient sns) {
                 .credentialsProvider(credentials)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .executionInterceptors(interceptors)
+                        .addExecutionInterceptor(SdkPriming.STOP_BEFORE_SENDING)
                         .build());
         config.endpointOverride().ifPresent(builder::endpointOverride);
         return builder;

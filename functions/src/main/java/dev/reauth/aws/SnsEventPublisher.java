@@ -1,6 +1,5 @@
 package dev.reauth.aws;
 
-import dev.reauth.domain.AccountEvent;
 import dev.reauth.domain.EventPublisher;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.wire.TokenEvent;
@@ -23,19 +22,13 @@ public final class SnsEventPublisher implements EventPublisher {
         this.topicArn = topicArn;
     }
 
-    /** The message body: {@code {"type","accountId","accountName","tokenVersion","occurredAt"}}. */
-    public static String body(AccountEvent event) {
-        return new TokenEvent(event.type().wire(), event.accountId(), event.accountName(), event.tokenVersion(),
-                event.occurredAt(), event.reason()).toJson();
-    }
-
     @Override
-    public void publish(AccountEvent event) {
+    public void publish(TokenEvent event) {
         try {
             sns.publish(p -> p.topicArn(topicArn)
-                    .message(body(event))
+                    .message(event.toJson())
                     .messageAttributes(Map.of(
-                            TokenEvent.ATTRIBUTE_EVENT_TYPE, stringAttribute(event.type().wire()),
+                            TokenEvent.ATTRIBUTE_EVENT_TYPE, stringAttribute(event.type()),
                             TokenEvent.ATTRIBUTE_ACCOUNT_ID, stringAttribute(event.accountId()))));
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The fleet notification topic (SNS) is unavailable", e);

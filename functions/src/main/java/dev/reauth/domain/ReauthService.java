@@ -6,6 +6,7 @@ import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenEvent;
 import dev.reauth.oauth.TokenResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -148,7 +149,7 @@ public final class ReauthService {
         LOG.info("tokens.committed", "intent", session.intent(), "tokenVersion", version,
                 "identityKnown", granted.identity().isPresent());
 
-        boolean flushed = publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, session.accountId(),
+        boolean flushed = publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, session.accountId(),
                 session.accountName(), version, now));
         if (session.accountRequiredReauth()) {
             alertRecovered(session, version, now, granted);
@@ -225,7 +226,7 @@ public final class ReauthService {
         Account account = accounts.findById(id)
                 .orElseThrow(() -> new ReauthException.AccountNotFound("No account with id '" + id + "'"));
         StructuredLog.putContext("accountId", account.id());
-        events.publish(new AccountEvent(AccountEvent.Type.RELOAD_REQUESTED, account.id(), account.name(),
+        events.publish(new TokenEvent(TokenEvent.RELOAD_REQUESTED, account.id(), account.name(),
                 account.tokenVersion(), clock.instant()));
         LOG.info("reload.published", "tokenVersion", account.tokenVersion());
         return account;
@@ -236,14 +237,14 @@ public final class ReauthService {
         return accounts.list();
     }
 
-    private boolean publish(AccountEvent event) {
+    private boolean publish(TokenEvent event) {
         try {
             events.publish(event);
-            LOG.info("fleet.notified", "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            LOG.info("fleet.notified", "eventType", event.type(), "tokenVersion", event.tokenVersion());
             return true;
         } catch (ReauthException.DependencyFailed failure) {
             // the tokens are committed; proxies converge by comparing token_version
-            LOG.error("fleet.notify_failed", failure, "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            LOG.error("fleet.notify_failed", failure, "eventType", event.type(), "tokenVersion", event.tokenVersion());
             return false;
         }
     }

@@ -1,8 +1,5 @@
 package dev.reauth.oauth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
@@ -31,12 +28,7 @@ public record CodeVerifier(String value) {
 
     /** The S256 challenge (RFC 7636 §4.2): BASE64URL(SHA256(ASCII(verifier))). */
     public String s256Challenge() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-            return BASE64URL.encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
+        return S256.of(value);
     }
 
     @Override

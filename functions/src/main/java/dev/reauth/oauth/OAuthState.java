@@ -2,7 +2,6 @@ package dev.reauth.oauth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
@@ -31,12 +30,7 @@ public record OAuthState(String value) {
 
     /** The SHA-256 of the state, base64url: what the sessions table is keyed by. */
     public String hash() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-            return BASE64URL.encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
+        return S256.of(value);
     }
 
     /** Constant-time equality, so a comparison leaks nothing about how much of a guess was right. */

@@ -1,7 +1,6 @@
 package dev.reauth.refresh;
 
 import dev.reauth.config.RefreshSettings;
-import dev.reauth.domain.AccountEvent;
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
@@ -12,6 +11,7 @@ import dev.reauth.domain.TokenVault;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +164,7 @@ public final class RefreshService {
             return new RefreshOutcome.Current(currentVersion);
         }
         LOG.info("refresh.committed", "tokenVersion", version.getAsLong(), "refreshTokenRotated", !granted.keepsRefreshToken());
-        publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, account.id(), account.name(), version.getAsLong(), now));
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, account.id(), account.name(), version.getAsLong(), now));
         if (!account.alertsSent().isEmpty()) {
             alert(new Alert(Alert.Kind.RECOVERED, account.id(), account.name(), now,
                     "Refreshed successfully again (token_version " + version.getAsLong() + ").", "Nothing to do."));
@@ -199,7 +199,7 @@ public final class RefreshService {
             return new RefreshOutcome.Current(currentVersion);
         }
         LOG.warn("refresh.account_dead", "reason", reason, "tokenVersion", account.tokenVersion());
-        publish(new AccountEvent(AccountEvent.Type.REAUTH_REQUIRED, account.id(), account.name(), account.tokenVersion(), now,
+        publish(new TokenEvent(TokenEvent.REAUTH_REQUIRED, account.id(), account.name(), account.tokenVersion(), now,
                 Optional.of(reason)));
         alert(new Alert(Alert.Kind.DEAD, account.id(), account.name(), now, what + " Proxies stop using the account until then.",
                 "reauth --reauthenticate " + account.name()));
@@ -244,13 +244,13 @@ public final class RefreshService {
         }
     }
 
-    private void publish(AccountEvent event) {
+    private void publish(TokenEvent event) {
         try {
             events.publish(event);
-            LOG.info("fleet.notified", "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            LOG.info("fleet.notified", "eventType", event.type(), "tokenVersion", event.tokenVersion());
         } catch (ReauthException.DependencyFailed failure) {
             // the write stands; proxies converge by comparing token_version
-            LOG.error("fleet.notify_failed", failure, "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            LOG.error("fleet.notify_failed", failure, "eventType", event.type(), "tokenVersion", event.tokenVersion());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.reauth.refresh;
 
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
-import dev.reauth.domain.AccountEvent;
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.EventPublisher;
@@ -12,6 +11,7 @@ import dev.reauth.domain.TokenVault;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -75,7 +75,7 @@ public final class TokenIntake {
             throw versionMoved(ledger.current(accountId, now).tokenVersion());
         }
         LOG.warn("tokens.adopted_from_second_refresher", "baseVersion", baseVersion, "tokenVersion", version.getAsLong());
-        publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, accountId, current.name(), version.getAsLong(), now));
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version.getAsLong(), now));
         try {
             alerts.publish(new Alert(Alert.Kind.SECOND_REFRESHER, accountId, current.name(), now,
                     "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to "
@@ -102,7 +102,7 @@ public final class TokenIntake {
         Instant now = clock.instant();
         ledger.createImported(id, name, mode, priority, new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty()), now);
         LOG.info("import.created", "mode", mode.wire());
-        publish(new AccountEvent(AccountEvent.Type.TOKENS_ROTATED, id, name, 1, now));
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, id, name, 1, now));
         return new Imported(id, true, 1);
     }
 
@@ -111,11 +111,11 @@ public final class TokenIntake {
                 "reauth's tokens moved on to token_version " + current + ": take those instead of adopting");
     }
 
-    private void publish(AccountEvent event) {
+    private void publish(TokenEvent event) {
         try {
             events.publish(event);
         } catch (ReauthException.DependencyFailed failure) {
-            LOG.error("fleet.notify_failed", failure, "eventType", event.type().wire(), "tokenVersion", event.tokenVersion());
+            LOG.error("fleet.notify_failed", failure, "eventType", event.type(), "tokenVersion", event.tokenVersion());
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenEvent;
 import dev.reauth.oauth.TokenResponse;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,29 +17,32 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** Fast in-memory stand-ins for the ports, for unit tests; the DynamoDB/KMS/SNS adapters are proven in the ITs. */
-final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWriter, TokenVault, EventPublisher,
+/** Fast in-memory stand-ins for the ports, for unit tests; the DynamoDB/KMS/SNS adapters are proven in their own tests and the ITs. */
+public final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWriter, TokenVault, EventPublisher,
         AlertPublisher, AuthorizationServer {
 
-    record StoredSession(OAuthSession session, String claimId, boolean consumed) {
+    public record StoredSession(OAuthSession session, String claimId, boolean consumed) {
     }
 
-    final Map<String, Account> accounts = new ConcurrentHashMap<>();
-    final Map<String, byte[]> sealed = new ConcurrentHashMap<>();
-    final Map<String, TokenBundle> sealedBundles = new ConcurrentHashMap<>();
-    final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
+    public final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    public final Map<String, byte[]> sealed = new ConcurrentHashMap<>();
+    public final Map<String, TokenBundle> sealedBundles = new ConcurrentHashMap<>();
+    public final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
     /** Account id to the provider account uuid it is bound to. */
     final Map<String, String> boundIdentities = new ConcurrentHashMap<>();
     /** Name to the add session holding it. */
     final Map<String, OAuthSession> nameReservations = new ConcurrentHashMap<>();
     boolean writeFails;
-    final List<AccountEvent> published = new ArrayList<>();
-    final List<Alert> alerts = new ArrayList<>();
-    final List<String> exchangedCodes = new ArrayList<>();
+    public final List<TokenEvent> published = new ArrayList<>();
+    public final List<Alert> alerts = new ArrayList<>();
+    public final List<String> exchangedCodes = new ArrayList<>();
+    public final List<String> redeemedRefreshTokens = new ArrayList<>();
     boolean publishFails;
     Function<AuthorizationCode, TokenResponse> tokenEndpoint = code -> granted("access-" + code.value());
+    /** The provider's refresh grant: a new access token and a rotated refresh token. */
+    public Function<String, TokenResponse> refreshEndpoint = token -> granted("refreshed-" + (redeemedRefreshTokens.size()));
 
-    static TokenResponse granted(String accessToken) {
+    public static TokenResponse granted(String accessToken) {
         return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
                 Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8));
     }
@@ -47,6 +51,13 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
         return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
                 Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8),
                 Optional.of(new ProviderIdentity(providerAccountUuid, Optional.of(email), Optional.empty(), Optional.empty())));
+    }
+
+    /** An account with a given id, as the events/ files name one. */
+    public Account seed(String id, String name, AccountMode mode, long version) {
+        Account account = new Account(id, name, mode, version, false);
+        accounts.put(id, account);
+        return account;
     }
 
     Account seed(String name, AccountMode mode, long version) {
@@ -179,7 +190,7 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     }
 
     @Override
-    public synchronized void publish(AccountEvent event) {
+    public synchronized void publish(TokenEvent event) {
         if (publishFails) {
             throw new ReauthException.DependencyFailed("SNS down", null);
         }
@@ -193,8 +204,9 @@ final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWr
     }
 
     @Override
-    public TokenResponse refresh(String refreshToken, List<String> scopes) {
-        throw new UnsupportedOperationException("the refresher's unit tests use their own provider");
+    public synchronized TokenResponse refresh(String refreshToken, List<String> scopes) {
+        redeemedRefreshTokens.add(refreshToken);
+        return refreshEndpoint.apply(refreshToken);
     }
 
     @Override

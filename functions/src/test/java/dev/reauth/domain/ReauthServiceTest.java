@@ -7,6 +7,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenResponse;
+import dev.reauth.wire.TokenEvent;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ class ReauthServiceTest {
         assertThat(done.tokenVersion()).isEqualTo(4);
         assertThat(done.cacheFlushed()).isTrue();
         assertThat(backend.published).singleElement().satisfies(e -> {
-            assertThat(e.type()).isEqualTo(AccountEvent.Type.TOKENS_ROTATED);
+            assertThat(e.type()).isEqualTo(TokenEvent.TOKENS_ROTATED);
             assertThat(e.accountId()).isEqualTo(account.id());
             assertThat(e.tokenVersion()).isEqualTo(4);
         });

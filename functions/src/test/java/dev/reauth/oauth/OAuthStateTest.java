@@ -17,6 +17,15 @@ class OAuthStateTest {
     }
 
     @Test
+    void hash_isRfc7636sS256_soStoredSessionKeysNeverChangeShape() {
+        // the RFC 7636 Appendix B value, used here as a state: its hash is the RFC's challenge
+        OAuthState state = new OAuthState("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+
+        assertThat(state.hash()).isEqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+                .isEqualTo(new CodeVerifier(state.value()).s256Challenge());
+    }
+
+    @Test
     void matches_comparesValues() {
         OAuthState state = new OAuthState("abcdefghijklmnopqrstuvwxyz");
         assertThat(state.matches(new OAuthState("abcdefghijklmnopqrstuvwxyz"))).isTrue();

@@ -27,10 +27,13 @@ import java.util.stream.Stream;
  */
 public final class LambdaRuntimeEmulator implements AutoCloseable {
 
-    /** JVM options of Lambda's managed Java runtime (besides the heap size it derives from memory). */
+    /**
+     * JVM options of Lambda's managed Java runtime (besides the heap size it derives from memory); the
+     * org.crac one bridges the functions' CRaC hooks to the runtime client, as SnapStart does.
+     */
     private static final List<String> MANAGED_RUNTIME_JVM_OPTIONS = List.of(
             "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-            "-Djava.net.preferIPv4Stack=true");
+            "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac", "-Djava.net.preferIPv4Stack=true");
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     private final Process process;
@@ -85,7 +88,8 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeoutSeconds()));
             env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
             env.put("_HANDLER", function.handler());
-            env.put("LOG_LEVEL", "error");
+            // the emulator's own log level; a benchmark asks for "info" to read its init and invoke durations
+            env.putIfAbsent("LOG_LEVEL", "error");
 
             Files.createDirectories(logDirectory());
             Path log = Files.createTempFile(logDirectory(), "rie-" + function.handler().replaceAll(".*\\.|::.*", "") + "-", ".log");

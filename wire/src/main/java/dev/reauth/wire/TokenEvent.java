@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The message the functions publish and the fleet consumes:
+ * An account event, the one type the functions publish and the fleet consumes:
  * {@code {"type","accountId","accountName","tokenVersion","occurredAt","reason"?}} ("reason" on
  * {@code account.reauth.required}), with message attributes
  * {@code event_type} and {@code account_id} for subscription filter policies.
