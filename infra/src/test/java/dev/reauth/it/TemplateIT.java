@@ -57,6 +57,18 @@ class TemplateIT {
     }
 
     @Test
+    void everyFunction_hasItsBuildTargetInTheMakefile_whichSamBuildCalls() throws Exception {
+        String makefile = java.nio.file.Files.readString(dev.reauth.local.ProjectFiles.root().resolve("Makefile"));
+        List<String> targets = makefile.lines().filter(line -> line.matches("^[A-Za-z0-9 -]+:.*"))
+                .flatMap(line -> Arrays.stream(line.substring(0, line.indexOf(':')).trim().split("\\s+"))).toList();
+
+        for (String function : FUNCTIONS) {
+            assertThat(resources.path(function).at("/Metadata/BuildMethod").asText()).as(function).isEqualTo("makefile");
+            assertThat(targets).as("Makefile targets").contains("build-" + function);
+        }
+    }
+
+    @Test
     void routes_areExactlyTheCodesRoutes_andOnlyTheBrowserCallbackAndTheLinkPageArePublic() {
         List<SamTemplate.HttpRoute> routes = template.httpRoutes();
         Set<String> publicWebRoutes = Arrays.stream(WebRoute.values()).filter(r -> !r.iamAuthorized())
