@@ -1,5 +1,6 @@
 package dev.reauth.agent;
 
+import dev.reauth.fleet.RequestSigner;
 import dev.reauth.fleet.DynamoAccountTokensReader;
 import dev.reauth.fleet.KmsTokenDecryptor;
 import dev.reauth.fleet.SqsSubscriber;

@@ -1,5 +1,6 @@
 package dev.reauth.agent;
 
+import dev.reauth.fleet.RequestSigner;
 import dev.reauth.wire.Json;
 import java.io.IOException;
 import java.net.URI;

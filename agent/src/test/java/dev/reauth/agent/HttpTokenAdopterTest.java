@@ -1,5 +1,6 @@
 package dev.reauth.agent;
 
+import dev.reauth.fleet.RequestSigner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The reauth HTTP API, as the CLI calls it: JSON in and out, SigV4-signed when a signer is given
@@ -25,7 +26,7 @@ public final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "content-length", "connection");
 
-    /** A response: status and JSON body (an empty object when the body was not JSON). */
+    /** A response: status and JSON body (an empty object when the body was not JSON), every string cleaned for the terminal. */
     public record Answer(int status, JsonNode body) {
         public String error() {
             return body.path("error").asText("");
@@ -51,8 +52,10 @@ public final class ApiClient {
         return base;
     }
 
-    public Answer startReauth(String name) {
-        return send("POST", "accounts/" + segment(name) + "/reauth", null);
+    /** Starts re-authenticating; {@code allowAccountChange} lets another provider account take the account over. */
+    public Answer startReauth(String name, boolean allowAccountChange) {
+        return send("POST", "accounts/" + segment(name) + "/reauth",
+                allowAccountChange ? JSON.createObjectNode().put("allowAccountChange", true).toString() : null);
     }
 
     public Answer addAccount(String name, String mode) {
@@ -80,12 +83,18 @@ public final class ApiClient {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        Map<String, java.util.List<String>> signed = signer.map(s -> s.sign(method, uri, headers, body))
+        Map<String, java.util.List<String>> signed;
+        try {
+            signed = signer.map(s -> s.sign(method, uri, headers, body))
                 .orElseGet(() -> {
                     Map<String, java.util.List<String>> plain = new LinkedHashMap<>();
                     headers.forEach((k, v) -> plain.put(k, java.util.List.of(v)));
                     return plain;
                 });
+        } catch (SdkException e) {
+            // the credentials are resolved here, on the first signed request
+            throw AwsFailures.explain(e, "signing the request");
+        }
         signed.forEach((name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 values.forEach(v -> request.header(name, v));
@@ -102,15 +111,16 @@ public final class ApiClient {
             } catch (IOException notJson) {
                 json = JSON.createObjectNode();
             }
-            return new Answer(response.statusCode(), json);
+            return new Answer(response.statusCode(), TerminalText.clean(json));
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new CliFailure(ExitCode.API_UNREACHABLE, "Cannot reach the reauth API at " + base
-                    + " (is it running? set --api-url or REAUTH_API_URL)");
+            throw new CliFailure(ExitCode.API_UNREACHABLE, "cannot reach the reauth API at " + base
+                    + (ApiEndpoint.isLoopback(base) ? " (is the local run serving? infra/local-run --serve; or give --api-url)"
+                    : " (check --api-url, --stack or REAUTH_API_URL, and the network)"));
         } catch (IOException e) {
-            throw new CliFailure(ExitCode.API_UNREACHABLE, "The reauth API at " + base + " did not answer: " + e.getClass().getSimpleName());
+            throw new CliFailure(ExitCode.API_UNREACHABLE, "the reauth API at " + base + " did not answer (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliFailure(ExitCode.FAILED, "Interrupted");
+            throw new CliFailure(ExitCode.FAILED, "interrupted");
         }
     }
 

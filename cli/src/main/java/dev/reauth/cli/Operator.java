@@ -13,75 +13,28 @@ import java.util.Optional;
 public final class Operator {
 
     private final ApiClient api;
-    private final Browser browser;
-    private final Prompt prompt;
+    private final Login login;
     private final PrintStream out;
     private final Clock clock;
 
-    public Operator(ApiClient api, Browser browser, Prompt prompt, PrintStream out, Clock clock) {
+    Operator(ApiClient api, Login login, PrintStream out, Clock clock) {
         this.api = api;
-        this.browser = browser;
-        this.prompt = prompt;
+        this.login = login;
         this.out = out;
         this.clock = clock;
     }
 
-    /** {@code --reauthenticate NAME}. */
-    public void reauthenticate(String name) {
-        out.println("Re-authenticating account: " + name);
-        complete(name, api.startReauth(name));
+    /** {@code --reauthenticate NAME [--allow-account-change]}. */
+    public void reauthenticate(String name, boolean allowAccountChange) {
+        out.println("Re-authenticating account: " + name
+                + (allowAccountChange ? " (another provider account may take it over)" : ""));
+        login.complete(name, api.startReauth(name, allowAccountChange));
     }
 
     /** {@code --add-account NAME --mode max|console}. */
     public void addAccount(String name, String mode) {
         out.println("Adding account: " + name + " (" + mode + ")");
-        complete(name, api.addAccount(name, mode));
-    }
-
-    private void complete(String name, ApiClient.Answer started) {
-        if (started.status() != 200) {
-            throw failure(started, name);
-        }
-        String url = started.body().path("authorizationUrl").asText();
-        String expiresAt = started.body().path("expiresAt").asText();
-        out.println("Opening browser for OAuth authorization...");
-        if (!browser.open(url)) {
-            out.println("Could not open a browser here. Open this URL to log in:");
-            out.println();
-            out.println("  " + url);
-            out.println();
-        }
-        while (true) {
-            String pasted = prompt.secretLine("Paste the authorization code (code#state): ");
-            if (pasted == null) {
-                out.println();
-                throw new CliFailure(ExitCode.CODE_NOT_ACCEPTED, "No code was entered; account '" + name + "' is unchanged");
-            }
-            if (pasted.isBlank()) {
-                continue;
-            }
-            ApiClient.Answer done = api.callback(pasted.strip());
-            if (done.status() == 200) {
-                out.println(done.body().path("message").asText());
-                if ("published".equals(done.body().path("cacheFlush").asText())) {
-                    out.println("Token cache has been cleared for running servers");
-                } else {
-                    out.println("Warning: the new tokens are saved, but running servers could not be notified;"
-                            + " they pick them up at their next token_version check (or run: reauth --reload " + name + ")");
-                }
-                return;
-            }
-            if (done.status() == 400 && "invalid_grant".equals(done.error())) {
-                out.println("The provider did not accept that code. Paste it again (this login stays open until "
-                        + local(expiresAt) + ").");
-                continue;
-            }
-            if (done.status() == 400 && done.error().equals("invalid_request")) {
-                out.println("That is not a code#state value: " + done.description() + ". Paste it again.");
-                continue;
-            }
-            throw failure(done, name);
-        }
+        login.complete(name, api.addAccount(name, mode));
     }
 
     /** {@code --reload NAME}. */
@@ -89,26 +42,40 @@ public final class Operator {
         JsonNode account = findAccount(name);
         ApiClient.Answer answer = api.reload(account.path("id").asText());
         if (answer.status() != 200) {
-            throw failure(answer, name);
+            throw ApiFailures.of(answer, name);
         }
         out.println(answer.body().path("message").asText());
     }
 
-    /** {@code --list}. */
+    /** {@code --list}: one row per account, columns as wide as their widest value. */
     public void list() {
         List<JsonNode> accounts = accounts();
         if (accounts.isEmpty()) {
             out.println("No accounts.");
             return;
         }
-        String format = "%-24s %-8s %-18s %-7s %-8s %s%n";
-        out.printf(format, "NAME", "MODE", "EXPIRES IN", "REAUTH", "VERSION", "UPDATED");
         Instant now = clock.instant();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAME", "IDENTITY", "MODE", "EXPIRES IN", "REAUTH", "VERSION", "UPDATED"));
         for (JsonNode account : accounts) {
-            out.printf(format, account.path("name").asText(), account.path("mode").asText(),
+            String email = account.path("identity").path("email").asText("");
+            rows.add(List.of(account.path("name").asText(), email.isBlank() ? "-" : email, account.path("mode").asText(),
                     expiresIn(account, now), account.path("requiresReauth").asBoolean() ? "yes" : "no",
-                    account.path("tokenVersion").asLong(),
-                    Optional.ofNullable(account.get("tokensUpdatedAt")).map(t -> ago(Instant.parse(t.asText()), now)).orElse("never"));
+                    Long.toString(account.path("tokenVersion").asLong()),
+                    instant(account, "tokensUpdatedAt").map(t -> Durations.human(Duration.between(t, now)) + " ago").orElse("never")));
+        }
+        int[] widths = new int[rows.getFirst().size()];
+        rows.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
         }
     }
 
@@ -117,7 +84,7 @@ public final class Operator {
         Instant horizon = clock.instant().plus(within);
         List<String> due = new ArrayList<>();
         for (JsonNode account : accounts()) {
-            Optional<Instant> expiresAt = Optional.ofNullable(account.get("expiresAt")).map(t -> Instant.parse(t.asText()));
+            Optional<Instant> expiresAt = instant(account, "expiresAt");
             if (account.path("requiresReauth").asBoolean() || expiresAt.isEmpty() || expiresAt.get().isBefore(horizon)) {
                 due.add(account.path("name").asText());
             }
@@ -132,7 +99,7 @@ public final class Operator {
         for (String name : due) {
             out.println();
             try {
-                reauthenticate(name);
+                reauthenticate(name, false);
                 done.add(name);
             } catch (CliFailure e) {
                 out.println("Skipped '" + name + "': " + e.getMessage());
@@ -153,13 +120,13 @@ public final class Operator {
 
     private JsonNode findAccount(String name) {
         return accounts().stream().filter(a -> a.path("name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, "Account '" + name + "' not found"));
+                .orElseThrow(() -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, "account '" + name + "' not found"));
     }
 
     private List<JsonNode> accounts() {
         ApiClient.Answer answer = api.listAccounts();
         if (answer.status() != 200) {
-            throw failure(answer, null);
+            throw ApiFailures.of(answer, null);
         }
         List<JsonNode> accounts = new ArrayList<>();
         answer.body().path("accounts").forEach(accounts::add);
@@ -167,40 +134,22 @@ public final class Operator {
     }
 
     private static String expiresIn(JsonNode account, Instant now) {
-        JsonNode at = account.get("expiresAt");
-        if (at == null) {
-            return "-";
+        return instant(account, "expiresAt").map(at -> {
+            Duration left = Duration.between(now, at);
+            return left.isNegative() ? "expired " + Durations.human(left) + " ago" : Durations.human(left);
+        }).orElse("-");
+    }
+
+    /** An ISO-8601 instant the API sent, if it sent one that parses. */
+    private static Optional<Instant> instant(JsonNode account, String field) {
+        JsonNode value = account.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
         }
-        Duration left = Duration.between(now, Instant.parse(at.asText()));
-        return left.isNegative() ? "expired " + Durations.human(left) + " ago" : Durations.human(left);
-    }
-
-    private static String ago(Instant at, Instant now) {
-        return Durations.human(Duration.between(at, now)) + " ago";
-    }
-
-    private String local(String instant) {
         try {
-            return Instant.parse(instant).atZone(clock.getZone()).toLocalTime().withNano(0).toString();
+            return Optional.of(Instant.parse(value.asText()));
         } catch (RuntimeException e) {
-            return "it expires";
+            return Optional.empty();
         }
-    }
-
-    /** The API's answer as a failure with the right exit code and a plain sentence. */
-    static CliFailure failure(ApiClient.Answer answer, String name) {
-        String detail = answer.description().isBlank() ? "HTTP " + answer.status() : answer.description();
-        return switch (answer.status()) {
-            case 404 -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, name == null ? detail : "Account '" + name + "' not found");
-            case 410 -> new CliFailure(ExitCode.SESSION_EXPIRED,
-                    "The login took too long and its session expired; run the command again");
-            case 401, 403 -> new CliFailure(ExitCode.NOT_AUTHORIZED,
-                    "Not authorized by the API (HTTP " + answer.status() + "): check your AWS credentials and their permission to invoke it");
-            case 409 -> new CliFailure(ExitCode.FAILED, detail);
-            case 400 -> new CliFailure(ExitCode.CODE_NOT_ACCEPTED, detail);
-            default -> answer.status() >= 500
-                    ? new CliFailure(ExitCode.SERVER_ERROR, "The API failed (HTTP " + answer.status() + "): " + detail)
-                    : new CliFailure(ExitCode.FAILED, detail);
-        };
     }
 }

@@ -44,7 +44,10 @@ public final class Prompt {
         out.print(prompt);
         out.flush();
         try {
-            return in.readLine();
+            String line = in.readLine();
+            // piped input is not echoed: end the prompt's line so what follows starts on its own
+            out.println();
+            return line;
         } catch (IOException e) {
             return null;
         }

@@ -9,19 +9,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * {@code POST /accounts/{id}/refresh} on the reauth API, signed with SigV4 (service
@@ -34,11 +26,8 @@ public final class ApiRefreshClient implements RefreshClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI apiUrl;
-    private final AwsCredentialsProvider credentials;
-    private final String region;
-    private final Clock clock;
+    private final RequestSigner signer;
     private final HttpClient http;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     /**
      * @param apiUrl      the stack's ApiUrl output
@@ -46,9 +35,7 @@ public final class ApiRefreshClient implements RefreshClient {
      */
     public ApiRefreshClient(URI apiUrl, AwsCredentialsProvider credentials, String region, Clock clock) {
         this.apiUrl = apiUrl;
-        this.credentials = credentials;
-        this.region = region;
-        this.clock = clock;
+        this.signer = new RequestSigner(credentials, region, clock);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -62,8 +49,9 @@ public final class ApiRefreshClient implements RefreshClient {
         String body = knownVersion.isPresent() ? Json.object().put("tokenVersion", knownVersion.getAsLong()).toJson() : "{}";
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        sign(uri, body).forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("host")) {
+        signer.sign("POST", uri, Map.of("Content-Type", "application/json"), body).forEach((name, values) -> {
+            // java.net.http sets Host and Content-Length itself
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
                 values.forEach(value -> request.header(name, value));
             }
         });
@@ -86,22 +74,5 @@ public final class ApiRefreshClient implements RefreshClient {
         }
         throw new FleetException.DependencyFailed("reauth answered HTTP " + response.statusCode()
                 + error.map(e -> " (" + e + ")").orElse("") + " to the refresh request", null);
-    }
-
-    private Map<String, List<String>> sign(URI uri, String body) {
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-                .putHeader("Content-Type", "application/json").build();
-        try {
-            SignedRequest signed = signer.sign(r -> r
-                    .identity(credentials.resolveCredentials())
-                    .request(unsigned)
-                    .payload(ContentStreamProvider.fromByteArray(body.getBytes(StandardCharsets.UTF_8)))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                    .putProperty(HttpSigner.SIGNING_CLOCK, clock));
-            return signed.request().headers();
-        } catch (SdkException e) {
-            throw new FleetException.DependencyFailed("No AWS credentials to sign the refresh request with", e);
-        }
     }
 }

@@ -37,13 +37,11 @@ public final class ReauthApi {
     private static final Pattern PROVIDER_ERROR = Pattern.compile("[a-z_]{1,64}");
 
     private final ReauthService service;
-    private final RefreshService refresher;
-    private final TokenIntake intake;
+    private final TokenRoutes tokenRoutes;
 
     public ReauthApi(ReauthService service, RefreshService refresher, TokenIntake intake) {
         this.service = service;
-        this.refresher = refresher;
-        this.intake = intake;
+        this.tokenRoutes = new TokenRoutes(refresher, intake);
     }
 
     /** Serves a request on one of {@code served}; any other route is a 404. */
@@ -73,9 +71,9 @@ public final class ReauthApi {
                 case PASTED_CALLBACK -> pastedCallback(request);
                 case BROWSER_CALLBACK -> browserCallback(request);
                 case RELOAD -> reload(request);
-                case REFRESH -> refresh(request);
-                case ADOPT_TOKENS -> adopt(request);
-                case IMPORT_ACCOUNT -> importAccount(request);
+                case REFRESH -> tokenRoutes.refresh(request);
+                case ADOPT_TOKENS -> tokenRoutes.adopt(request);
+                case IMPORT_ACCOUNT -> tokenRoutes.importAccount(request);
                 case LIST_ACCOUNTS -> list();
             };
         } catch (ReauthException failure) {
@@ -99,7 +97,7 @@ public final class ReauthApi {
     private ApiResponse startReauth(ApiRequest request) {
         boolean allowAccountChange = false;
         if (request.body() != null && !request.body().isBlank()) {
-            Object allow = jsonBody(request).get("allowAccountChange");
+            Object allow = RequestBody.json(request).get("allowAccountChange");
             if (allow != null && !(allow instanceof Boolean)) {
                 throw new ReauthException.InvalidRequest("invalid_request", "allowAccountChange must be true or false");
             }
@@ -109,15 +107,8 @@ public final class ReauthApi {
     }
 
     private ApiResponse add(ApiRequest request) {
-        Map<String, Object> body = jsonBody(request);
-        String name = text(body, "name").orElse(null);
-        AccountMode mode;
-        try {
-            mode = AccountMode.fromWire(text(body, "mode").orElse(AccountMode.MAX.wire()));
-        } catch (IllegalArgumentException e) {
-            throw new ReauthException.InvalidRequest("invalid_request", e.getMessage());
-        }
-        return started(service.startAdd(name, mode, request.principal()));
+        Map<String, Object> body = RequestBody.json(request);
+        return started(service.startAdd(RequestBody.text(body, "name").orElse(null), RequestBody.mode(body), request.principal()));
     }
 
     private ApiResponse started(StartedAuthorization started) {
@@ -130,10 +121,10 @@ public final class ReauthApi {
     }
 
     private ApiResponse pastedCallback(ApiRequest request) {
-        Map<String, Object> body = jsonBody(request);
-        String code = text(body, "code").orElseThrow(() ->
+        Map<String, Object> body = RequestBody.json(request);
+        String code = RequestBody.text(body, "code").orElseThrow(() ->
                 new ReauthException.InvalidRequest("invalid_request", "code is required: {\"code\": \"<code>#<state>\"}"));
-        CompletedAuthorization done = service.complete(CallbackRequest.of(code, text(body, "state").orElse(null)));
+        CompletedAuthorization done = service.complete(CallbackRequest.of(code, RequestBody.text(body, "state").orElse(null)));
         Json.ObjectWriter answer = Json.object()
                 .put("success", true)
                 .put("message", done.message())
@@ -168,100 +159,6 @@ public final class ReauthApi {
                 .put("success", true)
                 .put("message", "Token reload triggered for account '" + account.name() + "'")
                 .toJson());
-    }
-
-    /**
-     * A proxy's upstream call answered 401: refresh now, single flight with every other caller and the
-     * schedule. {@code {"tokenVersion": N}} is the version the proxy holds; when the tokens already
-     * moved past it, the answer is immediate.
-     */
-    private ApiResponse refresh(ApiRequest request) {
-        String id = Account.requireValidId(request.path("id").orElse(null));
-        OptionalLong known = OptionalLong.empty();
-        if (request.body() != null && !request.body().isBlank()) {
-            Object version = jsonBody(request).get("tokenVersion");
-            if (version != null && !(version instanceof Long)) {
-                throw new ReauthException.InvalidRequest("invalid_request", "tokenVersion must be a whole number");
-            }
-            if (version != null) {
-                known = OptionalLong.of((Long) version);
-            }
-        }
-        RefreshOutcome outcome = refresher.refresh(id, known, RefreshService.Trigger.ON_DEMAND);
-        Json.ObjectWriter answer = Json.object().put("accountId", id);
-        switch (outcome) {
-            case RefreshOutcome.Refreshed r -> answer.put("status", "refreshed").put("tokenVersion", r.tokenVersion())
-                    .put("expiresAt", r.expiresAt().toString());
-            case RefreshOutcome.Current c -> answer.put("status", "current").put("tokenVersion", c.tokenVersion());
-            case RefreshOutcome.InFlight i -> answer.put("status", "in_flight").put("tokenVersion", i.tokenVersion());
-            case RefreshOutcome.Dead d -> throw new ReauthException.ReauthRequired(
-                    "The account requires re-authentication (" + d.reason() + "): reauth --reauthenticate <name>");
-            case RefreshOutcome.Failed f -> throw new ReauthException.ProviderFailed(
-                    "The refresh failed (" + f.result() + "); reauth tries again at " + f.retryAt(), null);
-            case RefreshOutcome.Throttled t -> throw new ReauthException.ProviderFailed(
-                    "The provider is rate limiting refreshes; try again in " + Math.max(1, t.retryAfter().toSeconds()) + " s", null);
-        }
-        return ApiResponse.json(200, answer.toJson());
-    }
-
-    /** A proxy's agent saw the proxy refresh on its own: adopt those tokens (compare-and-set on the version). */
-    private ApiResponse adopt(ApiRequest request) {
-        String id = Account.requireValidId(request.path("id").orElse(null));
-        Map<String, Object> body = jsonBody(request);
-        long base = number(body, "baseTokenVersion").orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "baseTokenVersion is required"));
-        long version = intake.adopt(id, base, token(body, "accessToken"), token(body, "refreshToken"), expiresAt(body));
-        return ApiResponse.json(200, Json.object().put("accountId", id).put("status", "adopted").put("tokenVersion", version).toJson());
-    }
-
-    /** An account a proxy already holds becomes a reauth account; an existing name changes nothing. */
-    private ApiResponse importAccount(ApiRequest request) {
-        Map<String, Object> body = jsonBody(request);
-        String name = text(body, "name").orElse(null);
-        AccountMode mode;
-        try {
-            mode = AccountMode.fromWire(text(body, "mode").orElse(AccountMode.MAX.wire()));
-        } catch (IllegalArgumentException e) {
-            throw new ReauthException.InvalidRequest("invalid_request", e.getMessage());
-        }
-        OptionalLong priority = number(body, "priority").map(OptionalLong::of).orElse(OptionalLong.empty());
-        Optional<String> apiKey = text(body, "apiKey").filter(key -> !key.isBlank());
-        TokenBundle tokens = new TokenBundle(token(body, "accessToken"), token(body, "refreshToken"), "Bearer",
-                text(body, "scope"), apiKey);
-        TokenIntake.Imported done = intake.importAccount(name, mode, priority, tokens, expiresAt(body));
-        return ApiResponse.json(done.created() ? 201 : 200, Json.object()
-                .put("accountId", done.accountId())
-                .put("name", name)
-                .put("status", done.created() ? "created" : "exists")
-                .put("tokenVersion", done.tokenVersion())
-                .toJson());
-    }
-
-    private static Optional<Long> number(Map<String, Object> body, String field) {
-        Object value = body.get(field);
-        if (value != null && !(value instanceof Long)) {
-            throw new ReauthException.InvalidRequest("invalid_request", field + " must be a whole number");
-        }
-        return Optional.ofNullable((Long) value);
-    }
-
-    /** A token from a request body: required, a bounded string without spaces; never echoed in an error. */
-    private static String token(Map<String, Object> body, String field) {
-        String value = text(body, field).orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", field + " is required"));
-        if (value.isBlank() || value.length() > 8192 || value.chars().anyMatch(c -> c <= ' ' || c == 127)) {
-            throw new ReauthException.InvalidRequest("invalid_request", field + " is malformed");
-        }
-        return value;
-    }
-
-    private static Instant expiresAt(Map<String, Object> body) {
-        long millis = number(body, "expiresAt").orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "expiresAt (epoch milliseconds) is required"));
-        if (millis <= 0) {
-            throw new ReauthException.InvalidRequest("invalid_request", "expiresAt must be epoch milliseconds");
-        }
-        return Instant.ofEpochMilli(millis);
     }
 
     private ApiResponse list() {
@@ -299,22 +196,5 @@ public final class ReauthApi {
         return json;
     }
 
-    private static Map<String, Object> jsonBody(ApiRequest request) {
-        if (request.body() == null || request.body().isBlank()) {
-            throw new ReauthException.InvalidRequest("invalid_request", "A JSON body is required");
-        }
-        try {
-            return Json.parseObject(request.body());
-        } catch (Json.NotAnObject e) {
-            throw new ReauthException.InvalidRequest("invalid_request", "The body must be a JSON object");
-        }
-    }
 
-    private static Optional<String> text(Map<String, Object> body, String field) {
-        Object value = body.get(field);
-        if (value != null && !(value instanceof String)) {
-            throw new ReauthException.InvalidRequest("invalid_request", field + " must be a string");
-        }
-        return Optional.ofNullable((String) value);
-    }
 }

@@ -29,7 +29,7 @@ public final class ScheduledRefresh {
 
     /** What a run did, also emitted as metrics. */
     public record Summary(int due, int refreshed, int current, int failed, int dead, int throttled, int leftForNextRun,
-                          List<Long> latenciesMillis) {
+                          List<Long> latenciesMillis) implements RefreshMetrics.RunSummary {
     }
 
     private final RefreshLedger ledger;

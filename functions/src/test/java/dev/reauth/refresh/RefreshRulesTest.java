@@ -53,7 +53,9 @@ class RefreshRulesTest {
     void metricsLine_isEmbeddedMetricFormat_declaringEveryValueItCarries() throws Exception {
         ScheduledRefresh.Summary summary = new ScheduledRefresh.Summary(7, 4, 1, 1, 1, 0, 2, List.of(120L, 340L));
 
-        Map<String, Object> line = Json.parseObject(RefreshMetrics.line(Instant.ofEpochMilli(1_800_000_000_000L), summary));
+        List<String> lines = RefreshMetrics.lines(Instant.ofEpochMilli(1_800_000_000_000L), summary);
+        assertThat(lines).hasSize(1);
+        Map<String, Object> line = Json.parseObject(lines.getFirst());
 
         Map<String, Object> aws = Json.object(line, "_aws");
         assertThat(aws.get("Timestamp")).isEqualTo(1_800_000_000_000L);
@@ -69,5 +71,37 @@ class RefreshRulesTest {
                 .containsEntry("AccountsDead", 1L).containsEntry("LeftForNextRun", 2L)
                 .containsEntry("RefreshLatency", List.of(120L, 340L));
         declared.forEach(name -> assertThat(line).containsKey(name));
+    }
+
+    @Test
+    void metricLines_carryAtMostAHundredLatenciesEach_asTheFormatAllows_andAllOfThem() throws Exception {
+        List<Long> latencies = java.util.stream.LongStream.range(0, 250).boxed().toList();
+        ScheduledRefresh.Summary summary = new ScheduledRefresh.Summary(250, 250, 0, 0, 0, 0, 0, latencies);
+
+        List<String> lines = RefreshMetrics.lines(Instant.ofEpochMilli(1_800_000_000_000L), summary);
+
+        assertThat(lines).hasSize(3);
+        List<Object> all = new java.util.ArrayList<>();
+        for (String text : lines) {
+            @SuppressWarnings("unchecked")
+            List<Object> values = (List<Object>) Json.parseObject(text).get("RefreshLatency");
+            assertThat(values).hasSizeLessThanOrEqualTo(100);
+            all.addAll(values);
+        }
+        assertThat(all).hasSize(250).containsExactlyElementsOf(latencies.stream().map(v -> (Object) v).toList());
+        // the counts are declared once, on the first line
+        assertThat(Json.parseObject(lines.get(1))).doesNotContainKey("Refreshed");
+    }
+
+    @Test
+    void metricLine_ofAnIdleRun_declaresNoLatency() throws Exception {
+        ScheduledRefresh.Summary idle = new ScheduledRefresh.Summary(0, 0, 0, 0, 0, 0, 0, List.of());
+
+        List<String> lines = RefreshMetrics.lines(Instant.ofEpochMilli(1_800_000_000_000L), idle);
+
+        assertThat(lines).singleElement().satisfies(text -> {
+            assertThat(text).doesNotContain("RefreshLatency");
+            assertThat(Json.parseObject(text)).containsEntry("AccountsDue", 0L);
+        });
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,21 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
 
     private final Process process;
     private final URI invokeUrl;
+    private final Path taskRoot;
     private final Path log;
+    private final Thread cleanUpAtExit = new Thread(this::stopAndCleanUp);
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private LambdaRuntimeEmulator(Process process, URI invokeUrl, Path log) {
+    private LambdaRuntimeEmulator(Process process, URI invokeUrl, Path taskRoot, Path log) {
         this.process = process;
         this.invokeUrl = invokeUrl;
+        this.taskRoot = taskRoot;
         this.log = log;
+    }
+
+    /** Where the emulator's output goes while it runs (.tools/logs/rie-*.log, each removed on close). */
+    public static Path logDirectory() {
+        return ProjectFiles.root().resolve(".tools").resolve("logs");
     }
 
     /** What to run: a handler from a jar, with the function's memory, timeout and environment. */
@@ -48,7 +57,7 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
                            List<String> extraJvmOptions) {
     }
 
-    /** Starts a function fresh (a cold start happens on the first invoke). */
+    /** Starts a function fresh (a cold start happens on the first invoke); {@link #close} removes what it left on disk. */
     public static LambdaRuntimeEmulator start(Function function) {
         Path root = ProjectFiles.root();
         try {
@@ -78,7 +87,8 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             env.put("_HANDLER", function.handler());
             env.put("LOG_LEVEL", "error");
 
-            Path log = Files.createTempFile("reauth-rie-", ".log");
+            Files.createDirectories(logDirectory());
+            Path log = Files.createTempFile(logDirectory(), "rie-" + function.handler().replaceAll(".*\\.|::.*", "") + "-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().clear();
@@ -86,9 +96,14 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             builder.environment().putAll(env);
             Process process = builder.start();
             LambdaRuntimeEmulator emulator = new LambdaRuntimeEmulator(process,
-                    URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations"), log);
-            Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
-            emulator.awaitListening(invokePort);
+                    URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations"), taskRoot, log);
+            Runtime.getRuntime().addShutdownHook(emulator.cleanUpAtExit);
+            try {
+                emulator.awaitListening(invokePort);
+            } catch (RuntimeException e) {
+                emulator.close();
+                throw e;
+            }
             return emulator;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the Runtime Interface Emulator", e);
@@ -141,11 +156,18 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         throw new IllegalStateException("the Runtime Interface Emulator did not listen within 20 s:\n" + output());
     }
 
-    /** A task root laid out as the artifact `sam build` makes: the jar in lib/, where the runtime loads it. */
+    /**
+     * A task root laid out as the artifact `sam build` makes: the jar in lib/, where the runtime loads
+     * it. A link to the jar, not a copy: tests start hundreds of functions.
+     */
     private static Path taskRootWith(Path jar) throws IOException {
         Path taskRoot = Files.createTempDirectory("reauth-task-");
-        Files.createDirectories(taskRoot.resolve("lib"));
-        Files.copy(jar, taskRoot.resolve("lib").resolve(jar.getFileName()));
+        Path lib = Files.createDirectories(taskRoot.resolve("lib"));
+        try {
+            Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar.toAbsolutePath());
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.copy(jar, lib.resolve(jar.getFileName()));
+        }
         return taskRoot;
     }
 
@@ -167,9 +189,40 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         }
     }
 
+    /** Stops the emulator and the function, and removes the task root and the log. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanUpAtExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it cleans up
+        }
+        stopAndCleanUp();
+    }
+
+    private void stopAndCleanUp() {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteQuietly(log);
+        if (Files.isDirectory(taskRoot)) {
+            try (Stream<Path> files = Files.walk(taskRoot)) {
+                files.sorted(Comparator.reverseOrder()).forEach(LambdaRuntimeEmulator::deleteQuietly);
+            } catch (IOException e) {
+                // a left-over task root in the temp directory is harmless: it holds a link, not the jar
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // nothing useful to do: the next run does not depend on it
+        }
     }
 }

@@ -252,6 +252,27 @@ public final class LocalOAuthProvider implements AutoCloseable {
         respond(exchange, 200, tokens.toString());
     }
 
+    /** A live token pair the provider issued. {@link #toString()} hides the tokens. */
+    public record IssuedTokens(String accessToken, String refreshToken, java.time.Duration expiresIn, String scope) {
+        @Override
+        public String toString() {
+            return "IssuedTokens[expiresIn=" + expiresIn + ", ***]";
+        }
+    }
+
+    /**
+     * Issues a live token pair for {@code login} as a code exchange would (its refresh token redeems
+     * once, under {@link RefreshGrants}' rules), without a browser login: for seeding many accounts.
+     */
+    public IssuedTokens issueTokens(Login login) {
+        RefreshGrants.Grant grant = refreshGrants.mint(login);
+        issuedAccessTokens.add(grant.accessToken());
+        secretsSeen.add(grant.accessToken());
+        secretsSeen.add(grant.refreshToken());
+        return new IssuedTokens(grant.accessToken(), grant.refreshToken(), java.time.Duration.ofSeconds(grant.expiresInSeconds()),
+                grant.scope());
+    }
+
     /** The refresh rules: lifetimes, revocation, fault injection, and the counts tests check. */
     public RefreshGrants refreshGrants() {
         return refreshGrants;

@@ -5,12 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.wire.Schema;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundleJson;
+import dev.reauth.cli.Browser;
+import dev.reauth.cli.Debug;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.oauth.ProviderConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class LocalRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String USAGE = """
-            usage: infra/local-run [--serve] [--port N] [--anthropic]
-              (no option)   re-authenticate the seeded account 'demo' against the local OAuth provider, print proof, exit
-              --serve       keep the API running afterwards (until Ctrl-C), for the CLI or curl
-              --port N      serve the API on 127.0.0.1:N (default 8787; 0 picks a free port)
-              --anthropic   use the real Anthropic endpoints: your browser logs in, you paste code#state here
-            """;
+    private static final String USAGE = "usage: infra/local-run [--serve] [--port N] [--anthropic]   (infra/local-run --help says more)";
+    private static final int KEPT_RUN_LOGS = 10;
 
     private final PrintStream out;
     private final Path functionLog;
@@ -53,38 +55,91 @@ public final class LocalRun {
         this.functionLog = functionLog;
     }
 
-    public static void main(String[] args) throws Exception {
-        boolean serve = false;
-        boolean anthropic = false;
-        int port = 8787;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--serve" -> serve = true;
-                case "--anthropic" -> anthropic = true;
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.print(USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.print("unknown option " + args[i] + "\n" + USAGE);
-                    System.exit(2);
+    /** What infra/local-run asked for (the script checks the arguments first; this checks them again, for direct calls). */
+    record Options(boolean serve, boolean anthropic, int port) {
+
+        static Options parse(String[] args) {
+            boolean serve = false;
+            boolean anthropic = false;
+            int port = 8787;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--serve" -> serve = true;
+                    case "--anthropic" -> anthropic = true;
+                    case "--port" -> port = port(i + 1 < args.length ? args[++i] : "");
+                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
+            return new Options(serve, anthropic, port);
+        }
+
+        private static int port(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException("--port needs a number from 0 to 65535, not '" + value + "'");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("infra/local-run: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.port() != 0 && !free(options.port())) {
+            System.err.println(portInUse(options.port()));
+            System.exit(1);
         }
         // the functions log JSON lines to standard output, as in Lambda; here they go to a file, as to CloudWatch
         PrintStream console = System.out;
-        Path functionLog = Files.createTempFile("reauth-functions-", ".log");
+        Path functionLog = newRunLog();
         System.setOut(new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8));
         int status = 0;
         try {
-            new LocalRun(console, functionLog).run(serve, anthropic, port);
+            new LocalRun(console, functionLog).run(options.serve(), options.anthropic(), options.port());
         } catch (RuntimeException e) {
-            System.err.println("Re-authentication failed: " + e.getMessage());
+            boolean busy = e.getCause() instanceof BindException;
+            System.err.println(busy ? portInUse(options.port()) : "Re-authentication failed: " + e.getMessage());
             status = 1;
         }
         // the emulator and servers stop with the JVM (shutdown hooks)
         System.exit(status);
+    }
+
+    private static String portInUse(int port) {
+        return "infra/local-run: port " + port + " is in use; try --port 0";
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** This run's function log in .tools/logs; the oldest run logs beyond the last few are removed. */
+    private static Path newRunLog() throws IOException {
+        Path logs = Files.createDirectories(ProjectFiles.root().resolve(".tools").resolve("logs"));
+        List<Path> old;
+        try (var files = Files.list(logs)) {
+            old = files.filter(f -> f.getFileName().toString().startsWith("local-run-functions-"))
+                    .sorted(Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed()).toList();
+        }
+        for (Path stale : old.subList(Math.min(old.size(), KEPT_RUN_LOGS - 1), old.size())) {
+            Files.deleteIfExists(stale);
+        }
+        return Files.createTempFile(logs, "local-run-functions-", ".log");
     }
 
     private void run(boolean serve, boolean anthropic, int port) throws Exception {
@@ -106,7 +161,8 @@ public final class LocalRun {
         announceFlushes.set(true);
         out.println("  emulator        " + aws.endpoint());
         out.println("  API             " + localApi.baseUrl());
-        out.println("  OAuth provider  " + (localProvider != null ? config.provider().authorizeUrlMax() : "Anthropic (real endpoints)"));
+        out.println("  OAuth provider  " + (localProvider != null ? config.provider().authorizeUrlMax()
+                + " (local: logs in without a password; its page shows the code#state)" : "Anthropic (real endpoints)"));
         out.println("  accounts table  " + aws.accountsTable() + " (seeded: 'demo', priority 1, 42 requests, needs re-authentication)");
         out.println("  proxy server    fleet library TokenSource on an SQS subscription, holding demo's current tokens");
         out.println("  function logs   " + functionLog);
@@ -123,12 +179,11 @@ public final class LocalRun {
         if (serve) {
             Path envFile = ProjectFiles.root().resolve(LocalInvoke.DEFAULT_ENV_FILE);
             LocalInvoke.writeEnvFile(envFile, deployment.environment());
-            out.println();
-            out.println("Function environment written to " + envFile + " (infra/invoke uses it).");
-            out.println("Serving the API on " + localApi.baseUrl() + " (Ctrl-C stops). Try:");
-            out.println("  curl -s -X POST " + localApi.baseUrl() + "/accounts/demo/reauth");
+            printNextSteps(localApi.baseUrl(), localProvider != null);
             Thread.currentThread().join();
         }
+        out.println();
+        out.println("Next: infra/local-run --serve keeps the API up, and says how to drive it with the CLI (reauth).");
         subscriber.close();
         deployment.close();
     }
@@ -137,15 +192,16 @@ public final class LocalRun {
         out.println("Re-authenticating account: " + name);
         JsonNode started = post(api.resolve("/accounts/" + name + "/reauth"), "");
         String url = started.path("authorizationUrl").asText();
-        out.println("Opening browser for OAuth authorization...");
         String pasted;
         if (localProvider != null) {
             // the local provider logs in without a page; its redirect carries what the code page would show
+            out.println("Logging in at the local OAuth provider (this run plays the browser)...");
             pasted = localProvider.authorize(url).pasted();
         } else {
-            openBrowser(url);
-            out.println("If no browser opened, visit:\n  " + url);
-            out.print("Paste the code shown after login (code#state): ");
+            boolean opened = new Browser(System.getenv(), System.getProperty("os.name", ""), new Debug(null, System.err)).open(url);
+            out.println(opened ? "Opened the provider's login page in your browser." : "No browser could be opened here. Open this URL in a browser and log in:");
+            out.println("  " + url);
+            out.print("Paste the code the provider's page shows after login (code#state): ");
             out.flush();
             pasted = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         }
@@ -167,15 +223,20 @@ public final class LocalRun {
         return json;
     }
 
-    private static void openBrowser(String url) {
-        for (List<String> command : List.of(List.of("xdg-open", url), List.of("open", url))) {
-            try {
-                new ProcessBuilder(command).redirectErrorStream(true).start();
-                return;
-            } catch (IOException notThisOne) {
-                // try the next opener; the URL is printed anyway
-            }
-        }
+    /** The --serve banner: the exact commands that use the API now running, with its port. */
+    private void printNextSteps(URI api, boolean localProvider) {
+        out.println();
+        out.println("Serving the API on " + api + " (Ctrl-C stops). Next, in another terminal in " + ProjectFiles.root() + ":");
+        out.println();
+        out.println("  REAUTH_API_URL=" + api + " reauth --reauthenticate demo");
+        out.println();
+        out.println("  (reauth is cli/reauth here; cli/install puts it on PATH.) It prints, or opens, a login URL" + (localProvider
+                ? " on the local\n  provider, which logs in without a password: open the URL in a browser, or run\n"
+                + "  curl -sL 'URL', and its page shows the code#state to paste at reauth's prompt."
+                : " at Anthropic:\n  log in there, and paste the code#state its page shows at reauth's prompt."));
+        out.println();
+        out.printf("  %-62s (one function, as Lambda runs it)%n", "infra/invoke StartReauthFunction events/start-reauth.json");
+        out.printf("  %-62s (the API itself)%n", "curl -s -X POST " + api + "/accounts/demo/reauth");
     }
 
     private static String seedDemoAccount(LocalStack aws) {
@@ -209,10 +270,12 @@ public final class LocalRun {
         String pasted = deployment.provider().authorize(started.path("authorizationUrl").asText()).pasted();
         JsonNode done = post(api.resolve("/oauth/callback"), JSON.createObjectNode().put("code", pasted).toString());
         subscriber.awaitFlush(accountId, done.path("tokenVersion").asLong(), Duration.ofSeconds(15));
+        // cached before the account is marked: the fleet library serves no account that requires re-authentication
+        String cached = subscriber.tokens().accessToken(accountId);
         deployment.aws().dynamo().updateItem(u -> u.tableName(deployment.aws().accountsTable())
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
                 .updateExpression("SET requires_reauth = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
-        return subscriber.tokens().accessToken(accountId);
+        return cached;
     }
 
     private void printProof(LocalStack aws, String id, Map<String, AttributeValue> before, Map<String, AttributeValue> after,

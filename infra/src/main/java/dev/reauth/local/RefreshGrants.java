@@ -56,6 +56,14 @@ public final class RefreshGrants {
         return accessTokenLifetime.toSeconds();
     }
 
+    /** Issues a live token pair for {@code login} as a code exchange would, without the login itself. */
+    Grant mint(LocalOAuthProvider.Login login) {
+        String access = "sk-ant-oat01-local-" + token();
+        String refresh = "sk-ant-ort01-local-" + token();
+        long expiresIn = issued(access, refresh, login);
+        return new Grant(access, refresh, expiresIn, "user:profile user:inference", login);
+    }
+
     /** Redeems a refresh token once: a grant with a new pair, or the refusal a reused token gets. */
     Object redeem(String refreshToken, Optional<String> requestedScope) {
         refreshRequests.incrementAndGet();

@@ -2,18 +2,18 @@ package dev.reauth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.wire.Schema.Accounts;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.LocalOAuthProvider;
-import dev.reauth.local.ProjectFiles;
+import dev.reauth.wire.Schema.Accounts;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,11 +30,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = CliTerminals.WAIT;
+    private static final LocalOAuthProvider.Login OPS = LocalOAuthProvider.Login.of("ops@example.com");
+    private static final LocalOAuthProvider.Login OUTSIDER = LocalOAuthProvider.Login.of("eve@example.net");
     private LocalDeployment local;
     private LocalDeployment shortSessions;
     private LocalDeployment bulk;
     private Path work;
+    private CliTerminals terminals;
 
     @BeforeAll
     void start() throws IOException {
@@ -43,6 +46,7 @@ class CliIT {
         shortSessions = LocalDeployment.withLocalProvider(0, Map.of("SESSION_TTL", "PT3S"));
         bulk = LocalDeployment.withLocalProvider(0, Map.of());
         work = Files.createTempDirectory("reauth-cli-it-");
+        terminals = new CliTerminals(work);
     }
 
     @AfterAll
@@ -51,14 +55,15 @@ class CliIT {
         local.close();
         shortSessions.close();
         bulk.close();
+        CliTerminals.remove(work);
     }
 
     @Test
     void reauthenticate_opensTheBrowser_takesThePastedCode_andSaysTheCacheWasCleared() throws Exception {
         seed(local, "cli-ok", Map.of());
         Path urlFile = work.resolve("url-ok");
-        try (Tmux terminal = cli(local, browserRecordingTo(urlFile), "--reauthenticate", "cli-ok")) {
-            LocalOAuthProvider.Authorization login = local.provider().authorize(awaitUrl(urlFile));
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-ok")) {
+            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile));
             terminal.await("Paste the authorization code \\(code#state\\): $", WAIT);
 
             terminal.typeLine(login.pasted());
@@ -66,10 +71,11 @@ class CliIT {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             assertThat(lines(terminal.screen())).containsSubsequence(
                     "Re-authenticating account: cli-ok",
-                    "Opening browser for OAuth authorization...",
-                    "Account 'cli-ok' has been successfully re-authenticated",
+                    "Opened the provider's login page in your browser. After you log in, it shows a code (code#state).",
+                    "Account 'cli-ok' (owner@example.com) has been successfully re-authenticated",
                     "Token cache has been cleared for running servers");
-            assertThat(terminal.screen()).doesNotContain(login.code());
+            assertThat(terminal.screen()).doesNotContain(login.code())
+                    .containsPattern("API http://127\\.0\\.0\\.1:\\d+ \\(--api-url; local, no credentials\\)");
         }
     }
 
@@ -77,8 +83,8 @@ class CliIT {
     void wrongCode_isRefused_andThePromptOffersToPasteAgain_thenTheRightCodeWorks() throws Exception {
         String id = seed(local, "cli-typo", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("2")));
         Path urlFile = work.resolve("url-typo");
-        try (Tmux terminal = cli(local, browserRecordingTo(urlFile), "--reauthenticate", "cli-typo")) {
-            LocalOAuthProvider.Authorization login = local.provider().authorize(awaitUrl(urlFile));
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-typo")) {
+            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile));
             terminal.await("Paste the authorization code \\(code#state\\): $", WAIT);
 
             terminal.typeLine("not-the-real-code#" + login.state());
@@ -86,9 +92,72 @@ class CliIT {
             terminal.typeLine(login.pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Account 'cli-typo' has been successfully re-authenticated");
+            assertThat(terminal.screen()).contains("Account 'cli-typo' (owner@example.com) has been successfully re-authenticated");
             assertThat(local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable()).consistentRead(true)
                     .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n()).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void codeFromAnotherLogin_isCaughtBeforeItIsSent_andThePromptAsksAgain() throws Exception {
+        String otherId = seed(local, "cli-other-login", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("6")));
+        seed(local, "cli-this-login", Map.of());
+        // another login, started and logged in, whose code the operator still has on the clipboard
+        LocalOAuthProvider.Authorization other = local.provider().authorize(startedUrl(local, "cli-other-login"));
+        Path urlFile = work.resolve("url-this");
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-this-login")) {
+            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile));
+            terminal.await("Paste the authorization code \\(code#state\\): $", WAIT);
+
+            terminal.typeLine(other.pasted());
+            terminal.await("That code belongs to another login; paste the code for this one\\.", WAIT);
+            terminal.typeLine(login.pasted());
+
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("Account 'cli-this-login'").contains("successfully re-authenticated")
+                    .doesNotContain("already completed");
+        }
+        // the other login's code was never sent: that login is still open and its account untouched
+        assertThat(version(local, otherId)).isEqualTo("6");
+    }
+
+    @Test
+    void loginAsAnotherProviderAccount_saysSo_andTheRightLoginThenCompletes() throws Exception {
+        bindTo("cli-bound", OPS);
+        Path urlFile = work.resolve("url-bound");
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-bound")) {
+            String url = CliTerminals.awaitUrl(urlFile);
+            terminal.await("Paste the authorization code", WAIT);
+
+            terminal.typeLine(local.provider().authorize(url, OUTSIDER).pasted());
+            terminal.await("You logged in as a different provider account than the one 'cli-bound' belongs to; log in as that"
+                    + " account and paste again, or re-run with --allow-account-change\\.", WAIT);
+            terminal.await("^  Login page: " + java.util.regex.Pattern.quote(url) + "$", WAIT);
+            terminal.typeLine(local.provider().authorize(url, OPS).pasted());
+
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("Account 'cli-bound' (ops@example.com) has been successfully re-authenticated");
+        }
+    }
+
+    @Test
+    void allowAccountChange_letsAnotherProviderAccountTakeTheAccountOver() throws Exception {
+        bindTo("cli-change", OPS);
+        Path urlFile = work.resolve("url-change");
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-change",
+                "--allow-account-change")) {
+            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile), OUTSIDER);
+            terminal.await("Paste the authorization code", WAIT);
+
+            terminal.typeLine(login.pasted());
+
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).contains("Re-authenticating account: cli-change (another provider account may take it over)",
+                    "Account 'cli-change' (eve@example.net) has been successfully re-authenticated");
+        }
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).containsPattern("cli-change\\s+eve@example\\.net\\s+max\\s");
         }
     }
 
@@ -96,8 +165,8 @@ class CliIT {
     void sessionThatExpiresWhileWaiting_endsWithExitCode4() throws Exception {
         seed(shortSessions, "cli-slow", Map.of());
         Path urlFile = work.resolve("url-slow");
-        try (Tmux terminal = cli(shortSessions, browserRecordingTo(urlFile), "--reauthenticate", "cli-slow")) {
-            LocalOAuthProvider.Authorization login = shortSessions.provider().authorize(awaitUrl(urlFile));
+        try (Tmux terminal = terminals.cli(shortSessions, terminals.browserRecordingTo(urlFile), "--reauthenticate", "cli-slow")) {
+            LocalOAuthProvider.Authorization login = shortSessions.provider().authorize(CliTerminals.awaitUrl(urlFile));
             terminal.await("Paste the authorization code", WAIT);
             Thread.sleep(3500);
 
@@ -110,17 +179,17 @@ class CliIT {
 
     @Test
     void unknownAccount_endsWithExitCode3() {
-        try (Tmux terminal = cli(local, Map.of(), "--reauthenticate", "nobody-by-that-name")) {
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--reauthenticate", "nobody-by-that-name")) {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(3);
-            assertThat(terminal.screen()).contains("Error: Account 'nobody-by-that-name' not found");
+            assertThat(terminal.screen()).contains("Error: account 'nobody-by-that-name' not found");
         }
     }
 
     @Test
     void headlessServer_printsTheUrlToOpen_andStillCompletes() {
         seed(local, "cli-headless", Map.of());
-        try (Tmux terminal = cli(local, Map.of(), "--reauthenticate", "cli-headless")) {
-            terminal.await("Could not open a browser here\\. Open this URL to log in:", WAIT);
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--reauthenticate", "cli-headless")) {
+            terminal.await("No browser could be opened here\\. Open this URL in a browser \\(on any machine\\) and log in:", WAIT);
             String url = terminal.await("^\\s+(http://\\S+/authorize\\?\\S+)$", WAIT);
             LocalOAuthProvider.Authorization login = local.provider().authorize(url);
             terminal.await("Paste the authorization code", WAIT);
@@ -128,7 +197,9 @@ class CliIT {
             terminal.typeLine(login.pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Token cache has been cleared for running servers");
+            assertThat(terminal.screen()).contains("Token cache has been cleared for running servers",
+                    "After you log in, the provider's page shows a code (code#state): copy it and paste it below.")
+                    .doesNotContain("Opened", "Opening browser");
         }
     }
 
@@ -142,27 +213,36 @@ class CliIT {
                 Accounts.API_KEY, AttributeValue.fromS("sk-ant-secret-api-key-value"),
                 Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().minus(Duration.ofHours(3)).minusSeconds(90).toEpochMilli()))));
 
-        try (Tmux terminal = cli(local, Map.of(), "--list")) {
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             String screen = terminal.screen();
-            assertThat(screen).containsPattern("NAME\\s+MODE\\s+EXPIRES IN\\s+REAUTH\\s+VERSION\\s+UPDATED");
-            assertThat(screen).containsPattern("list-a-" + unique + "\\s+max\\s+5h 1m\\s+no\\s+7\\s+never");
-            assertThat(screen).containsPattern("list-b-" + unique + "\\s+console\\s+expired 3h 1m ago\\s+yes\\s+0\\s+never");
+            assertThat(screen).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REAUTH\\s+VERSION\\s+UPDATED");
+            assertThat(screen).containsPattern("list-a-" + unique + "\\s+-\\s+max\\s+5h 1m\\s+no\\s+7\\s+never");
+            assertThat(screen).containsPattern("list-b-" + unique + "\\s+-\\s+console\\s+expired 3h 1m ago\\s+yes\\s+0\\s+never");
             assertThat(screen).doesNotContain("sk-ant-secret-api-key-value", "opaque-ciphertext", "b3BhcXVl");
         }
     }
 
     @Test
+    void list_showsTheProviderIdentityThatLoggedIn() throws Exception {
+        bindTo("cli-identity", OPS);
+
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
+            assertThat(terminal.awaitExit(WAIT)).isZero();
+            assertThat(terminal.screen()).containsPattern("cli-identity\\s+ops@example\\.com\\s+max\\s");
+        }
+    }
+
+    @Test
     void debugOutput_showsRequestLinesOnly_andAnUnreachableApiIsExitCode6() {
-        try (Tmux terminal = cli(local, Map.of("DEBUG", "oauth:*"), "--reload", "nobody-here")) {
+        try (Tmux terminal = terminals.cli(local, Map.of("DEBUG", "oauth:*"), "--reload", "nobody-here")) {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(3);
             assertThat(terminal.screen()).containsPattern("oauth:http GET /accounts -> 200 \\(\\d+ ms\\)")
-                    .contains("Error: Account 'nobody-here' not found");
+                    .contains("Error: account 'nobody-here' not found");
         }
-        try (Tmux terminal = new Tmux(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
-                "--api-url", "http://127.0.0.1:9", "--list"), terminalEnv(Map.of()))) {
+        try (Tmux terminal = terminals.raw(Map.of(), "--api-url", "http://127.0.0.1:9", "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(6);
-            assertThat(terminal.screen()).contains("Cannot reach the reauth API at http://127.0.0.1:9/");
+            assertThat(terminal.screen()).contains("Error: cannot reach the reauth API at http://127.0.0.1:9/");
         }
     }
 
@@ -178,30 +258,31 @@ class CliIT {
                     "{\"Resources\": {\"Topic\": {\"Type\": \"AWS::SNS::Topic\"}},"
                             + " \"Outputs\": {\"ApiUrl\": {\"Value\": \"" + local.api().baseUrl() + "\"}}}"));
         }
-        Map<String, String> env = terminalEnv(Map.of("AWS_ENDPOINT_URL", local.aws().endpoint().toString(), "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
+        // a stale REAUTH_API_URL in the environment: the flag wins
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL", local.aws().endpoint().toString(), "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "REAUTH_API_URL", "http://127.0.0.1:9");
 
-        try (Tmux terminal = new Tmux(List.of(ProjectFiles.root().resolve("cli/reauth").toString(), "--stack", stack, "--list"), env)) {
+        try (Tmux terminal = terminals.raw(env, "--stack", stack, "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("stack-listed-" + stack);
+            assertThat(terminal.screen()).contains("stack-listed-" + stack, "API " + local.api().baseUrl() + " (--stack " + stack + "; local");
         }
     }
 
     @Test
     void addAccount_createsIt_andItIsListedWithItsMode() throws Exception {
         Path urlFile = work.resolve("url-add");
-        try (Tmux terminal = cli(local, browserRecordingTo(urlFile), "--add-account", "cli-added", "--mode", "console")) {
-            LocalOAuthProvider.Authorization login = local.provider().authorize(awaitUrl(urlFile));
+        try (Tmux terminal = terminals.cli(local, terminals.browserRecordingTo(urlFile), "--add-account", "cli-added", "--mode", "console")) {
+            LocalOAuthProvider.Authorization login = local.provider().authorize(CliTerminals.awaitUrl(urlFile));
             terminal.await("Paste the authorization code", WAIT);
 
             terminal.typeLine(login.pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Adding account: cli-added (console)", "Account 'cli-added' has been successfully added");
+            assertThat(terminal.screen()).contains("Adding account: cli-added (console)", "Account 'cli-added' (owner@example.com) has been successfully added");
         }
-        try (Tmux terminal = cli(local, Map.of(), "--list")) {
+        try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).containsPattern("cli-added\\s+console\\s+\\S+.*\\s+no\\s+1\\s");
+            assertThat(terminal.screen()).containsPattern("cli-added\\s+\\S+\\s+console\\s+\\S+.*\\s+no\\s+1\\s");
         }
     }
 
@@ -218,7 +299,7 @@ class CliIT {
         Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + urls + "'\n");
         script.toFile().setExecutable(true);
 
-        try (Tmux terminal = cli(bulk, Map.of("BROWSER", script.toString()), "--reauthenticate-all", "--expiring-within", "2h")) {
+        try (Tmux terminal = terminals.cli(bulk, Map.of("BROWSER", script.toString()), "--reauthenticate-all", "--expiring-within", "2h")) {
             terminal.await("2 account\\(s\\) to re-authenticate: bulk-flagged, bulk-soon", WAIT);
             for (int n = 1; n <= 2; n++) {
                 String url = awaitLine(urls, n);
@@ -254,42 +335,22 @@ class CliIT {
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n();
     }
 
-    private Tmux cli(LocalDeployment deployment, Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = terminalEnv(extraEnv);
-        List<String> command = new ArrayList<>(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
-                "--api-url", deployment.api().baseUrl().toString()));
-        command.addAll(List.of(args));
-        return new Tmux(command, env);
+    /** A seeded account bound to {@code login}: one whole re-authentication through the API, logged in as it. */
+    private void bindTo(String name, LocalOAuthProvider.Login login) throws Exception {
+        seed(local, name, Map.of());
+        String pasted = local.provider().authorize(startedUrl(local, name), login).pasted();
+        HttpResponse<String> done = HttpClient.newHttpClient().send(HttpRequest.newBuilder(local.api().baseUrl().resolve("/oauth/callback"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        new ObjectMapper().createObjectNode().put("code", pasted).toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
     }
 
-    /** The terminal's whole environment: a private HOME and cache, this JDK, plus {@code extra}. */
-    private Map<String, String> terminalEnv(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(extra);
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("HOME", work.toString());
-        env.put("XDG_CACHE_HOME", work.resolve("cache").toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("TERM", "xterm");
-        return env;
-    }
-
-    /** A $BROWSER that records the URL it was asked to open, as the operator's browser would receive it. */
-    private Map<String, String> browserRecordingTo(Path urlFile) throws IOException {
-        Path script = work.resolve("browser-" + UUID.randomUUID() + ".sh");
-        Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > '" + urlFile + "'\n");
-        script.toFile().setExecutable(true);
-        return Map.of("BROWSER", script.toString());
-    }
-
-    private static String awaitUrl(Path file) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && Files.size(file) > 0) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the browser was never opened");
+    /** Starts a login through the API directly, as another terminal would have; its authorization URL. */
+    private static String startedUrl(LocalDeployment deployment, String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                deployment.api().baseUrl().resolve("/accounts/" + name + "/reauth")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body()).path("authorizationUrl").asText();
     }
 
     private static String seed(LocalDeployment deployment, String name, Map<String, AttributeValue> extra) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,28 +21,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * flight under concurrency, dead tokens told from busy ones, failures retried, alerts to people.
  * Each test gets its own system, so a schedule run sees only that test's accounts.
  */
-class RefreshIT {
-
-    private ReauthSystem system;
-    private RefreshGrants provider;
+class RefreshIT extends FreshSystemIT {
 
     @BeforeEach
-    void start() {
-        LogCapture.install();
-        // room for a loaded machine; the timeout fault below waits longer than this
-        system = new ReauthSystem(null, Map.of("OAUTH_HTTP_TIMEOUT", "PT5S"));
-        provider = system.provider.refreshGrants();
+    void everyAccountIsDueAtOnce() {
         // within the 60-minute lead window from the start: every logged-in account is due at once
         provider.accessTokenLifetime(Duration.ofMinutes(30));
-    }
-
-    @AfterEach
-    void stop() {
-        try {
-            SystemIT.assertNoSecretsLogged(system.secrets());
-        } finally {
-            system.close();
-        }
     }
 
     @Test
@@ -90,9 +73,11 @@ class RefreshIT {
         int refreshCalls = provider.refreshRequests();
 
         List<Callable<Long>> refreshers = new ArrayList<>();
+        // the schedule does not wait for a refresh in flight (it moves on): what it did is in its summary
+        List<JsonNode> scheduleRuns = new java.util.concurrent.CopyOnWriteArrayList<>();
         refreshers.add(() -> {
-            system.runSchedule();
-            return Long.parseLong(system.account(id).get(Accounts.TOKEN_VERSION).n());
+            scheduleRuns.add(system.runSchedule());
+            return null;
         });
         for (int proxy = 0; proxy < 9; proxy++) {
             refreshers.add(() -> {
@@ -104,7 +89,11 @@ class RefreshIT {
         List<Long> versions = Race.raceAll(refreshers);
 
         assertThat(provider.refreshRequests() - refreshCalls).isEqualTo(1);
-        assertThat(versions).containsOnly(2L);
+        assertThat(versions.subList(1, versions.size())).hasSize(9).containsOnly(2L);
+        // the schedule saw the account due, and either refreshed it, found it in flight, or left it to the lease holder
+        JsonNode run = scheduleRuns.getFirst();
+        assertThat(run.path("due").asInt()).as(run.toString()).isEqualTo(1);
+        assertThat(run.path("failed").asInt() + run.path("dead").asInt()).as(run.toString()).isZero();
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
         assertThat(provider.reusedRefreshTokens()).isZero();
     }
@@ -201,6 +190,26 @@ class RefreshIT {
         assertThat(system.alerts(Duration.ofSeconds(3))).singleElement()
                 .satisfies(alert -> assertThat(alert.path("kind").asText()).isEqualTo("recovered"));
         assertThat(provider.reusedRefreshTokens()).isZero();
+    }
+
+    @Test
+    void anAccountNotRefreshedForTwoLeadWindows_alertsOnce_asStale_andOnceWhenItRecovers() {
+        String id = system.liveAccount("stale");
+        provider.failNext(RefreshGrants.Fault.SERVER_ERROR);
+        assertThat(system.runSchedule().path("failed").asInt()).isEqualTo(1);
+        assertThat(system.alerts(Duration.ofSeconds(2))).isEmpty();
+
+        // the 30-minute token expired an hour ago: two lead windows without a successful refresh
+        system.clock.advance(Duration.ofMinutes(91));
+        provider.failNext(RefreshGrants.Fault.SERVER_ERROR);
+        system.runSchedule();
+        system.clock.advance(Duration.ofMinutes(3));
+        system.runSchedule();
+
+        List<JsonNode> alerts = system.alerts(Duration.ofSeconds(3));
+        assertThat(alerts).extracting(a -> a.path("kind").asText()).containsExactly("stale", "recovered");
+        assertThat(alerts.getFirst().path("what").asText()).contains("two lead windows");
+        assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
     }
 
     @Test

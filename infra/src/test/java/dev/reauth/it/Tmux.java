@@ -10,28 +10,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** A terminal a test types into: a detached tmux session running one command, read with capture-pane. */
+/**
+ * A terminal a test types into: a detached tmux session running one command, read with capture-pane.
+ * Each terminal has its own tmux server (its own socket): on a shared default server, a session
+ * started while another test or user ended the server's last one fails with "server exited unexpectedly".
+ */
 final class Tmux implements AutoCloseable {
 
     private final String session = "reauth-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String socket = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), session + ".tmux").toString();
 
     /** Runs {@code command} with exactly {@code env} in a fresh 250x50 terminal; "[exit N]" is printed at the end. */
     Tmux(List<String> command, Map<String, String> env) {
         String envPart = env.entrySet().stream().map(e -> e.getKey() + "=" + quote(e.getValue())).collect(Collectors.joining(" "));
         String commandPart = command.stream().map(Tmux::quote).collect(Collectors.joining(" "));
-        run("tmux", "new-session", "-d", "-s", session, "-x", "250", "-y", "50",
+        run("tmux", "-S", socket, "new-session", "-d", "-s", session, "-x", "250", "-y", "50",
                 "env -i " + envPart + " " + commandPart + "; echo \"[exit $?]\"; sleep 600");
     }
 
     /** Types a line, as an operator pasting would, then Enter. */
     void typeLine(String text) {
-        run("tmux", "send-keys", "-t", session, "-l", "--", text);  // "--": a code may start with "-"
-        run("tmux", "send-keys", "-t", session, "Enter");
+        run("tmux", "-S", socket, "send-keys", "-t", session, "-l", "--", text);  // "--": a code may start with "-"
+        run("tmux", "-S", socket, "send-keys", "-t", session, "Enter");
     }
 
     /** The screen, wrapped lines joined. */
     String screen() {
-        return run("tmux", "capture-pane", "-p", "-J", "-t", session, "-S", "-500");
+        return run("tmux", "-S", socket, "capture-pane", "-p", "-J", "-t", session, "-S", "-500");
     }
 
     /** Waits until the screen matches {@code regex}; returns the first match's group 1 (or the whole match). */
@@ -68,7 +73,8 @@ final class Tmux implements AutoCloseable {
             }
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("the terminal tests need tmux: install it (Debian and Ubuntu: apt-get install tmux;"
+                    + " Fedora: dnf install tmux; macOS: brew install tmux)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -86,7 +92,8 @@ final class Tmux implements AutoCloseable {
     @Override
     public void close() {
         try {
-            new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor();
+            new ProcessBuilder("tmux", "-S", socket, "kill-server").start().waitFor();
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(socket));
         } catch (IOException e) {
             // already gone
         } catch (InterruptedException e) {

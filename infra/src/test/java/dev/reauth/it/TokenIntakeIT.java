@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reauth.local.RefreshGrants;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import java.net.http.HttpClient;
@@ -15,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -24,26 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Tokens reauth did not mint: a second refresher's, adopted with a compare-and-set so nobody hears
  * invalid_grant later, and a proxy's existing accounts, imported sealed.
  */
-class TokenIntakeIT {
-
-    private ReauthSystem system;
-    private RefreshGrants provider;
-
-    @BeforeEach
-    void start() {
-        LogCapture.install();
-        system = new ReauthSystem(null, Map.of("OAUTH_HTTP_TIMEOUT", "PT5S"));
-        provider = system.provider.refreshGrants();
-    }
-
-    @AfterEach
-    void stop() {
-        try {
-            SystemIT.assertNoSecretsLogged(system.secrets());
-        } finally {
-            system.close();
-        }
-    }
+class TokenIntakeIT extends FreshSystemIT {
 
     @Test
     void tokensAProxyRefreshedItself_areAdopted_alerted_andReauthRefreshesOnFromThem() throws Exception {

@@ -1,4 +1,4 @@
-package dev.reauth.agent;
+package dev.reauth.fleet;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -14,8 +15,9 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
- * SigV4 for reauth's IAM-authorized API (service {@code execute-api}) with the AWS SDK's own signer,
- * as the operator CLI signs (cli's RequestSigner; the agent does not depend on the CLI's jar).
+ * SigV4 for reauth's IAM-authorized API (service {@code execute-api}) with the AWS SDK's own signer:
+ * what proxies ({@link ApiRefreshClient}) and the reauth-agent sign with. (The operator CLI has its
+ * own, to keep the fleet's AWS clients out of its start-up.)
  */
 public final class RequestSigner {
 
@@ -35,13 +37,18 @@ public final class RequestSigner {
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(request::putHeader);
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        SignedRequest signed = signer.sign(r -> r
+        SignedRequest signed;
+        try {
+            signed = signer.sign(r -> r
                 .identity(credentials.resolveCredentials())
                 .request(request.build())
                 .payload(ContentStreamProvider.fromByteArray(payload))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("No AWS credentials to sign the request with", e);
+        }
         return signed.request().headers();
     }
 }
