@@ -29,7 +29,8 @@ public record ReauthConfig(
         Duration claimLease,
         Duration providerTimeout,
         ProviderConfig provider,
-        RefreshSettings refresh) {
+        RefreshSettings refresh,
+        LinkSettings links) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -75,7 +76,12 @@ public record ReauthConfig(
                         read.duration("REFRESH_LEASE", Duration.ofMinutes(2)),
                         read.duration("REFRESH_MIN_INTERVAL", Duration.ofSeconds(30)),
                         read.duration("REFRESH_WAIT", Duration.ofSeconds(15)),
-                        read.optional("ALERTS_TOPIC_ARN")));
+                        read.optional("ALERTS_TOPIC_ARN")),
+                new LinkSettings(
+                        read.uri("WEB_BASE_URL"),
+                        read.duration("LINK_TTL", Duration.ofHours(24)),
+                        read.integer("LINK_MAX_STARTS", 10),
+                        read.integer("LINK_MAX_COMPLETIONS", 10)));
     }
 
     /** A configuration variable is missing or malformed. */

@@ -77,6 +77,19 @@ public final class ReauthService {
                 allowAccountChange, account.requiresReauth());
     }
 
+    /**
+     * Starts re-authenticating the account with this id, as a re-auth link does: never with another
+     * provider account than the one the account is bound to.
+     */
+    public StartedAuthorization startReauthOf(String accountId, Optional<String> initiator) {
+        String id = Account.requireValidId(accountId);
+        Account account = accounts.findById(id)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("The account of this link no longer exists"));
+        StructuredLog.putContext("accountId", account.id());
+        return begin(SessionIntent.REAUTH, account.id(), account.name(), account.mode(), account.tokenVersion(), initiator,
+                false, account.requiresReauth());
+    }
+
     /** Starts adding a new account: POST /accounts. */
     public StartedAuthorization startAdd(String accountName, AccountMode mode, Optional<String> initiator) {
         String name = Account.requireValidName(accountName);
@@ -110,8 +123,27 @@ public final class ReauthService {
      * and so does a login by another provider account than the one the account is bound to.
      */
     public CompletedAuthorization complete(CallbackRequest request) {
+        return complete(request, Optional.empty());
+    }
+
+    /**
+     * Finishes an authorization only if it re-authenticates the account {@code boundAccountId} (a re-auth
+     * link's): a session of any other account, or one that adds an account, is refused as unknown and left as it was.
+     */
+    public CompletedAuthorization complete(CallbackRequest request, String boundAccountId) {
+        return complete(request, Optional.of(boundAccountId));
+    }
+
+    private CompletedAuthorization complete(CallbackRequest request, Optional<String> boundAccountId) {
         ClaimedSession claim = sessions.claim(request.state().hash(), clock.instant());
         OAuthSession session = claim.session();
+        if (boundAccountId.isPresent()
+                && (session.intent() != SessionIntent.REAUTH || !session.accountId().equals(boundAccountId.get()))) {
+            sessions.release(claim);
+            LOG.warn("authorization.other_account_refused");
+            throw new ReauthException.InvalidRequest("invalid_state",
+                    "This code belongs to a login for another account: use the code this page's Log in button led to");
+        }
         StructuredLog.putContext("accountId", session.accountId());
         if (!request.state().hashMatches(session.stateHash())) {
             // unreachable while the store is keyed by the hash; kept so a store change cannot weaken the check

@@ -3,6 +3,8 @@ package dev.reauth.handler;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.aws.DynamoAccountDirectory;
 import dev.reauth.aws.DynamoAccountWriter;
+import dev.reauth.aws.DynamoLinkStore;
+import dev.reauth.aws.DynamoLinkedAccounts;
 import dev.reauth.aws.DynamoRefreshLedger;
 import dev.reauth.aws.DynamoSessionStore;
 import dev.reauth.aws.KmsTokenVault;
@@ -13,14 +15,18 @@ import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.http.ReauthApi;
+import dev.reauth.link.LinkIssuer;
+import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.refresh.TokenIntake;
+import dev.reauth.web.WebApp;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Builds the object graph the handlers run on; the only place that knows every concrete class. */
 public final class Wiring {
@@ -32,8 +38,8 @@ public final class Wiring {
     private Wiring() {
     }
 
-    /** What the handlers run on: the HTTP API, and the scheduled refresh run. */
-    public record Graph(ReauthApi api, ScheduledRefresh schedule) {
+    /** What the handlers run on: the HTTP API, the scheduled refresh run, and the re-auth links' routes. */
+    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web) {
     }
 
     /** The production graph: configuration and clients from the environment, built once at init. */
@@ -46,13 +52,22 @@ public final class Wiring {
 
     /** The whole graph over the given clients, provider and clock. */
     public static Graph graph(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
-        RefreshService refresher = refreshService(config, aws, provider, clock);
+        ReauthService service = service(config, aws, provider, clock);
+        LinkService links = links(config, aws, service, clock);
+        RefreshService refresher = refreshService(config, aws, provider, clock, links);
         ScheduledRefresh schedule = new ScheduledRefresh(ledger(config, aws), refresher, config.refresh(),
                 config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET), clock);
         TokenIntake intake = new TokenIntake(ledger(config, aws), directory(config, aws),
                 new KmsTokenVault(aws.kms(), config.tokenKeyId()), new SnsEventPublisher(aws.sns(), config.topicArn()),
                 alerts(config, aws), clock);
-        return new Graph(new ReauthApi(service(config, aws, provider, clock), refresher, intake), schedule);
+        return new Graph(new ReauthApi(service, refresher, intake), schedule, new WebApp(links));
+    }
+
+    /** Re-auth links over the given clients and service. */
+    public static LinkService links(ReauthConfig config, AwsClients aws, ReauthService service, Clock clock) {
+        return new LinkService(directory(config, aws), new DynamoLinkedAccounts(aws.dynamo(), config.accountsTable()),
+                new DynamoLinkStore(aws.dynamo(), config.sessionsTable()), service, config.links(), config.claimLease(),
+                clock, SecureRandom::new);
     }
 
     /** The re-authentication service over the given clients, provider and clock. */
@@ -73,9 +88,16 @@ public final class Wiring {
 
     /** The refresher over the given clients, provider and clock. */
     public static RefreshService refreshService(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
+        return refreshService(config, aws, provider, clock, null);
+    }
+
+    /** The refresher; with a web base URL configured, its dead-account alerts carry a link from {@code links}. */
+    private static RefreshService refreshService(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock,
+                                                 LinkIssuer links) {
         return new RefreshService(ledger(config, aws), new KmsTokenVault(aws.kms(), config.tokenKeyId()), provider,
                 new SnsEventPublisher(aws.sns(), config.topicArn()), alerts(config, aws), config.refresh(),
-                RefreshService.refreshScopes(config.provider().scopes()), clock);
+                RefreshService.refreshScopes(config.provider().scopes()), clock,
+                Optional.ofNullable(links).filter(issuer -> config.links().webBaseUrl().isPresent()));
     }
 
     private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {

@@ -27,6 +27,7 @@ public record ApiResponse(int status, String contentType, String body) {
         headers.put("X-Content-Type-Options", "nosniff");
         if (contentType.startsWith("text/html")) {
             headers.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+            headers.put("X-Frame-Options", "DENY");
         }
         return headers;
     }

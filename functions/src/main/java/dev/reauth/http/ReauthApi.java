@@ -127,7 +127,7 @@ public final class ReauthApi {
         CompletedAuthorization done = service.complete(CallbackRequest.of(code, RequestBody.text(body, "state").orElse(null)));
         Json.ObjectWriter answer = Json.object()
                 .put("success", true)
-                .put("message", completedMessage(done))
+                .put("message", done.message())
                 .put("accountId", done.accountId())
                 .put("tokenVersion", done.tokenVersion())
                 .put("cacheFlush", done.cacheFlushed() ? "published" : "failed");
@@ -148,7 +148,7 @@ public final class ReauthApi {
         String code = request.query("code").orElseThrow(() ->
                 new ReauthException.InvalidRequest("invalid_request", "The callback has no authorization code"));
         CompletedAuthorization done = service.complete(CallbackRequest.of(code, request.query("state").orElse(null)));
-        return CallbackPage.success(completedMessage(done), done.cacheFlushed()
+        return CallbackPage.success(done.message(), done.cacheFlushed()
                 ? "Token cache has been cleared for running servers. You can close this window."
                 : "The tokens are saved, but running servers could not be notified; they pick the new tokens up on their next version check.");
     }
@@ -185,11 +185,6 @@ public final class ReauthApi {
             accounts.append(item.toJson());
         }
         return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");
-    }
-
-    private static String completedMessage(CompletedAuthorization done) {
-        String who = "Account '" + done.accountName() + "'" + done.identity().map(i -> " (" + i.label() + ")").orElse("");
-        return who + (done.created() ? " has been successfully added" : " has been successfully re-authenticated");
     }
 
     private static Map<String, String> identityJson(ProviderIdentity identity) {

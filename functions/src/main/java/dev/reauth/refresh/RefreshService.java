@@ -8,6 +8,8 @@ import dev.reauth.domain.EventPublisher;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.SealedTokens;
 import dev.reauth.domain.TokenVault;
+import dev.reauth.link.IssuedLink;
+import dev.reauth.link.LinkIssuer;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
@@ -50,12 +52,23 @@ public final class RefreshService {
     private final RefreshSettings settings;
     private final List<String> refreshScopes;
     private final Clock clock;
+    private final Optional<LinkIssuer> links;
 
     /**
      * @param refreshScopes what a refresh grant asks for: the login scopes less {@code org:create_api_key}
      */
     public RefreshService(RefreshLedger ledger, TokenVault vault, AuthorizationServer provider, EventPublisher events,
                           AlertPublisher alerts, RefreshSettings settings, List<String> refreshScopes, Clock clock) {
+        this(ledger, vault, provider, events, alerts, settings, refreshScopes, clock, Optional.empty());
+    }
+
+    /**
+     * @param links issues the one-time re-auth link a dead account's alert carries (none: the alert names the command only)
+     */
+    public RefreshService(RefreshLedger ledger, TokenVault vault, AuthorizationServer provider, EventPublisher events,
+                          AlertPublisher alerts, RefreshSettings settings, List<String> refreshScopes, Clock clock,
+                          Optional<LinkIssuer> links) {
+        this.links = links;
         this.ledger = ledger;
         this.vault = vault;
         this.provider = provider;
@@ -202,8 +215,24 @@ public final class RefreshService {
         publish(new TokenEvent(TokenEvent.REAUTH_REQUIRED, account.id(), account.name(), account.tokenVersion(), now,
                 Optional.of(reason)));
         alert(new Alert(Alert.Kind.DEAD, account.id(), account.name(), now, what + " Proxies stop using the account until then.",
-                "reauth --reauthenticate " + account.name()));
+                deadFix(account)));
         return new RefreshOutcome.Dead(account.tokenVersion(), reason);
+    }
+
+    /** The command, and with links configured a fresh one-time link first: whoever reads the alert can fix it from a phone. */
+    private String deadFix(LeasedAccount account) {
+        String command = "reauth --reauthenticate " + account.name();
+        if (links.isEmpty()) {
+            return command;
+        }
+        try {
+            IssuedLink link = links.get().issue(account.id(), account.name(), "refresher");
+            return "open " + link.url() + " (a one-time re-auth link for this account only, valid until "
+                    + link.expiresAt() + "), or run: " + command;
+        } catch (ReauthException failure) {
+            LOG.error("link.issue_failed", failure);
+            return command;
+        }
     }
 
     private RefreshOutcome fail(LeasedAccount account, String result, Optional<Duration> retryAfter) {

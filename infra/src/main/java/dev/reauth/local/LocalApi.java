@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.reauth.handler.WebHandler;
+import dev.reauth.handler.Wiring;
 import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import java.io.IOException;
@@ -26,14 +28,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The HTTP API on localhost, as API Gateway serves it: each route of template.yaml goes to the
  * handler the template names, with an HTTP API v2 event built the way API Gateway builds it. IAM
  * routes get a fixed local principal (the local API checks no signatures); nothing listens beyond loopback.
  * Every route is served, conditional ones included, on one port: on AWS the public browser callback
- * exists only with {@code OAuthRedirectUri=this-api} (on an API of its own); locally it costs nothing,
- * and a provider that redirects to the local API can use it.
+ * exists only with {@code OAuthRedirectUri=this-api} (on an API of its own), and the re-auth link page
+ * lives on the web API; locally they cost nothing, and one address serves them all.
  */
 public final class LocalApi implements AutoCloseable {
 
@@ -44,40 +48,58 @@ public final class LocalApi implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Bound(SamTemplate.HttpRoute route, ApiHandler handler) {
+    /** A route and the handler serving it: an HTTP API v2 event (JSON) in, the v2 response payload out. */
+    private record Bound(SamTemplate.HttpRoute route, UnaryOperator<String> handler) {
     }
 
     private final List<Bound> routes = new ArrayList<>();
     private final HttpServer server;
 
-    private LocalApi(ReauthApi api, int port) throws IOException {
-        Map<String, ApiHandler> handlers = new HashMap<>();
-        for (SamTemplate.HttpRoute route : SamTemplate.project().httpRoutes()) {
-            routes.add(new Bound(route, handlers.computeIfAbsent(route.handlerClass(), name -> instantiate(name, api))));
-        }
+    private LocalApi(Function<URI, Wiring.Graph> graphAt, int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        // the graph learns this server's address first: the link routes answer links to it
+        Wiring.Graph graph = graphAt.apply(baseUrl());
+        Map<String, Optional<UnaryOperator<String>>> handlers = new HashMap<>();
+        for (SamTemplate.HttpRoute route : SamTemplate.project().httpRoutes()) {
+            handlers.computeIfAbsent(route.handlerClass(), name -> instantiate(name, graph))
+                    .ifPresent(handler -> routes.add(new Bound(route, handler)));
+        }
         server.setExecutor(Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("local-api-", 0).factory()));
         server.createContext("/", this::serve);
         server.start();
     }
 
-    /** Serves the API on 127.0.0.1:port (0 picks a free port). */
-    public static LocalApi start(ReauthApi api, int port) {
+    /**
+     * Serves every route on 127.0.0.1:port (0 picks a free port), on the graph {@code graphAt} builds for
+     * the server's own base URL (the functions' WEB_BASE_URL).
+     */
+    public static LocalApi start(Function<URI, Wiring.Graph> graphAt, int port) {
         try {
-            return new LocalApi(api, port);
+            return new LocalApi(graphAt, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serve the local API on port " + port, e);
         }
+    }
+
+    /** Serves the routes of the handlers that run on {@code api} alone; the link routes answer 404. */
+    public static LocalApi start(ReauthApi api, int port) {
+        return start(base -> new Wiring.Graph(api, null, null), port);
     }
 
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    private static ApiHandler instantiate(String className, ReauthApi api) {
+    /** The handler a template route names, on the graph; empty when the graph lacks what it runs on. */
+    private static Optional<UnaryOperator<String>> instantiate(String className, Wiring.Graph graph) {
         try {
-            return (ApiHandler) Class.forName(className).getConstructor(ReauthApi.class).newInstance(api);
-        } catch (ReflectiveOperationException e) {
+            Class<?> type = Class.forName(className);
+            if (type == WebHandler.class) {
+                return Optional.ofNullable(graph.web()).map(web -> new WebHandler(web)::handle);
+            }
+            ApiHandler handler = (ApiHandler) type.getConstructor(ReauthApi.class).newInstance(graph.api());
+            return Optional.of(handler::handle);
+        } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("template.yaml names handler " + className + ", which cannot be built", e);
         }
     }
@@ -90,7 +112,7 @@ public final class LocalApi implements AutoCloseable {
                 Optional<Map<String, String>> params = match(bound.route().path(), path);
                 if (bound.route().method().equals(method) && params.isPresent()) {
                     ObjectNode event = event(exchange, bound.route(), params.get());
-                    write(exchange, JSON.readTree(bound.handler().handle(event.toString())));
+                    write(exchange, JSON.readTree(bound.handler().apply(event.toString())));
                     return;
                 }
             }

@@ -3,7 +3,6 @@ package dev.reauth.local;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.Wiring;
-import dev.reauth.http.ReauthApi;
 import dev.reauth.provider.HttpAuthorizationServer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -18,21 +17,24 @@ public final class LocalDeployment implements AutoCloseable {
 
     private final LocalStack aws;
     private final LocalOAuthProvider provider;
-    private final Map<String, String> environment;
-    private final ReauthConfig config;
+    private Map<String, String> environment;
+    private ReauthConfig config;
     private final LocalApi api;
 
     private LocalDeployment(boolean localProvider, int port, Map<String, String> overrides) {
         aws = LocalStack.create();
         provider = localProvider ? LocalOAuthProvider.start() : null;
-        Map<String, String> env = new LinkedHashMap<>(aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
-        env.putAll(overrides);
-        environment = Map.copyOf(env);
-        config = ReauthConfig.from(environment);
-        ReauthApi reauthApi = Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
-                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
-                Clock.systemUTC()).api();
-        api = LocalApi.start(reauthApi, port);
+        api = LocalApi.start(base -> {
+            // the web API is this same local API: links point at it
+            Map<String, String> env = new LinkedHashMap<>(aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
+            env.put("WEB_BASE_URL", base.toString());
+            env.putAll(overrides);
+            environment = Map.copyOf(env);
+            config = ReauthConfig.from(environment);
+            return Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+                    new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
+                    Clock.systemUTC());
+        }, port);
     }
 
     /** Stands the stack up with the local provider; {@code overrides} replace function environment variables. */

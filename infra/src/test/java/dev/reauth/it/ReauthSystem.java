@@ -14,6 +14,7 @@ import dev.reauth.handler.ListAccountsHandler;
 import dev.reauth.handler.RefreshHandler;
 import dev.reauth.handler.ReloadHandler;
 import dev.reauth.handler.StartReauthHandler;
+import dev.reauth.handler.WebHandler;
 import dev.reauth.handler.Wiring;
 import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
@@ -60,12 +61,15 @@ final class ReauthSystem implements AutoCloseable {
     final ReauthConfig config;
     final AwsClients clients;
     private final Set<String> verifiers = ConcurrentHashMap.newKeySet();
+    private final Set<String> linkTokens = ConcurrentHashMap.newKeySet();
 
     final StartReauthHandler start;
     final CallbackHandler callback;
     final ReloadHandler reload;
     final ListAccountsHandler list;
     final RefreshHandler refresh;
+    /** The web function: re-auth links (issue, revoke) and their page. */
+    final WebHandler web;
     /** The API every handler serves, for tests that need it over HTTP (LocalApi). */
     final ReauthApi api;
     final String alertsQueueUrl = aws.subscribeAlertsQueue("alerts-" + UUID.randomUUID().toString().substring(0, 8));
@@ -97,6 +101,7 @@ final class ReauthSystem implements AutoCloseable {
         reload = new ReloadHandler(api);
         list = new ListAccountsHandler(api);
         refresh = new RefreshHandler(api, graph.schedule(), clock);
+        web = new WebHandler(graph.web());
     }
 
     /**
@@ -183,6 +188,88 @@ final class ReauthSystem implements AutoCloseable {
 
     LambdaResponse listAccounts() {
         return invoke(list, event("list-accounts.json"));
+    }
+
+    // ---- re-auth links: the web function, driven with the events/ files
+
+    /** Invokes the web function with the event's bytes, as the Lambda runtime does. */
+    static LambdaResponse invoke(WebHandler handler, ObjectNode event) {
+        try {
+            var out = new java.io.ByteArrayOutputStream();
+            handler.handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+            return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POST /accounts/{name}/link (IAM): a fresh link; its token joins the secrets no log may hold. */
+    LambdaResponse issueLink(String accountName) {
+        ObjectNode event = event("link-issue.json");
+        event.putObject("pathParameters").put("name", accountName);
+        event.put("rawPath", "/accounts/" + accountName + "/link");
+        LambdaResponse response = invoke(web, event);
+        if (response.getStatusCode() == 200) {
+            rememberLink(json(response).path("url").asText());
+        }
+        return response;
+    }
+
+    /** The token of a successful issue's link. */
+    String issuedLinkToken(String accountName) {
+        LambdaResponse issued = issueLink(accountName);
+        if (issued.getStatusCode() != 200) {
+            throw new IllegalStateException("issuing a link failed: " + issued.getBody());
+        }
+        return tokenOf(json(issued).path("url").asText());
+    }
+
+    /** DELETE /accounts/{name}/link (IAM). */
+    LambdaResponse revokeLink(String accountName) {
+        ObjectNode event = event("link-revoke.json");
+        event.putObject("pathParameters").put("name", accountName);
+        event.put("rawPath", "/accounts/" + accountName + "/link");
+        return invoke(web, event);
+    }
+
+    /** GET /r/{token} (public): the link's page. */
+    LambdaResponse linkPage(String token) {
+        return invoke(web, linkEvent("link-page.json", token, "", null));
+    }
+
+    /** POST /r/{token}/start (public). */
+    LambdaResponse linkStart(String token) {
+        LambdaResponse response = invoke(web, linkEvent("link-start.json", token, "/start", "{}"));
+        rememberVerifier(response);
+        return response;
+    }
+
+    /** POST /r/{token}/complete (public) with the pasted code#state. */
+    LambdaResponse linkComplete(String token, String pasted) {
+        return invoke(web, linkEvent("link-complete.json", token, "/complete", JSON.createObjectNode().put("code", pasted).toString()));
+    }
+
+    private static ObjectNode linkEvent(String file, String token, String suffix, String body) {
+        ObjectNode event = event(file);
+        event.putObject("pathParameters").put("token", token);
+        event.put("rawPath", "/r/" + token + suffix);
+        ((ObjectNode) event.path("requestContext").path("http")).put("path", "/r/" + token + suffix);
+        if (body != null) {
+            event.put("body", body);
+        }
+        return event;
+    }
+
+    /** Records the token of a link seen anywhere (an issue's answer, an alert) as a secret no log may hold. */
+    String rememberLink(String url) {
+        String token = tokenOf(url);
+        linkTokens.add(token);
+        return token;
+    }
+
+    static String tokenOf(String url) {
+        String path = URI.create(url).getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** Starts a re-authentication and logs in at the provider: what the operator would paste. */
@@ -314,10 +401,11 @@ final class ReauthSystem implements AutoCloseable {
         return received;
     }
 
-    /** Every secret the run handed out: codes, states, tokens, API keys, verifiers. */
+    /** Every secret the run handed out: codes, states, tokens, API keys, verifiers, link tokens. */
     Set<String> secrets() {
         Set<String> all = new HashSet<>(provider.secretsSeen());
         all.addAll(verifiers);
+        all.addAll(linkTokens);
         all.removeIf(s -> s == null || s.length() < 8);
         return all;
     }

@@ -40,16 +40,19 @@ class TableKeyAccessIT {
 
     @Test
     void rule_fails_whenTheSessionsTableIsEncryptedWithTheTokenKey_andNoRoleHoldsIt() {
-        // the template as it was: SessionsTable under TokenKey, start and callback without the key
+        // the template as it was: SessionsTable under TokenKey, and no role that uses the table holds the key
+        // (start and callback then; the refresher and the web function too, since they keep re-auth links there)
         ObjectNode mutated = ResolvedTemplate.projectTree();
         ((ObjectNode) mutated.at("/Resources/SessionsTable/Properties/SSESpecification"))
                 .set("KMSMasterKeyId", mutated.objectNode().put("Ref", "TokenKey"));
 
         assertThat(TableKeyAccessRule.violations(ResolvedTemplate.of(mutated, Map.of())))
-                .hasSize(2)
+                .hasSize(4)
                 .anySatisfy(v -> assertThat(v).startsWith("StartReauthFunction reads or writes SessionsTable")
                         .contains("kms:Decrypt, kms:Encrypt, kms:GenerateDataKey, kms:DescribeKey"))
-                .anySatisfy(v -> assertThat(v).startsWith("CallbackFunction reads or writes SessionsTable"));
+                .anySatisfy(v -> assertThat(v).startsWith("CallbackFunction reads or writes SessionsTable"))
+                .anySatisfy(v -> assertThat(v).startsWith("RefreshFunction reads or writes SessionsTable"))
+                .anySatisfy(v -> assertThat(v).startsWith("WebFunction reads or writes SessionsTable"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.reauth.wire.Schema;
 import dev.reauth.http.Route;
 import dev.reauth.local.SamTemplate;
 import dev.reauth.local.TemplateFunction;
+import dev.reauth.web.WebRoute;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
@@ -27,9 +28,12 @@ import org.junit.jupiter.api.Test;
 class TemplateIT {
 
     private static final Set<String> FUNCTIONS = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
-            "ListAccountsFunction", "RefreshFunction");
+            "ListAccountsFunction", "RefreshFunction", "WebFunction");
     private static final Set<String> FUNCTIONS_AND_FLEET = Set.of("StartReauthFunction", "CallbackFunction", "ReloadFunction",
-            "ListAccountsFunction", "RefreshFunction", "FleetPolicy");
+            "ListAccountsFunction", "RefreshFunction", "WebFunction", "FleetPolicy");
+    /** Refs the template's function environments name, for {@link SamTemplate#functionEnvironment}. */
+    private static final Map<String, String> REFS = Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k",
+            "TokenEventsTopic", "a", "AlertsTopic", "b", "WebApi.ApiEndpoint", "https://w");
     private final SamTemplate template = SamTemplate.project();
     private final JsonNode resources = template.resources();
 
@@ -53,19 +57,40 @@ class TemplateIT {
     }
 
     @Test
-    void routes_areExactlyTheCodesRoutes_andAllButTheBrowserCallbackRequireIam() {
-        List<SamTemplate.HttpRoute> routes = template.httpRoutes();
+    void everyFunction_hasItsBuildTargetInTheMakefile_whichSamBuildCalls() throws Exception {
+        String makefile = java.nio.file.Files.readString(dev.reauth.local.ProjectFiles.root().resolve("Makefile"));
+        List<String> targets = makefile.lines().filter(line -> line.matches("^[A-Za-z0-9 -]+:.*"))
+                .flatMap(line -> Arrays.stream(line.substring(0, line.indexOf(':')).trim().split("\\s+"))).toList();
 
-        assertThat(routes).extracting(SamTemplate.HttpRoute::routeKey)
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Route.values()).map(Route::routeKey).toList());
+        for (String function : FUNCTIONS) {
+            assertThat(resources.path(function).at("/Metadata/BuildMethod").asText()).as(function).isEqualTo("makefile");
+            assertThat(targets).as("Makefile targets").contains("build-" + function);
+        }
+    }
+
+    @Test
+    void routes_areExactlyTheCodesRoutes_andOnlyTheBrowserCallbackAndTheLinkPageArePublic() {
+        List<SamTemplate.HttpRoute> routes = template.httpRoutes();
+        Set<String> publicWebRoutes = Arrays.stream(WebRoute.values()).filter(r -> !r.iamAuthorized())
+                .map(WebRoute::routeKey).collect(Collectors.toSet());
+
+        assertThat(routes).extracting(SamTemplate.HttpRoute::routeKey).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(Arrays.stream(Route.values()).map(Route::routeKey),
+                        Arrays.stream(WebRoute.values()).map(WebRoute::routeKey)).toList());
         assertThat(routes).allSatisfy(route -> assertThat(route.iamAuthorized())
                 .as(route.routeKey() + " IAM-authorized")
-                .isEqualTo(!route.routeKey().equals(Route.BROWSER_CALLBACK.routeKey())));
-        // the public one exists on AWS only when the provider redirects browsers to this stack
+                .isEqualTo(!route.routeKey().equals(Route.BROWSER_CALLBACK.routeKey()) && !publicWebRoutes.contains(route.routeKey())));
+        // the public callback exists on AWS only when the provider redirects browsers to this stack
         assertThat(routes).allSatisfy(route -> assertThat(route.condition()).as(route.routeKey())
-                .isEqualTo(route.iamAuthorized() ? "" : "BrowserCallbackOnThisApi"));
+                .isEqualTo(route.routeKey().equals(Route.BROWSER_CALLBACK.routeKey()) ? "BrowserCallbackOnThisApi" : ""));
         assertThat(routes).filteredOn(r -> r.routeKey().equals(Route.BROWSER_CALLBACK.routeKey()))
                 .singleElement().extracting(SamTemplate.HttpRoute::function).isEqualTo("CallbackFunction");
+        // every link route is the web function's: the operators' two on the main API, the page's on the web API alone
+        assertThat(routes).filteredOn(r -> WebRoute.of(r.routeKey()).isPresent())
+                .allSatisfy(r -> assertThat(r.function()).isEqualTo("WebFunction"))
+                .allSatisfy(r -> assertThat(r.api()).as(r.routeKey()).isEqualTo(r.iamAuthorized() ? "HttpApi" : "WebApi"));
+        assertThat(routes).filteredOn(r -> r.api().equals("WebApi")).extracting(SamTemplate.HttpRoute::routeKey)
+                .containsExactlyInAnyOrderElementsOf(publicWebRoutes);
     }
 
     @Test
@@ -80,6 +105,9 @@ class TemplateIT {
         assertThat(actions.get("RefreshFunction")).containsExactlyInAnyOrder(
                 "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
                 "sns:Publish");
+        assertThat(actions.get("WebFunction")).containsExactlyInAnyOrder(
+                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:Query",
+                "kms:Encrypt", "sns:Publish");
         assertThat(actions.get("FleetPolicy")).containsExactlyInAnyOrder(
                 "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt", "execute-api:Invoke");
         assertThat(actions).containsOnlyKeys(FUNCTIONS_AND_FLEET);
@@ -94,6 +122,35 @@ class TemplateIT {
             assertThat(IamPrincipals.actions(statement)).contains("dynamodb:ConditionCheckItem");
             assertThat(IamPrincipals.resources(statement)).containsExactly(sessions);
         });
+    }
+
+    @Test
+    void webFunction_readsAccountsOnlyThroughTheAttributesItProjects_neverTheTokens() {
+        String accounts = "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":table/AccountsTable";
+        List<JsonNode> reads = IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.DEFAULTS)).get("WebFunction").stream()
+                .filter(statement -> IamPrincipals.resources(statement).contains(accounts))
+                .filter(statement -> IamPrincipals.actions(statement).contains("dynamodb:GetItem")).toList();
+
+        assertThat(reads).singleElement().satisfies(statement -> {
+            assertThat(IamPrincipals.actions(statement)).containsExactly("dynamodb:GetItem");
+            JsonNode condition = statement.path("Condition");
+            assertThat(list(condition.path("ForAllValues:StringEquals").path("dynamodb:Attributes"))).extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder(Schema.Accounts.ID, Schema.Accounts.NAME, Schema.Accounts.TOKEN_VERSION,
+                            Schema.Accounts.MODE, Schema.Accounts.API_KEY, Schema.Accounts.REQUIRES_REAUTH,
+                            Schema.Accounts.PROVIDER_ACCOUNT_UUID, Schema.Accounts.PROVIDER_EMAIL,
+                            Schema.Accounts.PROVIDER_ORGANIZATION_UUID, Schema.Accounts.PROVIDER_ORGANIZATION_NAME)
+                    .doesNotContain(Schema.Accounts.TOKEN_CIPHERTEXT);
+            assertThat(condition.path("StringEqualsIfExists").path("dynamodb:Select").asText()).isEqualTo("SPECIFIC_ATTRIBUTES");
+        });
+    }
+
+    @Test
+    void refresher_mayOnlyPutItems_inTheSessionsTable_forTheLinksOfItsAlerts() {
+        String sessions = "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":table/SessionsTable";
+
+        assertThat(IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.DEFAULTS)).get("RefreshFunction"))
+                .filteredOn(statement -> IamPrincipals.resources(statement).contains(sessions))
+                .singleElement().satisfies(statement -> assertThat(IamPrincipals.actions(statement)).containsExactly("dynamodb:PutItem"));
     }
 
     @Test
@@ -164,9 +221,8 @@ class TemplateIT {
         JsonNode accounts = resources.path("AccountsTable").path("Properties");
         assertThat(accounts.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.ID);
         JsonNode index = accounts.path("GlobalSecondaryIndexes").get(0);
-        assertThat(index.path("IndexName").asText()).isEqualTo(template.functionEnvironment("CallbackFunction",
-                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a",
-                        "AlertsTopic", "b")).get("ACCOUNTS_NAME_INDEX"));
+        assertThat(index.path("IndexName").asText()).isEqualTo(template.functionEnvironment("CallbackFunction", REFS)
+                .get("ACCOUNTS_NAME_INDEX"));
         assertThat(index.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.NAME);
         assertThat(list(index.path("Projection").path("NonKeyAttributes"))).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder(Schema.Accounts.TOKEN_VERSION, Schema.Accounts.MODE, Schema.Accounts.API_KEY,
@@ -174,9 +230,8 @@ class TemplateIT {
 
         // the sparse refresh index: partition refresh_bucket, sort expires_at, projecting what a run reads
         JsonNode refresh = accounts.path("GlobalSecondaryIndexes").get(1);
-        assertThat(refresh.path("IndexName").asText()).isEqualTo(template.functionEnvironment("RefreshFunction",
-                Map.of("AccountsTable", "t", "SessionsTable", "s", "TokenKey.Arn", "k", "TokenEventsTopic", "a",
-                        "AlertsTopic", "b")).get("ACCOUNTS_REFRESH_INDEX"));
+        assertThat(refresh.path("IndexName").asText()).isEqualTo(template.functionEnvironment("RefreshFunction", REFS)
+                .get("ACCOUNTS_REFRESH_INDEX"));
         assertThat(refresh.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo(Schema.Accounts.REFRESH_BUCKET);
         assertThat(refresh.path("KeySchema").get(1).path("AttributeName").asText()).isEqualTo(Schema.Accounts.EXPIRES_AT);
         assertThat(list(refresh.path("Projection").path("NonKeyAttributes"))).extracting(JsonNode::asText)

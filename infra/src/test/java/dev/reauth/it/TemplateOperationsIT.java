@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.http.Route;
+import dev.reauth.web.WebRoute;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * template.yaml as it must be to run on AWS and be cleaned up: durable data retained, the public browser
- * callback only where the provider redirects to it, access logs without query strings, the public route
- * throttled, the callback's concurrency reserved.
+ * callback only where the provider redirects to it, the re-auth link page public on an API of its own,
+ * access logs without query strings or path values, every public route throttled, the concurrency of the
+ * functions behind public routes reserved.
  */
 class TemplateOperationsIT {
 
@@ -56,7 +58,7 @@ class TemplateOperationsIT {
         for (String redirect : List.of(ANTHROPIC_REDIRECT, "https://login.example.org/oauth/callback")) {
             ResolvedTemplate template = ResolvedTemplate.project(Map.of("OAuthRedirectUri", redirect));
 
-            assertThat(publicRoutes(template)).as(redirect).isEmpty();
+            assertThat(callbackRoutes(template)).as(redirect).isEmpty();
             assertThat(template.outputs()).doesNotContainKey("BrowserCallbackUrl");
             assertThat(template.environment("StartReauthFunction")).containsEntry("OAUTH_REDIRECT_URI", redirect);
         }
@@ -69,7 +71,7 @@ class TemplateOperationsIT {
         ResolvedTemplate template = ResolvedTemplate.project(DeploymentShapes.BROWSER_CALLBACK_ON_THIS_API);
         String url = "https://BrowserCallbackApi.execute-api." + ResolvedTemplate.REGION + ".amazonaws.com/oauth/callback";
 
-        List<JsonNode> routes = publicRoutes(template);
+        List<JsonNode> routes = callbackRoutes(template);
         assertThat(routes).hasSize(1);
         JsonNode route = routes.get(0);
         assertThat(route.path("Type").asText()).isEqualTo("AWS::ApiGatewayV2::Route");
@@ -84,6 +86,42 @@ class TemplateOperationsIT {
             assertThat(template.environment(function)).as(function).containsEntry("OAUTH_REDIRECT_URI", url);
         }
         assertThat(template.outputs()).containsEntry("BrowserCallbackUrl", url);
+    }
+
+    @Test
+    void linkPage_isPublic_onItsOwnApi_onTheWebFunction_whoseAddressTheLinksCarry_inEveryShape() {
+        Set<String> pageRoutes = new java.util.TreeSet<>();
+        for (WebRoute route : WebRoute.values()) {
+            if (!route.iamAuthorized()) {
+                pageRoutes.add(route.routeKey());
+            }
+        }
+        DeploymentShapes.all().forEach((shape, template) -> {
+            List<JsonNode> routes = publicRoutes(template).stream()
+                    .filter(r -> !r.at("/Properties/RouteKey").asText().equals(Route.BROWSER_CALLBACK.routeKey())).toList();
+            assertThat(routes).as(shape).extracting(r -> r.at("/Properties/RouteKey").asText())
+                    .containsExactlyInAnyOrderElementsOf(pageRoutes);
+            String webAlias = "arn:aws:lambda:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":function:WebFunction:live";
+            for (JsonNode route : routes) {
+                assertThat(route.at("/Properties/ApiId").asText()).as(shape).isEqualTo("WebApi");
+                String integration = route.at("/Properties/Target").asText().substring("integrations/".length());
+                assertThat(template.resource(integration).at("/Properties/IntegrationUri").asText()).isEqualTo(webAlias);
+            }
+            assertThat(template.resource("WebPermission").at("/Properties/FunctionName").asText()).isEqualTo(webAlias);
+            assertThat(template.resource("WebPermission").at("/Properties/SourceArn").asText()).endsWith(":WebApi/*/*/r/*");
+            // links point at that API: the web function answers them, the refresher puts them in its alerts
+            assertThat(template.environment("WebFunction")).containsEntry("WEB_BASE_URL", "WebApi.ApiEndpoint");
+            assertThat(template.environment("RefreshFunction")).containsEntry("WEB_BASE_URL", "WebApi.ApiEndpoint");
+            assertThat(template.outputs()).containsEntry("WebUrl", "WebApi.ApiEndpoint");
+        });
+    }
+
+    @Test
+    void webFunction_reservesConcurrency_fromAParameter_andZeroReservesNone() {
+        assertThat(ResolvedTemplate.project(DeploymentShapes.DEFAULTS).resource("WebFunction")
+                .at("/Properties/ReservedConcurrentExecutions").asInt()).isBetween(1, 100);
+        assertThat(ResolvedTemplate.project(Map.of("WebReservedConcurrency", "0")).resource("WebFunction")
+                .path("Properties").has("ReservedConcurrentExecutions")).isFalse();
     }
 
     @Test
@@ -157,6 +195,12 @@ class TemplateOperationsIT {
         assertThat(ResolvedTemplate.project(DeploymentShapes.NO_RESERVED_CONCURRENCY).resource("CallbackFunction")
                 .path("Properties").has("ReservedConcurrentExecutions")).isFalse();
         assertThatThrownBy(() -> ResolvedTemplate.project(Map.of("CallbackReservedConcurrency", "-1"))).hasMessageContaining("MinValue");
+    }
+
+    /** The public browser callback's routes (the template's unauthenticated routes with its route key). */
+    private static List<JsonNode> callbackRoutes(ResolvedTemplate template) {
+        return publicRoutes(template).stream()
+                .filter(r -> r.at("/Properties/RouteKey").asText().equals(Route.BROWSER_CALLBACK.routeKey())).toList();
     }
 
     /** The template's unauthenticated routes: SAM HttpApi events with Authorizer NONE and ApiGatewayV2 routes with AuthorizationType NONE. */

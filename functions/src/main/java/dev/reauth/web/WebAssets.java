@@ -1,0 +1,27 @@
+package dev.reauth.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The page's one stylesheet and one script, read from the jar once, at init (they hold nothing random). */
+final class WebAssets {
+
+    static final String STYLESHEET = read("/web/page.css");
+    static final String SCRIPT = read("/web/page.js");
+
+    private WebAssets() {
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = WebAssets.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar has no " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
