@@ -39,7 +39,7 @@ class ApiEventsTest {
     static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json", "Cache-Control", "no-store",
             "Pragma", "no-cache", "Referrer-Policy", "no-referrer", "X-Content-Type-Options", "nosniff");
     static final Map<String, String> HTML_HEADERS = Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-store",
-            "Pragma", "no-cache", "Referrer-Policy", "no-referrer", "X-Content-Type-Options", "nosniff",
+            "Pragma", "no-cache", "Referrer-Policy", "no-referrer", "X-Content-Type-Options", "nosniff", "X-Frame-Options", "DENY",
             "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
 
     final ApiFixture fixture = new ApiFixture();
