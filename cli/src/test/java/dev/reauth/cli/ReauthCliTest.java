@@ -166,9 +166,9 @@ class ReauthCliTest {
 
         assertThat(run("", "--list")).isZero();
 
-        assertThat(out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REAUTH\\s+VERSION\\s+UPDATED\n")
-                .containsPattern("work\\s+ops@example\\.com\\s+max\\s+-\\s+no\\s+4\\s+never\n")
-                .containsPattern("spare\\s+-\\s+console\\s+-\\s+yes\\s+0\\s+never\n")
+        assertThat(out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
+                .containsPattern("work\\s+ops@example\\.com\\s+max\\s+-\\s+never\\s+-\\s+0\\s+0\\s+4\\s+no\n")
+                .containsPattern("spare\\s+-\\s+console\\s+-\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\n")
                 .doesNotContain("\u001b", "pwned");
     }
 
@@ -208,7 +208,8 @@ class ReauthCliTest {
     @Test
     void missingAction_andMisplacedOptions_areUsageErrors() {
         assertThat(runRaw("")).isEqualTo(2);
-        assertThat(err().lines().findFirst().orElseThrow()).isEqualTo("Error: nothing to do: give one of --reauthenticate NAME, --add-account NAME, --reload NAME, --list, --reauthenticate-all");
+        assertThat(err().lines().findFirst().orElseThrow()).isEqualTo("Error: nothing to do: give one of --reauthenticate NAME,"
+                + " --add-account NAME, --reload NAME, --list, --check, --reauthenticate-all, import better-ccflare --db PATH");
         err.reset();
         assertThat(run("", "--list", "--allow-account-change")).isEqualTo(2);
         assertThat(err()).startsWith("Error: --allow-account-change goes with --reauthenticate NAME\nUsage: ");
