@@ -3,8 +3,8 @@ package dev.reauth.local;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.Wiring;
-import dev.reauth.http.ReauthApi;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.refresh.ScheduledRefresh;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +21,7 @@ public final class LocalDeployment implements AutoCloseable {
     private final Map<String, String> environment;
     private final ReauthConfig config;
     private final LocalApi api;
+    private final ScheduledRefresh schedule;
 
     private LocalDeployment(boolean localProvider, int port, Map<String, String> overrides) {
         aws = LocalStack.create();
@@ -29,10 +30,11 @@ public final class LocalDeployment implements AutoCloseable {
         env.putAll(overrides);
         environment = Map.copyOf(env);
         config = ReauthConfig.from(environment);
-        ReauthApi reauthApi = Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+        Wiring.Graph graph = Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
                 new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
-                Clock.systemUTC()).api();
-        api = LocalApi.start(reauthApi, port);
+                Clock.systemUTC());
+        schedule = graph.schedule();
+        api = LocalApi.start(graph.api(), port);
     }
 
     /** Stands the stack up with the local provider; {@code overrides} replace function environment variables. */
@@ -56,6 +58,11 @@ public final class LocalDeployment implements AutoCloseable {
 
     public LocalApi api() {
         return api;
+    }
+
+    /** One run of the refresh schedule, as RefreshFunction runs it on EventBridge's schedule (the local API serves HTTP only). */
+    public ScheduledRefresh schedule() {
+        return schedule;
     }
 
     public ReauthConfig config() {
