@@ -56,6 +56,10 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (parent.action != null) {
+            throw new ParameterException(spec.commandLine(), "import is a command of its own: give it without --list, --check,"
+                    + " --reauthenticate and the like");
+        }
         ApiOptions api = apiOptions.or(parent.apiOptions);
         if (api.conflicting()) {
             throw new ParameterException(spec.commandLine(), "give --api-url or --stack, not both");

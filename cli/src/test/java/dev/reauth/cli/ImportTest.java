@@ -154,6 +154,17 @@ class ImportTest {
     }
 
     @Test
+    void apiOptions_mayComeBeforeTheCommand() throws Exception {
+        account("work", "anthropic", 3, "sk-ant-oat01-w", "sk-ant-ort01-w", EXPIRES, null);
+        api.answer("GET /accounts", 200, "{\"accounts\":[]}");
+
+        assertThat(runRaw("--api-url", api.url().toString(), "import", "better-ccflare", "--db", database.toString(), "--dry-run")).isZero();
+
+        assertThat(err()).startsWith("API " + api.url() + " (--api-url; local, no credentials)\n");
+        assertThat(out()).containsPattern("work\\s+max\\s+3\\s+would import\n");
+    }
+
+    @Test
     void unreachableApi_stopsAtTheFirstAccount_saysWhichWereNotSent_andExits6() throws Exception {
         fleetOfSix();
         api.close();
@@ -228,6 +239,9 @@ class ImportTest {
         err.reset();
         assertThat(runRaw("import", "better-ccflare", "--db", "x.db", "--api-url", "http://127.0.0.1:1", "--stack", "s")).isEqualTo(2);
         assertThat(err()).startsWith("Error: give --api-url or --stack, not both\n");
+        err.reset();
+        assertThat(runRaw("--check", "import", "better-ccflare", "--db", "x.db")).isEqualTo(2);
+        assertThat(err()).startsWith("Error: import is a command of its own: give it without --list, --check, --reauthenticate");
         assertThat(api.requests()).isEmpty();
     }
 
