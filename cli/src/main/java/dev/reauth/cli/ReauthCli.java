@@ -33,7 +33,6 @@ import software.amazon.awssdk.core.exception.SdkException;
                 "       reauth import better-ccflare --db PATH [--dry-run] [API]",
                 "  API: [--api-url URL | --stack NAME] [--region REGION]"},
         description = {"", "Re-authenticates the OAuth accounts of a proxy fleet through the reauth API.", ""},
-        subcommands = ImportCommand.class,
         sortOptions = false, usageHelpWidth = ReauthCli.HELP_WIDTH)
 public final class ReauthCli implements Callable<Integer> {
 
@@ -127,7 +126,15 @@ public final class ReauthCli implements Callable<Integer> {
     static int run(String[] args, Map<String, String> env, BufferedReader in, PrintStream out, PrintStream err) {
         CommandLine command = new CommandLine(new ReauthCli(env, in, out, err));
         command.getCommandSpec().usageMessage().footer(footer(FOOTER));
-        command.getSubcommands().get("import").getCommandSpec().usageMessage().footer(footer(ImportCommand.FOOTER));
+        // building a command's model costs start-up time: the import command's only when it may be used or shown
+        List<String> given = List.of(args);
+        if (given.contains("import") || given.contains("--help") || given.contains("-h")) {
+            CommandLine importCommand = new CommandLine(new ImportCommand());
+            importCommand.getCommandSpec().usageMessage().footer(footer(ImportCommand.FOOTER));
+            command.addSubcommand("import", importCommand);
+        }
+        // an account may be called "import": --reauthenticate import takes it as the name
+        command.setAllowSubcommandsAsOptionParameters(true);
         command.setOut(new java.io.PrintWriter(out, true));
         command.setErr(new java.io.PrintWriter(err, true));
         command.setParameterExceptionHandler((e, arguments) -> {

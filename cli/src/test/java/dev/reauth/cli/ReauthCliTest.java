@@ -74,6 +74,15 @@ class ReauthCliTest {
     }
 
     @Test
+    void anAccountNamedImport_isAName_notTheImportCommand() {
+        api.answer("POST /accounts/import/reauth", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
+
+        assertThat(run("c#S1\n", "--reauthenticate", "import")).isZero();
+
+        assertThat(api.requests()).extracting(FakeApi.Request::path).containsExactly("/accounts/import/reauth", "/oauth/callback");
+    }
+
+    @Test
     void codeAlone_isCompletedWithThisLoginsState() {
         api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize"))
                 .answer("POST /oauth/callback", 200, DONE);
@@ -240,7 +249,7 @@ class ReauthCliTest {
     void help_isWrappedToTheWidth_withEvenParagraphs() {
         assertThat(runRaw("", "--help")).isZero();
 
-        assertThat(out()).contains("Exit codes: 0 ok", "REAUTH_PROVIDER_HOSTS", "--allow-account-change");
+        assertThat(out()).contains("Exit codes: 0 ok", "REAUTH_PROVIDER_HOSTS", "--allow-account-change", "Commands:\n  import");
         assertThat(out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         // paragraphs break between words, never inside a URL or a host name
         assertThat(out()).contains("(http://127.0.0.1:8787)", "console.anthropic.com");
