@@ -70,6 +70,11 @@ public final class ApiClient {
         return send("POST", "accounts/" + segment(accountId) + "/reload", null);
     }
 
+    /** {@code POST /accounts/import}; {@code json} carries tokens, so it goes into the body and nowhere else. */
+    public Answer importAccount(String json) {
+        return send("POST", "accounts/import", json);
+    }
+
     public Answer listAccounts() {
         return send("GET", "accounts", null);
     }

@@ -10,7 +10,9 @@ public enum ExitCode {
     CODE_NOT_ACCEPTED(5),
     API_UNREACHABLE(6),
     NOT_AUTHORIZED(7),
-    SERVER_ERROR(8);
+    SERVER_ERROR(8),
+    /** {@code --check}: an account needs attention (the command ran; what it found is printed). */
+    ATTENTION(9);
 
     private final int code;
 

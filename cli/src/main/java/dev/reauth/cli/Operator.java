@@ -1,6 +1,5 @@
 package dev.reauth.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,54 +38,36 @@ public final class Operator {
 
     /** {@code --reload NAME}. */
     public void reload(String name) {
-        JsonNode account = findAccount(name);
-        ApiClient.Answer answer = api.reload(account.path("id").asText());
+        ApiClient.Answer answer = api.reload(findAccount(name).id());
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, name);
         }
         out.println(answer.body().path("message").asText());
     }
 
-    /** {@code --list}: one row per account, columns as wide as their widest value. */
-    public void list() {
-        List<JsonNode> accounts = accounts();
-        if (accounts.isEmpty()) {
-            out.println("No accounts.");
-            return;
+    /** {@code --list}: a table for people, or with {@code json} the document for scripts. */
+    public void list(boolean json, Duration lead) {
+        AccountReport report = new AccountReport(accounts(), clock.instant(), lead);
+        if (json) {
+            out.println(report.json());
+        } else {
+            report.printTable(out);
         }
-        Instant now = clock.instant();
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("NAME", "IDENTITY", "MODE", "EXPIRES IN", "REAUTH", "VERSION", "UPDATED"));
-        for (JsonNode account : accounts) {
-            String email = account.path("identity").path("email").asText("");
-            rows.add(List.of(account.path("name").asText(), email.isBlank() ? "-" : email, account.path("mode").asText(),
-                    expiresIn(account, now), account.path("requiresReauth").asBoolean() ? "yes" : "no",
-                    Long.toString(account.path("tokenVersion").asLong()),
-                    instant(account, "tokensUpdatedAt").map(t -> Durations.human(Duration.between(t, now)) + " ago").orElse("never")));
-        }
-        int[] widths = new int[rows.getFirst().size()];
-        rows.forEach(row -> {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        });
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
-            }
-            out.println(line.toString().stripTrailing());
-        }
+    }
+
+    /** {@code --check}: what needs attention, one line per account; {@link ExitCode#ATTENTION} when anything does. */
+    public ExitCode check(Duration lead) {
+        return new AccountReport(accounts(), clock.instant(), lead).printCheck(out);
     }
 
     /** {@code --reauthenticate-all --expiring-within D}: one account after another, then a summary. */
     public ExitCode reauthenticateAll(Duration within) {
         Instant horizon = clock.instant().plus(within);
         List<String> due = new ArrayList<>();
-        for (JsonNode account : accounts()) {
-            Optional<Instant> expiresAt = instant(account, "expiresAt");
-            if (account.path("requiresReauth").asBoolean() || expiresAt.isEmpty() || expiresAt.get().isBefore(horizon)) {
-                due.add(account.path("name").asText());
+        for (AccountStatus account : accounts()) {
+            Optional<Instant> expiresAt = account.expiresAt();
+            if (account.requiresReauth() || expiresAt.isEmpty() || expiresAt.get().isBefore(horizon)) {
+                due.add(account.name());
             }
         }
         if (due.isEmpty()) {
@@ -118,38 +99,18 @@ public final class Operator {
         return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
     }
 
-    private JsonNode findAccount(String name) {
-        return accounts().stream().filter(a -> a.path("name").asText().equals(name)).findFirst()
+    private AccountStatus findAccount(String name) {
+        return accounts().stream().filter(a -> a.name().equals(name)).findFirst()
                 .orElseThrow(() -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, "account '" + name + "' not found"));
     }
 
-    private List<JsonNode> accounts() {
+    private List<AccountStatus> accounts() {
         ApiClient.Answer answer = api.listAccounts();
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, null);
         }
-        List<JsonNode> accounts = new ArrayList<>();
-        answer.body().path("accounts").forEach(accounts::add);
+        List<AccountStatus> accounts = new ArrayList<>();
+        answer.body().path("accounts").forEach(account -> accounts.add(AccountStatus.from(account)));
         return accounts;
-    }
-
-    private static String expiresIn(JsonNode account, Instant now) {
-        return instant(account, "expiresAt").map(at -> {
-            Duration left = Duration.between(now, at);
-            return left.isNegative() ? "expired " + Durations.human(left) + " ago" : Durations.human(left);
-        }).orElse("-");
-    }
-
-    /** An ISO-8601 instant the API sent, if it sent one that parses. */
-    private static Optional<Instant> instant(JsonNode account, String field) {
-        JsonNode value = account.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(value.asText()));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -9,27 +9,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
-/** {@code reauth}: re-authenticate proxy accounts through the reauth API. */
+/** {@code reauth}: re-authenticate proxy accounts through the reauth API, and watch their health. */
 @Command(name = "reauth", mixinStandardHelpOptions = true, version = "reauth 0.1.0", usageHelpAutoWidth = true,
         customSynopsis = {
                 "reauth --reauthenticate NAME [--allow-account-change] [API]",
                 "       reauth --add-account NAME [--mode max|console] [API]",
-                "       reauth --reload NAME [API]  |  reauth --list [API]",
                 "       reauth --reauthenticate-all [--expiring-within DURATION] [API]",
+                "       reauth --reload NAME [API]",
+                "       reauth --list [--json] [--lead DURATION] [API]",
+                "       reauth --check [--lead DURATION] [API]",
+                "       reauth import better-ccflare --db PATH [--dry-run] [API]",
                 "  API: [--api-url URL | --stack NAME] [--region REGION]"},
         description = {"", "Re-authenticates the OAuth accounts of a proxy fleet through the reauth API.", ""},
         sortOptions = false, usageHelpWidth = ReauthCli.HELP_WIDTH)
@@ -47,8 +48,12 @@ public final class ReauthCli implements Callable<Integer> {
                     + " platform.claude.com, plus loopback for the local run; add others to $REAUTH_PROVIDER_HOSTS"
                     + " (comma-separated). $BROWSER picks the browser. DEBUG=oauth:* prints request lines (never codes or"
                     + " tokens) and, on an unexpected failure, its stack trace, on standard error.",
+            "--check prints one line per account that needs attention (it requires re-authentication, 3 or more"
+                    + " refreshes in a row failed, its access token expired, or it expires within half the lead window"
+                    + " unrefreshed) and exits 9, or prints \"all N accounts healthy\" and exits 0. --lead is the stack's"
+                    + " RefreshLead (default 60m).",
             "Exit codes: 0 ok, 1 failed, 2 usage, 3 unknown account, 4 session expired, 5 code not accepted,"
-                    + " 6 API unreachable, 7 not authorized, 8 API or provider error.");
+                    + " 6 API unreachable, 7 not authorized, 8 API or provider error, 9 an account needs attention (--check).");
 
     static final class Action {
         @Option(names = "--reauthenticate", paramLabel = "NAME", description = "Re-authenticate an account.")
@@ -57,13 +62,20 @@ public final class ReauthCli implements Callable<Integer> {
         String addAccount;
         @Option(names = "--reload", paramLabel = "NAME", description = "Tell running servers to reload an account's tokens.")
         String reload;
-        @Option(names = "--list", description = "List accounts with their token status and provider identity.")
+        @Option(names = "--list", description = "List accounts: token status, refresh health, provider identity.")
         boolean list;
+        @Option(names = "--check", description = "Exit 9 and say why when any account needs attention (for cron and monitors).")
+        boolean check;
         @Option(names = "--reauthenticate-all", description = "Re-authenticate every account expiring within --expiring-within.")
         boolean reauthenticateAll;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    /** Shown as "nothing to do" when no action (and no subcommand) is given. */
+    static final String ACTIONS = "--reauthenticate NAME, --add-account NAME, --reload NAME, --list, --check,"
+            + " --reauthenticate-all, import better-ccflare --db PATH";
+
+    // optional for picocli, so that `reauth import ...` needs none; call() says when one is missing
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Action action;
 
     @Option(names = "--allow-account-change",
@@ -78,14 +90,15 @@ public final class ReauthCli implements Callable<Integer> {
             description = "With --reauthenticate-all: 30m, 2h, 1d, ... (default: 2h).")
     Duration expiringWithin;
 
-    @Option(names = "--api-url", paramLabel = "URL", description = "The reauth API's base URL.")
-    String apiUrl;
+    @Option(names = "--json", description = "With --list: one JSON document for scripts (fields: README, Operator command line).")
+    boolean json;
 
-    @Option(names = "--stack", paramLabel = "NAME", description = "Read the API URL from this CloudFormation stack's outputs.")
-    String stack;
+    @Option(names = "--lead", defaultValue = "60m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --check or --list: the refresher's lead window, the stack's RefreshLead (default: 60m).")
+    Duration lead;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: from the API URL, else AWS_REGION or the AWS config).")
-    String region;
+    @Mixin
+    ApiOptions apiOptions = new ApiOptions();
 
     @Spec
     CommandSpec spec;
@@ -112,16 +125,23 @@ public final class ReauthCli implements Callable<Integer> {
     /** Runs the command; returns the exit code. {@code in} null: read the terminal, or standard input. */
     static int run(String[] args, Map<String, String> env, BufferedReader in, PrintStream out, PrintStream err) {
         CommandLine command = new CommandLine(new ReauthCli(env, in, out, err));
-        command.getCommandSpec().usageMessage().footer(footer());
+        command.getCommandSpec().usageMessage().footer(footer(FOOTER));
+        // building a command's model costs start-up time: the import command's only when it may be used or shown
+        List<String> given = List.of(args);
+        if (given.contains("import") || given.contains("--help") || given.contains("-h")) {
+            CommandLine importCommand = new CommandLine(new ImportCommand());
+            importCommand.getCommandSpec().usageMessage().footer(footer(ImportCommand.FOOTER));
+            command.addSubcommand("import", importCommand);
+        }
+        // an account may be called "import": --reauthenticate import takes it as the name
+        command.setAllowSubcommandsAsOptionParameters(true);
         command.setOut(new java.io.PrintWriter(out, true));
         command.setErr(new java.io.PrintWriter(err, true));
         command.setParameterExceptionHandler((e, arguments) -> {
             String message = e.getMessage().replaceFirst("^Error: ", "");
-            err.println("Error: " + (message.startsWith("Missing required argument (specify one of these)")
-                    ? "nothing to do: give one of --reauthenticate NAME, --add-account NAME, --reload NAME, --list, --reauthenticate-all"
-                    : message));
+            err.println("Error: " + message);
             err.print("Usage: " + e.getCommandLine().getHelp().synopsis(0));
-            err.println("see reauth --help");
+            err.println("see " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return ExitCode.USAGE.code();
         });
         command.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -141,31 +161,26 @@ public final class ReauthCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (action == null) {
+            throw new ParameterException(spec.commandLine(), "nothing to do: give one of " + ACTIONS);
+        }
         if (allowAccountChange && action.reauthenticate == null) {
             throw new ParameterException(spec.commandLine(), "--allow-account-change goes with --reauthenticate NAME");
         }
-        if (apiUrl != null && stack != null) {
+        if (json && !action.list) {
+            throw new ParameterException(spec.commandLine(), "--json goes with --list");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--lead") && !action.list && !action.check) {
+            throw new ParameterException(spec.commandLine(), "--lead goes with --check or --list");
+        }
+        if (apiOptions.conflicting()) {
             throw new ParameterException(spec.commandLine(), "give --api-url or --stack, not both");
         }
+        ApiClient client = apiOptions.connect(env, err, in == null);
         Debug debug = new Debug(env.get("DEBUG"), err);
-        Optional<String> explicitRegion = Optional.ofNullable(region).filter(r -> !r.isBlank())
-                .or(() -> Optional.ofNullable(env.get("AWS_REGION")).filter(r -> !r.isBlank()))
-                .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")).filter(r -> !r.isBlank()));
-        ApiEndpoint.Api api = ApiEndpoint.resolve(apiUrl, stack, explicitRegion, env);
-        Optional<RequestSigner> signer = Optional.empty();
-        String how = "local, no credentials";
-        if (!ApiEndpoint.isLoopback(api.uri())) {
-            String signingRegion = RequestSigner.regionOf(api.uri()).or(() -> explicitRegion)
-                    .orElseGet(() -> new DefaultAwsRegionProviderChain().getRegion().id());
-            signer = Optional.of(new RequestSigner(DefaultCredentialsProvider.builder().build(), signingRegion,
-                    RequestSigner.SERVICE, Clock.systemUTC()));
-            how = "SigV4, " + signingRegion;
-        }
-        err.println(TerminalText.dim("API " + api.uri() + " (" + api.source() + "; " + how + ")", env, in == null));
-        ApiClient client = new ApiClient(api.uri(), signer, debug);
         Login login = new Login(client, new Browser(env, System.getProperty("os.name", ""), debug),
                 new Prompt(in == null ? Prompt.interactiveConsole() : null, in == null ? consoleReader() : in, out),
-                ProviderHosts.forApi(api.uri(), env), out, Clock.systemDefaultZone());
+                ProviderHosts.forApi(client.base(), env), out, Clock.systemDefaultZone());
         Operator operator = new Operator(client, login, out, Clock.systemDefaultZone());
         if (action.reauthenticate != null) {
             operator.reauthenticate(action.reauthenticate, allowAccountChange);
@@ -174,16 +189,36 @@ public final class ReauthCli implements Callable<Integer> {
         } else if (action.reload != null) {
             operator.reload(action.reload);
         } else if (action.list) {
-            operator.list();
+            operator.list(json, lead);
+        } else if (action.check) {
+            return operator.check(lead).code();
         } else {
             return operator.reauthenticateAll(expiringWithin).code();
         }
         return ExitCode.OK.code();
     }
 
-    private static String[] footer() {
+    Map<String, String> env() {
+        return env;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    /** Whether the command talks to a person's terminal (no reader was given). */
+    boolean interactive() {
+        return in == null;
+    }
+
+    /** Paragraphs as help footer lines, wrapped at {@link #HELP_WIDTH}. */
+    static String[] footer(List<String> paragraphs) {
         List<String> lines = new ArrayList<>();
-        for (String paragraph : FOOTER) {
+        for (String paragraph : paragraphs) {
             lines.add("");
             StringBuilder line = new StringBuilder();
             for (String word : paragraph.split(" ")) {
@@ -214,12 +249,16 @@ public final class ReauthCli implements Callable<Integer> {
         }
     }
 
-    /** {@code --expiring-within}: 30m, 2h, 1d12h, PT2H. */
+    /** {@code --expiring-within} and {@code --lead}: 30m, 2h, 1d12h, PT2H; more than zero. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
-                return Durations.parse(value);
+                Duration duration = Durations.parse(value);
+                if (duration.isZero() || duration.isNegative()) {
+                    throw new TypeConversionException("give a duration above zero, not " + value);
+                }
+                return duration;
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -74,6 +74,15 @@ class ReauthCliTest {
     }
 
     @Test
+    void anAccountNamedImport_isAName_notTheImportCommand() {
+        api.answer("POST /accounts/import/reauth", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
+
+        assertThat(run("c#S1\n", "--reauthenticate", "import")).isZero();
+
+        assertThat(api.requests()).extracting(FakeApi.Request::path).containsExactly("/accounts/import/reauth", "/oauth/callback");
+    }
+
+    @Test
     void codeAlone_isCompletedWithThisLoginsState() {
         api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize"))
                 .answer("POST /oauth/callback", 200, DONE);
@@ -166,9 +175,9 @@ class ReauthCliTest {
 
         assertThat(run("", "--list")).isZero();
 
-        assertThat(out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REAUTH\\s+VERSION\\s+UPDATED\n")
-                .containsPattern("work\\s+ops@example\\.com\\s+max\\s+-\\s+no\\s+4\\s+never\n")
-                .containsPattern("spare\\s+-\\s+console\\s+-\\s+yes\\s+0\\s+never\n")
+        assertThat(out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
+                .containsPattern("work\\s+ops@example\\.com\\s+max\\s+-\\s+never\\s+-\\s+0\\s+0\\s+4\\s+no\n")
+                .containsPattern("spare\\s+-\\s+console\\s+-\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\n")
                 .doesNotContain("\u001b", "pwned");
     }
 
@@ -208,7 +217,8 @@ class ReauthCliTest {
     @Test
     void missingAction_andMisplacedOptions_areUsageErrors() {
         assertThat(runRaw("")).isEqualTo(2);
-        assertThat(err().lines().findFirst().orElseThrow()).isEqualTo("Error: nothing to do: give one of --reauthenticate NAME, --add-account NAME, --reload NAME, --list, --reauthenticate-all");
+        assertThat(err().lines().findFirst().orElseThrow()).isEqualTo("Error: nothing to do: give one of --reauthenticate NAME,"
+                + " --add-account NAME, --reload NAME, --list, --check, --reauthenticate-all, import better-ccflare --db PATH");
         err.reset();
         assertThat(run("", "--list", "--allow-account-change")).isEqualTo(2);
         assertThat(err()).startsWith("Error: --allow-account-change goes with --reauthenticate NAME\nUsage: ");
@@ -239,7 +249,7 @@ class ReauthCliTest {
     void help_isWrappedToTheWidth_withEvenParagraphs() {
         assertThat(runRaw("", "--help")).isZero();
 
-        assertThat(out()).contains("Exit codes: 0 ok", "REAUTH_PROVIDER_HOSTS", "--allow-account-change");
+        assertThat(out()).contains("Exit codes: 0 ok", "REAUTH_PROVIDER_HOSTS", "--allow-account-change", "Commands:\n  import");
         assertThat(out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         // paragraphs break between words, never inside a URL or a host name
         assertThat(out()).contains("(http://127.0.0.1:8787)", "console.anthropic.com");

@@ -90,11 +90,19 @@ public final class BetterCcflare implements AutoCloseable {
 
     /** Runs a better-ccflare command on this instance's database; its output (stdout and stderr). */
     public String cli(String... args) {
+        return cliWithInput("", args);
+    }
+
+    /** As {@link #cli(String...)}, answering its prompts with {@code input} (--add-account NAME --mode zai asks for the key). */
+    public String cliWithInput(String input, String... args) {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(List.of(args));
         try {
             Process p = builder(command, Map.of()).redirectErrorStream(true).start();
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

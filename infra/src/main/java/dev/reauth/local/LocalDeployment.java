@@ -4,6 +4,7 @@ import dev.reauth.aws.AwsClients;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.Wiring;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.refresh.ScheduledRefresh;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class LocalDeployment implements AutoCloseable {
     private Map<String, String> environment;
     private ReauthConfig config;
     private final LocalApi api;
+    private ScheduledRefresh schedule;
 
     private LocalDeployment(boolean localProvider, int port, Map<String, String> overrides) {
         aws = LocalStack.create();
@@ -31,9 +33,11 @@ public final class LocalDeployment implements AutoCloseable {
             env.putAll(overrides);
             environment = Map.copyOf(env);
             config = ReauthConfig.from(environment);
-            return Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+            Wiring.Graph graph = Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
                     new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
                     Clock.systemUTC());
+            schedule = graph.schedule();
+            return graph;
         }, port);
     }
 
@@ -58,6 +62,11 @@ public final class LocalDeployment implements AutoCloseable {
 
     public LocalApi api() {
         return api;
+    }
+
+    /** One run of the refresh schedule, as RefreshFunction runs it on EventBridge's schedule (the local API serves HTTP only). */
+    public ScheduledRefresh schedule() {
+        return schedule;
     }
 
     public ReauthConfig config() {

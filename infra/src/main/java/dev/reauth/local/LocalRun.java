@@ -2,13 +2,12 @@ package dev.reauth.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reauth.wire.Schema;
-import dev.reauth.wire.Schema.Accounts;
-import dev.reauth.wire.TokenBundleJson;
 import dev.reauth.cli.Browser;
 import dev.reauth.cli.Debug;
+import dev.reauth.cli.Durations;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.wire.Schema.Accounts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,29 +24,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The product's main job on one machine, with no AWS account: an emulator with the stack's tables,
  * key and topic; a seeded demo account; the HTTP API on localhost; a local PKCE-enforcing OAuth
  * provider (or, with --anthropic, the real one and your browser); a cache subscriber; then one
- * whole re-authentication, driven over HTTP as the operator's command line drives it.
+ * whole re-authentication, driven over HTTP as the operator's command line drives it. With --serve,
+ * the API stays up and the refresh schedule runs every few seconds, printing what it does.
  */
 public final class LocalRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String USAGE = "usage: infra/local-run [--serve] [--port N] [--anthropic]   (infra/local-run --help says more)";
     private static final int KEPT_RUN_LOGS = 10;
 
     private final PrintStream out;
     private final Path functionLog;
     private final java.util.concurrent.atomic.AtomicBoolean announceFlushes = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set once --serve watches the refresher: proxy lines then go to it, with the time. */
+    private volatile RefreshWatch watch;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private LocalRun(PrintStream console, Path functionLog) {
@@ -55,43 +59,12 @@ public final class LocalRun {
         this.functionLog = functionLog;
     }
 
-    /** What infra/local-run asked for (the script checks the arguments first; this checks them again, for direct calls). */
-    record Options(boolean serve, boolean anthropic, int port) {
-
-        static Options parse(String[] args) {
-            boolean serve = false;
-            boolean anthropic = false;
-            int port = 8787;
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--serve" -> serve = true;
-                    case "--anthropic" -> anthropic = true;
-                    case "--port" -> port = port(i + 1 < args.length ? args[++i] : "");
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-                }
-            }
-            return new Options(serve, anthropic, port);
-        }
-
-        private static int port(String value) {
-            try {
-                int port = Integer.parseInt(value);
-                if (port >= 0 && port <= 65535) {
-                    return port;
-                }
-            } catch (NumberFormatException e) {
-                // said below
-            }
-            throw new IllegalArgumentException("--port needs a number from 0 to 65535, not '" + value + "'");
-        }
-    }
-
     public static void main(String[] args) throws Exception {
-        Options options;
+        LocalRunOptions options;
         try {
-            options = Options.parse(args);
+            options = LocalRunOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("infra/local-run: " + e.getMessage() + "\n" + USAGE);
+            System.err.println("infra/local-run: " + e.getMessage() + "\n" + LocalRunOptions.USAGE);
             System.exit(2);
             return;
         }
@@ -103,9 +76,10 @@ public final class LocalRun {
         PrintStream console = System.out;
         Path functionLog = newRunLog();
         System.setOut(new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8));
+        logFleetLibraryTo(System.out);
         int status = 0;
         try {
-            new LocalRun(console, functionLog).run(options.serve(), options.anthropic(), options.port());
+            new LocalRun(console, functionLog).run(options);
         } catch (RuntimeException e) {
             boolean busy = e.getCause() instanceof BindException;
             System.err.println(busy ? portInUse(options.port()) : "Re-authentication failed: " + e.getMessage());
@@ -113,6 +87,18 @@ public final class LocalRun {
         }
         // the emulator and servers stop with the JVM (shutdown hooks)
         System.exit(status);
+    }
+
+    /** The fleet library (the demo proxy) logs through java.util.logging: into the function log too, not between the watch lines. */
+    private static void logFleetLibraryTo(PrintStream log) {
+        LogManager.getLogManager().reset();
+        Logger.getLogger("").addHandler(new StreamHandler(log, new SimpleFormatter()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        });
     }
 
     private static String portInUse(int port) {
@@ -142,22 +128,29 @@ public final class LocalRun {
         return Files.createTempFile(logs, "local-run-functions-", ".log");
     }
 
-    private void run(boolean serve, boolean anthropic, int port) throws Exception {
+    private void run(LocalRunOptions options) throws Exception {
         out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
-        LocalDeployment deployment = anthropic ? LocalDeployment.withAnthropic(port) : LocalDeployment.withLocalProvider(port, Map.of());
+        LocalDeployment deployment = options.anthropic() ? LocalDeployment.withAnthropic(options.port())
+                : LocalDeployment.withLocalProvider(options.port(), options.tokenLifetime()
+                        .map(lifetime -> Map.of("REFRESH_LEAD", LocalRunOptions.leadFor(lifetime).toString())).orElse(Map.of()));
         LocalStack aws = deployment.aws();
         LocalOAuthProvider localProvider = deployment.provider();
+        options.tokenLifetime().ifPresent(lifetime -> localProvider.refreshGrants().accessTokenLifetime(lifetime));
         ReauthConfig config = deployment.config();
         LocalApi localApi = deployment.api();
         DemoCacheSubscriber subscriber = new DemoCacheSubscriber(aws, "demo-proxy-" + UUID.randomUUID().toString().substring(0, 8),
                 flush -> {
-                    if (announceFlushes.get()) {
+                    RefreshWatch watching = watch;
+                    if (watching != null) {
+                        watching.line("proxy", watching.nameOf(flush.accountId()) + ": the proxy server flushed its cached tokens"
+                                + " (token_version " + flush.tokenVersion() + ")");
+                    } else if (announceFlushes.get()) {
                         out.println("  [proxy server] flushed its cached tokens (token_version " + flush.tokenVersion() + ")");
                     }
                 });
-        String accountId = seedDemoAccount(aws);
+        String accountId = DemoAccount.seed(aws);
         // the proxy server caches the demo account's tokens before the re-authentication
-        String staleToken = anthropic ? null : primeProxyCache(deployment, subscriber, accountId);
+        String staleToken = options.anthropic() ? null : primeProxyCache(deployment, subscriber, accountId);
         announceFlushes.set(true);
         out.println("  emulator        " + aws.endpoint());
         out.println("  API             " + localApi.baseUrl());
@@ -168,24 +161,37 @@ public final class LocalRun {
         out.println("  function logs   " + functionLog);
         out.println();
 
-        Map<String, AttributeValue> before = account(aws, accountId);
-        reauthenticate(localApi.baseUrl(), "demo", localProvider, config.provider());
-        Map<String, AttributeValue> after = account(aws, accountId);
+        Map<String, AttributeValue> before = DemoAccount.item(aws, accountId);
+        reauthenticate(localApi.baseUrl(), DemoAccount.NAME, localProvider, config.provider());
+        Map<String, AttributeValue> after = DemoAccount.item(aws, accountId);
         long version = Long.parseLong(after.get(Accounts.TOKEN_VERSION).n());
         DemoCacheSubscriber.Flush flush = subscriber.awaitFlush(accountId, version, Duration.ofSeconds(15));
         out.println("Token cache has been cleared for running servers");
-        printProof(aws, accountId, before, after, flush, subscriber, staleToken);
+        DemoAccount.printProof(out, aws, accountId, before, after, flush, subscriber, staleToken);
 
-        if (serve) {
+        if (options.serve()) {
             Path envFile = ProjectFiles.root().resolve(LocalInvoke.DEFAULT_ENV_FILE);
             LocalInvoke.writeEnvFile(envFile, deployment.environment());
+            ProviderControls controls = localProvider == null ? null : ProviderControls.start(deployment, this::watchLine);
             printNextSteps(localApi.baseUrl(), localProvider != null);
+            printRefresher(localApi.baseUrl(), config, options, controls);
+            RefreshWatch started = RefreshWatch.start(deployment, out);
+            subscriber.tokens().onReauthRequired((id, tokenVersion, reason) -> started.line("proxy", started.nameOf(id)
+                    + ": the proxy server stops serving it (requires re-authentication: " + reason + ")"));
+            watch = started;
             Thread.currentThread().join();
         }
         out.println();
         out.println("Next: infra/local-run --serve keeps the API up, and says how to drive it with the CLI (reauth).");
         subscriber.close();
         deployment.close();
+    }
+
+    private void watchLine(String kind, String text) {
+        RefreshWatch watching = watch;
+        if (watching != null) {
+            watching.line(kind, text);
+        }
     }
 
     private void reauthenticate(URI api, String name, LocalOAuthProvider localProvider, ProviderConfig provider) throws Exception {
@@ -239,28 +245,32 @@ public final class LocalRun {
         out.printf("  %-62s (the API itself)%n", "curl -s -X POST " + api + "/accounts/demo/reauth");
     }
 
-    private static String seedDemoAccount(LocalStack aws) {
-        String id = UUID.randomUUID().toString();
-        Map<String, AttributeValue> item = new LinkedHashMap<>();
-        item.put(Accounts.ID, AttributeValue.fromS(id));
-        item.put(Accounts.NAME, AttributeValue.fromS("demo"));
-        item.put("priority", AttributeValue.fromN("1"));
-        item.put("custom_endpoint", AttributeValue.fromS("https://proxy.example.internal/v1"));
-        item.put("request_count", AttributeValue.fromN("42"));
-        item.put("total_requests", AttributeValue.fromN("1234"));
-        item.put("last_used", AttributeValue.fromN(Long.toString(Instant.now().minus(Duration.ofHours(9)).toEpochMilli())));
-        item.put("usage", AttributeValue.fromM(Map.of("input_tokens", AttributeValue.fromN("512000"),
-                "output_tokens", AttributeValue.fromN("64000"))));
-        item.put(Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().minus(Duration.ofHours(1)).toEpochMilli())));
-        item.put(Accounts.TOKEN_VERSION, AttributeValue.fromN("3"));
-        item.put(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(true));
-        aws.dynamo().putItem(p -> p.tableName(aws.accountsTable()).item(item));
-        return id;
-    }
-
-    private static Map<String, AttributeValue> account(LocalStack aws, String id) {
-        return aws.dynamo().getItem(g -> g.tableName(aws.accountsTable()).consistentRead(true)
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item();
+    /** The --serve banner's second part: the refresh schedule, and how to watch it find a dead token or raise an alert. */
+    private void printRefresher(URI api, ReauthConfig config, LocalRunOptions options, ProviderControls controls) {
+        String lead = Durations.human(config.refresh().lead());
+        out.println();
+        out.println("Refresh schedule: every " + RefreshWatch.EVERY.toSeconds() + " s against the emulator (RefreshFunction; EventBridge"
+                + " runs it in AWS), lead window " + lead + ".");
+        if (options.tokenLifetime().isPresent()) {
+            out.println("The local provider's access tokens live " + Durations.human(options.tokenLifetime().get())
+                    + " (--token-lifetime): each is refreshed " + lead + " before it expires.");
+        } else {
+            out.println((controls != null ? "The local provider's" : "Anthropic's") + " access tokens live 8h: demo's first refresh"
+                    + " is hours away" + (controls != null ? " (infra/local-run --serve --token-lifetime 2m makes it minutes)." : "."));
+        }
+        out.println("Below, as they happen: refreshes, dead accounts and alerts (a queue on the alerts topic stands in for email).");
+        if (controls != null) {
+            out.println();
+            out.printf("  %-62s (the provider forgets demo's refresh token:%n  %-62s  its next refresh finds demo dead)%n",
+                    "curl -s -X POST '" + controls.url() + "/revoke?account=demo'", "");
+            out.printf("  %-62s (the next 3 refreshes meet a provider 500: retried after%n  %-62s  1, then 2 minutes; after the third, an alert)%n",
+                    "curl -s -X POST '" + controls.url() + "/fail?count=3'", "");
+        }
+        Duration leadWindow = config.refresh().lead();
+        String check = "REAUTH_API_URL=" + api + " reauth --check" + (leadWindow.equals(Duration.ofMinutes(60)) ? ""
+                : " --lead " + (leadWindow.toSeconds() % 60 == 0 ? leadWindow.toMinutes() + "m" : leadWindow.toSeconds() + "s"));
+        out.printf("  %-62s (what needs attention; exit 9 when anything does)%n", check);
+        out.println();
     }
 
     /** Gives the demo account tokens once, so the proxy server has something cached to flush. */
@@ -272,54 +282,7 @@ public final class LocalRun {
         subscriber.awaitFlush(accountId, done.path("tokenVersion").asLong(), Duration.ofSeconds(15));
         // cached before the account is marked: the fleet library serves no account that requires re-authentication
         String cached = subscriber.tokens().accessToken(accountId);
-        deployment.aws().dynamo().updateItem(u -> u.tableName(deployment.aws().accountsTable())
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
-                .updateExpression("SET requires_reauth = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+        DemoAccount.markRequiresReauth(deployment.aws(), accountId);
         return cached;
-    }
-
-    private void printProof(LocalStack aws, String id, Map<String, AttributeValue> before, Map<String, AttributeValue> after,
-                            DemoCacheSubscriber.Flush flush, DemoCacheSubscriber subscriber, String staleToken) {
-        out.println();
-        out.println("Proof (accounts table, item 'demo'):");
-        for (String field : List.of("priority", "custom_endpoint", "request_count", "total_requests", "last_used", "usage")) {
-            boolean same = before.get(field).equals(after.get(field));
-            out.printf("  %-22s %s%n", field, show(after.get(field)) + (same ? "  (unchanged)" : "  CHANGED"));
-        }
-        out.printf("  %-22s %s -> %s%n", "token_version", show(before.get(Accounts.TOKEN_VERSION)), show(after.get(Accounts.TOKEN_VERSION)));
-        out.printf("  %-22s %s -> %s%n", "requires_reauth", show(before.get(Accounts.REQUIRES_REAUTH)), show(after.get(Accounts.REQUIRES_REAUTH)));
-        out.printf("  %-22s %s%n", "expires_at", Instant.ofEpochMilli(Long.parseLong(after.get(Accounts.EXPIRES_AT).n())));
-        byte[] plaintext = aws.kms().decrypt(d -> d.ciphertextBlob(after.get(Accounts.TOKEN_CIPHERTEXT).b())
-                .encryptionContext(Schema.encryptionContext(id))).plaintext().asByteArray();
-        var tokens = TokenBundleJson.read(plaintext);
-        out.printf("  %-22s %d bytes of KMS ciphertext; decrypts under {account_id, purpose=reauth:oauth-tokens} to a %s token"
-                + " bundle (access token %d chars, refresh token %d chars)%n", "token_ciphertext",
-                after.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray().length, tokens.tokenType(),
-                tokens.accessToken().length(), tokens.refreshToken().length());
-        String served = subscriber.tokens().accessToken(id);
-        out.printf("  %-22s flushed at token_version %d; now serves the new access token%s%n", "proxy server", flush.tokenVersion(),
-                staleToken == null ? "" : (served.equals(tokens.accessToken()) && !served.equals(staleToken)
-                        ? " (not the one it had cached)" : " -- MISMATCH"));
-    }
-
-    private static String show(AttributeValue value) {
-        if (value == null) {
-            return "-";
-        }
-        if (value.n() != null) {
-            return value.n();
-        }
-        if (value.s() != null) {
-            return value.s();
-        }
-        if (value.bool() != null) {
-            return value.bool().toString();
-        }
-        if (value.hasM()) {
-            Map<String, String> shown = new LinkedHashMap<>();
-            value.m().forEach((k, v) -> shown.put(k, show(v)));
-            return shown.toString();
-        }
-        return value.toString();
     }
 }

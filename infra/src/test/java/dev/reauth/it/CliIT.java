@@ -216,9 +216,9 @@ class CliIT {
         try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             String screen = terminal.screen();
-            assertThat(screen).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REAUTH\\s+VERSION\\s+UPDATED");
-            assertThat(screen).containsPattern("list-a-" + unique + "\\s+-\\s+max\\s+5h 1m\\s+no\\s+7\\s+never");
-            assertThat(screen).containsPattern("list-b-" + unique + "\\s+-\\s+console\\s+expired 3h 1m ago\\s+yes\\s+0\\s+never");
+            assertThat(screen).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH");
+            assertThat(screen).containsPattern("list-a-" + unique + "\\s+-\\s+max\\s+5h 1m\\s+never\\s+-\\s+0\\s+0\\s+7\\s+no\\s");
+            assertThat(screen).containsPattern("list-b-" + unique + "\\s+-\\s+console\\s+expired 3h 1m ago\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\\s");
             assertThat(screen).doesNotContain("sk-ant-secret-api-key-value", "opaque-ciphertext", "b3BhcXVl");
         }
     }
@@ -282,7 +282,7 @@ class CliIT {
         }
         try (Tmux terminal = terminals.cli(local, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).containsPattern("cli-added\\s+\\S+\\s+console\\s+\\S+.*\\s+no\\s+1\\s");
+            assertThat(terminal.screen()).containsPattern("cli-added\\s+owner@example\\.com\\s+console\\s+7h \\d+m\\s+never\\s+-\\s+0\\s+0\\s+1\\s+no\\s");
         }
     }
 

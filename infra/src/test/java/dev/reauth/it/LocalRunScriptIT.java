@@ -34,7 +34,8 @@ class LocalRunScriptIT {
         ScriptRun run = ScriptRun.of("infra/local-run", Map.of(), "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).startsWith("usage: infra/local-run [--serve] [--port N] [--anthropic]").contains("--port N");
+        assertThat(run.stdout()).startsWith("usage: infra/local-run [--serve] [--port N] [--anthropic] [--token-lifetime DURATION]")
+                .contains("--port N", "run the refresh schedule every 5 s", "the refresher's lead window is a third of it");
         assertThat(run.screen()).doesNotContain("Building", "Installing");
     }
 
@@ -45,6 +46,20 @@ class LocalRunScriptIT {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).isEqualTo("infra/local-run: --port needs a number from 0 to 65535, not 'abc'\n");
         assertThat(run.stdout()).isEmpty();
+    }
+
+    @Test
+    void tokenLifetime_outOfRange_orWithoutServe_isOneLine_beforeAnyBuild() {
+        ScriptRun tooShort = ScriptRun.of("infra/local-run", Map.of(), "--serve", "--token-lifetime", "30s");
+        ScriptRun notServing = ScriptRun.of("infra/local-run", Map.of(), "--token-lifetime", "2m");
+
+        assertThat(tooShort.exitCode()).isEqualTo(2);
+        assertThat(tooShort.stderr())
+                .isEqualTo("infra/local-run: --token-lifetime needs a duration from 1m to 24h (such as 2m, 90s or 1h), not '30s'\n");
+        assertThat(notServing.exitCode()).isEqualTo(2);
+        assertThat(notServing.stderr())
+                .isEqualTo("infra/local-run: --token-lifetime goes with --serve (the refresh schedule runs while the API is served)\n");
+        assertThat(tooShort.screen() + notServing.screen()).doesNotContain("Building", "Installing");
     }
 
     @Test

@@ -1,0 +1,193 @@
+package dev.reauth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** reauth --list, --list --json and --check against a fake API: what people, scripts and monitors read. */
+class HealthCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FakeApi api;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Instant now = Instant.now();
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new FakeApi();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private int run(String... args) {
+        List<String> all = new ArrayList<>(List.of("--api-url", api.url().toString()));
+        all.addAll(List.of(args));
+        return ReauthCli.run(all.toArray(String[]::new), Map.of(), new BufferedReader(new StringReader("")),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** An account as GET /accounts describes a healthy one: refreshed 10 minutes ago, 7 hours left. */
+    private ObjectNode healthy(String name) {
+        ObjectNode account = JSON.createObjectNode().put("id", "id-" + name).put("name", name).put("mode", "max")
+                .put("requiresReauth", false).put("tokenVersion", 15)
+                .put("expiresAt", now.plus(Duration.ofHours(7)).plusSeconds(30).toString())
+                .put("tokensUpdatedAt", now.minus(Duration.ofMinutes(10)).toString())
+                .put("lastRefreshAt", now.minus(Duration.ofMinutes(10)).minusSeconds(5).toString())
+                .put("lastRefreshResult", "ok").put("refreshFailures", 0).put("refreshCount", 14);
+        account.putObject("identity").put("accountUuid", "u-" + name).put("email", name + "@example.com")
+                .put("organizationUuid", "o-1").put("organizationName", "Ops");
+        return account;
+    }
+
+    private ObjectNode dead(String name) {
+        return healthy(name).put("requiresReauth", true).put("reauthReason", "invalid_grant")
+                .put("reauthRequiredAt", now.minus(Duration.ofMinutes(125)).toString()).put("lastRefreshResult", "dead")
+                .put("expiresAt", now.minus(Duration.ofMinutes(5)).minusSeconds(10).toString());
+    }
+
+    private ObjectNode failing(String name) {
+        return healthy(name).put("lastRefreshResult", "provider_error").put("refreshFailures", 3)
+                .put("expiresAt", now.plus(Duration.ofMinutes(40)).plusSeconds(30).toString());
+    }
+
+    private void accounts(ObjectNode... accounts) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("accounts").addAll(List.of(accounts));
+        api.answer("GET /accounts", 200, body.toString());
+    }
+
+    @Test
+    void list_showsExpiryRefreshHealthAndWhyAnAccountRequiresReauth() {
+        accounts(healthy("work"), dead("spare"), failing("flaky"));
+
+        assertThat(run("--list")).isZero();
+
+        assertThat(out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
+                .containsPattern("work\\s+work@example\\.com\\s+max\\s+7h 0m\\s+10m ago\\s+ok\\s+0\\s+14\\s+15\\s+no\n")
+                .containsPattern("spare\\s+spare@example\\.com\\s+max\\s+expired 5m ago\\s+10m ago\\s+dead\\s+0\\s+14\\s+15\\s+"
+                        + "yes \\(invalid_grant, 2h 5m ago\\)\n")
+                .containsPattern("flaky\\s+flaky@example\\.com\\s+max\\s+40m\\s+10m ago\\s+provider_error\\s+3\\s+14\\s+15\\s+no\n");
+    }
+
+    @Test
+    void listJson_isOneDocument_everyFieldPresent_andTheAttentionCodesCheckUses() throws Exception {
+        ObjectNode legacy = JSON.createObjectNode().put("id", "id-legacy").put("name", "legacy").put("mode", "console")
+                .put("requiresReauth", false).put("tokenVersion", 0);
+        accounts(healthy("work"), dead("spare"), legacy);
+
+        assertThat(run("--list", "--json")).isZero();
+
+        JsonNode document = JSON.readTree(out());
+        assertThat(document.path("version").asInt()).isEqualTo(1);
+        assertThat(document.path("leadWindowSeconds").asLong()).isEqualTo(3600);
+        assertThat(Instant.parse(document.path("generatedAt").asText())).isBetween(now.minusSeconds(1), Instant.now());
+        JsonNode work = document.path("accounts").get(0);
+        assertThat(fieldNames(work)).containsExactly("name", "id", "mode", "identity", "tokenVersion", "tokensUpdatedAt", "expiresAt",
+                "expiresInSeconds", "lastRefreshAt", "lastRefreshResult", "refreshFailures", "refreshCount", "requiresReauth",
+                "reauthReason", "reauthRequiredAt", "healthy", "attention");
+        assertThat(work.path("identity").path("email").asText()).isEqualTo("work@example.com");
+        assertThat(work.path("expiresInSeconds").asLong()).isBetween(7 * 3600L, 7 * 3600L + 30);
+        assertThat(work.path("refreshCount").asLong()).isEqualTo(14);
+        assertThat(work.path("healthy").asBoolean()).isTrue();
+        assertThat(work.path("attention")).isEmpty();
+        JsonNode spare = document.path("accounts").get(1);
+        assertThat(spare.path("reauthReason").asText()).isEqualTo("invalid_grant");
+        assertThat(spare.path("expiresInSeconds").asLong()).isNegative();
+        assertThat(spare.path("attention").toString()).isEqualTo("[\"requires_reauth\",\"expired\"]");
+        JsonNode unknown = document.path("accounts").get(2);
+        assertThat(fieldNames(unknown)).isEqualTo(fieldNames(work));
+        assertThat(unknown.path("identity").isNull()).isTrue();
+        assertThat(unknown.path("expiresAt").isNull()).isTrue();
+        assertThat(unknown.path("lastRefreshAt").isNull()).isTrue();
+        assertThat(unknown.path("attention").toString()).isEqualTo("[\"no_tokens\"]");
+        assertThat(err()).doesNotContain("Error");
+    }
+
+    @Test
+    void check_allHealthy_isOneLine_andExitZero() {
+        accounts(healthy("work"), healthy("spare"));
+
+        assertThat(run("--check")).isZero();
+
+        assertThat(out()).isEqualTo("all 2 accounts healthy\n");
+    }
+
+    @Test
+    void check_printsOneLinePerAccountThatNeedsAttention_andExits9() {
+        accounts(healthy("work"), dead("spare"), failing("flaky"));
+
+        assertThat(run("--check")).isEqualTo(9);
+
+        assertThat(out().lines().toList()).containsExactly(
+                "spare: requires re-authentication since 2h 5m ago (invalid_grant); access token expired 5m ago;"
+                        + " fix: reauth --reauthenticate spare",
+                "flaky: 3 refreshes in a row failed (last: provider_error)");
+    }
+
+    @Test
+    void check_leadWindow_decidesWhenAnUnrefreshedAccountIsOverdue() {
+        accounts(failing("soon").put("refreshFailures", 0).put("lastRefreshResult", "ok"));
+
+        assertThat(run("--check")).isZero();
+        out.reset();
+        assertThat(run("--check", "--lead", "2h")).isEqualTo(9);
+        assertThat(out()).startsWith("soon: access token expires in 40m and is not refreshed yet");
+    }
+
+    @Test
+    void check_whenTheApiCannotBeAsked_isItsOwnExitCode_notAttention() {
+        api.answer("GET /accounts", 503, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"The accounts table is unavailable\"}");
+
+        assertThat(run("--check")).isEqualTo(8);
+
+        assertThat(out()).isEmpty();
+        assertThat(err()).contains("Error: the API failed (HTTP 503): The accounts table is unavailable");
+    }
+
+    @Test
+    void jsonAndLead_outsideTheirCommands_areUsageErrors() {
+        assertThat(run("--check", "--json")).isEqualTo(2);
+        assertThat(err()).startsWith("Error: --json goes with --list\n");
+        err.reset();
+        assertThat(run("--reload", "x", "--lead", "2h")).isEqualTo(2);
+        assertThat(err()).startsWith("Error: --lead goes with --check or --list\n");
+        err.reset();
+        assertThat(run("--check", "--lead", "0m")).isEqualTo(2);
+        assertThat(err()).startsWith("Error: Invalid value for option '--lead': give a duration above zero, not 0m\n");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
