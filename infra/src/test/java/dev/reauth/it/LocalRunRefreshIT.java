@@ -72,7 +72,7 @@ class LocalRunRefreshIT {
             screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server stops serving it \\(requires re-authentication: invalid_grant\\))$",
                     NEXT_REFRESH);
             screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (ALERT     dead: demo: The provider refused the refresh token \\(invalid_grant\\)).*"
-                    + " Fix: reauth --reauthenticate demo$", NEXT_REFRESH);
+                    + " Fix: (open http://127\\.0\\.0\\.1:\\d+/r/\\S+ .*, or run: )?reauth --reauthenticate demo$", NEXT_REFRESH);
 
             // the banner's check command says the same, in one line, with exit code 9
             ScriptRun run = ScriptRun.of("cli/reauth", Map.of("REAUTH_API_URL", api), "--check", "--lead", "20s");
