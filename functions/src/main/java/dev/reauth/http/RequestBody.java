@@ -37,7 +37,7 @@ final class RequestBody {
         try {
             return AccountMode.fromWire(text(body, "mode").orElse(AccountMode.MAX.wire()));
         } catch (IllegalArgumentException e) {
-            throw new ReauthException.InvalidRequest("invalid_request", e.getMessage());
+            throw new ReauthException.InvalidRequest("invalid_request", "mode must be \"max\" or \"console\"");
         }
     }
 
