@@ -22,9 +22,9 @@ final class CallbackPage {
     private static String page(String title, String heading, String detail) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>" + escape(title) + "</title>"
+                + "<title>" + Html.escape(title) + "</title>"
                 + "<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style>"
-                + "</head><body><h1>" + escape(heading) + "</h1><p>" + escape(detail) + "</p></body></html>";
+                + "</head><body><h1>" + Html.escape(heading) + "</h1><p>" + Html.escape(detail) + "</p></body></html>";
     }
 
     /**
@@ -36,20 +36,5 @@ final class CallbackPage {
                 ? "A different provider account logged in than the one this account belongs to. Nothing was written."
                 + " Open the authorization link again and log in with the right account."
                 : failure.description();
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.web;
 
+import dev.reauth.http.Html;
 import dev.reauth.link.LinkStatus;
 import dev.reauth.link.LinkView;
 import dev.reauth.oauth.ProviderIdentity;
@@ -26,18 +27,18 @@ final class LinkPages {
         String name = view.accountName().orElse("");
         String login = view.identity().map(ProviderIdentity::label).orElse(null);
         StringBuilder body = new StringBuilder()
-                .append("<h1>Re-authenticate <span class=\"account\">").append(escape(name)).append("</span></h1>")
+                .append("<h1>Re-authenticate <span class=\"account\">").append(Html.escape(name)).append("</span></h1>")
                 .append("<dl class=\"facts\">")
-                .append(fact("Account", escape(name)))
-                .append(fact("Provider login", login != null ? escape(login)
+                .append(fact("Account", Html.escape(name)))
+                .append(fact("Provider login", login != null ? Html.escape(login)
                         : "not recorded yet: the account is bound to whoever logs in first"))
                 .append(fact("Link valid until", time(view.expiresAt())))
                 .append("</dl>")
                 .append("<noscript><p class=\"notice\">This page needs JavaScript (one small script from this site)."
-                        + " Without it, run <code>reauth --reauthenticate ").append(escape(name)).append("</code>.</p></noscript>")
+                        + " Without it, run <code>reauth --reauthenticate ").append(Html.escape(name)).append("</code>.</p></noscript>")
                 .append("<ol class=\"steps\" id=\"steps\" hidden>")
                 .append("<li><h2>Log in at the provider</h2><p>")
-                .append(login != null ? "Log in as <strong>" + escape(login) + "</strong>." : "Log in with the provider account this account belongs to.")
+                .append(login != null ? "Log in as <strong>" + Html.escape(login) + "</strong>." : "Log in with the provider account this account belongs to.")
                 .append(" A new window opens; when you are done, the provider shows a code.</p>")
                 .append("<form id=\"start\" method=\"post\"><button type=\"submit\" id=\"login\">Log in</button></form>")
                 .append("<p id=\"login-fallback\" hidden>The browser did not open a new window: ")
@@ -62,7 +63,7 @@ final class LinkPages {
 
     /** The page of a link that cannot be used, saying why and what to do instead. */
     static String unusable(LinkStatus status, Optional<String> accountName, Optional<Instant> spentAt, Instant expiresAt) {
-        String name = accountName.map(LinkPages::escape).orElse(null);
+        String name = accountName.map(Html::escape).orElse(null);
         String[] text = switch (status) {
             case USED -> new String[] {"This link was already used",
                     "Account <span class=\"account\">" + name + "</span> was re-authenticated through it"
@@ -92,7 +93,7 @@ final class LinkPages {
 
     /** A page for a failure that is not the link's (its account is gone, a dependency failed). */
     static String failure(String heading, String detail) {
-        return page(heading, "<h1>" + escape(heading) + "</h1><p>" + escape(detail) + "</p>", false);
+        return page(heading, "<h1>" + Html.escape(heading) + "</h1><p>" + Html.escape(detail) + "</p>", false);
     }
 
     private static String fact(String term, String valueHtml) {
@@ -107,24 +108,9 @@ final class LinkPages {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<meta name=\"referrer\" content=\"no-referrer\">"
-                + "<title>" + escape(title) + " · reauth</title>"
+                + "<title>" + Html.escape(title) + " · reauth</title>"
                 + "<link rel=\"stylesheet\" href=\"assets/page.css\">"
                 + (script ? "<script src=\"assets/page.js\" defer></script>" : "")
                 + "</head><body><main>" + "<p class=\"brand\">reauth</p>" + mainHtml + "</main></body></html>";
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
