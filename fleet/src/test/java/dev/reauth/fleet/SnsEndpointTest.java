@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.threeten.extra.MutableClock;
 
 /** SNS deliveries signed by the project's test CA: what is accepted, what is refused, and that refused means no flush. */
 class SnsEndpointTest {
@@ -162,7 +164,7 @@ class SnsEndpointTest {
 
     @Test
     void messageAgeBound_isConfigurable() throws Exception {
-        SettableClock clock = new SettableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), ZoneOffset.UTC);
         SnsEndpoint strict = new SnsEndpoint(Set.of(TOPIC), verifier, SnsEndpoint.SignaturePolicy.VERIFY,
                 (topic, token) -> confirmed.add(topic + " " + token), tokens, clock, Duration.ofMinutes(5));
         Map<String, String> fourMinutesOld = notification(event("acct-11", 1), Optional.empty());

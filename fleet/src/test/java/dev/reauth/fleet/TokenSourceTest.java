@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.threeten.extra.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class TokenSourceTest {
@@ -98,34 +100,15 @@ class TokenSourceTest {
 
     @Test
     void nearExpiry_isReadAgain_atMostOnceASecond() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.now(), ZoneOffset.UTC);
         TokenSource source = new TokenSource(accounts, accounts, clock, Duration.ofMinutes(5));
         accounts.put("a", 1, "token-v1", clock.instant().plus(Duration.ofMinutes(2)));
         source.accessToken("a");
         accounts.put("a", 2, "token-v2", clock.instant().plus(Duration.ofHours(8)));
 
         assertThat(source.accessToken("a")).as("within the second: no read storm").isEqualTo("token-v1");
-        clock.now = clock.now.plusSeconds(2);
+        clock.add(Duration.ofSeconds(2));
         assertThat(source.accessToken("a")).isEqualTo("token-v2");
-    }
-
-    private static final class MovableClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 
     @Test

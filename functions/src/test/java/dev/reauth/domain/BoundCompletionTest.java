@@ -8,8 +8,10 @@ import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ class BoundCompletionTest {
     private final InMemoryBackend backend = new InMemoryBackend();
     private final ReauthService service = new ReauthService(backend, backend, backend, backend, backend, backend, backend,
             ProviderConfig.anthropic(), Duration.ofMinutes(10),
-            new ReauthServiceTest.MutableClock(Instant.parse("2026-11-26T12:00:00Z")), SecureRandom::new);
+            Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC), SecureRandom::new);
 
     @Test
     void startReauthOf_startsTheAccountsReauthentication_byId_neverAllowingAnotherProviderAccount() {
