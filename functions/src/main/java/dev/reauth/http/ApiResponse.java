@@ -19,12 +19,7 @@ public record ApiResponse(int status, String contentType, String body) {
     }
 
     public Map<String, String> headers() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", contentType);
-        headers.put("Cache-Control", "no-store");
-        headers.put("Pragma", "no-cache");
-        headers.put("Referrer-Policy", "no-referrer");
-        headers.put("X-Content-Type-Options", "nosniff");
+        Map<String, String> headers = noStoreHeaders(contentType);
         if (contentType.startsWith("text/html")) {
             headers.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
             headers.put("X-Frame-Options", "DENY");
@@ -34,9 +29,25 @@ public record ApiResponse(int status, String contentType, String body) {
 
     /** The HTTP API v2 response payload Lambda returns to API Gateway. */
     public String toEventJson() {
+        return eventJson(status, headers(), body);
+    }
+
+    /** The headers every response of reauth's functions sends: never stored, no referrer onward, no sniffing. */
+    public static Map<String, String> noStoreHeaders(String contentType) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("Cache-Control", "no-store");
+        headers.put("Pragma", "no-cache");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Content-Type-Options", "nosniff");
+        return headers;
+    }
+
+    /** An HTTP API v2 response payload: what a function returns to API Gateway. */
+    public static String eventJson(int status, Map<String, String> headers, String body) {
         return Json.object()
                 .put("statusCode", status)
-                .put("headers", headers())
+                .put("headers", headers)
                 .put("body", body)
                 .put("isBase64Encoded", false)
                 .toJson();

@@ -1,7 +1,7 @@
 package dev.reauth.web;
 
+import dev.reauth.http.ApiResponse;
 import dev.reauth.wire.Json;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,12 +28,7 @@ public record WebResponse(int status, String contentType, String body) {
     }
 
     public Map<String, String> headers() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", contentType);
-        headers.put("Cache-Control", "no-store");
-        headers.put("Pragma", "no-cache");
-        headers.put("Referrer-Policy", "no-referrer");
-        headers.put("X-Content-Type-Options", "nosniff");
+        Map<String, String> headers = ApiResponse.noStoreHeaders(contentType);
         headers.put("X-Frame-Options", "DENY");
         headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         return headers;
@@ -41,11 +36,6 @@ public record WebResponse(int status, String contentType, String body) {
 
     /** The HTTP API v2 response payload Lambda returns to API Gateway. */
     public String toEventJson() {
-        return Json.object()
-                .put("statusCode", status)
-                .put("headers", headers())
-                .put("body", body)
-                .put("isBase64Encoded", false)
-                .toJson();
+        return ApiResponse.eventJson(status, headers(), body);
     }
 }
