@@ -60,9 +60,9 @@ class DynamoRefreshLedgerReadsTest {
         dynamo.then(GetItemResponse.builder().item(Map.of("name", s("work"), "token_version", n(4), "token_ciphertext", CT)).build())
                 .then(GetItemResponse.builder().item(Map.of("name", s("never-sealed"))).build());
 
-        assertThat(ledger.sealed("acct-1")).hasValueSatisfying(sealed -> {
-            assertThat(sealed.tokenVersion()).isEqualTo(4);
-            assertThat(sealed.ciphertext()).isEqualTo(CIPHERTEXT);
+        assertThat(ledger.sealed("acct-1")).hasValueSatisfying(read -> {
+            assertThat(read.tokenVersion()).isEqualTo(4);
+            assertThat(read.ciphertext()).isEqualTo(CIPHERTEXT);
         });
         assertThat(ledger.sealed("acct-2")).isEmpty();
         GetItemRequest get = dynamo.all(GetItemRequest.class).getFirst();
