@@ -3,6 +3,7 @@ package dev.reauth.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reauth.testing.Race;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ class TokenSourceTest {
         accounts.put("a", 1, "token-v1", Instant.now().plus(Duration.ofHours(8)));
         accounts.readDelayMillis = 200;
 
-        List<String> seen = race(32, () -> tokens.accessToken("a"));
+        List<String> seen = Race.race(32, () -> tokens.accessToken("a"));
 
         assertThat(seen).containsOnly("token-v1").hasSize(32);
         assertThat(accounts.reads.get()).isEqualTo(1);
@@ -127,24 +128,5 @@ class TokenSourceTest {
     @Test
     void unknownAccount_isAClearError() {
         assertThatThrownBy(() -> tokens.accessToken("nope")).isInstanceOf(UnknownAccountException.class).hasMessageContaining("nope");
-    }
-
-    private static <T> List<T> race(int n, java.util.concurrent.Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                return task.call();
-            }));
-        }
-        go.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> f : futures) {
-            results.add(f.get());
-        }
-        pool.shutdown();
-        return results;
     }
 }

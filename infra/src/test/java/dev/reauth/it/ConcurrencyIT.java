@@ -2,6 +2,7 @@ package dev.reauth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.testing.Race;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.local.LocalOAuthProvider;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static dev.reauth.it.ReauthSystem.authorizationUrl;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.testing.Race;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.Schema.Sessions;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.reauth.it;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.testing.Race;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reauth.local.RefreshGrants;
 import dev.reauth.wire.Schema.Accounts;

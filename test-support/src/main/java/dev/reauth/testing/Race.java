@@ -1,6 +1,7 @@
-package dev.reauth.it;
+package dev.reauth.testing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -9,18 +10,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** Runs one task on many threads released at the same instant, for tests of what must happen once. */
-final class Race {
+public final class Race {
 
     private Race() {
     }
 
     /** Runs {@code task} {@code n} times at once; the results in submission order. */
-    static <T> List<T> race(int n, Callable<T> task) throws Exception {
-        return raceAll(java.util.Collections.nCopies(n, task));
+    public static <T> List<T> race(int n, Callable<T> task) throws Exception {
+        return raceAll(Collections.nCopies(n, task));
     }
 
     /** Runs every task at once; the results in the tasks' order. */
-    static <T> List<T> raceAll(List<Callable<T>> tasks) throws Exception {
+    public static <T> List<T> raceAll(List<Callable<T>> tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
             CountDownLatch go = new CountDownLatch(1);
