@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * One copy of the stack's AWS resources on an emulator: the two tables (from template.yaml), the
- * KMS key and the SNS topic, named with a unique suffix so test classes never share state.
+ * KMS key, the token events topic and the alerts topic, named with a unique suffix so test classes
+ * never share state.
  */
 public final class LocalStack {
 
