@@ -86,7 +86,7 @@ final class Dashboard implements AutoCloseable {
                 if (body == null) {
                     response = DashboardResponse.error(413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes.");
                 } else if (match.route().operation()) {
-                    response = actions.serve(match, body);
+                    response = operation(match, body);
                 } else {
                     response = file(match.route());
                 }
@@ -100,9 +100,16 @@ final class Dashboard implements AutoCloseable {
             if (!empty) {
                 exchange.getResponseBody().write(response.body());
             }
+        }
+    }
+
+    private DashboardResponse operation(DashboardRoute.Match match, byte[] body) {
+        try {
+            return actions.serve(match, body);
         } catch (RuntimeException bug) {
-            // the exchange is closed; the page shows that the request failed. Nothing about it is printed:
-            // a message could hold a code or the address.
+            // said by its type only, here and nowhere else: a message could hold a code or the address
+            return DashboardResponse.error(500, "unexpected_failure", "The dashboard failed unexpectedly ("
+                    + bug.getClass().getSimpleName() + "); try again.");
         }
     }
 

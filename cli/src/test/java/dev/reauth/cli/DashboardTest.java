@@ -3,21 +3,15 @@ package dev.reauth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
     private static final String DONE = "{\"success\":true,\"message\":\"Account 'work' (ops@example.com) has been successfully"
             + " re-authenticated\",\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
@@ -39,13 +32,6 @@ class DashboardTest {
     private Dashboard dashboard;
     private String origin;
     private String secret;
-
-    /** A raw HTTP/1.1 answer. */
-    record Answer(int status, Map<String, String> headers, String body) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(body);
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -77,7 +63,7 @@ class DashboardTest {
 
     @Test
     void page_isServedUnderTheSecret_withTheLinkPagesSecurityHeaders() throws Exception {
-        Answer page = get("/" + secret + "/");
+        RawHttp.Answer page = get("/" + secret + "/");
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.headers()).containsEntry("content-type", "text/html; charset=utf-8")
@@ -98,7 +84,7 @@ class DashboardTest {
         String wrong = secret.substring(0, 42) + (secret.endsWith("A") ? "B" : "A");
         for (String path : new String[] {"/", "/" + wrong + "/", "/" + wrong + "/api/accounts", "/assets/page.css",
                 "/api/accounts", "/" + secret.substring(1) + "/", "/x/" + secret + "/"}) {
-            Answer answer = get(path);
+            RawHttp.Answer answer = get(path);
             assertThat(answer.status()).as(path).isEqualTo(404);
             assertThat(answer.headers()).as(path).containsEntry("cache-control", "no-store").containsKey("content-security-policy");
         }
@@ -107,7 +93,7 @@ class DashboardTest {
 
     @Test
     void theSecretWithoutItsSlash_redirectsToThePage() throws Exception {
-        Answer answer = get("/" + secret);
+        RawHttp.Answer answer = get("/" + secret);
         assertThat(answer.status()).isEqualTo(308);
         assertThat(answer.headers()).containsEntry("location", "/" + secret + "/");
     }
@@ -117,7 +103,7 @@ class DashboardTest {
         api.answer("GET /accounts", 200, "{\"accounts\":[]}");
         int port = dashboard.url().getPort();
         for (String host : new String[] {"localhost:" + port, "evil.example:" + port, "127.0.0.1", "127.0.0.1:" + (port + 1), ""}) {
-            Answer answer = send("GET", "/" + secret + "/api/accounts", Map.of("Host", host), null);
+            RawHttp.Answer answer = send("GET", "/" + secret + "/api/accounts", Map.of("Host", host), null);
             assertThat(answer.status()).as(host).isEqualTo(421);
         }
         assertThat(send("GET", "/" + secret + "/", Map.of("Host", "attacker.example"), null).body()).doesNotContain("dashboard.js");
@@ -176,7 +162,7 @@ class DashboardTest {
                 + "\"identity\":{\"email\":\"ops@example.com\",\"organizationName\":\"Ops\"},\"lastRefreshAt\":\"2030-01-01T11:12:00Z\","
                 + "\"lastRefreshResult\":\"ok\",\"refreshCount\":14}]}");
 
-        Answer answer = get("/" + secret + "/api/accounts");
+        RawHttp.Answer answer = get("/" + secret + "/api/accounts");
 
         assertThat(answer.status()).isEqualTo(200);
         JsonNode accounts = answer.json().path("accounts");
@@ -196,9 +182,9 @@ class DashboardTest {
     void reauthenticate_handsOverTheProvidersUrl_thenTakesThisLoginsCode_andSaysWhatTheCliSays() throws Exception {
         api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
 
-        Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
-        Answer otherLogin = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"old#S0\"}");
-        Answer done = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"new#S1\"}");
+        RawHttp.Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
+        RawHttp.Answer otherLogin = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"old#S0\"}");
+        RawHttp.Answer done = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"new#S1\"}");
 
         assertThat(start.json().path("authorizationUrl").asText()).isEqualTo(api.url() + "/authorize?code=true&client_id=c&state=S1");
         assertThat(otherLogin.status()).isEqualTo(400);
@@ -213,7 +199,7 @@ class DashboardTest {
     void anAuthorizationUrlOnAHostThatIsNoProvider_isNotHandedToTheBrowser() throws Exception {
         api.answer("POST /accounts/work/reauth", 200, started("https://login.evil.example/authorize"));
 
-        Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
+        RawHttp.Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
 
         assertThat(start.status()).isEqualTo(502);
         assertThat(start.body()).doesNotContain("https://login.evil.example/authorize").contains("not a provider host");
@@ -226,8 +212,8 @@ class DashboardTest {
                 .answer("POST /accounts/ghost/reauth", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
         post("/" + secret + "/api/accounts/work/reauth", "{}");
-        Answer refused = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"typo#S1\"}");
-        Answer ghost = post("/" + secret + "/api/accounts/ghost/reauth", "{}");
+        RawHttp.Answer refused = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"typo#S1\"}");
+        RawHttp.Answer ghost = post("/" + secret + "/api/accounts/ghost/reauth", "{}");
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().path("error_description").asText()).startsWith("The provider did not accept that code. Paste it again");
@@ -240,9 +226,9 @@ class DashboardTest {
         api.answer("POST /accounts", 200, started(api.url() + "/authorize"));
 
         assertThat(post("/" + secret + "/api/accounts", "{\"name\":\"new one\",\"mode\":\"console\"}").status()).isEqualTo(200);
-        Answer badMode = post("/" + secret + "/api/accounts", "{\"name\":\"x\",\"mode\":\"pro\"}");
-        Answer noName = post("/" + secret + "/api/accounts", "{\"mode\":\"max\"}");
-        Answer notJson = post("/" + secret + "/api/accounts", "name=x");
+        RawHttp.Answer badMode = post("/" + secret + "/api/accounts", "{\"name\":\"x\",\"mode\":\"pro\"}");
+        RawHttp.Answer noName = post("/" + secret + "/api/accounts", "{\"mode\":\"max\"}");
+        RawHttp.Answer notJson = post("/" + secret + "/api/accounts", "name=x");
 
         assertThat(api.bodiesSentTo("/accounts")).containsExactly("{\"name\":\"new one\",\"mode\":\"console\"}");
         assertThat(badMode.status()).isEqualTo(400);
@@ -255,7 +241,7 @@ class DashboardTest {
         api.answer("POST /accounts/team a/link", 200, "{\"account\":\"team a\",\"url\":\"http://127.0.0.1:9/r/TOKEN\","
                 + "\"expiresAt\":\"2030-01-02T12:00:00Z\"}");
 
-        Answer link = post("/" + secret + "/api/accounts/team%20a/link", "{}");
+        RawHttp.Answer link = post("/" + secret + "/api/accounts/team%20a/link", "{}");
 
         assertThat(link.status()).isEqualTo(200);
         assertThat(link.json().path("url").asText()).isEqualTo("http://127.0.0.1:9/r/TOKEN");
@@ -267,8 +253,8 @@ class DashboardTest {
         api.answer("GET /accounts", 200, "{\"accounts\":[{\"id\":\"id-1\",\"name\":\"work\",\"mode\":\"max\"}]}")
                 .answer("POST /accounts/id-1/reload", 200, "{\"message\":\"Reload requested for account 'work'\"}");
 
-        Answer reload = post("/" + secret + "/api/accounts/work/reload", "{}");
-        Answer unknown = post("/" + secret + "/api/accounts/nobody/reload", "{}");
+        RawHttp.Answer reload = post("/" + secret + "/api/accounts/work/reload", "{}");
+        RawHttp.Answer unknown = post("/" + secret + "/api/accounts/nobody/reload", "{}");
 
         assertThat(reload.json().path("message").asText()).isEqualTo("Reload requested for account 'work'");
         assertThat(unknown.status()).isEqualTo(404);
@@ -278,10 +264,21 @@ class DashboardTest {
     void anUnreachableApi_isAPlainSentence() throws Exception {
         api.close();
 
-        Answer answer = get("/" + secret + "/api/accounts");
+        RawHttp.Answer answer = get("/" + secret + "/api/accounts");
 
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.json().path("error_description").asText()).startsWith("Cannot reach the reauth API at");
+    }
+
+    @Test
+    void anUnexpectedFailure_isA500_namingItsTypeOnly() throws Exception {
+        try (Dashboard broken = Dashboard.start(new DashboardActions(null, null, Clock.systemUTC(), Duration.ofHours(1)), 0)) {
+            RawHttp.Answer answer = RawHttp.send(broken.url().getPort(), "GET", broken.url().getPath() + "api/accounts", Map.of(), null);
+
+            assertThat(answer.status()).isEqualTo(500);
+            assertThat(answer.json().path("error_description").asText()).isEqualTo(
+                    "The dashboard failed unexpectedly (NullPointerException); try again.");
+        }
     }
 
     // ---- raw HTTP
@@ -291,70 +288,23 @@ class DashboardTest {
                 + "?code=true&client_id=c&state=S1\",\"expiresAt\":\"2030-01-01T12:10:00Z\"}";
     }
 
-    private Answer get(String path) throws IOException {
+    private RawHttp.Answer get(String path) throws IOException {
         return send("GET", path, Map.of(), null);
     }
 
-    private Answer post(String path, String body) throws IOException {
+    private RawHttp.Answer post(String path, String body) throws IOException {
         return post(path, body, Map.of());
     }
 
     /** A POST as the dashboard's page sends it (its Origin, JSON, same-origin), with {@code headers} replacing any of those. */
-    private Answer post(String path, String body, Map<String, String> headers) throws IOException {
+    private RawHttp.Answer post(String path, String body, Map<String, String> headers) throws IOException {
         Map<String, String> all = new LinkedHashMap<>(Map.of("Origin", origin, "Content-Type", "application/json",
                 "Sec-Fetch-Site", "same-origin"));
         all.putAll(headers);
         return send("POST", path, all, body);
     }
 
-    /** One request on its own connection; Host is the dashboard's own unless {@code headers} names another. */
-    private Answer send(String method, String path, Map<String, String> headers, String body) throws IOException {
-        int port = dashboard.url().getPort();
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-            Map<String, String> all = new LinkedHashMap<>();
-            all.put("Host", "127.0.0.1:" + port);
-            all.putAll(headers);
-            all.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            request.append("Content-Length: ").append(content.length).append("\r\nConnection: close\r\n\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(content);
-            out.flush();
-            return parse(socket.getInputStream());
-        }
-    }
-
-    private static Answer parse(InputStream in) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        in.transferTo(all);
-        String text = all.toString(StandardCharsets.UTF_8);
-        int end = text.indexOf("\r\n\r\n");
-        String[] lines = text.substring(0, end).split("\r\n");
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
-        }
-        String body = text.substring(end + 4);
-        if ("chunked".equals(headers.get("transfer-encoding"))) {
-            body = unchunk(body);
-        }
-        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
-    }
-
-    private static String unchunk(String body) {
-        StringBuilder out = new StringBuilder();
-        int at = 0;
-        while (true) {
-            int eol = body.indexOf("\r\n", at);
-            int size = Integer.parseInt(body.substring(at, eol).strip(), 16);
-            if (size == 0) {
-                return out.toString();
-            }
-            out.append(body, eol + 2, eol + 2 + size);
-            at = eol + 2 + size + 2;
-        }
+    private RawHttp.Answer send(String method, String path, Map<String, String> headers, String body) throws IOException {
+        return RawHttp.send(dashboard.url().getPort(), method, path, headers, body);
     }
 }
