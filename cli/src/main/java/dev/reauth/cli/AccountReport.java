@@ -93,6 +93,41 @@ final class AccountReport {
         }
     }
 
+    /** What the dashboard shows: per account, the table's columns as text, and the health verdict in words. */
+    ObjectNode dashboard() {
+        ObjectNode document = JSON.createObjectNode();
+        document.put("generatedAt", now.toString());
+        ArrayNode list = document.putArray("accounts");
+        for (AccountStatus account : accounts) {
+            List<AccountHealth.Problem> problems = AccountHealth.problems(account, now, lead);
+            ObjectNode item = list.addObject();
+            item.put("name", account.name());
+            item.put("mode", account.mode());
+            item.put("identity", account.email().map(email -> email + account.organizationName().map(org -> " (" + org + ")").orElse(""))
+                    .orElse("not recorded yet"));
+            item.put("tokenVersion", account.tokenVersion());
+            item.put("expiresIn", expiresIn(account).equals("-") ? "no tokens" : expiresIn(account));
+            item.put("lastRefresh", account.lastRefreshAt().map(this::ago).orElse("never")
+                    + account.lastRefreshResult().map(result -> " (" + result + ")").orElse(""));
+            item.put("failures", account.refreshFailures());
+            item.put("reauth", reauth(account));
+            item.put("healthy", problems.isEmpty());
+            item.put("health", problems.isEmpty() ? "Healthy"
+                    : "Needs attention: " + String.join(", ", problems.stream().map(AccountReport::words).toList()));
+        }
+        return document;
+    }
+
+    private static String words(AccountHealth.Problem problem) {
+        return switch (problem) {
+            case REQUIRES_REAUTH -> "requires re-authentication";
+            case REFRESH_FAILING -> "refreshes failing";
+            case EXPIRED -> "access token expired";
+            case REFRESH_OVERDUE -> "refresh overdue";
+            case NO_TOKENS -> "no tokens";
+        };
+    }
+
     /** {@code --check}: one line per account that needs attention, or one line saying all are healthy. */
     ExitCode printCheck(PrintStream out) {
         int attention = 0;

@@ -70,6 +70,16 @@ public final class ApiClient {
         return send("POST", "accounts/" + segment(accountId) + "/reload", null);
     }
 
+    /** {@code POST /accounts/{name}/link}: a one-time re-auth link; its URL is a capability, never logged. */
+    public Answer createLink(String name) {
+        return send("POST", "accounts/" + segment(name) + "/link", null);
+    }
+
+    /** {@code DELETE /accounts/{name}/link}: ends the account's live link, if any. */
+    public Answer revokeLink(String name) {
+        return send("DELETE", "accounts/" + segment(name) + "/link", null);
+    }
+
     /** {@code POST /accounts/import}; {@code json} carries tokens, so it goes into the body and nowhere else. */
     public Answer importAccount(String json) {
         return send("POST", "accounts/import", json);

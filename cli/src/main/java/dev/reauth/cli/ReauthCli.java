@@ -31,6 +31,8 @@ import software.amazon.awssdk.core.exception.SdkException;
                 "       reauth --list [--json] [--lead DURATION] [API]",
                 "       reauth --check [--lead DURATION] [API]",
                 "       reauth import better-ccflare --db PATH [--dry-run] [API]",
+                "       reauth link [--revoke] NAME [API]",
+                "       reauth dashboard [--no-browser] [--port N] [API]",
                 "  API: [--api-url URL | --stack NAME] [--region REGION]"},
         description = {"", "Re-authenticates the OAuth accounts of a proxy fleet through the reauth API.", ""},
         sortOptions = false, usageHelpWidth = ReauthCli.HELP_WIDTH)
@@ -72,7 +74,7 @@ public final class ReauthCli implements Callable<Integer> {
 
     /** Shown as "nothing to do" when no action (and no subcommand) is given. */
     static final String ACTIONS = "--reauthenticate NAME, --add-account NAME, --reload NAME, --list, --check,"
-            + " --reauthenticate-all, import better-ccflare --db PATH";
+            + " --reauthenticate-all, import better-ccflare --db PATH, link NAME, dashboard";
 
     // optional for picocli, so that `reauth import ...` needs none; call() says when one is missing
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -128,10 +130,15 @@ public final class ReauthCli implements Callable<Integer> {
         command.getCommandSpec().usageMessage().footer(footer(FOOTER));
         // building a command's model costs start-up time: the import command's only when it may be used or shown
         List<String> given = List.of(args);
-        if (given.contains("import") || given.contains("--help") || given.contains("-h")) {
-            CommandLine importCommand = new CommandLine(new ImportCommand());
-            importCommand.getCommandSpec().usageMessage().footer(footer(ImportCommand.FOOTER));
-            command.addSubcommand("import", importCommand);
+        boolean help = given.contains("--help") || given.contains("-h");
+        if (given.contains("import") || help) {
+            command.addSubcommand("import", subcommand(new ImportCommand(), ImportCommand.FOOTER));
+        }
+        if (given.contains("link") || help) {
+            command.addSubcommand("link", subcommand(new LinkCommand(), LinkCommand.FOOTER));
+        }
+        if (given.contains("dashboard") || help) {
+            command.addSubcommand("dashboard", subcommand(new DashboardCommand(), DashboardCommand.FOOTER));
         }
         // an account may be called "import": --reauthenticate import takes it as the name
         command.setAllowSubcommandsAsOptionParameters(true);
@@ -157,6 +164,12 @@ public final class ReauthCli implements Callable<Integer> {
             return ExitCode.FAILED.code();
         });
         return command.execute(args);
+    }
+
+    private static CommandLine subcommand(Object command, List<String> footer) {
+        CommandLine line = new CommandLine(command);
+        line.getCommandSpec().usageMessage().footer(footer(footer));
+        return line;
     }
 
     @Override

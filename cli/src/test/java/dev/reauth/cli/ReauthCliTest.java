@@ -218,7 +218,7 @@ class ReauthCliTest {
     void missingAction_andMisplacedOptions_areUsageErrors() {
         assertThat(runRaw("")).isEqualTo(2);
         assertThat(err().lines().findFirst().orElseThrow()).isEqualTo("Error: nothing to do: give one of --reauthenticate NAME,"
-                + " --add-account NAME, --reload NAME, --list, --check, --reauthenticate-all, import better-ccflare --db PATH");
+                + " --add-account NAME, --reload NAME, --list, --check, --reauthenticate-all, import better-ccflare --db PATH, link NAME, dashboard");
         err.reset();
         assertThat(run("", "--list", "--allow-account-change")).isEqualTo(2);
         assertThat(err()).startsWith("Error: --allow-account-change goes with --reauthenticate NAME\nUsage: ");

@@ -1,0 +1,346 @@
+// The operator dashboard's one script. It lists the accounts every 5 seconds and runs the four actions
+// (re-authenticate, add account, reload, copy a re-auth link) through the local server that served it,
+// which alone calls the reauth API, with the operator's AWS credentials. Every value from the API is
+// shown as text, never as HTML. Nothing is kept: no cookies, no storage.
+(function () {
+  'use strict';
+
+  var POLL_MS = 5000;
+  var list = document.getElementById('accounts');
+  var title = document.getElementById('title');
+  var updated = document.getElementById('updated');
+  var notice = document.getElementById('notice');
+  var listError = document.getElementById('list-error');
+  var template = document.getElementById('account-template');
+  var cards = new Map();
+  var opener = null;
+
+  function call(method, path, body) {
+    var init = { method: method, credentials: 'same-origin', cache: 'no-store', referrerPolicy: 'no-referrer',
+      headers: { 'Accept': 'application/json' } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        if (!response.ok) {
+          throw new Error(json.error_description || ('The dashboard answered ' + response.status + '.'));
+        }
+        return json;
+      });
+    }, function () {
+      throw new Error('The dashboard cannot be reached: is reauth dashboard still running?');
+    });
+  }
+
+  function account(name, step) {
+    return 'api/accounts/' + encodeURIComponent(name) + '/' + step;
+  }
+
+  function set(element, text) {
+    if (element.textContent !== text) {
+      element.textContent = text;
+    }
+  }
+
+  // ---- the list
+
+  function card(name) {
+    var item = template.content.firstElementChild.cloneNode(true);
+    item.dataset.account = name;
+    item.querySelector('.card-name').textContent = name;
+    item.querySelector('[data-action="reauth"]').setAttribute('aria-label', 'Re-authenticate ' + name);
+    item.querySelector('[data-action="reload"]').setAttribute('aria-label', 'Reload ' + name);
+    item.querySelector('[data-action="link"]').setAttribute('aria-label', 'Copy a re-auth link for ' + name);
+    return item;
+  }
+
+  function show(item, account) {
+    item.classList.toggle('healthy', account.healthy);
+    item.classList.toggle('attention', !account.healthy);
+    set(item.querySelector('.health'), account.health);
+    ['identity', 'mode', 'expiresIn', 'lastRefresh', 'failures', 'reauth', 'tokenVersion'].forEach(function (field) {
+      set(item.querySelector('[data-field="' + field + '"]'), String(account[field]));
+    });
+  }
+
+  function render(document_) {
+    var seen = new Set();
+    document_.accounts.forEach(function (account, index) {
+      seen.add(account.name);
+      var item = cards.get(account.name);
+      if (!item) {
+        item = card(account.name);
+        cards.set(account.name, item);
+      }
+      // only a new card is inserted: moving an existing one would take the focus from its buttons
+      if (list.children[index] !== item) {
+        list.insertBefore(item, list.children[index] || null);
+      }
+      show(item, account);
+    });
+    cards.forEach(function (item, name) {
+      if (!seen.has(name)) {
+        if (item.contains(document.activeElement)) {
+          title.focus();
+        }
+        item.remove();
+        cards.delete(name);
+      }
+    });
+    var when = new Date(document_.generatedAt).toLocaleTimeString();
+    set(updated, (cards.size === 0 ? 'No accounts yet: add one. ' : cards.size + (cards.size === 1 ? ' account' : ' accounts') + ', ')
+      + 'updated ' + when + '; refreshes every 5 seconds.');
+  }
+
+  var timer = null;
+  function refresh() {
+    clearTimeout(timer);
+    return call('GET', 'api/accounts').then(function (document_) {
+      listError.hidden = true;
+      render(document_);
+    }, function (failure) {
+      set(listError, 'Could not refresh the list: ' + failure.message);
+      listError.hidden = false;
+    }).then(function () {
+      timer = setTimeout(refresh, POLL_MS);
+    });
+  }
+
+  function say(text) {
+    set(notice, text);
+  }
+
+  list.addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-action]');
+    if (!button) {
+      return;
+    }
+    var name = button.closest('.card').dataset.account;
+    var action = button.dataset.action;
+    if (action === 'reauth') {
+      openLogin(button, name);
+    } else if (action === 'reload') {
+      reload(button, name);
+    } else if (action === 'link') {
+      copyLink(button, name);
+    }
+  });
+
+  function reload(button, name) {
+    button.disabled = true;
+    say('Reloading ' + name + '…');
+    call('POST', account(name, 'reload'), {}).then(function (result) {
+      say(result.message);
+    }, function (failure) {
+      say('Reload of ' + name + ' failed: ' + failure.message);
+    }).then(function () {
+      button.disabled = false;
+      button.focus();
+    });
+  }
+
+  // ---- re-authenticate and add account: the link page's two steps, in a dialog
+
+  var loginDialog = document.getElementById('login-dialog');
+  var loginTitle = document.getElementById('login-title');
+  var steps = document.getElementById('steps');
+  var startForm = document.getElementById('start');
+  var addFields = document.getElementById('add-fields');
+  var addName = document.getElementById('add-name');
+  var addMode = document.getElementById('add-mode');
+  var completeForm = document.getElementById('complete');
+  var code = document.getElementById('code');
+  var error = document.getElementById('error');
+  var status = document.getElementById('status');
+  var fallback = document.getElementById('login-fallback');
+  var fallbackLink = document.getElementById('login-link');
+  var done = document.getElementById('done');
+  var doneMessage = document.getElementById('done-message');
+  var doneDetail = document.getElementById('done-detail');
+  var loginFor = null; // the account being logged in; null while an add has no name yet
+
+  function openLogin(from, name) {
+    opener = from;
+    loginFor = name;
+    addFields.hidden = name !== null;
+    loginTitle.textContent = name === null ? 'Add account' : 'Re-authenticate ' + name;
+    document.getElementById('submit').textContent = name === null ? 'Add account' : 'Re-authenticate';
+    loginDialog.showModal();
+    (name === null ? addName : document.getElementById('login')).focus();
+  }
+
+  function busy(form, on) {
+    form.querySelector('button').disabled = on;
+    form.setAttribute('aria-busy', on ? 'true' : 'false');
+  }
+
+  function showError(text) {
+    set(status, '');
+    error.textContent = text;
+    error.hidden = false;
+  }
+
+  function clearError() {
+    error.hidden = true;
+    error.textContent = '';
+  }
+
+  startForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    clearError();
+    var started;
+    if (addFields.hidden) {
+      started = call('POST', account(loginFor, 'reauth'), {});
+    } else {
+      var name = addName.value.trim();
+      if (!name) {
+        showError('Give the new account a name.');
+        addName.focus();
+        return;
+      }
+      loginFor = name;
+      started = call('POST', 'api/accounts', { name: name, mode: addMode.value });
+    }
+    // opened now, inside the key press or click, so that no pop-up blocker stops it
+    var login = window.open('', '_blank');
+    busy(startForm, true);
+    set(status, 'Starting the login…');
+    started.then(function (result) {
+      if (login) {
+        login.opener = null;
+        login.location.replace(result.authorizationUrl);
+      } else {
+        fallbackLink.href = result.authorizationUrl;
+        fallback.hidden = false;
+      }
+      set(status, 'The login page opened in a new window. Log in, copy the code it shows, and paste it below.');
+      (login ? code : fallbackLink).focus();
+    }).catch(function (failure) {
+      if (login) {
+        login.close();
+      }
+      showError(failure.message);
+    }).then(function () {
+      busy(startForm, false);
+    });
+  });
+
+  completeForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    clearError();
+    var value = code.value.trim();
+    if (loginFor === null) {
+      showError('Press Log in first.');
+      return;
+    }
+    if (value.indexOf('#') < 1) {
+      showError('Paste the whole value the provider shows: it looks like code#state.');
+      code.focus();
+      return;
+    }
+    busy(completeForm, true);
+    set(status, 'Re-authenticating…');
+    call('POST', account(loginFor, 'complete'), { code: value }).then(function (result) {
+      code.value = '';
+      set(status, '');
+      doneMessage.textContent = result.message;
+      doneDetail.textContent = result.detail;
+      steps.hidden = true;
+      done.hidden = false;
+      doneMessage.focus();
+      refresh();
+    }).catch(function (failure) {
+      // a code is single-use at the provider: nothing pasted stays on screen
+      code.value = '';
+      showError(failure.message);
+      code.focus();
+    }).then(function () {
+      busy(completeForm, false);
+    });
+  });
+
+  function resetLogin() {
+    steps.hidden = false;
+    done.hidden = true;
+    fallback.hidden = true;
+    fallbackLink.href = '#';
+    code.value = '';
+    addName.value = '';
+    addMode.value = 'max';
+    set(status, '');
+    clearError();
+    loginFor = null;
+  }
+
+  // ---- copy a re-auth link
+
+  var linkDialog = document.getElementById('link-dialog');
+  var linkUrl = document.getElementById('link-url');
+  var linkStatus = document.getElementById('link-status');
+
+  function copyLink(button, name) {
+    button.disabled = true;
+    say('Making a re-auth link for ' + name + '…');
+    call('POST', account(name, 'link'), {}).then(function (link) {
+      say('');
+      opener = button;
+      document.getElementById('link-title').textContent = 'Re-auth link for ' + link.account;
+      document.getElementById('link-expires').textContent = new Date(link.expiresAt).toLocaleString();
+      linkUrl.value = link.url;
+      linkDialog.showModal();
+      copy();
+    }, function (failure) {
+      say('No link for ' + name + ': ' + failure.message);
+      button.focus();
+    }).then(function () {
+      button.disabled = false;
+    });
+  }
+
+  function copy() {
+    linkUrl.focus();
+    linkUrl.select();
+    var copied = navigator.clipboard && window.isSecureContext
+      ? navigator.clipboard.writeText(linkUrl.value)
+      : Promise.reject(new Error('no clipboard'));
+    copied.then(function () {
+      set(linkStatus, 'Copied to the clipboard.');
+    }, function () {
+      set(linkStatus, 'Could not copy it here: the link is selected below; copy it with Ctrl+C (⌘C).');
+    });
+  }
+
+  document.getElementById('link-copy').addEventListener('click', copy);
+
+  // ---- both dialogs: Close, or Esc (the browser's own), and the focus goes back where it was
+
+  document.getElementById('close-login').addEventListener('click', function () { loginDialog.close(); });
+  document.getElementById('close-link').addEventListener('click', function () { linkDialog.close(); });
+  loginDialog.addEventListener('close', function () {
+    resetLogin();
+    restoreFocus();
+    refresh();
+  });
+  linkDialog.addEventListener('close', function () {
+    linkUrl.value = '';
+    set(linkStatus, '');
+    restoreFocus();
+  });
+
+  function restoreFocus() {
+    if (opener && document.contains(opener)) {
+      opener.focus();
+    } else {
+      title.focus();
+    }
+    opener = null;
+  }
+
+  document.getElementById('add').addEventListener('click', function (event) {
+    openLogin(event.currentTarget, null);
+  });
+
+  refresh();
+}());
