@@ -9,28 +9,29 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One login, from the API's authorization URL to the completed callback: the browser (or the URL
- * printed, on a headless server), then the pasted code#state until the API takes it. The state this
- * login expects is the one in its authorization URL; a code from another login is caught here.
+ * One login, from the API's authorization URL to the completed callback: the login page shown by the
+ * code source (a browser, or the URL printed), then its code#state until the API takes it. The state
+ * this login expects is the one in its authorization URL; a code from another login is caught here.
  */
 final class Login {
 
-    static final String PROMPT = "Paste the authorization code (code#state): ";
-
     private final ApiClient api;
-    private final Browser browser;
-    private final Prompt prompt;
+    private final CodeSource codes;
     private final ProviderHosts providerHosts;
     private final PrintStream out;
     private final Clock clock;
 
-    Login(ApiClient api, Browser browser, Prompt prompt, ProviderHosts providerHosts, PrintStream out, Clock clock) {
+    Login(ApiClient api, CodeSource codes, ProviderHosts providerHosts, PrintStream out, Clock clock) {
         this.api = api;
-        this.browser = browser;
-        this.prompt = prompt;
+        this.codes = codes;
         this.providerHosts = providerHosts;
         this.out = out;
         this.clock = clock;
+    }
+
+    /** The operator at a terminal: a browser, or the URL printed, and the code pasted at {@code prompt}. */
+    Login(ApiClient api, Browser browser, Prompt prompt, ProviderHosts providerHosts, PrintStream out, Clock clock) {
+        this(api, new TerminalCodes(browser, prompt, out), providerHosts, out, clock);
     }
 
     /** Completes the login the API started for account {@code name}; throws when it cannot be completed. */
@@ -41,17 +42,9 @@ final class Login {
         URI url = providerHosts.check(started.body().path("authorizationUrl").asText());
         Optional<String> state = queryParameter(url, "state");
         String expiresAt = started.body().path("expiresAt").asText();
-        if (browser.open(url.toString())) {
-            out.println("Opened the provider's login page in your browser. After you log in, it shows a code (code#state).");
-        } else {
-            out.println("No browser could be opened here. Open this URL in a browser (on any machine) and log in:");
-            out.println();
-            out.println("  " + url);
-            out.println();
-            out.println("After you log in, the provider's page shows a code (code#state): copy it and paste it below.");
-        }
+        codes.show(url);
         while (true) {
-            String pasted = prompt.secretLine(PROMPT);
+            String pasted = codes.next();
             if (pasted == null) {
                 out.println();
                 throw new CliFailure(ExitCode.CODE_NOT_ACCEPTED, "no code was entered; account '" + name + "' is unchanged");

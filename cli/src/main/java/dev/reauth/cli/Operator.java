@@ -23,6 +23,15 @@ public final class Operator {
         this.clock = clock;
     }
 
+    /**
+     * The operator's commands for a program that drives them itself (the local run): over {@code api},
+     * logins sent only to {@code providerHosts} and completed with the code#state {@code codes} gives.
+     */
+    public static Operator of(ApiClient api, CodeSource codes, ProviderHosts providerHosts, PrintStream out) {
+        Clock clock = Clock.systemDefaultZone();
+        return new Operator(api, new Login(api, codes, providerHosts, out, clock), out, clock);
+    }
+
     /** {@code --reauthenticate NAME [--allow-account-change]}. */
     public void reauthenticate(String name, boolean allowAccountChange) {
         out.println("Re-authenticating account: " + name

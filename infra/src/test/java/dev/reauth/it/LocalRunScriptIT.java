@@ -94,6 +94,13 @@ class LocalRunScriptIT {
                 "dev.reauth.local.LocalRun", "--serve", "--port", "0"));
         Process localRun = new ProcessBuilder(command).directory(ProjectFiles.root().toFile()).redirectErrorStream(true).start();
         try (BufferedReader screen = new BufferedReader(new InputStreamReader(localRun.getInputStream(), StandardCharsets.UTF_8))) {
+            // first the run's own re-authentication: the CLI's flow, with the run playing the browser at the local provider
+            awaitGroup(screen, Pattern.compile("^(Re-authenticating account: demo)$"));
+            assertThat(List.of(screen.readLine(), screen.readLine(), screen.readLine(), screen.readLine())).containsExactly(
+                    "Logging in at the local OAuth provider (this run plays the browser)...",
+                    "Account 'demo' (owner@example.com) has been successfully re-authenticated",
+                    "Token cache has been cleared for running servers",
+                    "  [proxy server] flushed its cached tokens (token_version 5)");
             String api = awaitGroup(screen, Pattern.compile("^Serving the API on (http://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops\\)"));
             String next = awaitGroup(screen, Pattern.compile("^  (REAUTH_API_URL=\\S+ reauth --reauthenticate demo)$"));
             assertThat(next).isEqualTo("REAUTH_API_URL=" + api + " reauth --reauthenticate demo");
