@@ -66,8 +66,9 @@ public final class ApiClient {
         return send("POST", "oauth/callback", JSON.createObjectNode().put("code", pasted).toString());
     }
 
-    public Answer reload(String accountId) {
-        return send("POST", "accounts/" + segment(accountId) + "/reload", null);
+    /** {@code POST /accounts/by-name/{name}/reload}: asks the fleet to reload the named account's tokens. */
+    public Answer reload(String name) {
+        return send("POST", "accounts/by-name/" + segment(name) + "/reload", null);
     }
 
     /** {@code POST /accounts/{name}/link}: a one-time re-auth link; its URL is a capability, never logged. */

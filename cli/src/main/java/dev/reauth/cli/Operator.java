@@ -45,9 +45,9 @@ public final class Operator {
         login.complete(name, api.addAccount(name, mode));
     }
 
-    /** {@code --reload NAME}. */
+    /** {@code --reload NAME}: one call by name; the API finds the account through its name index. */
     public void reload(String name) {
-        ApiClient.Answer answer = api.reload(findAccount(name).id());
+        ApiClient.Answer answer = api.reload(name);
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, name);
         }
@@ -106,11 +106,6 @@ public final class Operator {
             out.println("Not re-authenticated: " + String.join("; ", failed));
         }
         return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
-    }
-
-    private AccountStatus findAccount(String name) {
-        return accounts().stream().filter(a -> a.name().equals(name)).findFirst()
-                .orElseThrow(() -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, "account '" + name + "' not found"));
     }
 
     private List<AccountStatus> accounts() {

@@ -250,8 +250,9 @@ class DashboardTest {
 
     @Test
     void reload_saysWhatTheReloadCommandSays() throws Exception {
-        api.answer("GET /accounts", 200, "{\"accounts\":[{\"id\":\"id-1\",\"name\":\"work\",\"mode\":\"max\"}]}")
-                .answer("POST /accounts/id-1/reload", 200, "{\"message\":\"Reload requested for account 'work'\"}");
+        api.answer("POST /accounts/by-name/work/reload", 200, "{\"message\":\"Reload requested for account 'work'\"}")
+                .answer("POST /accounts/by-name/nobody/reload", 404,
+                        "{\"error\":\"account_not_found\",\"error_description\":\"No account named 'nobody'\"}");
 
         RawHttp.Answer reload = post("/" + secret + "/api/accounts/work/reload", "{}");
         RawHttp.Answer unknown = post("/" + secret + "/api/accounts/nobody/reload", "{}");

@@ -9,6 +9,8 @@ import static dev.reauth.aws.Attributes.string;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
+import dev.reauth.domain.AccountId;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
@@ -58,31 +60,31 @@ public final class DynamoAccountDirectory implements AccountDirectory {
     }
 
     @Override
-    public Optional<Account> findByName(String name) {
+    public Optional<Account> findByName(AccountName name) {
         List<Map<String, AttributeValue>> items;
         try {
             items = dynamo.query(q -> q.tableName(table).indexName(nameIndex)
                     .keyConditionExpression("#name = :name")
                     .projectionExpression(PROJECTION)
                     .expressionAttributeNames(NAMES)
-                    .expressionAttributeValues(Map.of(":name", s(name)))
+                    .expressionAttributeValues(Map.of(":name", s(name.value())))
                     .limit(2)).items();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
         if (items.size() > 1) {
             throw new ReauthException.InvalidRequest("ambiguous_account",
-                    "More than one account is named '" + name + "'; names must be unique");
+                    "More than one account is named '" + name.value() + "'; names must be unique");
         }
         return items.stream().findFirst().map(DynamoAccountDirectory::toAccount);
     }
 
     @Override
-    public Optional<Account> findById(String id) {
+    public Optional<Account> findById(AccountId id) {
         Map<String, AttributeValue> item;
         try {
             item = dynamo.getItem(g -> g.tableName(table)
-                    .key(Map.of(Accounts.ID, s(id)))
+                    .key(Map.of(Accounts.ID, s(id.value())))
                     .consistentRead(true)
                     .projectionExpression(PROJECTION)
                     .expressionAttributeNames(NAMES)).item();

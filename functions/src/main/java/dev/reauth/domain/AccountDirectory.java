@@ -6,9 +6,11 @@ import java.util.Optional;
 /** Looks accounts up in the fleet's accounts table; reads only what re-authentication needs. */
 public interface AccountDirectory {
 
-    Optional<Account> findByName(String name);
+    /** The account of that name, through the name index (a Query, never a Scan). */
+    Optional<Account> findByName(AccountName name);
 
-    Optional<Account> findById(String id);
+    /** The account with that id, read consistently. */
+    Optional<Account> findById(AccountId id);
 
     /** Every account's token status, by name; no token material. */
     List<AccountStatus> list();

@@ -58,8 +58,8 @@ public final class ReauthService {
     }
 
     /** Starts re-authenticating an existing account: POST /accounts/{name}/reauth. */
-    public StartedAuthorization startReauth(String accountName, Optional<String> initiator) {
-        return startReauth(accountName, initiator, false);
+    public StartedAuthorization startReauth(AccountName name, Optional<String> initiator) {
+        return startReauth(name, initiator, false);
     }
 
     /**
@@ -68,12 +68,10 @@ public final class ReauthService {
      * @param allowAccountChange the operator accepts tokens of another provider account than the one
      *                           the account is bound to (an explicit choice, made when starting)
      */
-    public StartedAuthorization startReauth(String accountName, Optional<String> initiator, boolean allowAccountChange) {
-        String name = Account.requireValidName(accountName);
-        Account account = accounts.findByName(name)
-                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name + "'"));
+    public StartedAuthorization startReauth(AccountName name, Optional<String> initiator, boolean allowAccountChange) {
+        Account account = named(name);
         StructuredLog.putContext("accountId", account.id());
-        return begin(SessionIntent.REAUTH, account.id(), name, account.mode(), account.tokenVersion(), initiator,
+        return begin(SessionIntent.REAUTH, account.id(), name.value(), account.mode(), account.tokenVersion(), initiator,
                 allowAccountChange, account.requiresReauth());
     }
 
@@ -81,8 +79,7 @@ public final class ReauthService {
      * Starts re-authenticating the account with this id, as a re-auth link does: never with another
      * provider account than the one the account is bound to.
      */
-    public StartedAuthorization startReauthOf(String accountId, Optional<String> initiator) {
-        String id = Account.requireValidId(accountId);
+    public StartedAuthorization startReauthOf(AccountId id, Optional<String> initiator) {
         Account account = accounts.findById(id)
                 .orElseThrow(() -> new ReauthException.AccountNotFound("The account of this link no longer exists"));
         StructuredLog.putContext("accountId", account.id());
@@ -91,14 +88,13 @@ public final class ReauthService {
     }
 
     /** Starts adding a new account: POST /accounts. */
-    public StartedAuthorization startAdd(String accountName, AccountMode mode, Optional<String> initiator) {
-        String name = Account.requireValidName(accountName);
+    public StartedAuthorization startAdd(AccountName name, AccountMode mode, Optional<String> initiator) {
         if (accounts.findByName(name).isPresent()) {
-            throw new ReauthException.AccountExists("An account named '" + name + "' already exists");
+            throw new ReauthException.AccountExists("An account named '" + name.value() + "' already exists");
         }
         String accountId = UUID.randomUUID().toString();
         StructuredLog.putContext("accountId", accountId);
-        return begin(SessionIntent.ADD, accountId, name, mode, 0, initiator, true, false);
+        return begin(SessionIntent.ADD, accountId, name.value(), mode, 0, initiator, true, false);
     }
 
     private StartedAuthorization begin(SessionIntent intent, String accountId, String name, AccountMode mode,
@@ -253,15 +249,27 @@ public final class ReauthService {
     }
 
     /** Reload: POST /accounts/{id}/reload. Tells the fleet to drop its cached tokens for the account. */
-    public Account requestReload(String accountId) {
-        String id = Account.requireValidId(accountId);
-        Account account = accounts.findById(id)
-                .orElseThrow(() -> new ReauthException.AccountNotFound("No account with id '" + id + "'"));
+    public Account requestReload(AccountId id) {
+        return reload(accounts.findById(id)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account with id '" + id.value() + "'")));
+    }
+
+    /** Reload by name: POST /accounts/by-name/{name}/reload, found through the name index as a re-authentication is. */
+    public Account requestReload(AccountName name) {
+        return reload(named(name));
+    }
+
+    private Account reload(Account account) {
         StructuredLog.putContext("accountId", account.id());
         events.publish(new TokenEvent(TokenEvent.RELOAD_REQUESTED, account.id(), account.name(),
                 account.tokenVersion(), clock.instant()));
         LOG.info("reload.published", "tokenVersion", account.tokenVersion());
         return account;
+    }
+
+    private Account named(AccountName name) {
+        return accounts.findByName(name)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name.value() + "'"));
     }
 
     /** The token status of every account: GET /accounts. */

@@ -1,6 +1,8 @@
 package dev.reauth.http;
 
 import dev.reauth.domain.Account;
+import dev.reauth.domain.AccountId;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.AccountStatus;
 import dev.reauth.domain.CallbackRequest;
 import dev.reauth.domain.CompletedAuthorization;
@@ -25,8 +27,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP API over {@link ReauthService}: each route parses its input, makes one domain call and
- * renders the result. Failures become RFC 6749-style errors through {@link ErrorResponses}.
+ * The HTTP API over {@link ReauthService}: each route parses its input (names and ids into
+ * {@link AccountName} and {@link AccountId}, once, at the edge), makes one domain call and renders
+ * the result. Failures become RFC 6749-style errors through {@link ErrorResponses}.
  */
 public final class ReauthApi {
 
@@ -70,7 +73,8 @@ public final class ReauthApi {
                 case ADD_ACCOUNT -> add(request);
                 case PASTED_CALLBACK -> pastedCallback(request);
                 case BROWSER_CALLBACK -> browserCallback(request);
-                case RELOAD -> reload(request);
+                case RELOAD -> reloaded(service.requestReload(new AccountId(request.path("id").orElse(null))));
+                case RELOAD_BY_NAME -> reloaded(service.requestReload(new AccountName(request.path("name").orElse(null))));
                 case REFRESH -> tokenRoutes.refresh(request);
                 case ADOPT_TOKENS -> tokenRoutes.adopt(request);
                 case IMPORT_ACCOUNT -> tokenRoutes.importAccount(request);
@@ -95,6 +99,7 @@ public final class ReauthApi {
     }
 
     private ApiResponse startReauth(ApiRequest request) {
+        AccountName name = new AccountName(request.path("name").orElse(null));
         boolean allowAccountChange = false;
         if (request.body() != null && !request.body().isBlank()) {
             Object allow = RequestBody.json(request).get("allowAccountChange");
@@ -103,12 +108,13 @@ public final class ReauthApi {
             }
             allowAccountChange = Boolean.TRUE.equals(allow);
         }
-        return started(service.startReauth(request.path("name").orElse(null), request.principal(), allowAccountChange));
+        return started(service.startReauth(name, request.principal(), allowAccountChange));
     }
 
     private ApiResponse add(ApiRequest request) {
         Map<String, Object> body = RequestBody.json(request);
-        return started(service.startAdd(RequestBody.text(body, "name").orElse(null), RequestBody.mode(body), request.principal()));
+        AccountName name = new AccountName(RequestBody.text(body, "name").orElse(null));
+        return started(service.startAdd(name, RequestBody.mode(body), request.principal()));
     }
 
     private ApiResponse started(StartedAuthorization started) {
@@ -153,8 +159,8 @@ public final class ReauthApi {
                 : "The tokens are saved, but running servers could not be notified; they pick the new tokens up on their next version check.");
     }
 
-    private ApiResponse reload(ApiRequest request) {
-        var account = service.requestReload(request.path("id").orElse(null));
+    /** Both reload routes answer alike: by id for the fleet, by name for operators. */
+    private static ApiResponse reloaded(Account account) {
         return ApiResponse.json(200, Json.object()
                 .put("success", true)
                 .put("message", "Token reload triggered for account '" + account.name() + "'")

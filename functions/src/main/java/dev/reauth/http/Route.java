@@ -9,6 +9,8 @@ public enum Route {
     BROWSER_CALLBACK("GET /oauth/callback"),
     PASTED_CALLBACK("POST /oauth/callback"),
     RELOAD("POST /accounts/{id}/reload"),
+    /** Reload by name: its own path, since API Gateway cannot tell {name} from {id} in the same place. */
+    RELOAD_BY_NAME("POST /accounts/by-name/{name}/reload"),
     REFRESH("POST /accounts/{id}/refresh"),
     ADOPT_TOKENS("POST /accounts/{id}/tokens"),
     IMPORT_ACCOUNT("POST /accounts/import"),

@@ -1,6 +1,7 @@
 package dev.reauth.http;
 
-import dev.reauth.domain.Account;
+import dev.reauth.domain.AccountId;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.refresh.RefreshOutcome;
@@ -32,11 +33,11 @@ final class TokenRoutes {
      * moved past it, the answer is immediate.
      */
     ApiResponse refresh(ApiRequest request) {
-        String id = Account.requireValidId(request.path("id").orElse(null));
+        AccountId id = new AccountId(request.path("id").orElse(null));
         OptionalLong known = request.body() == null || request.body().isBlank() ? OptionalLong.empty()
                 : RequestBody.number(RequestBody.json(request), "tokenVersion").map(OptionalLong::of).orElse(OptionalLong.empty());
         RefreshOutcome outcome = refresher.refresh(id, known, RefreshService.Trigger.ON_DEMAND);
-        Json.ObjectWriter answer = Json.object().put("accountId", id);
+        Json.ObjectWriter answer = Json.object().put("accountId", id.value());
         switch (outcome) {
             case RefreshOutcome.Refreshed r -> answer.put("status", "refreshed").put("tokenVersion", r.tokenVersion())
                     .put("expiresAt", r.expiresAt().toString());
@@ -54,18 +55,18 @@ final class TokenRoutes {
 
     /** A proxy's agent saw the proxy refresh on its own: adopt those tokens (compare-and-set on the version). */
     ApiResponse adopt(ApiRequest request) {
-        String id = Account.requireValidId(request.path("id").orElse(null));
+        AccountId id = new AccountId(request.path("id").orElse(null));
         Map<String, Object> body = RequestBody.json(request);
         long base = RequestBody.number(body, "baseTokenVersion").orElseThrow(() ->
                 new ReauthException.InvalidRequest("invalid_request", "baseTokenVersion is required"));
         long version = intake.adopt(id, base, RequestBody.token(body, "accessToken"), RequestBody.token(body, "refreshToken"), RequestBody.expiresAt(body));
-        return ApiResponse.json(200, Json.object().put("accountId", id).put("status", "adopted").put("tokenVersion", version).toJson());
+        return ApiResponse.json(200, Json.object().put("accountId", id.value()).put("status", "adopted").put("tokenVersion", version).toJson());
     }
 
     /** An account a proxy already holds becomes a reauth account; an existing name changes nothing. */
     ApiResponse importAccount(ApiRequest request) {
         Map<String, Object> body = RequestBody.json(request);
-        String name = RequestBody.text(body, "name").orElse(null);
+        AccountName name = new AccountName(RequestBody.text(body, "name").orElse(null));
         AccountMode mode = RequestBody.mode(body);
         OptionalLong priority = RequestBody.number(body, "priority").map(OptionalLong::of).orElse(OptionalLong.empty());
         Optional<String> apiKey = RequestBody.text(body, "apiKey").filter(key -> !key.isBlank());
@@ -74,7 +75,7 @@ final class TokenRoutes {
         TokenIntake.Imported done = intake.importAccount(name, mode, priority, tokens, RequestBody.expiresAt(body));
         return ApiResponse.json(done.created() ? 201 : 200, Json.object()
                 .put("accountId", done.accountId())
-                .put("name", name)
+                .put("name", name.value())
                 .put("status", done.created() ? "created" : "exists")
                 .put("tokenVersion", done.tokenVersion())
                 .toJson());

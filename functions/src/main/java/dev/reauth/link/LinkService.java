@@ -3,6 +3,8 @@ package dev.reauth.link;
 import dev.reauth.config.LinkSettings;
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
+import dev.reauth.domain.AccountId;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.CallbackRequest;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
@@ -55,8 +57,8 @@ public final class LinkService implements LinkIssuer {
     }
 
     /** POST /accounts/{name}/link: a fresh link for the named account, replacing its earlier one. */
-    public IssuedLink issue(String accountName, Optional<String> issuedBy) {
-        Account account = existing(accountName);
+    public IssuedLink issue(AccountName name, Optional<String> issuedBy) {
+        Account account = existing(name);
         return issue(account.id(), account.name(), issuedBy.orElse("unknown"));
     }
 
@@ -76,8 +78,8 @@ public final class LinkService implements LinkIssuer {
     }
 
     /** DELETE /accounts/{name}/link: ends the account's link; whether one was live. */
-    public boolean revoke(String accountName) {
-        Account account = existing(accountName);
+    public boolean revoke(AccountName name) {
+        Account account = existing(name);
         StructuredLog.putContext("accountId", account.id());
         boolean revoked = store.revoke(account.id(), clock.instant(), settings.ttl().plus(KEEP_AFTER_EXPIRY));
         LOG.info("link.revoked", "hadLiveLink", revoked);
@@ -106,7 +108,7 @@ public final class LinkService implements LinkIssuer {
         LinkRecord link = usable(token);
         store.claimStart(link, clock.instant(), settings);
         LOG.info("link.start_counted", "starts", link.starts() + 1);
-        return reauth.startReauthOf(link.accountId(), Optional.of(LINK_INITIATOR));
+        return reauth.startReauthOf(new AccountId(link.accountId()), Optional.of(LINK_INITIATOR));
     }
 
     /**
@@ -146,9 +148,8 @@ public final class LinkService implements LinkIssuer {
         return link;
     }
 
-    private Account existing(String accountName) {
-        String name = Account.requireValidName(accountName);
+    private Account existing(AccountName name) {
         return accounts.findByName(name)
-                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name + "'"));
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + name.value() + "'"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.reauth.refresh;
 
 import dev.reauth.config.RefreshSettings;
+import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
@@ -90,7 +91,8 @@ public final class RefreshService {
      * @param knownVersion the token version the caller saw (a proxy's, or the index's); the claim
      *                     fails when the tokens already moved past it
      */
-    public RefreshOutcome refresh(String accountId, OptionalLong knownVersion, Trigger trigger) {
+    public RefreshOutcome refresh(AccountId id, OptionalLong knownVersion, Trigger trigger) {
+        String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
         RefreshClaim claim = ledger.claim(accountId, knownVersion, UUID.randomUUID().toString(), clock.instant(),
                 settings.lease(), settings.minInterval());

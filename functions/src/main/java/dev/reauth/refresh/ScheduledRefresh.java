@@ -1,6 +1,7 @@
 package dev.reauth.refresh;
 
 import dev.reauth.config.RefreshSettings;
+import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
 import dev.reauth.log.StructuredLog;
 import java.time.Clock;
@@ -78,7 +79,7 @@ public final class ScheduledRefresh {
                 workers.submit(() -> {
                     long t0 = System.nanoTime();
                     try {
-                        RefreshOutcome outcome = service.refresh(account.id(), OptionalLong.of(account.tokenVersion()),
+                        RefreshOutcome outcome = service.refresh(new AccountId(account.id()), OptionalLong.of(account.tokenVersion()),
                                 RefreshService.Trigger.SCHEDULED);
                         switch (outcome) {
                             case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();

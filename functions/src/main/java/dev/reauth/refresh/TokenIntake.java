@@ -2,6 +2,8 @@ package dev.reauth.refresh;
 
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
+import dev.reauth.domain.AccountId;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.EventPublisher;
@@ -57,8 +59,8 @@ public final class TokenIntake {
      * @throws ReauthException.SessionUsed with error {@code version_moved} when reauth's tokens moved past
      *                                     {@code baseVersion} (they win: the proxy takes reauth's)
      */
-    public long adopt(String accountId, long baseVersion, String accessToken, String refreshToken, Instant expiresAt) {
-        Account.requireValidId(accountId);
+    public long adopt(AccountId id, long baseVersion, String accessToken, String refreshToken, Instant expiresAt) {
+        String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
         RefreshLedger.Sealed current = ledger.sealed(accountId)
                 .orElseThrow(() -> new ReauthException.AccountNotFound("No account with id '" + accountId + "' holds tokens"));
@@ -90,8 +92,7 @@ public final class TokenIntake {
     }
 
     /** Imports an account a proxy holds, unless one by that name exists already (then nothing changes). */
-    public Imported importAccount(String name, AccountMode mode, OptionalLong priority, TokenBundle tokens, Instant expiresAt) {
-        Account.requireValidName(name);
+    public Imported importAccount(AccountName name, AccountMode mode, OptionalLong priority, TokenBundle tokens, Instant expiresAt) {
         Optional<Account> existing = accounts.findByName(name);
         if (existing.isPresent()) {
             LOG.info("import.exists", "accountId", existing.get().id());
@@ -100,9 +101,9 @@ public final class TokenIntake {
         String id = UUID.randomUUID().toString();
         StructuredLog.putContext("accountId", id);
         Instant now = clock.instant();
-        ledger.createImported(id, name, mode, priority, new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty()), now);
+        ledger.createImported(id, name.value(), mode, priority, new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty()), now);
         LOG.info("import.created", "mode", mode.wire());
-        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, id, name, 1, now));
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, id, name.value(), 1, now));
         return new Imported(id, true, 1);
     }
 

@@ -1,5 +1,6 @@
 package dev.reauth.web;
 
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.StartedAuthorization;
@@ -93,7 +94,7 @@ public final class WebApp {
     }
 
     private WebResponse issue(ApiRequest request) {
-        IssuedLink link = links.issue(request.path("name").orElse(null), request.principal());
+        IssuedLink link = links.issue(new AccountName(request.path("name").orElse(null)), request.principal());
         return WebResponse.json(200, Json.object()
                 .put("account", link.accountName())
                 .put("accountId", link.accountId())
@@ -103,9 +104,9 @@ public final class WebApp {
     }
 
     private WebResponse revoke(ApiRequest request) {
-        String name = request.path("name").orElse(null);
+        AccountName name = new AccountName(request.path("name").orElse(null));
         boolean revoked = links.revoke(name);
-        return WebResponse.json(200, Json.object().put("account", name).put("revoked", revoked).toJson());
+        return WebResponse.json(200, Json.object().put("account", name.value()).put("revoked", revoked).toJson());
     }
 
     private WebResponse page(ApiRequest request) {

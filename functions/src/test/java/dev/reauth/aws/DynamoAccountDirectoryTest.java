@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reauth.domain.Account;
+import dev.reauth.domain.AccountId;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.AccountStatus;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.RefreshHealth;
@@ -39,7 +41,7 @@ class DynamoAccountDirectoryTest {
     void findByName_queriesTheNameIndex_forTwoAtMost_projectingWhatReauthenticationNeeds() {
         dynamo.then(QueryResponse.builder().items(WORK).build());
 
-        Optional<Account> found = directory.findByName("work");
+        Optional<Account> found = directory.findByName(new AccountName("work"));
 
         assertThat(found).contains(new Account("acct-1", "work", AccountMode.MAX, 7, true));
         QueryRequest query = dynamo.only(QueryRequest.class);
@@ -59,20 +61,20 @@ class DynamoAccountDirectoryTest {
     void findByName_withTwoAccountsOfThatName_isRefusedAsAmbiguous() {
         dynamo.then(QueryResponse.builder().items(WORK, Map.of("id", s("acct-2"), "name", s("work"))).build());
 
-        assertThatThrownBy(() -> directory.findByName("work")).isInstanceOf(ReauthException.InvalidRequest.class)
+        assertThatThrownBy(() -> directory.findByName(new AccountName("work"))).isInstanceOf(ReauthException.InvalidRequest.class)
                 .satisfies(e -> assertThat(((ReauthException) e).error()).isEqualTo("ambiguous_account"));
     }
 
     @Test
     void findByName_noMatch_isEmpty() {
-        assertThat(directory.findByName("nobody")).isEmpty();
+        assertThat(directory.findByName(new AccountName("nobody"))).isEmpty();
     }
 
     @Test
     void findById_isAConsistentGetItem() {
         dynamo.then(GetItemResponse.builder().item(Map.of("id", s("acct-1"), "name", s("billing"), "api_key", s("sk-ant-api03"))).build());
 
-        Optional<Account> found = directory.findById("acct-1");
+        Optional<Account> found = directory.findById(new AccountId("acct-1"));
 
         // ccflare's rule: an account holding an API key is a console account; no version yet is 0
         assertThat(found).contains(new Account("acct-1", "billing", AccountMode.CONSOLE, 0, false));
@@ -80,7 +82,7 @@ class DynamoAccountDirectoryTest {
         assertThat(get.key()).isEqualTo(Map.of("id", s("acct-1")));
         assertThat(get.consistentRead()).isTrue();
         assertPlaceholdersMatch(get.expressionAttributeNames(), Map.of(), get.projectionExpression());
-        assertThat(directory.findById("missing")).isEmpty();
+        assertThat(directory.findById(new AccountId("missing"))).isEmpty();
     }
 
     @Test
@@ -124,9 +126,9 @@ class DynamoAccountDirectoryTest {
     void everyRead_ofAnUnreachableTable_isADependencyFailure() {
         dynamo.then(unreachable()).then(unreachable()).then(unreachable());
 
-        assertThatThrownBy(() -> directory.findByName("work")).isInstanceOf(ReauthException.DependencyFailed.class)
+        assertThatThrownBy(() -> directory.findByName(new AccountName("work"))).isInstanceOf(ReauthException.DependencyFailed.class)
                 .hasMessageNotContaining(AWS_TEXT);
-        assertThatThrownBy(() -> directory.findById("acct-1")).isInstanceOf(ReauthException.DependencyFailed.class);
+        assertThatThrownBy(() -> directory.findById(new AccountId("acct-1"))).isInstanceOf(ReauthException.DependencyFailed.class);
         assertThatThrownBy(directory::list).isInstanceOf(ReauthException.DependencyFailed.class);
     }
 }

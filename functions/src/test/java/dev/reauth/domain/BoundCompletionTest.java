@@ -27,7 +27,7 @@ class BoundCompletionTest {
     void startReauthOf_startsTheAccountsReauthentication_byId_neverAllowingAnotherProviderAccount() {
         Account work = backend.seed("work", AccountMode.MAX, 4);
 
-        StartedAuthorization started = service.startReauthOf(work.id(), Optional.of("re-auth link"));
+        StartedAuthorization started = service.startReauthOf(new AccountId(work.id()), Optional.of("re-auth link"));
 
         OAuthSession session = backend.sessions.get(new OAuthState(state(started)).hash()).session();
         assertThat(session.intent()).isEqualTo(SessionIntent.REAUTH);
@@ -39,7 +39,7 @@ class BoundCompletionTest {
 
     @Test
     void startReauthOf_anUnknownId_isNotFound_andStoresNothing() {
-        assertThatThrownBy(() -> service.startReauthOf("no-such-id", Optional.empty()))
+        assertThatThrownBy(() -> service.startReauthOf(new AccountId("no-such-id"), Optional.empty()))
                 .isInstanceOf(ReauthException.AccountNotFound.class);
         assertThat(backend.sessions).isEmpty();
     }
@@ -47,7 +47,7 @@ class BoundCompletionTest {
     @Test
     void boundCompletion_completesTheBoundAccountsSession() {
         Account work = backend.seed("work", AccountMode.MAX, 1);
-        String state = state(service.startReauthOf(work.id(), Optional.empty()));
+        String state = state(service.startReauthOf(new AccountId(work.id()), Optional.empty()));
 
         CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null), work.id());
 
@@ -59,7 +59,7 @@ class BoundCompletionTest {
     void boundCompletion_refusesAnotherAccountsSession_beforeAnyExchange_andLeavesItUsable() {
         Account work = backend.seed("work", AccountMode.MAX, 1);
         backend.seed("other", AccountMode.MAX, 1);
-        String othersState = state(service.startReauth("other", Optional.empty()));
+        String othersState = state(service.startReauth(new AccountName("other"), Optional.empty()));
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + othersState, null), work.id()))
                 .isInstanceOf(ReauthException.InvalidRequest.class).hasMessageContaining("another account");
@@ -71,7 +71,7 @@ class BoundCompletionTest {
     @Test
     void boundCompletion_refusesAnAddSession_evenForTheSameName() {
         Account work = backend.seed("work", AccountMode.MAX, 1);
-        String addState = state(service.startAdd("newcomer", AccountMode.MAX, Optional.empty()));
+        String addState = state(service.startAdd(new AccountName("newcomer"), AccountMode.MAX, Optional.empty()));
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + addState, null), work.id()))
                 .isInstanceOf(ReauthException.InvalidRequest.class);

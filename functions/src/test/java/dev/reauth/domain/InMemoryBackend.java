@@ -71,13 +71,13 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
     }
 
     @Override
-    public Optional<Account> findByName(String name) {
-        return accounts.values().stream().filter(a -> a.name().equals(name)).findFirst();
+    public Optional<Account> findByName(AccountName name) {
+        return accounts.values().stream().filter(a -> a.name().equals(name.value())).findFirst();
     }
 
     @Override
-    public Optional<Account> findById(String id) {
-        return Optional.ofNullable(accounts.get(id));
+    public Optional<Account> findById(AccountId id) {
+        return Optional.ofNullable(accounts.get(id.value()));
     }
 
     @Override

@@ -36,7 +36,7 @@ class ReauthServiceTest {
         backend.seed("work", AccountMode.MAX, 3);
 
         // WHEN
-        StartedAuthorization started = service.startReauth("work", Optional.of("arn:aws:iam::1:user/ops"));
+        StartedAuthorization started = service.startReauth(new AccountName("work"), Optional.of("arn:aws:iam::1:user/ops"));
 
         // THEN
         Map<String, String> query = query(started.authorizationUrl());
@@ -53,13 +53,13 @@ class ReauthServiceTest {
     @Test
     void startReauth_consoleAccount_usesTheConsoleUrl() {
         backend.seed("billing", AccountMode.CONSOLE, 0);
-        assertThat(service.startReauth("billing", Optional.empty()).authorizationUrl())
+        assertThat(service.startReauth(new AccountName("billing"), Optional.empty()).authorizationUrl())
                 .startsWith("https://console.anthropic.com/oauth/authorize?");
     }
 
     @Test
     void startReauth_unknownAccount_isNotFound_andStoresNothing() {
-        assertThatThrownBy(() -> service.startReauth("nobody", Optional.empty()))
+        assertThatThrownBy(() -> service.startReauth(new AccountName("nobody"), Optional.empty()))
                 .isInstanceOf(ReauthException.AccountNotFound.class).hasMessageContaining("'nobody'");
         assertThat(backend.sessions).isEmpty();
     }
@@ -67,7 +67,7 @@ class ReauthServiceTest {
     @Test
     void startAdd_existingName_isRefused() {
         backend.seed("work", AccountMode.MAX, 1);
-        assertThatThrownBy(() -> service.startAdd("work", AccountMode.MAX, Optional.empty()))
+        assertThatThrownBy(() -> service.startAdd(new AccountName("work"), AccountMode.MAX, Optional.empty()))
                 .isInstanceOf(ReauthException.AccountExists.class);
         assertThat(backend.sessions).isEmpty();
     }
@@ -75,7 +75,7 @@ class ReauthServiceTest {
     @Test
     void complete_rotatesOnce_publishes_andAReplayIsSessionUsed() {
         Account account = backend.seed("work", AccountMode.MAX, 3);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
 
         CompletedAuthorization done = service.complete(CallbackRequest.of("code-1#" + state, null));
 
@@ -94,7 +94,7 @@ class ReauthServiceTest {
     @Test
     void complete_codeRejected_releasesTheSession_soTheRightCodeStillWorks() {
         backend.seed("work", AccountMode.MAX, 0);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.tokenEndpoint = code -> code.value().equals("wrong")
                 ? new TokenResponse.Refused(400, "invalid_grant") : InMemoryBackend.granted("ok");
 
@@ -108,7 +108,7 @@ class ReauthServiceTest {
     @Test
     void complete_providerRefusalNotAboutTheCode_isAProviderFailure() {
         backend.seed("work", AccountMode.MAX, 0);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.tokenEndpoint = code -> new TokenResponse.Refused(401, "invalid_client");
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
@@ -118,7 +118,7 @@ class ReauthServiceTest {
     @Test
     void complete_afterExpiry_isSessionExpired_andNothingIsExchanged() {
         backend.seed("work", AccountMode.MAX, 0);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         clock.add(Duration.ofMinutes(10));
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
@@ -129,7 +129,7 @@ class ReauthServiceTest {
     @Test
     void complete_consoleAccount_sealsTheApiKeyWithTheTokens() {
         Account account = backend.seed("billing", AccountMode.CONSOLE, 0);
-        String state = query(service.startReauth("billing", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("billing"), Optional.empty()).authorizationUrl()).get("state");
 
         service.complete(CallbackRequest.of("c#" + state, null));
 
@@ -139,7 +139,7 @@ class ReauthServiceTest {
     @Test
     void complete_whenPublishFails_theWriteStands_andTheResultSaysSo() {
         Account account = backend.seed("work", AccountMode.MAX, 7);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.publishFails = true;
 
         CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null));
@@ -150,18 +150,18 @@ class ReauthServiceTest {
 
     @Test
     void add_createsTheAccountAtVersionOne() {
-        String state = query(service.startAdd("new", AccountMode.MAX, Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startAdd(new AccountName("new"), AccountMode.MAX, Optional.empty()).authorizationUrl()).get("state");
 
         CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null));
 
         assertThat(done.created()).isTrue();
-        assertThat(backend.findByName("new")).hasValueSatisfying(a -> assertThat(a.tokenVersion()).isEqualTo(1));
+        assertThat(backend.findByName(new AccountName("new"))).hasValueSatisfying(a -> assertThat(a.tokenVersion()).isEqualTo(1));
     }
 
     @Test
     void complete_unboundAccount_recordsTheProviderAccount_andNamesItInTheResult() {
         Account account = backend.seed("work", AccountMode.MAX, 2);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.tokenEndpoint = code -> InMemoryBackend.grantedTo("a", "uuid-ops", "ops@example.com");
 
         CompletedAuthorization done = service.complete(CallbackRequest.of("c#" + state, null));
@@ -174,7 +174,7 @@ class ReauthServiceTest {
     void complete_otherProviderAccount_isMismatch_writesNothing_andTheSessionStaysOpenForTheRightOne() {
         Account account = backend.seed("work", AccountMode.MAX, 2);
         backend.boundIdentities.put(account.id(), "uuid-ops");
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.tokenEndpoint = code -> code.value().equals("outsider")
                 ? InMemoryBackend.grantedTo("x", "uuid-outsider", "eve@example.com")
                 : InMemoryBackend.grantedTo("y", "uuid-ops", "ops@example.com");
@@ -191,7 +191,7 @@ class ReauthServiceTest {
     void complete_otherProviderAccount_isAccepted_whenTheOperatorAllowedTheChange() {
         Account account = backend.seed("work", AccountMode.MAX, 2);
         backend.boundIdentities.put(account.id(), "uuid-ops");
-        String state = query(service.startReauth("work", Optional.empty(), true).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty(), true).authorizationUrl()).get("state");
         backend.tokenEndpoint = code -> InMemoryBackend.grantedTo("x", "uuid-new", "new@example.com");
 
         assertThat(service.complete(CallbackRequest.of("c#" + state, null)).tokenVersion()).isEqualTo(3);
@@ -201,7 +201,7 @@ class ReauthServiceTest {
     @Test
     void complete_writeFailsAfterTheExchange_saysTheCodeIsSpent_andReleasesTheSession() {
         backend.seed("work", AccountMode.MAX, 0);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.writeFails = true;
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
@@ -215,7 +215,7 @@ class ReauthServiceTest {
     @Test
     void complete_invalidRequestFromTheProvider_pointsAtTheConfiguration_notAtThePastedCode() {
         backend.seed("work", AccountMode.MAX, 0);
-        String state = query(service.startReauth("work", Optional.empty()).authorizationUrl()).get("state");
+        String state = query(service.startReauth(new AccountName("work"), Optional.empty()).authorizationUrl()).get("state");
         backend.tokenEndpoint = code -> new TokenResponse.Refused(400, "invalid_request");
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + state, null)))
@@ -225,21 +225,21 @@ class ReauthServiceTest {
 
     @Test
     void startAdd_whileAnotherAddHoldsTheName_isNameReserved_untilThatSessionExpires() {
-        service.startAdd("new", AccountMode.MAX, Optional.empty());
+        service.startAdd(new AccountName("new"), AccountMode.MAX, Optional.empty());
 
-        assertThatThrownBy(() -> service.startAdd("new", AccountMode.MAX, Optional.empty()))
+        assertThatThrownBy(() -> service.startAdd(new AccountName("new"), AccountMode.MAX, Optional.empty()))
                 .isInstanceOf(ReauthException.NameReserved.class);
 
         clock.add(Duration.ofMinutes(10));
-        assertThat(service.startAdd("new", AccountMode.MAX, Optional.empty()).accountName()).isEqualTo("new");
+        assertThat(service.startAdd(new AccountName("new"), AccountMode.MAX, Optional.empty()).accountName()).isEqualTo("new");
     }
 
     @Test
     void complete_ofAnAccountThatRequiredReauth_tellsThePeopleWhoWereAlerted_thatItRecovered() {
         backend.seed("dead", AccountMode.MAX, 4, true);
         backend.seed("alive", AccountMode.MAX, 4, false);
-        String deadState = query(service.startReauth("dead", Optional.of("arn:aws:iam::1:user/ops")).authorizationUrl()).get("state");
-        String aliveState = query(service.startReauth("alive", Optional.empty()).authorizationUrl()).get("state");
+        String deadState = query(service.startReauth(new AccountName("dead"), Optional.of("arn:aws:iam::1:user/ops")).authorizationUrl()).get("state");
+        String aliveState = query(service.startReauth(new AccountName("alive"), Optional.empty()).authorizationUrl()).get("state");
 
         service.complete(CallbackRequest.of("c1#" + deadState, null));
         service.complete(CallbackRequest.of("c2#" + aliveState, null));
@@ -253,8 +253,20 @@ class ReauthServiceTest {
 
     @Test
     void reload_unknownId_isNotFound_andPublishesNothing() {
-        assertThatThrownBy(() -> service.requestReload("missing")).isInstanceOf(ReauthException.AccountNotFound.class);
+        assertThatThrownBy(() -> service.requestReload(new AccountId("missing"))).isInstanceOf(ReauthException.AccountNotFound.class);
         assertThat(backend.published).isEmpty();
+    }
+
+    @Test
+    void reload_byName_tellsTheFleetAboutThatAccount_andAnUnknownNameIsNotFound() {
+        Account work = backend.seed("work", AccountMode.MAX, 6);
+        backend.seed("other", AccountMode.MAX, 2);
+
+        assertThat(service.requestReload(new AccountName("work"))).isEqualTo(work);
+        assertThatThrownBy(() -> service.requestReload(new AccountName("nobody")))
+                .isInstanceOf(ReauthException.AccountNotFound.class).hasMessage("No account named 'nobody'");
+
+        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.RELOAD_REQUESTED, work.id(), "work", 6, clock.instant()));
     }
 
     private static Map<String, String> query(String url) {

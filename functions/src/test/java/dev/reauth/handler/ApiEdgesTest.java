@@ -80,6 +80,44 @@ class ApiEdgesTest {
     }
 
     @ParameterizedTest
+    @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
+    void reloadByName_onAnotherFunction_is404_andDoesNothing(APIGatewayV2HTTPEvent event, TestInfo test) {
+        for (var other : java.util.List.of(new StartReauthHandler(api), new CallbackHandler(api), new RefreshHandler(api))) {
+            EventFile.Response response = EventFile.of(test).sendTo(other);
+
+            assertThat(response.status()).as(other.getClass().getSimpleName()).isEqualTo(404);
+            assertThat(response.json()).containsEntry("error", "not_found");
+        }
+        assertThat(fixture.backend.published).isEmpty();
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
+    void reloadByName_ofAMalformedName_is400_withAFixedDescription_andTellsNobody(APIGatewayV2HTTPEvent event, TestInfo test) {
+        for (String name : new String[] {"", " demo", "de\\u0000mo", "n".repeat(129)}) {
+            EventFile.Response response = EventFile.of(test).with(text -> text.replace("\"name\": \"demo\"", "\"name\": \"" + name + "\""))
+                    .sendTo(new ReloadHandler(api));
+
+            assertThat(response.status()).as(name).isEqualTo(400);
+            assertThat(response.headers()).isEqualTo(ApiEventsTest.JSON_HEADERS);
+            assertThat(response.json()).containsEntry("error", "invalid_request").extractingByKey("error_description")
+                    .isIn("account name is required",
+                            "account name must be at most 128 characters, without control characters or surrounding spaces");
+        }
+        assertThat(fixture.backend.published).isEmpty();
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
+    void reloadByName_withoutItsPathParameter_is400(APIGatewayV2HTTPEvent event, TestInfo test) {
+        EventFile.Response response = EventFile.of(test).with(text -> text.replace("\"name\": \"demo\"", "\"other\": \"demo\""))
+                .sendTo(new ReloadHandler(api));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("{\"error\":\"invalid_request\",\"error_description\":\"account name is required\"}");
+    }
+
+    @ParameterizedTest
     @Event(value = "events/refresh.json", type = APIGatewayV2HTTPEvent.class)
     void aMalformedAccountId_is400_andNoLeaseIsClaimed(APIGatewayV2HTTPEvent event, TestInfo test) {
         EventFile.Response response = EventFile.of(test)

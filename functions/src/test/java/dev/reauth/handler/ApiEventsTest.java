@@ -172,6 +172,29 @@ class ApiEventsTest {
     }
 
     @ParameterizedTest
+    @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
+    void reloadByName_tellsTheFleetAtTheCurrentVersion_asReloadByIdDoes(APIGatewayV2HTTPEvent event, TestInfo test) {
+        EventFile.Response response = EventFile.of(test).readsAs(event).sendTo(new ReloadHandler(api));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers()).isEqualTo(JSON_HEADERS);
+        assertThat(response.body()).isEqualTo("{\"success\":true,\"message\":\"Token reload triggered for account 'demo'\"}");
+        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.RELOAD_REQUESTED, DEMO_ID, "demo", 4, NOW));
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
+    void reloadByName_ofAnUnknownName_is404_andTellsNobody(APIGatewayV2HTTPEvent event, TestInfo test) {
+        EventFile.Response response = EventFile.of(test).with(text -> text.replace("\"name\": \"demo\"", "\"name\": \"no-such-account\""))
+                .sendTo(new ReloadHandler(api));
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.headers()).isEqualTo(JSON_HEADERS);
+        assertThat(response.body()).isEqualTo("{\"error\":\"account_not_found\",\"error_description\":\"No account named 'no-such-account'\"}");
+        assertThat(backend.published).isEmpty();
+    }
+
+    @ParameterizedTest
     @Event(value = "events/list-accounts.json", type = APIGatewayV2HTTPEvent.class)
     void listAccounts_showsTokenStatus_andNoTokenMaterial(APIGatewayV2HTTPEvent event, TestInfo test) {
         ledger.keepAlive(DEMO_ID, tokens("sk-ant-oat01-held", "sk-ant-ort01-held"), NOW.plusSeconds(600));

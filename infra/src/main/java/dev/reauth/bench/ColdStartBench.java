@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.config.ReauthConfig;
+import dev.reauth.domain.AccountName;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.handler.Wiring;
 import dev.reauth.local.LambdaRuntimeEmulator;
@@ -107,11 +108,11 @@ public final class ColdStartBench {
         Path primed = primedJar();
         // the local provider's first token pays its key setup: that is provider latency, not our cold start
         service.complete(dev.reauth.domain.CallbackRequest.of(
-                provider.authorize(service.startReauth("bench", Optional.empty()).authorizationUrl()).pasted(), null));
+                provider.authorize(service.startReauth(new AccountName("bench"), Optional.empty()).authorizationUrl()).pasted(), null));
 
         Supplier<String> startEvent = () -> event("start-reauth.json", e -> e.putObject("pathParameters").put("name", "bench"));
         Supplier<String> callbackEvent = () -> {
-            String url = service.startReauth("bench", Optional.empty()).authorizationUrl();
+            String url = service.startReauth(new AccountName("bench"), Optional.empty()).authorizationUrl();
             String pasted = provider.authorize(url).pasted();
             return event("callback-pasted-code.json", e -> e.put("body", JSON.createObjectNode().put("code", pasted).toString()));
         };

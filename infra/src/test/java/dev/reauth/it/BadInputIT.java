@@ -4,6 +4,7 @@ import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,6 +90,21 @@ class BadInputIT extends SystemIT {
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).path("error").asText()).isEqualTo("account_not_found");
+    }
+
+    @Test
+    void reloadByName_ofAnUnknownName_is404_andOfAMalformedOne_is400_andNeitherPublishes() {
+        system.receive(Duration.ofMillis(200));
+
+        LambdaResponse unknown = system.reloadByName("no-such-name");
+        LambdaResponse malformed = system.reloadByName("bad\u0000name");
+
+        assertThat(unknown.getStatusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("error").asText()).isEqualTo("account_not_found");
+        assertThat(malformed.getStatusCode()).isEqualTo(400);
+        assertThat(json(malformed).path("error_description").asText())
+                .isEqualTo("account name must be at most 128 characters, without control characters or surrounding spaces");
+        assertThat(system.receive(Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test

@@ -237,7 +237,7 @@ class CliIT {
     void debugOutput_showsRequestLinesOnly_andAnUnreachableApiIsExitCode6() {
         try (Tmux terminal = terminals.cli(local, Map.of("DEBUG", "oauth:*"), "--reload", "nobody-here")) {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(3);
-            assertThat(terminal.screen()).containsPattern("oauth:http GET /accounts -> 200 \\(\\d+ ms\\)")
+            assertThat(terminal.screen()).containsPattern("oauth:http POST /accounts/by-name/nobody-here/reload -> 404 \\(\\d+ ms\\)")
                     .contains("Error: account 'nobody-here' not found");
         }
         try (Tmux terminal = terminals.raw(Map.of(), "--api-url", "http://127.0.0.1:9", "--list")) {

@@ -190,6 +190,27 @@ class FullReauthIT extends SystemIT {
     }
 
     @Test
+    void reloadByName_findsTheAccountThroughTheNameIndex_andPublishesItsReloadRequest() {
+        String id = system.seedAccount("work-reload-by-name", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("12")));
+        system.seedAccount("work-reload-by-name-not-this", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("3")));
+        system.receive(Duration.ofMillis(200));
+
+        LambdaResponse response = system.reloadByName("work-reload-by-name");
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(json(response).path("message").asText()).isEqualTo("Token reload triggered for account 'work-reload-by-name'");
+        List<Message> messages = system.receive(Duration.ofSeconds(5));
+        assertThat(messages).hasSize(1);
+        JsonNode notification = parse(messages.getFirst().body());
+        JsonNode event = parse(notification.path("Message").asText());
+        assertThat(event.path("type").asText()).isEqualTo("account.reload.requested");
+        assertThat(event.path("accountId").asText()).isEqualTo(id);
+        assertThat(event.path("accountName").asText()).isEqualTo("work-reload-by-name");
+        assertThat(event.path("tokenVersion").asLong()).isEqualTo(12);
+        assertThat(notification.path("MessageAttributes").path("account_id").path("Value").asText()).isEqualTo(id);
+    }
+
+    @Test
     void listAccounts_showsTokenStatus_andNoTokenMaterial() {
         String id = system.seedAccount("listed", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("6"),
                 Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(true),

@@ -68,6 +68,11 @@ class LambdaRuntimeIT extends SystemIT {
         JsonNode reloaded = invoke(reload, reloadEvent);
         assertThat(reloaded.path("statusCode").asInt()).isEqualTo(200);
         assertThat(body(reloaded).path("message").asText()).isEqualTo("Token reload triggered for account 'rie-demo'");
+        ObjectNode byName = event("reload-by-name.json");
+        byName.putObject("pathParameters").put("name", "rie-demo");
+        JsonNode reloadedByName = invoke(reload, byName);
+        assertThat(reloadedByName.path("statusCode").asInt()).as(reloadedByName.toString()).isEqualTo(200);
+        assertThat(body(reloadedByName).path("message").asText()).isEqualTo("Token reload triggered for account 'rie-demo'");
 
         JsonNode listed = invoke(list, event("list-accounts.json"));
         assertThat(listed.path("statusCode").asInt()).isEqualTo(200);

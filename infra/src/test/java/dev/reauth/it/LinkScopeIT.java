@@ -145,7 +145,7 @@ class LinkScopeIT extends LinkSystemIT {
         String id = boundAccount("no-reads", OPS);
         String token = system.issuedLinkToken("no-reads");
         for (String file : List.of("list-accounts.json", "add-account.json", "callback-pasted-code.json", "refresh.json",
-                "adopt-tokens.json", "import-account.json", "reload.json", "start-reauth.json")) {
+                "adopt-tokens.json", "import-account.json", "reload.json", "reload-by-name.json", "start-reauth.json")) {
             LambdaResponse answer = ReauthSystem.invoke(system.web, ReauthSystem.event(file));
             assertThat(answer.getStatusCode()).as(file).isEqualTo(404);
         }

@@ -186,6 +186,12 @@ final class ReauthSystem implements AutoCloseable {
         return invoke(reload, event);
     }
 
+    LambdaResponse reloadByName(String accountName) {
+        ObjectNode event = event("reload-by-name.json");
+        event.putObject("pathParameters").put("name", accountName);
+        return invoke(reload, event);
+    }
+
     LambdaResponse listAccounts() {
         return invoke(list, event("list-accounts.json"));
     }

@@ -100,7 +100,7 @@ class TemplateIT {
         assertThat(actions.get("StartReauthFunction")).containsExactlyInAnyOrder("dynamodb:Query", "dynamodb:PutItem");
         assertThat(actions.get("CallbackFunction")).containsExactlyInAnyOrder(
                 "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "kms:Encrypt", "sns:Publish");
-        assertThat(actions.get("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "sns:Publish");
+        assertThat(actions.get("ReloadFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query", "sns:Publish");
         assertThat(actions.get("ListAccountsFunction")).containsExactlyInAnyOrder("dynamodb:Scan");
         assertThat(actions.get("RefreshFunction")).containsExactlyInAnyOrder(
                 "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
@@ -111,6 +111,20 @@ class TemplateIT {
         assertThat(actions.get("FleetPolicy")).containsExactlyInAnyOrder(
                 "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt", "execute-api:Invoke");
         assertThat(actions).containsOnlyKeys(FUNCTIONS_AND_FLEET);
+    }
+
+    @Test
+    void reload_findsANameThroughTheNameIndexOnly_andReadsOneAccountByItsKey() {
+        String accounts = "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":table/AccountsTable";
+        List<JsonNode> statements = IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.DEFAULTS)).get("ReloadFunction");
+
+        assertThat(statements).filteredOn(statement -> IamPrincipals.actions(statement).contains("dynamodb:Query")).singleElement()
+                .satisfies(statement -> {
+                    assertThat(IamPrincipals.actions(statement)).containsExactly("dynamodb:Query");
+                    assertThat(IamPrincipals.resources(statement)).containsExactly(accounts + "/index/name-index");
+                });
+        assertThat(statements).filteredOn(statement -> IamPrincipals.actions(statement).contains("dynamodb:GetItem")).singleElement()
+                .satisfies(statement -> assertThat(IamPrincipals.resources(statement)).containsExactly(accounts));
     }
 
     @Test

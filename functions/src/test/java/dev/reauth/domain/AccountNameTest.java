@@ -1,0 +1,49 @@
+package dev.reauth.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AccountNameTest {
+
+    private static final String SHAPE = "account name must be at most 128 characters, without control characters or surrounding spaces";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"work", "a", "Work Account 2", "ops@example.com", "Ärger-🙂", "with/slash", "by-name"})
+    void anOrdinaryName_isKeptAsGiven(String given) {
+        AccountName name = new AccountName(given);
+
+        assertThat(name.value()).isEqualTo(given);
+        assertThat(name).hasToString(given).isEqualTo(new AccountName(given));
+    }
+
+    @Test
+    void exactly128Characters_isAllowed_and129_isNot() {
+        assertThat(new AccountName("n".repeat(128)).value()).hasSize(128);
+
+        assertThatThrownBy(() -> new AccountName("n".repeat(129)))
+                .isInstanceOf(ReauthException.InvalidRequest.class).hasMessage(SHAPE);
+    }
+
+    @Test
+    void missing_isRequired() {
+        for (String missing : new String[] {null, "", " ", "\t\n"}) {
+            assertThatThrownBy(() -> new AccountName(missing)).as(String.valueOf(missing))
+                    .isInstanceOf(ReauthException.InvalidRequest.class)
+                    .hasMessage("account name is required")
+                    .satisfies(e -> assertThat(((ReauthException) e).error()).isEqualTo("invalid_request"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bad\u0000name", "line\nbreak", "esc\u001b[3Dname", "del\u007f", "c1\u0085control", " leading", "trailing ",
+            "\u2003em-space-led"})
+    void controlCharactersAndSurroundingSpaces_areRefused_withoutEchoingTheName(String given) {
+        assertThatThrownBy(() -> new AccountName(given))
+                .isInstanceOf(ReauthException.InvalidRequest.class)
+                .hasMessage(SHAPE);
+    }
+}
