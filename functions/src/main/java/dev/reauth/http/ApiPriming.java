@@ -44,7 +44,7 @@ final class ApiPriming implements Resource {
     List<Integer> prime() {
         List<Integer> statuses = new ArrayList<>();
         statuses.add(statusOf(handler.handle(event("POST /snapstart-priming", "{\"name\":\"priming\",\"mode\":\"max\"}"))));
-        served.ifPresent(route -> statuses.add(statusOf(handler.handle(event(route.routeKey(), "x".repeat(ReauthApi.MAX_BODY_BYTES + 1))))));
+        served.ifPresent(route -> statuses.add(statusOf(handler.handle(event(route.routeKey(), "x".repeat(RequestEdge.MAX_BODY_BYTES + 1))))));
         statuses.add(statusOf(handler.handle("[\"not an event\"]")));
 
         ApiResponse.json(200, Json.object().put("success", true).put("accountId", "snapstart-priming").put("tokenVersion", 1L)

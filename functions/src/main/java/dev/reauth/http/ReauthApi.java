@@ -33,9 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class ReauthApi {
 
-    /** Larger bodies are refused before parsing. */
-    public static final int MAX_BODY_BYTES = 16 * 1024;
-
     private static final StructuredLog LOG = StructuredLog.of(ReauthApi.class);
     private static final Pattern PROVIDER_ERROR = Pattern.compile("[a-z_]{1,64}");
 
@@ -49,21 +46,8 @@ public final class ReauthApi {
 
     /** Serves a request on one of {@code served}; any other route is a 404. */
     public ApiResponse handle(ApiRequest request, Set<Route> served) {
-        StructuredLog.beginRequest(request.requestId());
-        try {
-            Optional<Route> route = Route.of(request.routeKey()).filter(served::contains);
-            if (route.isEmpty()) {
-                LOG.warn("request.unknown_route");
-                return ErrorResponses.json(404, "not_found", "No such route");
-            }
-            LOG.info("request.received", "route", route.get().routeKey());
-            if (request.bodyBytes() > MAX_BODY_BYTES) {
-                return ErrorResponses.json(413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes");
-            }
-            return serve(route.get(), request);
-        } finally {
-            StructuredLog.endRequest();
-        }
+        return RequestEdge.handle(request, Route.of(request.routeKey()).filter(served::contains), Route::routeKey, LOG,
+                ErrorResponses::json, route -> serve(route, request));
     }
 
     private ApiResponse serve(Route route, ApiRequest request) {

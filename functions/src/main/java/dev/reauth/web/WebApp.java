@@ -6,6 +6,7 @@ import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.StartedAuthorization;
 import dev.reauth.http.ApiRequest;
 import dev.reauth.http.ErrorResponses;
+import dev.reauth.http.RequestEdge;
 import dev.reauth.link.IssuedLink;
 import dev.reauth.link.LinkService;
 import dev.reauth.link.LinkStatus;
@@ -24,9 +25,6 @@ import java.util.Optional;
  */
 public final class WebApp {
 
-    /** Larger bodies are refused before parsing (a pasted code is well under 1 KiB). */
-    public static final int MAX_BODY_BYTES = 16 * 1024;
-
     private static final StructuredLog LOG = StructuredLog.of(WebApp.class);
 
     private final LinkService links;
@@ -37,21 +35,8 @@ public final class WebApp {
 
     /** Serves one request; a route that is not the web function's is a 404. */
     public WebResponse handle(ApiRequest request) {
-        StructuredLog.beginRequest(request.requestId());
-        try {
-            Optional<WebRoute> route = WebRoute.of(request.routeKey());
-            if (route.isEmpty()) {
-                LOG.warn("request.unknown_route");
-                return WebResponse.error(404, "not_found", "No such route");
-            }
-            LOG.info("request.received", "route", route.get().routeKey());
-            if (request.bodyBytes() > MAX_BODY_BYTES) {
-                return WebResponse.error(413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes");
-            }
-            return serve(route.get(), request);
-        } finally {
-            StructuredLog.endRequest();
-        }
+        return RequestEdge.handle(request, WebRoute.of(request.routeKey()), WebRoute::routeKey, LOG, WebResponse::error,
+                route -> serve(route, request));
     }
 
     private WebResponse serve(WebRoute route, ApiRequest request) {

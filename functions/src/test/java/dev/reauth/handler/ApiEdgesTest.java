@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import dev.reauth.http.ReauthApi;
+import dev.reauth.http.RequestEdge;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.TestInfo;
@@ -46,7 +47,7 @@ class ApiEdgesTest {
     @ParameterizedTest
     @Event(value = "events/add-account.json", type = APIGatewayV2HTTPEvent.class)
     void aBodyOver16KiB_is413_beforeAnythingIsParsed(APIGatewayV2HTTPEvent event, TestInfo test) {
-        String padded = "\"{\\\"name\\\": \\\"new-account\\\", \\\"pad\\\": \\\"" + "x".repeat(ReauthApi.MAX_BODY_BYTES) + "\\\"}\"";
+        String padded = "\"{\\\"name\\\": \\\"new-account\\\", \\\"pad\\\": \\\"" + "x".repeat(RequestEdge.MAX_BODY_BYTES) + "\\\"}\"";
 
         EventFile.Response response = EventFile.of(test).with(text -> text.replace(ADD_BODY, padded)).sendTo(new StartReauthHandler(api));
 
