@@ -29,6 +29,8 @@ final class ServeBanner {
         out.println();
         out.printf("  %-62s (one function, as Lambda runs it)%n", "infra/invoke StartReauthFunction events/start-reauth.json");
         out.printf("  %-62s (the API itself)%n", "curl -s -X POST " + api + "/accounts/demo/reauth");
+        out.printf("  %-62s (every account on one page, on 127.0.0.1)%n", "REAUTH_API_URL=" + api + " reauth dashboard");
+        out.printf("  %-62s (a one-time re-auth link to send a person)%n", "REAUTH_API_URL=" + api + " reauth link demo");
     }
 
     /** The refresh schedule, and how to watch it find a dead token or raise an alert; {@code controls} is null with Anthropic. */
