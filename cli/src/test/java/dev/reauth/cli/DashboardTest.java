@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Test;
 class DashboardTest {
 
     private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
-    private static final String DONE = "{\"success\":true,\"message\":\"Account 'work' (ops@example.com) has been successfully"
-            + " re-authenticated\",\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
 
     private FakeApi api;
     private Dashboard dashboard;
@@ -180,7 +178,7 @@ class DashboardTest {
 
     @Test
     void reauthenticate_handsOverTheProvidersUrl_thenTakesThisLoginsCode_andSaysWhatTheCliSays() throws Exception {
-        api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
+        api.answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted(api.url() + "/authorize")).answer("POST /oauth/callback", 200, FakeApi.REAUTHENTICATED);
 
         RawHttp.Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
         RawHttp.Answer otherLogin = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"old#S0\"}");
@@ -197,7 +195,7 @@ class DashboardTest {
 
     @Test
     void anAuthorizationUrlOnAHostThatIsNoProvider_isNotHandedToTheBrowser() throws Exception {
-        api.answer("POST /accounts/work/reauth", 200, started("https://login.evil.example/authorize"));
+        api.answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted("https://login.evil.example/authorize"));
 
         RawHttp.Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
 
@@ -207,7 +205,7 @@ class DashboardTest {
 
     @Test
     void aCodeTheProviderRefuses_saysPasteAgain_andAnUnknownAccountSaysNotFound() throws Exception {
-        api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize"))
+        api.answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted(api.url() + "/authorize"))
                 .answer("POST /oauth/callback", 400, "{\"error\":\"invalid_grant\",\"error_description\":\"bad code\"}")
                 .answer("POST /accounts/ghost/reauth", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
@@ -223,7 +221,7 @@ class DashboardTest {
 
     @Test
     void addAccount_sendsNameAndMode_andRefusesAModeThatIsNone() throws Exception {
-        api.answer("POST /accounts", 200, started(api.url() + "/authorize"));
+        api.answer("POST /accounts", 200, FakeApi.loginStarted(api.url() + "/authorize"));
 
         assertThat(post("/" + secret + "/api/accounts", "{\"name\":\"new one\",\"mode\":\"console\"}").status()).isEqualTo(200);
         RawHttp.Answer badMode = post("/" + secret + "/api/accounts", "{\"name\":\"x\",\"mode\":\"pro\"}");
@@ -283,11 +281,6 @@ class DashboardTest {
     }
 
     // ---- raw HTTP
-
-    private static String started(String authorize) {
-        return "{\"account\":\"work\",\"mode\":\"max\",\"authorizationUrl\":\"" + authorize
-                + "?code=true&client_id=c&state=S1\",\"expiresAt\":\"2030-01-01T12:10:00Z\"}";
-    }
 
     private RawHttp.Answer get(String path) throws IOException {
         return send("GET", path, Map.of(), null);
