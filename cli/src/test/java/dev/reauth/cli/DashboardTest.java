@@ -70,11 +70,15 @@ class DashboardTest {
                 .containsEntry("x-content-type-options", "nosniff")
                 .containsEntry("referrer-policy", "no-referrer")
                 .containsEntry("x-frame-options", "DENY");
-        assertThat(page.body()).contains("<script src=\"assets/dashboard.js\" defer></script>")
+        // the login steps first: dashboard.js binds its dialog with them
+        assertThat(page.body()).contains("<script src=\"assets/login.js\" defer></script>\n<script src=\"assets/dashboard.js\" defer></script>")
                 .doesNotContain("<style", "style=", "onclick", "http://", "https://");
         assertThat(get("/" + secret + "/assets/page.css").body()).contains("The link page");
         assertThat(get("/" + secret + "/assets/dashboard.js").headers()).containsEntry("content-type", "text/javascript; charset=utf-8");
         assertThat(get("/" + secret + "/assets/dashboard.css").status()).isEqualTo(200);
+        RawHttp.Answer login = get("/" + secret + "/assets/login.js");
+        assertThat(login.headers()).containsEntry("content-type", "text/javascript; charset=utf-8");
+        assertThat(login.body()).contains("var reauthLogin", "The login page opened in a new window.");
     }
 
     @Test
