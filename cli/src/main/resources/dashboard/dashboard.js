@@ -1,7 +1,8 @@
-// The operator dashboard's one script. It lists the accounts every 5 seconds and runs the four actions
-// (re-authenticate, add account, reload, copy a re-auth link) through the local server that served it,
-// which alone calls the reauth API, with the operator's AWS credentials. Every value from the API is
-// shown as text, never as HTML. Nothing is kept: no cookies, no storage.
+// The operator dashboard's own script (after login.js, the link page's two login steps, which its login
+// dialog reuses). It lists the accounts every 5 seconds and runs the four actions (re-authenticate, add
+// account, reload, copy a re-auth link) through the local server that served it, which alone calls the
+// reauth API, with the operator's AWS credentials. Every value from the API is shown as text, never as
+// HTML. Nothing is kept: no cookies, no storage.
 (function () {
   'use strict';
 
@@ -145,20 +146,9 @@
 
   var loginDialog = document.getElementById('login-dialog');
   var loginTitle = document.getElementById('login-title');
-  var steps = document.getElementById('steps');
-  var startForm = document.getElementById('start');
   var addFields = document.getElementById('add-fields');
   var addName = document.getElementById('add-name');
   var addMode = document.getElementById('add-mode');
-  var completeForm = document.getElementById('complete');
-  var code = document.getElementById('code');
-  var error = document.getElementById('error');
-  var status = document.getElementById('status');
-  var fallback = document.getElementById('login-fallback');
-  var fallbackLink = document.getElementById('login-link');
-  var done = document.getElementById('done');
-  var doneMessage = document.getElementById('done-message');
-  var doneDetail = document.getElementById('done-detail');
   var loginFor = null; // the account being logged in; null while an add has no name yet
 
   function openLogin(from, name) {
@@ -171,106 +161,33 @@
     (name === null ? addName : document.getElementById('login')).focus();
   }
 
-  function busy(form, on) {
-    form.querySelector('button').disabled = on;
-    form.setAttribute('aria-busy', on ? 'true' : 'false');
-  }
-
-  function showError(text) {
-    set(status, '');
-    error.textContent = text;
-    error.hidden = false;
-  }
-
-  function clearError() {
-    error.hidden = true;
-    error.textContent = '';
-  }
-
-  startForm.addEventListener('submit', function (event) {
-    event.preventDefault();
-    clearError();
-    var started;
-    if (addFields.hidden) {
-      started = call('POST', account(loginFor, 'reauth'), {});
-    } else {
+  var login = reauthLogin({
+    start: function () {
+      if (addFields.hidden) {
+        return call('POST', account(loginFor, 'reauth'), {});
+      }
       var name = addName.value.trim();
       if (!name) {
-        showError('Give the new account a name.');
+        login.showError('Give the new account a name.');
         addName.focus();
-        return;
+        return null;
       }
       loginFor = name;
-      started = call('POST', 'api/accounts', { name: name, mode: addMode.value });
-    }
-    // opened now, inside the key press or click, so that no pop-up blocker stops it
-    var login = window.open('', '_blank');
-    busy(startForm, true);
-    set(status, 'Starting the login…');
-    started.then(function (result) {
-      if (login) {
-        login.opener = null;
-        login.location.replace(result.authorizationUrl);
-      } else {
-        fallbackLink.href = result.authorizationUrl;
-        fallback.hidden = false;
-      }
-      set(status, 'The login page opened in a new window. Log in, copy the code it shows, and paste it below.');
-      (login ? code : fallbackLink).focus();
-    }).catch(function (failure) {
-      if (login) {
-        login.close();
-      }
-      showError(failure.message);
-    }).then(function () {
-      busy(startForm, false);
-    });
-  });
-
-  completeForm.addEventListener('submit', function (event) {
-    event.preventDefault();
-    clearError();
-    var value = code.value.trim();
-    if (loginFor === null) {
-      showError('Press Log in first.');
-      return;
-    }
-    if (value.indexOf('#') < 1) {
-      showError('Paste the whole value the provider shows: it looks like code#state.');
-      code.focus();
-      return;
-    }
-    busy(completeForm, true);
-    set(status, 'Re-authenticating…');
-    call('POST', account(loginFor, 'complete'), { code: value }).then(function (result) {
-      code.value = '';
-      set(status, '');
-      doneMessage.textContent = result.message;
-      doneDetail.textContent = result.detail;
-      steps.hidden = true;
-      done.hidden = false;
-      doneMessage.focus();
-      refresh();
-    }).catch(function (failure) {
-      // a code is single-use at the provider: nothing pasted stays on screen
-      code.value = '';
-      showError(failure.message);
-      code.focus();
-    }).then(function () {
-      busy(completeForm, false);
-    });
+      return call('POST', 'api/accounts', { name: name, mode: addMode.value });
+    },
+    refusal: function () {
+      return loginFor === null ? 'Press Log in first.' : null;
+    },
+    complete: function (code) {
+      return call('POST', account(loginFor, 'complete'), { code: code });
+    },
+    completed: refresh
   });
 
   function resetLogin() {
-    steps.hidden = false;
-    done.hidden = true;
-    fallback.hidden = true;
-    fallbackLink.href = '#';
-    code.value = '';
+    login.reset();
     addName.value = '';
     addMode.value = 'max';
-    set(status, '');
-    clearError();
     loginFor = null;
   }
 

@@ -29,6 +29,7 @@ final class Dashboard implements AutoCloseable {
             {"PAGE", "/dashboard/index.html", "text/html; charset=utf-8"},
             {"STYLESHEET", "/dashboard/page.css", "text/css; charset=utf-8"},
             {"DASHBOARD_STYLESHEET", "/dashboard/dashboard.css", "text/css; charset=utf-8"},
+            {"LOGIN_SCRIPT", "/dashboard/login.js", "text/javascript; charset=utf-8"},
             {"SCRIPT", "/dashboard/dashboard.js", "text/javascript; charset=utf-8"}};
 
     private final HttpServer server;

@@ -51,7 +51,7 @@ final class DashboardActions {
                 case COMPLETE -> complete(match.name(), parse(body).path("code").asText(""));
                 case RELOAD -> reload(match.name());
                 case LINK -> link(match.name());
-                case PAGE, STYLESHEET, DASHBOARD_STYLESHEET, SCRIPT -> throw new IllegalArgumentException("not an operation");
+                case PAGE, STYLESHEET, DASHBOARD_STYLESHEET, LOGIN_SCRIPT, SCRIPT -> throw new IllegalArgumentException("not an operation");
             };
         } catch (CliFailure failure) {
             return failed(failure);

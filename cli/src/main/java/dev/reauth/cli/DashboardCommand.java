@@ -3,15 +3,9 @@ package dev.reauth.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code reauth dashboard}: every account's health in the browser, with its actions, served from this machine. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
@@ -21,7 +15,7 @@ import picocli.CommandLine.Spec;
         descriptionHeading = "%n", parameterListHeading = "%n",
         description = "Serves the operator dashboard on 127.0.0.1 and opens it in the browser: every account's health,"
                 + " refreshed every 5 seconds; re-authenticate, add an account, reload, copy a re-auth link.")
-final class DashboardCommand implements Callable<Integer> {
+final class DashboardCommand extends ApiSubcommand {
 
     /** The help's closing paragraphs. */
     static final List<String> FOOTER = List.of(
@@ -42,29 +36,15 @@ final class DashboardCommand implements Callable<Integer> {
             description = "The refresher's lead window, the stack's RefreshLead (default: 60m), for the health verdicts.")
     Duration lead;
 
-    @Mixin
-    ApiOptions apiOptions = new ApiOptions();
-
-    @ParentCommand
-    ReauthCli parent;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Override
+    void checkOptions() {
+        if (port < 0 || port > 65535) {
+            throw usage("--port is 1 to 65535 (or 0, the default: a free one)");
+        }
+    }
 
     @Override
-    public Integer call() throws InterruptedException {
-        if (parent.action != null) {
-            throw new ParameterException(spec.commandLine(), "dashboard is a command of its own: give it without --list, --check,"
-                    + " --reauthenticate and the like");
-        }
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port is 1 to 65535 (or 0, the default: a free one)");
-        }
-        ApiOptions api = apiOptions.or(parent.apiOptions);
-        if (api.conflicting()) {
-            throw new ParameterException(spec.commandLine(), "give --api-url or --stack, not both");
-        }
-        ApiClient client = api.connect(parent.env(), parent.err(), parent.interactive());
+    int run(ApiClient client) throws InterruptedException {
         Dashboard dashboard = Dashboard.start(new DashboardActions(client, ProviderHosts.forApi(client.base(), parent.env()),
                 Clock.systemDefaultZone(), lead), port);
         CountDownLatch stopped = new CountDownLatch(1);

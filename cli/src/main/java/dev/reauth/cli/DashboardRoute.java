@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every request the dashboard's local server answers, below its secret prefix: its page, the page's three
+ * Every request the dashboard's local server answers, below its secret prefix: its page, the page's four
  * files, and a fixed list of operations. There is no generic passthrough to the reauth API.
  */
 enum DashboardRoute {
     PAGE("GET", List.of()),
     STYLESHEET("GET", List.of("assets", "page.css")),
     DASHBOARD_STYLESHEET("GET", List.of("assets", "dashboard.css")),
+    LOGIN_SCRIPT("GET", List.of("assets", "login.js")),
     SCRIPT("GET", List.of("assets", "dashboard.js")),
     LIST("GET", List.of("api", "accounts")),
     ADD("POST", List.of("api", "accounts")),

@@ -2,15 +2,10 @@ package dev.reauth.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code reauth import better-ccflare --db PATH [--dry-run]}: a proxy's existing accounts become reauth accounts. */
@@ -20,7 +15,7 @@ import picocli.CommandLine.TypeConversionException;
                 "  API: [--api-url URL | --stack NAME] [--region REGION]"},
         descriptionHeading = "%n", parameterListHeading = "%n",
         description = "Creates reauth accounts from a proxy's accounts, with their current tokens.")
-final class ImportCommand implements Callable<Integer> {
+final class ImportCommand extends ApiSubcommand {
 
     /** The help's closing paragraphs. */
     static final List<String> FOOTER = List.of(
@@ -45,26 +40,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Say what would be imported; send nothing.")
     boolean dryRun;
 
-    @Mixin
-    ApiOptions apiOptions = new ApiOptions();
-
-    @ParentCommand
-    ReauthCli parent;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        if (parent.action != null) {
-            throw new ParameterException(spec.commandLine(), "import is a command of its own: give it without --list, --check,"
-                    + " --reauthenticate and the like");
-        }
-        ApiOptions api = apiOptions.or(parent.apiOptions);
-        if (api.conflicting()) {
-            throw new ParameterException(spec.commandLine(), "give --api-url or --stack, not both");
-        }
-        ApiClient client = api.connect(parent.env(), parent.err(), parent.interactive());
+    int run(ApiClient client) {
         return new BetterCcflareImport(client, parent.out()).run(database, dryRun).code();
     }
 

@@ -2,15 +2,9 @@ package dev.reauth.cli;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code reauth link NAME} and {@code reauth link --revoke NAME}: a one-time re-auth link to send to whoever can log in. */
 @Command(name = "link", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
@@ -20,7 +14,7 @@ import picocli.CommandLine.Spec;
         descriptionHeading = "%n", parameterListHeading = "%n",
         description = "Prints a one-time link to a page where anyone holding it can re-authenticate the account"
                 + " from any browser, or revokes the account's link.")
-final class LinkCommand implements Callable<Integer> {
+final class LinkCommand extends ApiSubcommand {
 
     /** The help's closing paragraphs. */
     static final List<String> FOOTER = List.of(
@@ -35,27 +29,9 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--revoke", description = "Revoke the account's link instead (it stops working at once).")
     boolean revoke;
 
-    @Mixin
-    ApiOptions apiOptions = new ApiOptions();
-
-    @ParentCommand
-    ReauthCli parent;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        if (parent.action != null) {
-            throw new ParameterException(spec.commandLine(), "link is a command of its own: give it without --list, --check,"
-                    + " --reauthenticate and the like");
-        }
-        ApiOptions api = apiOptions.or(parent.apiOptions);
-        if (api.conflicting()) {
-            throw new ParameterException(spec.commandLine(), "give --api-url or --stack, not both");
-        }
-        LinkCommands links = new LinkCommands(api.connect(parent.env(), parent.err(), parent.interactive()), parent.out(),
-                Clock.systemDefaultZone());
+    int run(ApiClient client) {
+        LinkCommands links = new LinkCommands(client, parent.out(), Clock.systemDefaultZone());
         if (revoke) {
             links.revoke(name);
         } else {

@@ -15,15 +15,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator's logins with the code#state from a program instead of a terminal (the local run's seam), and the terminal's own source. */
 class CodeSourceTest {
-
-    private static final String DONE = "{\"message\":\"Account 'work' (ops@example.com) has been successfully re-authenticated\","
-            + "\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
 
     /** Gives the codes it was made with, one per ask, then null; records the pages it was shown. */
     private static final class ScriptedCodes implements CodeSource {
@@ -45,26 +41,12 @@ class CodeSourceTest {
         }
     }
 
-    private FakeApi api;
+    @RegisterExtension
+    final CliRun cli = new CliRun();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
-    private String started(String authorizeUrl) {
-        return "{\"account\":\"work\",\"mode\":\"max\",\"authorizationUrl\":\"" + authorizeUrl
-                + "?code=true&client_id=c&state=S1\",\"expiresAt\":\"2030-01-01T10:00:00Z\"}";
-    }
-
     private Operator operator(CodeSource codes) {
-        ApiClient client = new ApiClient(api.url(), Optional.empty(), new Debug(null, System.err));
+        ApiClient client = new ApiClient(cli.api().url(), Optional.empty(), new Debug(null, System.err));
         return Operator.of(client, codes, ProviderHosts.forApi(client.base(), Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
@@ -74,13 +56,13 @@ class CodeSourceTest {
 
     @Test
     void reauthenticate_showsTheSourceThisLoginsPage_andSendsTheCodeItGives() {
-        api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
+        cli.api().answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted(cli.api().url() + "/authorize")).answer("POST /oauth/callback", 200, FakeApi.REAUTHENTICATED);
         ScriptedCodes codes = new ScriptedCodes("the-code#S1");
 
         operator(codes).reauthenticate("work", false);
 
-        assertThat(codes.shown).containsExactly(URI.create(api.url() + "/authorize?code=true&client_id=c&state=S1"));
-        assertThat(api.bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"the-code#S1\"}");
+        assertThat(codes.shown).containsExactly(URI.create(cli.api().url() + "/authorize?code=true&client_id=c&state=S1"));
+        assertThat(cli.api().bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"the-code#S1\"}");
         assertThat(out()).isEqualTo("Re-authenticating account: work\n"
                 + "Account 'work' (ops@example.com) has been successfully re-authenticated\n"
                 + "Token cache has been cleared for running servers\n");
@@ -88,35 +70,35 @@ class CodeSourceTest {
 
     @Test
     void addAccount_completesWithTheSourcesCode() {
-        api.answer("POST /accounts", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
+        cli.api().answer("POST /accounts", 200, FakeApi.loginStarted(cli.api().url() + "/authorize")).answer("POST /oauth/callback", 200, FakeApi.REAUTHENTICATED);
 
         operator(new ScriptedCodes("c#S1")).addAccount("work", "max");
 
-        assertThat(api.bodiesSentTo("/accounts")).containsExactly("{\"name\":\"work\",\"mode\":\"max\"}");
-        assertThat(api.bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"c#S1\"}");
+        assertThat(cli.api().bodiesSentTo("/accounts")).containsExactly("{\"name\":\"work\",\"mode\":\"max\"}");
+        assertThat(cli.api().bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"c#S1\"}");
     }
 
     @Test
     void aSourceWithNoCodeLeft_afterTheProviderRefusedOne_endsTheLogin_withTheAccountUnchanged() {
-        api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize"))
+        cli.api().answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted(cli.api().url() + "/authorize"))
                 .answer("POST /oauth/callback", 400, "{\"error\":\"invalid_grant\",\"error_description\":\"bad code\"}");
         ScriptedCodes codes = new ScriptedCodes("refused#S1");
 
         assertThatThrownBy(() -> operator(codes).reauthenticate("work", false)).isInstanceOfSatisfying(CliFailure.class,
                 failure -> assertThat(failure.exitCode()).isEqualTo(ExitCode.CODE_NOT_ACCEPTED));
         assertThat(codes.shown).hasSize(1);
-        assertThat(api.bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"refused#S1\"}");
+        assertThat(cli.api().bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"refused#S1\"}");
     }
 
     @Test
     void aLoginPageOffTheProviderHosts_isNeverShownToTheSource() {
-        api.answer("POST /accounts/work/reauth", 200, started("https://login.example.net/authorize"));
+        cli.api().answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted("https://login.example.net/authorize"));
         ScriptedCodes codes = new ScriptedCodes("c#S1");
 
         assertThatThrownBy(() -> operator(codes).reauthenticate("work", false)).isInstanceOfSatisfying(CliFailure.class,
                 failure -> assertThat(failure.getMessage()).contains("login.example.net", "not opening it"));
         assertThat(codes.shown).isEmpty();
-        assertThat(api.bodiesSentTo("/oauth/callback")).isEmpty();
+        assertThat(cli.api().bodiesSentTo("/oauth/callback")).isEmpty();
     }
 
     @Test

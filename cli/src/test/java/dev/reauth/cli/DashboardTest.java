@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Test;
 class DashboardTest {
 
     private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
-    private static final String DONE = "{\"success\":true,\"message\":\"Account 'work' (ops@example.com) has been successfully"
-            + " re-authenticated\",\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
 
     private FakeApi api;
     private Dashboard dashboard;
@@ -72,11 +70,15 @@ class DashboardTest {
                 .containsEntry("x-content-type-options", "nosniff")
                 .containsEntry("referrer-policy", "no-referrer")
                 .containsEntry("x-frame-options", "DENY");
-        assertThat(page.body()).contains("<script src=\"assets/dashboard.js\" defer></script>")
+        // the login steps first: dashboard.js binds its dialog with them
+        assertThat(page.body()).contains("<script src=\"assets/login.js\" defer></script>\n<script src=\"assets/dashboard.js\" defer></script>")
                 .doesNotContain("<style", "style=", "onclick", "http://", "https://");
         assertThat(get("/" + secret + "/assets/page.css").body()).contains("The link page");
         assertThat(get("/" + secret + "/assets/dashboard.js").headers()).containsEntry("content-type", "text/javascript; charset=utf-8");
         assertThat(get("/" + secret + "/assets/dashboard.css").status()).isEqualTo(200);
+        RawHttp.Answer login = get("/" + secret + "/assets/login.js");
+        assertThat(login.headers()).containsEntry("content-type", "text/javascript; charset=utf-8");
+        assertThat(login.body()).contains("var reauthLogin", "The login page opened in a new window.");
     }
 
     @Test
@@ -180,7 +182,7 @@ class DashboardTest {
 
     @Test
     void reauthenticate_handsOverTheProvidersUrl_thenTakesThisLoginsCode_andSaysWhatTheCliSays() throws Exception {
-        api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize")).answer("POST /oauth/callback", 200, DONE);
+        api.answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted(api.url() + "/authorize")).answer("POST /oauth/callback", 200, FakeApi.REAUTHENTICATED);
 
         RawHttp.Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
         RawHttp.Answer otherLogin = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"old#S0\"}");
@@ -197,7 +199,7 @@ class DashboardTest {
 
     @Test
     void anAuthorizationUrlOnAHostThatIsNoProvider_isNotHandedToTheBrowser() throws Exception {
-        api.answer("POST /accounts/work/reauth", 200, started("https://login.evil.example/authorize"));
+        api.answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted("https://login.evil.example/authorize"));
 
         RawHttp.Answer start = post("/" + secret + "/api/accounts/work/reauth", "{}");
 
@@ -207,7 +209,7 @@ class DashboardTest {
 
     @Test
     void aCodeTheProviderRefuses_saysPasteAgain_andAnUnknownAccountSaysNotFound() throws Exception {
-        api.answer("POST /accounts/work/reauth", 200, started(api.url() + "/authorize"))
+        api.answer("POST /accounts/work/reauth", 200, FakeApi.loginStarted(api.url() + "/authorize"))
                 .answer("POST /oauth/callback", 400, "{\"error\":\"invalid_grant\",\"error_description\":\"bad code\"}")
                 .answer("POST /accounts/ghost/reauth", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
@@ -223,7 +225,7 @@ class DashboardTest {
 
     @Test
     void addAccount_sendsNameAndMode_andRefusesAModeThatIsNone() throws Exception {
-        api.answer("POST /accounts", 200, started(api.url() + "/authorize"));
+        api.answer("POST /accounts", 200, FakeApi.loginStarted(api.url() + "/authorize"));
 
         assertThat(post("/" + secret + "/api/accounts", "{\"name\":\"new one\",\"mode\":\"console\"}").status()).isEqualTo(200);
         RawHttp.Answer badMode = post("/" + secret + "/api/accounts", "{\"name\":\"x\",\"mode\":\"pro\"}");
@@ -283,11 +285,6 @@ class DashboardTest {
     }
 
     // ---- raw HTTP
-
-    private static String started(String authorize) {
-        return "{\"account\":\"work\",\"mode\":\"max\",\"authorizationUrl\":\"" + authorize
-                + "?code=true&client_id=c&state=S1\",\"expiresAt\":\"2030-01-01T12:10:00Z\"}";
-    }
 
     private RawHttp.Answer get(String path) throws IOException {
         return send("GET", path, Map.of(), null);

@@ -32,6 +32,16 @@ final class FakeApi implements AutoCloseable {
         server.start();
     }
 
+    /** The callback's answer when account work (ops@example.com) was re-authenticated: token version 5, caches flushed. */
+    static final String REAUTHENTICATED = "{\"success\":true,\"message\":\"Account 'work' (ops@example.com) has been successfully"
+            + " re-authenticated\",\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
+
+    /** A login's start for account work: the provider's page at {@code authorizeUrl} with state S1. */
+    static String loginStarted(String authorizeUrl) {
+        return "{\"account\":\"work\",\"mode\":\"max\",\"authorizationUrl\":\"" + authorizeUrl
+                + "?code=true&client_id=c&state=S1\",\"expiresAt\":\"2030-01-01T12:10:00Z\"}";
+    }
+
     URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

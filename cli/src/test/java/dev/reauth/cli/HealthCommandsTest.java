@@ -5,54 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** reauth --list, --list --json and --check against a fake API: what people, scripts and monitors read. */
 class HealthCommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FakeApi api;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    @RegisterExtension
+    final CliRun cli = new CliRun();
     private final Instant now = Instant.now();
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
-    private int run(String... args) {
-        List<String> all = new ArrayList<>(List.of("--api-url", api.url().toString()));
-        all.addAll(List.of(args));
-        return ReauthCli.run(all.toArray(String[]::new), Map.of(), new BufferedReader(new StringReader("")),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     /** An account as GET /accounts describes a healthy one: refreshed 10 minutes ago, 7 hours left. */
     private ObjectNode healthy(String name) {
@@ -81,16 +48,16 @@ class HealthCommandsTest {
     private void accounts(ObjectNode... accounts) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("accounts").addAll(List.of(accounts));
-        api.answer("GET /accounts", 200, body.toString());
+        cli.api().answer("GET /accounts", 200, body.toString());
     }
 
     @Test
     void list_showsExpiryRefreshHealthAndWhyAnAccountRequiresReauth() {
         accounts(healthy("work"), dead("spare"), failing("flaky"));
 
-        assertThat(run("--list")).isZero();
+        assertThat(cli.run("--list")).isZero();
 
-        assertThat(out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
+        assertThat(cli.out()).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
                 .containsPattern("work\\s+work@example\\.com\\s+max\\s+7h 0m\\s+10m ago\\s+ok\\s+0\\s+14\\s+15\\s+no\n")
                 .containsPattern("spare\\s+spare@example\\.com\\s+max\\s+expired 5m ago\\s+10m ago\\s+dead\\s+0\\s+14\\s+15\\s+"
                         + "yes \\(invalid_grant, 2h 5m ago\\)\n")
@@ -103,9 +70,9 @@ class HealthCommandsTest {
                 .put("requiresReauth", false).put("tokenVersion", 0);
         accounts(healthy("work"), dead("spare"), legacy);
 
-        assertThat(run("--list", "--json")).isZero();
+        assertThat(cli.run("--list", "--json")).isZero();
 
-        JsonNode document = JSON.readTree(out());
+        JsonNode document = JSON.readTree(cli.out());
         assertThat(document.path("version").asInt()).isEqualTo(1);
         assertThat(document.path("leadWindowSeconds").asLong()).isEqualTo(3600);
         assertThat(Instant.parse(document.path("generatedAt").asText())).isBetween(now.minusSeconds(1), Instant.now());
@@ -128,25 +95,25 @@ class HealthCommandsTest {
         assertThat(unknown.path("expiresAt").isNull()).isTrue();
         assertThat(unknown.path("lastRefreshAt").isNull()).isTrue();
         assertThat(unknown.path("attention").toString()).isEqualTo("[\"no_tokens\"]");
-        assertThat(err()).doesNotContain("Error");
+        assertThat(cli.err()).doesNotContain("Error");
     }
 
     @Test
     void check_allHealthy_isOneLine_andExitZero() {
         accounts(healthy("work"), healthy("spare"));
 
-        assertThat(run("--check")).isZero();
+        assertThat(cli.run("--check")).isZero();
 
-        assertThat(out()).isEqualTo("all 2 accounts healthy\n");
+        assertThat(cli.out()).isEqualTo("all 2 accounts healthy\n");
     }
 
     @Test
     void check_printsOneLinePerAccountThatNeedsAttention_andExits9() {
         accounts(healthy("work"), dead("spare"), failing("flaky"));
 
-        assertThat(run("--check")).isEqualTo(9);
+        assertThat(cli.run("--check")).isEqualTo(9);
 
-        assertThat(out().lines().toList()).containsExactly(
+        assertThat(cli.out().lines().toList()).containsExactly(
                 "spare: requires re-authentication since 2h 5m ago (invalid_grant); access token expired 5m ago;"
                         + " fix: reauth --reauthenticate spare",
                 "flaky: 3 refreshes in a row failed (last: provider_error)");
@@ -156,33 +123,33 @@ class HealthCommandsTest {
     void check_leadWindow_decidesWhenAnUnrefreshedAccountIsOverdue() {
         accounts(failing("soon").put("refreshFailures", 0).put("lastRefreshResult", "ok"));
 
-        assertThat(run("--check")).isZero();
-        out.reset();
-        assertThat(run("--check", "--lead", "2h")).isEqualTo(9);
-        assertThat(out()).startsWith("soon: access token expires in 40m and is not refreshed yet");
+        assertThat(cli.run("--check")).isZero();
+        cli.clearOut();
+        assertThat(cli.run("--check", "--lead", "2h")).isEqualTo(9);
+        assertThat(cli.out()).startsWith("soon: access token expires in 40m and is not refreshed yet");
     }
 
     @Test
     void check_whenTheApiCannotBeAsked_isItsOwnExitCode_notAttention() {
-        api.answer("GET /accounts", 503, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"The accounts table is unavailable\"}");
+        cli.api().answer("GET /accounts", 503, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"The accounts table is unavailable\"}");
 
-        assertThat(run("--check")).isEqualTo(8);
+        assertThat(cli.run("--check")).isEqualTo(8);
 
-        assertThat(out()).isEmpty();
-        assertThat(err()).contains("Error: the API failed (HTTP 503): The accounts table is unavailable");
+        assertThat(cli.out()).isEmpty();
+        assertThat(cli.err()).contains("Error: the API failed (HTTP 503): The accounts table is unavailable");
     }
 
     @Test
     void jsonAndLead_outsideTheirCommands_areUsageErrors() {
-        assertThat(run("--check", "--json")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: --json goes with --list\n");
-        err.reset();
-        assertThat(run("--reload", "x", "--lead", "2h")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: --lead goes with --check or --list\n");
-        err.reset();
-        assertThat(run("--check", "--lead", "0m")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: Invalid value for option '--lead': give a duration above zero, not 0m\n");
-        assertThat(api.requests()).isEmpty();
+        assertThat(cli.run("--check", "--json")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: --json goes with --list\n");
+        cli.clearErr();
+        assertThat(cli.run("--reload", "x", "--lead", "2h")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: --lead goes with --check or --list\n");
+        cli.clearErr();
+        assertThat(cli.run("--check", "--lead", "0m")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: Invalid value for option '--lead': give a duration above zero, not 0m\n");
+        assertThat(cli.api().requests()).isEmpty();
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,10 +11,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,22 +28,15 @@ class ImportTest {
     @TempDir
     Path dir;
     private Path database;
-    private FakeApi api;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    @RegisterExtension
+    final CliRun cli = new CliRun();
 
     @BeforeEach
     void start() throws Exception {
-        api = new FakeApi();
         database = dir.resolve("better-ccflare.db");
         sql("CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL, provider TEXT DEFAULT 'anthropic', api_key TEXT,"
                 + " refresh_token TEXT, access_token TEXT, expires_at INTEGER, created_at INTEGER NOT NULL, priority INTEGER DEFAULT 0,"
                 + " paused INTEGER DEFAULT 0)");
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
     }
 
     private void sql(String statement, Object... values) throws Exception {
@@ -68,23 +55,12 @@ class ImportTest {
                 expires, priority);
     }
 
+    /** {@code reauth import better-ccflare --api-url FAKE ARGS}. */
     private int run(String... args) {
-        List<String> all = new ArrayList<>(List.of("import", "better-ccflare", "--api-url", api.url().toString()));
+        List<String> all = new ArrayList<>(List.of("import", "better-ccflare"));
+        all.addAll(cli.apiUrl());
         all.addAll(List.of(args));
-        return runRaw(all.toArray(String[]::new));
-    }
-
-    private int runRaw(String... args) {
-        return ReauthCli.run(args, Map.of(), new BufferedReader(new StringReader("")),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return cli.runRaw("", all.toArray(String[]::new));
     }
 
     private void fleetOfSix() throws Exception {
@@ -101,17 +77,17 @@ class ImportTest {
     void import_sendsEachClaudeAccountWithItsTokens_listsTheRestWithWhy_andPrintsNoToken() throws Exception {
         fleetOfSix();
         // by name: "already" is sent first, then "work"
-        api.answer("POST /accounts/import", 200, "{\"status\":\"exists\",\"accountId\":\"a-1\",\"name\":\"already\",\"tokenVersion\":4}")
+        cli.api().answer("POST /accounts/import", 200, "{\"status\":\"exists\",\"accountId\":\"a-1\",\"name\":\"already\",\"tokenVersion\":4}")
                 .answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-2\",\"name\":\"work\",\"tokenVersion\":1}");
 
         assertThat(run("--db", database.toString())).isZero();
 
-        List<String> sent = api.bodiesSentTo("/accounts/import");
+        List<String> sent = cli.api().bodiesSentTo("/accounts/import");
         assertThat(sent).hasSize(2);
         JsonNode work = JSON.readTree(sent.get(1));
         assertThat(work.toString()).isEqualTo("{\"name\":\"work\",\"mode\":\"max\",\"accessToken\":\"sk-ant-oat01-work-access\","
                 + "\"refreshToken\":\"sk-ant-ort01-work-refresh\",\"expiresAt\":" + EXPIRES + ",\"priority\":3}");
-        assertThat(out()).containsPattern("NAME\\s+MODE\\s+PRIORITY\\s+RESULT\n")
+        assertThat(cli.out()).containsPattern("NAME\\s+MODE\\s+PRIORITY\\s+RESULT\n")
                 .containsPattern("already\\s+max\\s+0\\s+already there\n")
                 .containsPattern("console-key\\s+console\\s+1\\s+cannot take: an API key only, no OAuth tokens to keep alive;"
                         + " to manage it: reauth --add-account console-key --mode console\n")
@@ -121,32 +97,32 @@ class ImportTest {
                 .containsPattern("twin\\s+max\\s+5\\s+cannot take: the name is held by 2")
                 .containsPattern("work\\s+max\\s+3\\s+imported\n")
                 .contains("Summary: 1 imported, 1 already there, 5 cannot take\n", "Next: run reauth-agent beside better-ccflare");
-        assertThat(out() + err()).doesNotContain("sk-ant-oat01", "sk-ant-ort01", "sk-ant-api03", "zai-api-key-value");
+        assertThat(cli.out() + cli.err()).doesNotContain("sk-ant-oat01", "sk-ant-ort01", "sk-ant-api03", "zai-api-key-value");
     }
 
     @Test
     void consoleAccountWithTokens_isImportedAsConsole_withItsApiKey() throws Exception {
         account("billing", "claude-console-api", null, "sk-ant-oat01-b", "sk-ant-ort01-b", EXPIRES, "sk-ant-api03-b");
-        api.answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-3\"}");
+        cli.api().answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-3\"}");
 
         assertThat(run("--db", database.toString())).isZero();
 
-        JsonNode body = JSON.readTree(api.bodiesSentTo("/accounts/import").getFirst());
+        JsonNode body = JSON.readTree(cli.api().bodiesSentTo("/accounts/import").getFirst());
         assertThat(body.path("mode").asText()).isEqualTo("console");
         assertThat(body.path("apiKey").asText()).isEqualTo("sk-ant-api03-b");
         assertThat(body.has("priority")).as("no priority in the row: none sent").isFalse();
-        assertThat(out()).containsPattern("billing\\s+console\\s+-\\s+imported\n");
+        assertThat(cli.out()).containsPattern("billing\\s+console\\s+-\\s+imported\n");
     }
 
     @Test
     void dryRun_sendsNoToken_andTellsNewNamesFromTakenOnes() throws Exception {
         fleetOfSix();
-        api.answer("GET /accounts", 200, "{\"accounts\":[{\"id\":\"a-1\",\"name\":\"already\",\"mode\":\"max\",\"tokenVersion\":4}]}");
+        cli.api().answer("GET /accounts", 200, "{\"accounts\":[{\"id\":\"a-1\",\"name\":\"already\",\"mode\":\"max\",\"tokenVersion\":4}]}");
 
         assertThat(run("--db", database.toString(), "--dry-run")).isZero();
 
-        assertThat(api.requests()).extracting(FakeApi.Request::method).containsOnly("GET");
-        assertThat(out()).startsWith("Dry run (nothing is sent): the better-ccflare database " + database)
+        assertThat(cli.api().requests()).extracting(FakeApi.Request::method).containsOnly("GET");
+        assertThat(cli.out()).startsWith("Dry run (nothing is sent): the better-ccflare database " + database)
                 .containsPattern("already\\s+max\\s+0\\s+already there\n")
                 .containsPattern("work\\s+max\\s+3\\s+would import\n")
                 .contains("Summary (dry run, nothing sent): 1 would be imported, 1 already there, 5 cannot take\n")
@@ -156,37 +132,37 @@ class ImportTest {
     @Test
     void apiOptions_mayComeBeforeTheCommand() throws Exception {
         account("work", "anthropic", 3, "sk-ant-oat01-w", "sk-ant-ort01-w", EXPIRES, null);
-        api.answer("GET /accounts", 200, "{\"accounts\":[]}");
+        cli.api().answer("GET /accounts", 200, "{\"accounts\":[]}");
 
-        assertThat(runRaw("--api-url", api.url().toString(), "import", "better-ccflare", "--db", database.toString(), "--dry-run")).isZero();
+        assertThat(cli.runRaw("", "--api-url", cli.api().url().toString(), "import", "better-ccflare", "--db", database.toString(), "--dry-run")).isZero();
 
-        assertThat(err()).startsWith("API " + api.url() + " (--api-url; local, no credentials)\n");
-        assertThat(out()).containsPattern("work\\s+max\\s+3\\s+would import\n");
+        assertThat(cli.err()).startsWith("API " + cli.api().url() + " (--api-url; local, no credentials)\n");
+        assertThat(cli.out()).containsPattern("work\\s+max\\s+3\\s+would import\n");
     }
 
     @Test
     void unreachableApi_stopsAtTheFirstAccount_saysWhichWereNotSent_andExits6() throws Exception {
         fleetOfSix();
-        api.close();
+        cli.api().close();
 
         assertThat(run("--db", database.toString())).isEqualTo(6);
 
-        assertThat(out()).containsPattern("already\\s+max\\s+0\\s+not sent\n").containsPattern("work\\s+max\\s+3\\s+not sent\n")
+        assertThat(cli.out()).containsPattern("already\\s+max\\s+0\\s+not sent\n").containsPattern("work\\s+max\\s+3\\s+not sent\n")
                 .contains("Summary: 0 imported, 0 already there, 5 cannot take, 2 not sent");
-        assertThat(err()).contains("Error: cannot reach the reauth API at " + api.url());
+        assertThat(cli.err()).contains("Error: cannot reach the reauth API at " + cli.api().url());
     }
 
     @Test
     void accountTheApiRefuses_isListedWithTheApisReason_theOthersStillGo_andTheExitIs1() throws Exception {
         account("bad\u0007name", "anthropic", 0, "sk-ant-oat01-x", "sk-ant-ort01-x", EXPIRES, null);
         account("work", "anthropic", 0, "sk-ant-oat01-y", "sk-ant-ort01-y", EXPIRES, null);
-        api.answer("POST /accounts/import", 400, "{\"error\":\"invalid_request\",\"error_description\":\"account name must be at most"
+        cli.api().answer("POST /accounts/import", 400, "{\"error\":\"invalid_request\",\"error_description\":\"account name must be at most"
                         + " 128 characters, without control characters or surrounding spaces\"}")
                 .answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-4\"}");
 
         assertThat(run("--db", database.toString())).isEqualTo(1);
 
-        assertThat(out()).containsPattern("badname\\s+max\\s+0\\s+failed: account name must be at most 128 characters")
+        assertThat(cli.out()).containsPattern("badname\\s+max\\s+0\\s+failed: account name must be at most 128 characters")
                 .containsPattern("work\\s+max\\s+0\\s+imported\n").doesNotContain("\u0007");
     }
 
@@ -194,7 +170,7 @@ class ImportTest {
     void theDatabaseIsOnlyRead() throws Exception {
         fleetOfSix();
         byte[] before = Files.readAllBytes(database);
-        api.answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-5\"}");
+        cli.api().answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-5\"}");
 
         assertThat(run("--db", database.toString())).isZero();
 
@@ -210,9 +186,9 @@ class ImportTest {
 
         assertThat(run("--db", missing.toString())).isEqualTo(2);
 
-        assertThat(err()).contains("Error: no better-ccflare database at " + missing);
+        assertThat(cli.err()).contains("Error: no better-ccflare database at " + missing);
         assertThat(Files.exists(missing)).isFalse();
-        assertThat(api.requests()).isEmpty();
+        assertThat(cli.api().requests()).isEmpty();
     }
 
     @Test
@@ -224,32 +200,32 @@ class ImportTest {
 
         assertThat(run("--db", other.toString())).isEqualTo(1);
 
-        assertThat(err()).contains("Error: " + other + " is not a better-ccflare database: it has no accounts table");
+        assertThat(cli.err()).contains("Error: " + other + " is not a better-ccflare database: it has no accounts table");
     }
 
     @Test
     void usageMistakes_answerInOneLine_withTheImportSynopsis() {
-        assertThat(runRaw("import", "ccflare-pro", "--db", "x.db")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: Invalid value for positional parameter at index 0 (SOURCE): 'ccflare-pro' is not a proxy"
+        assertThat(cli.runRaw("", "import", "ccflare-pro", "--db", "x.db")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: Invalid value for positional parameter at index 0 (SOURCE): 'ccflare-pro' is not a proxy"
                 + " reauth imports from (better-ccflare)\nUsage: reauth import better-ccflare --db PATH [--dry-run] [API]\n")
                 .endsWith("see reauth import --help\n");
-        err.reset();
-        assertThat(runRaw("import", "better-ccflare")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: Missing required option: '--db=PATH'\n");
-        err.reset();
-        assertThat(runRaw("import", "better-ccflare", "--db", "x.db", "--api-url", "http://127.0.0.1:1", "--stack", "s")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: give --api-url or --stack, not both\n");
-        err.reset();
-        assertThat(runRaw("--check", "import", "better-ccflare", "--db", "x.db")).isEqualTo(2);
-        assertThat(err()).startsWith("Error: import is a command of its own: give it without --list, --check, --reauthenticate");
-        assertThat(api.requests()).isEmpty();
+        cli.clearErr();
+        assertThat(cli.runRaw("", "import", "better-ccflare")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: Missing required option: '--db=PATH'\n");
+        cli.clearErr();
+        assertThat(cli.runRaw("", "import", "better-ccflare", "--db", "x.db", "--api-url", "http://127.0.0.1:1", "--stack", "s")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: give --api-url or --stack, not both\n");
+        cli.clearErr();
+        assertThat(cli.runRaw("", "--check", "import", "better-ccflare", "--db", "x.db")).isEqualTo(2);
+        assertThat(cli.err()).startsWith("Error: import is a command of its own: give it without --list, --check, --reauthenticate");
+        assertThat(cli.api().requests()).isEmpty();
     }
 
     @Test
     void help_saysWhatIsTakenAndWhere_wrappedToTheWidth() {
-        assertThat(runRaw("import", "--help")).isZero();
+        assertThat(cli.runRaw("", "import", "--help")).isZero();
 
-        assertThat(out()).contains("$BETTER_CCFLARE_DB_PATH", "--dry-run sends nothing", "Tokens are never printed.");
-        assertThat(out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        assertThat(cli.out()).contains("$BETTER_CCFLARE_DB_PATH", "--dry-run sends nothing", "Tokens are never printed.");
+        assertThat(cli.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
 }

@@ -2,132 +2,104 @@ package dev.reauth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code reauth link NAME} and {@code reauth link --revoke NAME} against a fake API. */
 class LinkCommandsTest {
 
     private static final String LINK = "https://web.example/r/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde";
 
-    private FakeApi api;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Map<String, String> env = new HashMap<>();
+    @RegisterExtension
+    final CliRun cli = new CliRun();
 
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
+    /** {@code reauth ARGS --api-url FAKE}: the API options after the subcommand, as its own. */
     private int run(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--api-url", api.url().toString()));
-        return ReauthCli.run(all.toArray(String[]::new), env, new BufferedReader(new StringReader("")),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(cli.apiUrl());
+        return cli.runRaw("", all.toArray(String[]::new));
     }
 
     @Test
     void link_printsTheUrlOnItsOwnLine_onStandardOutputOnly_withItsExpiry() {
-        api.answer("POST /accounts/work/link", 200, "{\"account\":\"work\",\"accountId\":\"id-1\",\"url\":\"" + LINK
+        cli.api().answer("POST /accounts/work/link", 200, "{\"account\":\"work\",\"accountId\":\"id-1\",\"url\":\"" + LINK
                 + "\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
-        env.put("DEBUG", "oauth:*");
+        cli.env.put("DEBUG", "oauth:*");
 
         assertThat(run("link", "work")).isZero();
 
-        assertThat(out()).contains("One-time re-auth link for account 'work' (works once; valid until 2099-01-0")
+        assertThat(cli.out()).contains("One-time re-auth link for account 'work' (works once; valid until 2099-01-0")
                 .contains("\n" + LINK + "\n")
                 .contains("To end it: reauth link --revoke work");
-        assertThat(err()).contains("oauth:http POST /accounts/work/link -> 200").doesNotContain(LINK).doesNotContain("AbCdEf");
-        assertThat(api.requests()).extracting(FakeApi.Request::method, FakeApi.Request::path)
+        assertThat(cli.err()).contains("oauth:http POST /accounts/work/link -> 200").doesNotContain(LINK).doesNotContain("AbCdEf");
+        assertThat(cli.api().requests()).extracting(FakeApi.Request::method, FakeApi.Request::path)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/accounts/work/link"));
     }
 
     @Test
     void link_forAnUnknownAccount_isOneLine_andExitCode3() {
-        api.answer("POST /accounts/nobody/link", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
+        cli.api().answer("POST /accounts/nobody/link", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
         assertThat(run("link", "nobody")).isEqualTo(3);
 
-        assertThat(err()).contains("Error: account 'nobody' not found").doesNotContain("Exception");
-        assertThat(out()).isEmpty();
+        assertThat(cli.err()).contains("Error: account 'nobody' not found").doesNotContain("Exception");
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void link_whoseAnswerHoldsNoWebAddress_isRefused_andNothingIsPrinted() {
-        api.answer("POST /accounts/work/link", 200, "{\"account\":\"work\",\"url\":\"javascript:alert(1)\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
+        cli.api().answer("POST /accounts/work/link", 200, "{\"account\":\"work\",\"url\":\"javascript:alert(1)\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
 
         assertThat(run("link", "work")).isEqualTo(8);
 
-        assertThat(err()).contains("Error: the API answered without a usable link for account 'work'");
-        assertThat(out() + err()).doesNotContain("javascript:");
+        assertThat(cli.err()).contains("Error: the API answered without a usable link for account 'work'");
+        assertThat(cli.out() + cli.err()).doesNotContain("javascript:");
     }
 
     @Test
     void link_whenTheStackHasNoWebUrl_saysTheApiFailed_exitCode8() {
-        api.answer("POST /accounts/work/link", 503, "{\"error\":\"dependency_unavailable\",\"error_description\":\"Links are not configured\"}");
+        cli.api().answer("POST /accounts/work/link", 503, "{\"error\":\"dependency_unavailable\",\"error_description\":\"Links are not configured\"}");
 
         assertThat(run("link", "work")).isEqualTo(8);
-        assertThat(err()).contains("Error: the API failed (HTTP 503): Links are not configured");
+        assertThat(cli.err()).contains("Error: the API failed (HTTP 503): Links are not configured");
     }
 
     @Test
     void revoke_sendsDelete_andSaysWhetherThereWasALink() {
-        api.answer("DELETE /accounts/work/link", 200, "{\"account\":\"work\",\"revoked\":true}")
+        cli.api().answer("DELETE /accounts/work/link", 200, "{\"account\":\"work\",\"revoked\":true}")
                 .answer("DELETE /accounts/work/link", 200, "{\"account\":\"work\",\"revoked\":false}");
 
         assertThat(run("link", "--revoke", "work")).isZero();
         assertThat(run("link", "work", "--revoke")).isZero();
 
-        assertThat(out()).contains("Revoked the re-auth link of account 'work'; it no longer works.",
+        assertThat(cli.out()).contains("Revoked the re-auth link of account 'work'; it no longer works.",
                 "Account 'work' had no live re-auth link; nothing to revoke.");
-        assertThat(api.requests()).extracting(FakeApi.Request::method).containsExactly("DELETE", "DELETE");
+        assertThat(cli.api().requests()).extracting(FakeApi.Request::method).containsExactly("DELETE", "DELETE");
     }
 
     @Test
     void revoke_ofAnUnknownAccount_isExitCode3() {
-        api.answer("DELETE /accounts/ghost/link", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
+        cli.api().answer("DELETE /accounts/ghost/link", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
         assertThat(run("link", "--revoke", "ghost")).isEqualTo(3);
-        assertThat(err()).contains("Error: account 'ghost' not found");
+        assertThat(cli.err()).contains("Error: account 'ghost' not found");
     }
 
     @Test
     void link_withoutAName_orWithAnAction_isAUsageError() {
         assertThat(run("link")).isEqualTo(2);
-        assertThat(err()).contains("Missing required parameter: 'NAME'");
+        assertThat(cli.err()).contains("Missing required parameter: 'NAME'");
         assertThat(run("--list", "link", "work")).isEqualTo(2);
-        assertThat(err()).contains("link is a command of its own");
-        assertThat(api.requests()).isEmpty();
+        assertThat(cli.err()).contains("link is a command of its own");
+        assertThat(cli.api().requests()).isEmpty();
     }
 
     @Test
     void help_namesLinkAndDashboard() {
-        assertThat(ReauthCli.run(new String[] {"--help"}, env, null, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
-        assertThat(out()).contains("reauth link [--revoke] NAME [API]", "reauth dashboard [--no-browser] [--port N] [API]");
+        assertThat(cli.runFromTerminal("--help")).isZero();
+        assertThat(cli.out()).contains("reauth link [--revoke] NAME [API]", "reauth dashboard [--no-browser] [--port N] [API]");
     }
 
     @Test

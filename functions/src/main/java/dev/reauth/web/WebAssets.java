@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 final class WebAssets {
 
     static final String STYLESHEET = read("/web/page.css");
-    static final String SCRIPT = read("/web/page.js");
+    // the login steps are a file of their own, shared with the CLI's dashboard; the page loads one script
+    static final String SCRIPT = read("/web/login.js") + read("/web/page.js");
 
     private WebAssets() {
     }

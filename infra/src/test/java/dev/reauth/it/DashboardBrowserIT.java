@@ -3,7 +3,6 @@ package dev.reauth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.local.LocalDeployment;
-import dev.reauth.local.ProjectFiles;
 import dev.reauth.wire.Schema.Accounts;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,8 +33,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Path SCREENSHOTS = ProjectFiles.root().resolve("infra/target/screenshots");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private LocalDeployment local;
@@ -86,41 +81,35 @@ class DashboardBrowserIT {
         assertThat(field("dash-work", "tokenVersion")).isEqualTo("1");
         assertThat(card("dash-dead").getText()).contains("Needs attention: requires re-authentication", "no tokens");
         assertThat(card("dash-spare").getText()).contains("Healthy");
-        chromium.screenshot(SCREENSHOTS.resolve("dashboard-desktop.png"));
+        chromium.screenshot("dashboard-desktop.png");
 
         chromium.size(Chromium.PHONE);
         chromium.driver.navigate().refresh();
         card("dash-work");
-        assertThat((Long) script("return window.innerWidth;")).isEqualTo(360L);
-        assertThat((Boolean) script("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                .as("nothing wider than the phone's screen").isTrue();
-        chromium.screenshot(SCREENSHOTS.resolve("dashboard-phone.png"));
+        chromium.assertFitsThePhone();
+        chromium.screenshot("dashboard-phone.png");
 
         // Tab to the account's Re-authenticate button; the focus ring shows where it is
         tabTo("Re-authenticate dash-work");
-        assertThat((String) script("return getComputedStyle(document.activeElement).outlineStyle;")).isNotEqualTo("none");
-        keys(Keys.ENTER);
-        new WebDriverWait(chromium.driver, WAIT).until(d -> "login".equals(d.switchTo().activeElement().getAttribute("id")));
-        assertThat(text("#login-title")).isEqualTo("Re-authenticate dash-work");
-        assertThat((Boolean) script("return document.documentElement.scrollWidth <= window.innerWidth;")).isTrue();
-        String original = chromium.driver.getWindowHandle();
-        keys(Keys.ENTER);
-        String pasted = readCodeFromTheProvidersPage(original);
-        new WebDriverWait(chromium.driver, WAIT).until(d -> "code".equals(d.switchTo().activeElement().getAttribute("id")));
-        keys(pasted, Keys.ENTER);
+        chromium.assertFocusVisible();
+        chromium.keys(Keys.ENTER);
+        chromium.awaitFocus("login");
+        assertThat(chromium.text("#login-title")).isEqualTo("Re-authenticate dash-work");
+        chromium.assertFitsThePhone();
+        String pasted = chromium.logInAndPasteWithTheKeyboard(secrets);
 
-        WebElement done = new WebDriverWait(chromium.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("done-message")));
+        WebElement done = chromium.awaitDone();
         assertThat(done.getText()).isEqualTo("Account 'dash-work' (owner@example.com) has been successfully re-authenticated");
-        assertThat(text("#done-detail")).isEqualTo("Token cache has been cleared for running servers");
-        assertThat(chromium.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("done-message");
+        assertThat(chromium.text("#done-detail")).isEqualTo("Token cache has been cleared for running servers");
+        assertThat(chromium.focusedId()).isEqualTo("done-message");
         assertThat(chromium.driver.getPageSource()).doesNotContain(pasted);
-        chromium.screenshot(SCREENSHOTS.resolve("dashboard-reauthenticated-phone.png"));
+        chromium.screenshot("dashboard-reauthenticated-phone.png");
 
         // Esc closes the dialog; the focus is back on the button that opened it; the list shows version 2
-        keys(Keys.ESCAPE);
-        new WebDriverWait(chromium.driver, WAIT).until(d -> !d.findElement(By.id("login-dialog")).isDisplayed());
+        chromium.keys(Keys.ESCAPE);
+        new WebDriverWait(chromium.driver, Chromium.WAIT).until(d -> !d.findElement(By.id("login-dialog")).isDisplayed());
         assertThat(chromium.driver.switchTo().activeElement().getAttribute("aria-label")).isEqualTo("Re-authenticate dash-work");
-        new WebDriverWait(chromium.driver, WAIT).until(d -> field("dash-work", "tokenVersion").equals("2"));
+        new WebDriverWait(chromium.driver, Chromium.WAIT).until(d -> field("dash-work", "tokenVersion").equals("2"));
         assertThat(LocalLogins.item(local, id("dash-work")).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
     }
 
@@ -129,29 +118,29 @@ class DashboardBrowserIT {
         chromium.size(Chromium.DESKTOP);
         chromium.driver.get(dashboard.url);
         card("dash-spare").findElement(By.cssSelector("[data-action='link']")).click();
-        WebElement linkField = new WebDriverWait(chromium.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("link-url")));
+        WebElement linkField = new WebDriverWait(chromium.driver, Chromium.WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("link-url")));
         String link = linkField.getAttribute("value");
         assertThat(link).startsWith(local.api().baseUrl() + "/r/");
         secrets.add(ReauthSystem.tokenOf(link));
-        assertThat(text("#link-status")).isIn("Copied to the clipboard.",
+        assertThat(chromium.text("#link-status")).isIn("Copied to the clipboard.",
                 "Could not copy it here: the link is selected below; copy it with Ctrl+C (⌘C).");
-        assertThat(chromium.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("link-url");
+        assertThat(chromium.focusedId()).isEqualTo("link-url");
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("dash-spare");
         chromium.driver.findElement(By.id("close-link")).click();
 
         card("dash-spare").findElement(By.cssSelector("[data-action='reload']")).click();
-        new WebDriverWait(chromium.driver, WAIT).until(d -> !text("#notice").isEmpty() && !text("#notice").startsWith("Reloading"));
-        assertThat(text("#notice")).doesNotContain("failed").contains("dash-spare");
+        new WebDriverWait(chromium.driver, Chromium.WAIT).until(d -> !chromium.text("#notice").isEmpty() && !chromium.text("#notice").startsWith("Reloading"));
+        assertThat(chromium.text("#notice")).doesNotContain("failed").contains("dash-spare");
 
         chromium.driver.findElement(By.id("add")).click();
         chromium.driver.findElement(By.id("add-name")).sendKeys("dash-new");
         String original = chromium.driver.getWindowHandle();
         chromium.driver.findElement(By.id("login")).click();
-        String pasted = readCodeFromTheProvidersPage(original);
+        String pasted = chromium.codeFromTheLoginWindow(original, secrets);
         chromium.driver.findElement(By.id("code")).sendKeys(pasted, Keys.ENTER);
-        WebElement done = new WebDriverWait(chromium.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("done-message")));
+        WebElement done = chromium.awaitDone();
         assertThat(done.getText()).contains("dash-new");
         chromium.driver.findElement(By.id("close-login")).click();
         assertThat(card("dash-new").getText()).contains("owner@example.com");
@@ -178,7 +167,7 @@ class DashboardBrowserIT {
     // ---- the browser
 
     private WebElement card(String name) {
-        return new WebDriverWait(chromium.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+        return new WebDriverWait(chromium.driver, Chromium.WAIT).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("li.card[data-account='" + name + "']")));
     }
 
@@ -186,42 +175,15 @@ class DashboardBrowserIT {
         return card(name).findElement(By.cssSelector("[data-field='" + field + "']")).getText();
     }
 
-    /** Follows the window "Log in" opened, reads the code#state the provider's page shows, closes it. */
-    private String readCodeFromTheProvidersPage(String original) {
-        new WebDriverWait(chromium.driver, WAIT).until(d -> d.getWindowHandles().size() == 2);
-        String login = chromium.driver.getWindowHandles().stream().filter(h -> !h.equals(original)).findFirst().orElseThrow();
-        chromium.driver.switchTo().window(login);
-        String pasted = new WebDriverWait(chromium.driver, WAIT)
-                .until(ExpectedConditions.presenceOfElementLocated(By.tagName("pre"))).getText().strip();
-        assertThat(pasted).matches("[^#]+#[^#]+");
-        secrets.add(pasted);
-        secrets.add(pasted.substring(0, pasted.indexOf('#')));
-        chromium.driver.close();
-        chromium.driver.switchTo().window(original);
-        return pasted;
-    }
-
     /** Presses Tab until the element labelled {@code label} has the focus. */
     private void tabTo(String label) {
         for (int i = 0; i < 60; i++) {
-            keys(Keys.TAB);
+            chromium.keys(Keys.TAB);
             if (label.equals(chromium.driver.switchTo().activeElement().getAttribute("aria-label"))) {
                 return;
             }
         }
         throw new AssertionError("Tab never reached " + label);
-    }
-
-    private void keys(CharSequence... keys) {
-        new Actions(chromium.driver).sendKeys(keys).perform();
-    }
-
-    private String text(String css) {
-        return chromium.driver.findElement(By.cssSelector(css)).getText();
-    }
-
-    private Object script(String js) {
-        return chromium.driver.executeScript(js);
     }
 
     private String id(String name) {

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.LocalOAuthProvider.Login;
-import dev.reauth.local.ProjectFiles;
 import dev.reauth.wire.Schema.Accounts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -40,8 +37,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinkPageBrowserIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Path SCREENSHOTS = ProjectFiles.root().resolve("infra/target/screenshots");
     private static final Login OWNER = Login.OWNER;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -80,39 +75,33 @@ class LinkPageBrowserIT {
         chromium.size(Chromium.DESKTOP);
         chromium.driver.get(link);
         assertThat(heading()).isEqualTo("Re-authenticate work");
-        chromium.screenshot(SCREENSHOTS.resolve("link-page-desktop.png"));
+        chromium.screenshot("link-page-desktop.png");
 
         chromium.size(Chromium.PHONE);
         chromium.driver.navigate().refresh();
-        assertThat(text("dl.facts")).contains("work").contains("owner@example.com");
-        assertThat((Long) script("return window.innerWidth;")).isEqualTo(360L);
-        assertThat((Boolean) script("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                .as("nothing wider than the phone's screen").isTrue();
-        chromium.screenshot(SCREENSHOTS.resolve("link-page-phone.png"));
+        assertThat(chromium.text("dl.facts")).contains("work").contains("owner@example.com");
+        chromium.assertFitsThePhone();
+        chromium.screenshot("link-page-phone.png");
 
         // focus order: Log in, the code field, Re-authenticate; focus always visible
         assertThat(tabThrough(3)).containsExactly("login", "code", "submit");
         tabBackTo("login");
-        assertThat((String) script("return getComputedStyle(document.activeElement).outlineStyle;")).isNotEqualTo("none");
-        String original = chromium.driver.getWindowHandle();
-        keys(Keys.ENTER);
-        String pasted = readCodeFromTheProvidersPage(original);
-        new WebDriverWait(chromium.driver, WAIT).until(d -> "code".equals(d.switchTo().activeElement().getAttribute("id")));
-        keys(pasted, Keys.ENTER);
+        chromium.assertFocusVisible();
+        String pasted = chromium.logInAndPasteWithTheKeyboard(secrets);
 
-        WebElement done = new WebDriverWait(chromium.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("done-message")));
+        WebElement done = chromium.awaitDone();
         assertThat(done.getText()).isEqualTo("Account 'work' (owner@example.com) has been successfully re-authenticated");
-        assertThat(text("#done-detail")).isEqualTo("Token cache has been cleared for running servers.");
-        assertThat(chromium.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("done-message");
+        assertThat(chromium.text("#done-detail")).isEqualTo("Token cache has been cleared for running servers.");
+        assertThat(chromium.focusedId()).isEqualTo("done-message");
         assertThat(chromium.driver.getPageSource()).doesNotContain(pasted).doesNotContain(ReauthSystem.tokenOf(link));
-        chromium.screenshot(SCREENSHOTS.resolve("link-done-phone.png"));
+        chromium.screenshot("link-done-phone.png");
         assertThat(local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable()).consistentRead(true)
                 .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
 
         chromium.driver.get(link);
         assertThat(heading()).isEqualTo("This link was already used");
-        assertThat(text("main")).contains("work");
-        chromium.screenshot(SCREENSHOTS.resolve("link-used-phone.png"));
+        assertThat(chromium.text("main")).contains("work");
+        chromium.screenshot("link-used-phone.png");
     }
 
     @Test
@@ -126,16 +115,16 @@ class LinkPageBrowserIT {
 
         chromium.driver.get(revoked);
         assertThat(heading()).isEqualTo("This link was revoked");
-        assertThat(text("main")).contains("reauth link revoked");
-        chromium.screenshot(SCREENSHOTS.resolve("link-revoked-phone.png"));
+        assertThat(chromium.text("main")).contains("reauth link revoked");
+        chromium.screenshot("link-revoked-phone.png");
 
         // LINK_TTL is two seconds on this deployment
-        new WebDriverWait(chromium.driver, WAIT).pollingEvery(Duration.ofMillis(500)).until(d -> {
+        new WebDriverWait(chromium.driver, Chromium.WAIT).pollingEvery(Duration.ofMillis(500)).until(d -> {
             d.get(expiring);
             return heading().equals("This link has expired");
         });
-        assertThat(text("main")).contains("It was valid until").contains("reauth link short-lived");
-        chromium.screenshot(SCREENSHOTS.resolve("link-expired-phone.png"));
+        assertThat(chromium.text("main")).contains("It was valid until").contains("reauth link short-lived");
+        chromium.screenshot("link-expired-phone.png");
 
         chromium.driver.get(local.api().baseUrl() + "/r/" + "Z".repeat(43));
         assertThat(heading()).isEqualTo("This link is not valid");
@@ -155,7 +144,7 @@ class LinkPageBrowserIT {
         String bravosUrl = operator(local, "POST", "/accounts/bravo/reauth").path("authorizationUrl").asText();
         String original = chromium.driver.getWindowHandle();
         chromium.driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).get(bravosUrl);
-        String bravosCode = codeOnThisPage();
+        String bravosCode = chromium.codeOnThisPage(secrets);
         chromium.driver.close();
         chromium.driver.switchTo().window(original);
         chromium.driver.get(alphasLink);
@@ -164,12 +153,12 @@ class LinkPageBrowserIT {
 
         // the person logs in as owner@example.com; the account belongs to ops@example.com
         chromium.driver.get(boundLink);
-        assertThat(text("dl.facts")).contains("ops@example.com");
+        assertThat(chromium.text("dl.facts")).contains("ops@example.com");
         chromium.driver.findElement(By.id("login")).click();
-        String pasted = readCodeFromTheProvidersPage(original);
+        String pasted = chromium.codeFromTheLoginWindow(original, secrets);
         chromium.driver.findElement(By.id("code")).sendKeys(pasted, Keys.ENTER);
         assertThat(errorShown()).contains("different provider account").doesNotContain("ops@example.com");
-        chromium.screenshot(SCREENSHOTS.resolve("link-mismatch-phone.png"));
+        chromium.screenshot("link-mismatch-phone.png");
 
         versions.forEach((id, version) -> assertThat(local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable())
                 .consistentRead(true).key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item()
@@ -178,62 +167,29 @@ class LinkPageBrowserIT {
 
     // ---- the browser
 
-    /** Follows the window "Log in" opened, reads the code#state the provider's page shows, closes it. */
-    private String readCodeFromTheProvidersPage(String original) {
-        new WebDriverWait(chromium.driver, WAIT).until(d -> d.getWindowHandles().size() == 2);
-        String login = chromium.driver.getWindowHandles().stream().filter(h -> !h.equals(original)).findFirst().orElseThrow();
-        chromium.driver.switchTo().window(login);
-        String pasted = codeOnThisPage();
-        chromium.driver.close();
-        chromium.driver.switchTo().window(original);
-        return pasted;
-    }
-
-    private String codeOnThisPage() {
-        String pasted = new WebDriverWait(chromium.driver, WAIT)
-                .until(ExpectedConditions.presenceOfElementLocated(By.tagName("pre"))).getText().strip();
-        assertThat(pasted).matches("[^#]+#[^#]+");
-        secrets.add(pasted);
-        secrets.add(pasted.substring(0, pasted.indexOf('#')));
-        secrets.add(pasted.substring(pasted.indexOf('#') + 1));
-        return pasted;
-    }
-
     private String errorShown() {
-        return new WebDriverWait(chromium.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("error"))).getText();
+        return new WebDriverWait(chromium.driver, Chromium.WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("error"))).getText();
     }
 
     /** Presses Tab {@code n} times; the id of the element focused after each press. */
     private List<String> tabThrough(int n) {
         List<String> focused = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            keys(Keys.TAB);
-            focused.add(chromium.driver.switchTo().activeElement().getAttribute("id"));
+            chromium.keys(Keys.TAB);
+            focused.add(chromium.focusedId());
         }
         return focused;
     }
 
     private void tabBackTo(String id) {
-        for (int i = 0; i < 5 && !id.equals(chromium.driver.switchTo().activeElement().getAttribute("id")); i++) {
-            new Actions(chromium.driver).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+        for (int i = 0; i < 5 && !id.equals(chromium.focusedId()); i++) {
+            chromium.keysBack();
         }
-        assertThat(chromium.driver.switchTo().activeElement().getAttribute("id")).isEqualTo(id);
-    }
-
-    private void keys(CharSequence... keys) {
-        new Actions(chromium.driver).sendKeys(keys).perform();
+        assertThat(chromium.focusedId()).isEqualTo(id);
     }
 
     private String heading() {
-        return text("h1");
-    }
-
-    private String text(String css) {
-        return chromium.driver.findElement(By.cssSelector(css)).getText();
-    }
-
-    private Object script(String js) {
-        return chromium.driver.executeScript(js);
+        return chromium.text("h1");
     }
 
     // ---- the operator's side, over the local API (IAM routes carry the local principal)
