@@ -1,5 +1,6 @@
 package dev.reauth.agent;
 
+import java.net.InetAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -88,7 +89,7 @@ public record AgentConfig(String accountsTable, String nameIndex, Optional<Strin
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_-]", "-");
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_-]", "-");
         } catch (IOException e) {
             return "local";
         }

@@ -1,5 +1,8 @@
 package dev.reauth.cli;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -24,7 +27,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "content-length", "connection");
+    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection");
 
     /** A response: status and JSON body (an empty object when the body was not JSON), every string cleaned for the terminal. */
     public record Answer(int status, JsonNode body) {
@@ -99,12 +102,12 @@ public final class ApiClient {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        Map<String, java.util.List<String>> signed;
+        Map<String, List<String>> signed;
         try {
             signed = signer.map(s -> s.sign(method, uri, headers, body))
                 .orElseGet(() -> {
-                    Map<String, java.util.List<String>> plain = new LinkedHashMap<>();
-                    headers.forEach((k, v) -> plain.put(k, java.util.List.of(v)));
+                    Map<String, List<String>> plain = new LinkedHashMap<>();
+                    headers.forEach((k, v) -> plain.put(k, List.of(v)));
                     return plain;
                 });
         } catch (SdkException e) {
@@ -112,7 +115,7 @@ public final class ApiClient {
             throw AwsFailures.explain(e, "signing the request");
         }
         signed.forEach((name, values) -> {
-            if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(v -> request.header(name, v));
             }
         });

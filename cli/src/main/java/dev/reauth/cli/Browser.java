@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class Browser {
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 // a launcher that fails at once (no display, unknown command) did not open anything
-                if (process.waitFor(1500, java.util.concurrent.TimeUnit.MILLISECONDS) && process.exitValue() != 0) {
+                if (process.waitFor(1500, TimeUnit.MILLISECONDS) && process.exitValue() != 0) {
                     debug.log("oauth:browser", command.getFirst() + " exited " + process.exitValue());
                     continue;
                 }

@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -151,7 +152,7 @@ final class DashboardActions {
             case FAILED -> 409;
             default -> 502;
         };
-        return DashboardResponse.error(status, failure.exitCode().name().toLowerCase(java.util.Locale.ROOT), capitalized(failure.getMessage()));
+        return DashboardResponse.error(status, failure.exitCode().name().toLowerCase(Locale.ROOT), capitalized(failure.getMessage()));
     }
 
     private static String capitalized(String text) {

@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,7 +44,7 @@ enum DashboardRoute {
 
     /** The route whose path these decoded segments are, whatever the method; empty when none is. */
     static List<Match> byPath(List<String> path) {
-        List<Match> matches = new java.util.ArrayList<>();
+        List<Match> matches = new ArrayList<>();
         for (DashboardRoute route : values()) {
             route.match(path).ifPresent(name -> matches.add(new Match(route, name)));
         }

@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.net.URISyntaxException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -42,7 +43,7 @@ public final class ProviderHosts {
         URI uri;
         try {
             uri = new URI(url);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw refused("an authorization URL that is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

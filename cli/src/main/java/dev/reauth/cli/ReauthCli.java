@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.io.PrintWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -142,8 +143,8 @@ public final class ReauthCli implements Callable<Integer> {
         }
         // an account may be called "import": --reauthenticate import takes it as the name
         command.setAllowSubcommandsAsOptionParameters(true);
-        command.setOut(new java.io.PrintWriter(out, true));
-        command.setErr(new java.io.PrintWriter(err, true));
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
         command.setParameterExceptionHandler((e, arguments) -> {
             String message = e.getMessage().replaceFirst("^Error: ", "");
             err.println("Error: " + message);

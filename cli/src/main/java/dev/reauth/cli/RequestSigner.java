@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.util.Optional;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -50,14 +51,14 @@ public final class RequestSigner {
     }
 
     /** The region of an API Gateway URL ({@code https://ID.execute-api.REGION.amazonaws.com}), if it is one. */
-    public static java.util.Optional<String> regionOf(URI api) {
+    public static Optional<String> regionOf(URI api) {
         String host = api.getHost() == null ? "" : api.getHost();
         String[] parts = host.split("\\.");
         for (int i = 0; i + 1 < parts.length; i++) {
             if (parts[i].equals("execute-api")) {
-                return java.util.Optional.of(parts[i + 1]);
+                return Optional.of(parts[i + 1]);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import java.util.concurrent.ConcurrentHashMap;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class FakeApi implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Map<String, Deque<Map.Entry<Integer, String>>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Deque<Map.Entry<Integer, String>>> answers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     FakeApi() throws IOException {

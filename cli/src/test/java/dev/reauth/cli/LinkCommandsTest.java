@@ -1,5 +1,8 @@
 package dev.reauth.cli;
 
+import java.net.URI;
+import java.time.Instant;
+import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -35,7 +38,7 @@ class LinkCommandsTest {
                 .contains("To end it: reauth link --revoke work");
         assertThat(cli.err()).contains("oauth:http POST /accounts/work/link -> 200").doesNotContain(LINK).doesNotContain("AbCdEf");
         assertThat(cli.api().requests()).extracting(FakeApi.Request::method, FakeApi.Request::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/accounts/work/link"));
+                .containsExactly(Tuple.tuple("POST", "/accounts/work/link"));
     }
 
     @Test
@@ -104,7 +107,7 @@ class LinkCommandsTest {
 
     @Test
     void issuedLink_hidesItsUrl_whenPrintedAsAnObject() {
-        LinkCommands.IssuedLink link = new LinkCommands.IssuedLink("work", java.net.URI.create(LINK), java.time.Instant.EPOCH);
+        LinkCommands.IssuedLink link = new LinkCommands.IssuedLink("work", URI.create(LINK), Instant.EPOCH);
         assertThat(link.toString()).doesNotContain("AbCdEf").contains("work");
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.cli;
 
+import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class ReloadCommandTest {
 
         assertThat(cli.out()).isEqualTo("Token reload triggered for account 'work'\n");
         assertThat(cli.api().requests()).extracting(FakeApi.Request::method, FakeApi.Request::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/accounts/by-name/work/reload"));
+                .containsExactly(Tuple.tuple("POST", "/accounts/by-name/work/reload"));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.reauth.fleet;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.OptionalLong;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
@@ -80,7 +83,7 @@ public final class TokenSource {
         long cached = cachedVersion(accountId);
         long version;
         try {
-            version = refresher.refresh(accountId, cached >= 0 ? java.util.OptionalLong.of(cached) : java.util.OptionalLong.empty());
+            version = refresher.refresh(accountId, cached >= 0 ? OptionalLong.of(cached) : OptionalLong.empty());
         } catch (AccountRequiresReauthException e) {
             markDead(accountId, Math.max(cached, 0), "reported by reauth");
             throw e;
@@ -231,7 +234,7 @@ public final class TokenSource {
      * @return the accounts flushed
      */
     public List<String> checkVersions() {
-        Map<String, Long> cachedVersions = new java.util.HashMap<>();
+        Map<String, Long> cachedVersions = new HashMap<>();
         cache.forEach((id, future) -> {
             Cached cached = future.getNow(null);
             if (cached != null) {
@@ -241,7 +244,7 @@ public final class TokenSource {
         if (cachedVersions.isEmpty()) {
             return List.of();
         }
-        List<String> moved = new java.util.ArrayList<>();
+        List<String> moved = new ArrayList<>();
         reader.versions(cachedVersions.keySet()).forEach((id, current) -> {
             if (current > cachedVersions.get(id)) {
                 flush(id, current);

@@ -1,5 +1,6 @@
 package dev.reauth.fleet;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +57,7 @@ class TokenSourceTest {
         tokens.accessToken("a");
         AtomicBoolean flushReturned = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
-        List<String> staleAfterFlush = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> staleAfterFlush = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> callers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -1,5 +1,6 @@
 package dev.reauth.aws;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ final class Attributes {
             return Optional.empty();
         }
         try {
-            return Optional.of(new java.math.BigDecimal(value.n()).longValueExact());
+            return Optional.of(new BigDecimal(value.n()).longValueExact());
         } catch (ArithmeticException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.reauth.aws;
 
 
+import java.util.concurrent.ThreadLocalRandom;
 import static dev.reauth.aws.Attributes.bool;
 import static dev.reauth.aws.Attributes.bytes;
 import static dev.reauth.aws.Attributes.millis;
@@ -151,7 +152,7 @@ public final class DynamoAccountWriter implements AccountWriter {
 
     private static void pause(int attempt) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 5));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt + 5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReauthException.DependencyFailed("Interrupted while writing the tokens", e);

@@ -1,5 +1,6 @@
 package dev.reauth.domain;
 
+import java.util.List;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
@@ -273,7 +274,7 @@ public final class ReauthService {
     }
 
     /** The token status of every account: GET /accounts. */
-    public java.util.List<AccountStatus> listAccounts() {
+    public List<AccountStatus> listAccounts() {
         return accounts.list();
     }
 

@@ -1,5 +1,7 @@
 package dev.reauth.link;
 
+import java.util.Locale;
+
 /**
  * A link cannot do what was asked: it is used, revoked, expired, exhausted or unknown. Carries the
  * account's name where the link names one, for the page; never the token.
@@ -10,7 +12,7 @@ public final class LinkUnusable extends RuntimeException {
     private final String accountName;
 
     public LinkUnusable(LinkStatus status, String accountName) {
-        super("re-auth link " + status.name().toLowerCase(java.util.Locale.ROOT), null, false, false);
+        super("re-auth link " + status.name().toLowerCase(Locale.ROOT), null, false, false);
         this.status = status;
         this.accountName = accountName;
     }

@@ -1,5 +1,6 @@
 package dev.reauth.oauth;
 
+import java.util.Collections;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ public record ProviderConfig(
         Objects.requireNonNull(tokenRequestFormat, "tokenRequestFormat");
         Objects.requireNonNull(apiKeyUrl, "apiKeyUrl");
         scopes = List.copyOf(scopes);
-        leadingAuthorizeParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(leadingAuthorizeParams));
+        leadingAuthorizeParams = Collections.unmodifiableMap(new LinkedHashMap<>(leadingAuthorizeParams));
     }
 
     /** The Anthropic (Claude) preset, as the open-source proxies use it today. */

@@ -1,5 +1,8 @@
 package dev.reauth.refresh;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 /**
  * Which partition of the sparse refresh index an account sits in. Spreading accounts over a few
  * buckets keeps any one index partition small; a run queries every bucket.
@@ -15,7 +18,7 @@ public final class RefreshBucket {
     }
 
     /** Every bucket name, for a run to query. */
-    public static java.util.List<String> all(int buckets) {
-        return java.util.stream.IntStream.range(0, buckets).mapToObj(i -> "b" + i).toList();
+    public static List<String> all(int buckets) {
+        return IntStream.range(0, buckets).mapToObj(i -> "b" + i).toList();
     }
 }

@@ -1,5 +1,7 @@
 package dev.reauth.refresh;
 
+import dev.reauth.oauth.AccountMode;
+import java.util.Optional;
 import dev.reauth.domain.SealedTokens;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +60,7 @@ public interface RefreshLedger {
     }
 
     /** The account's sealed tokens (consistent read); empty when it has none. */
-    java.util.Optional<Sealed> sealed(String accountId);
+    Optional<Sealed> sealed(String accountId);
 
     /**
      * Writes tokens a proxy got by refreshing on its own: compare-and-set on {@code baseVersion} with no
@@ -69,7 +71,7 @@ public interface RefreshLedger {
     OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now);
 
     /** Creates an imported account at token_version 1 (conditional on the id being new). */
-    void createImported(String accountId, String name, dev.reauth.oauth.AccountMode mode, OptionalLong priority,
+    void createImported(String accountId, String name, AccountMode mode, OptionalLong priority,
                         SealedTokens tokens, Instant now);
 
     /** The account's current token version and lease, for a caller waiting on a refresh in flight. */

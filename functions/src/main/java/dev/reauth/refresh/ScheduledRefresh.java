@@ -1,5 +1,6 @@
 package dev.reauth.refresh;
 
+import java.util.Collections;
 import dev.reauth.config.RefreshSettings;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
@@ -66,7 +67,7 @@ public final class ScheduledRefresh {
         AtomicInteger dead = new AtomicInteger();
         AtomicInteger throttled = new AtomicInteger();
         AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.MIN);
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         Instant lastStart = deadline.minus(perRefreshBudget);
         Semaphore slots = new Semaphore(settings.concurrency());
         int taken = 0;

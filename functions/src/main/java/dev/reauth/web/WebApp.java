@@ -1,5 +1,7 @@
 package dev.reauth.web;
 
+import java.time.Instant;
+import java.util.Locale;
 import dev.reauth.domain.AccountName;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
@@ -56,8 +58,8 @@ public final class WebApp {
             int status = statusOf(unusable.status());
             return page
                     ? WebResponse.html(status, LinkPages.unusable(unusable.status(), Optional.ofNullable(unusable.accountName()),
-                            Optional.empty(), java.time.Instant.EPOCH))
-                    : WebResponse.error(status, "link_" + unusable.status().name().toLowerCase(java.util.Locale.ROOT),
+                            Optional.empty(), Instant.EPOCH))
+                    : WebResponse.error(status, "link_" + unusable.status().name().toLowerCase(Locale.ROOT),
                             LinkPages.unusableSummary(unusable.status()));
         } catch (ReauthException failure) {
             int status = ErrorResponses.statusOf(failure);

@@ -1,5 +1,6 @@
 package dev.reauth.domain;
 
+import java.time.Duration;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
@@ -44,12 +45,12 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
 
     public static TokenResponse granted(String accessToken) {
         return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
-                Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8));
+                Optional.of("user:inference"), Optional.empty()), Duration.ofHours(8));
     }
 
     static TokenResponse grantedTo(String accessToken, String providerAccountUuid, String email) {
         return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
-                Optional.of("user:inference"), Optional.empty()), java.time.Duration.ofHours(8),
+                Optional.of("user:inference"), Optional.empty()), Duration.ofHours(8),
                 Optional.of(new ProviderIdentity(providerAccountUuid, Optional.of(email), Optional.empty(), Optional.empty())));
     }
 

@@ -1,5 +1,6 @@
 package dev.reauth.handler;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -83,7 +84,7 @@ class ApiEdgesTest {
     @ParameterizedTest
     @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
     void reloadByName_onAnotherFunction_is404_andDoesNothing(APIGatewayV2HTTPEvent event, TestInfo test) {
-        for (var other : java.util.List.of(new StartReauthHandler(api), new CallbackHandler(api), new RefreshHandler(api))) {
+        for (var other : List.of(new StartReauthHandler(api), new CallbackHandler(api), new RefreshHandler(api))) {
             EventFile.Response response = EventFile.of(test).sendTo(other);
 
             assertThat(response.status()).as(other.getClass().getSimpleName()).isEqualTo(404);

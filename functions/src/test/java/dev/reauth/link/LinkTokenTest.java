@@ -1,5 +1,6 @@
 package dev.reauth.link;
 
+import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class LinkTokenTest {
         LinkToken token = LinkToken.generate(new SecureRandom());
 
         assertThat(token.toString()).doesNotContain(token.value()).isEqualTo("LinkToken[***]");
-        assertThat(new IssuedLink("id", "work", "https://w/r/" + token.value(), java.time.Instant.EPOCH).toString())
+        assertThat(new IssuedLink("id", "work", "https://w/r/" + token.value(), Instant.EPOCH).toString())
                 .doesNotContain(token.value());
     }
 }

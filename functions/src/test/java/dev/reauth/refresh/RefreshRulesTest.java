@@ -1,5 +1,7 @@
 package dev.reauth.refresh;
 
+import java.util.ArrayList;
+import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.wire.Json;
@@ -75,13 +77,13 @@ class RefreshRulesTest {
 
     @Test
     void metricLines_carryAtMostAHundredLatenciesEach_asTheFormatAllows_andAllOfThem() throws Exception {
-        List<Long> latencies = java.util.stream.LongStream.range(0, 250).boxed().toList();
+        List<Long> latencies = LongStream.range(0, 250).boxed().toList();
         ScheduledRefresh.Summary summary = new ScheduledRefresh.Summary(250, 250, 0, 0, 0, 0, 0, latencies);
 
         List<String> lines = RefreshMetrics.lines(Instant.ofEpochMilli(1_800_000_000_000L), summary);
 
         assertThat(lines).hasSize(3);
-        List<Object> all = new java.util.ArrayList<>();
+        List<Object> all = new ArrayList<>();
         for (String text : lines) {
             @SuppressWarnings("unchecked")
             List<Object> values = (List<Object>) Json.parseObject(text).get("RefreshLatency");

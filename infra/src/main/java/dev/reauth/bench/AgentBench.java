@@ -1,5 +1,7 @@
 package dev.reauth.bench;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import dev.reauth.agent.AgentConfig;
 import dev.reauth.agent.AgentRuntime;
 import dev.reauth.agent.ReauthAgent;
@@ -38,7 +40,7 @@ public final class AgentBench {
         PrintStream out = System.out;
         System.setOut(new PrintStream(PrintStream.nullOutputStream()));
         // the agent's INFO line per rotation is not the figure this prints
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        Logger.getLogger("").setLevel(Level.WARNING);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Path work = Files.createTempDirectory("agent-bench");
         try (LocalDeployment local = LocalDeployment.withLocalProvider(0, Map.of());

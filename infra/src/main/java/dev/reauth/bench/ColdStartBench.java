@@ -1,5 +1,7 @@
 package dev.reauth.bench;
 
+import dev.reauth.domain.CallbackRequest;
+import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.aws.AwsClients;
@@ -107,7 +109,7 @@ public final class ColdStartBench {
         Path hello = helloJar();
         Path primed = primedJar();
         // the local provider's first token pays its key setup: that is provider latency, not our cold start
-        service.complete(dev.reauth.domain.CallbackRequest.of(
+        service.complete(CallbackRequest.of(
                 provider.authorize(service.startReauth(new AccountName("bench"), Optional.empty()).authorizationUrl()).pasted(), null));
 
         Supplier<String> startEvent = () -> event("start-reauth.json", e -> e.putObject("pathParameters").put("name", "bench"));
@@ -242,7 +244,7 @@ public final class ColdStartBench {
         return jar;
     }
 
-    private static String event(String file, java.util.function.Consumer<ObjectNode> adjust) {
+    private static String event(String file, Consumer<ObjectNode> adjust) {
         ObjectNode event = ProjectFiles.eventJson(file);
         adjust.accept(event);
         return event.toString();

@@ -1,5 +1,8 @@
 package dev.reauth.local;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -79,8 +82,8 @@ public final class AwsEmulator {
             if (connection.getResponseCode() != 200) {
                 return connection.getResponseCode() == 404 ? "moto" : "external";
             }
-            String body = new String(connection.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            return body.contains("\"edition\": \"light\"") || body.toLowerCase(java.util.Locale.ROOT).contains("ministack")
+            String body = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return body.contains("\"edition\": \"light\"") || body.toLowerCase(Locale.ROOT).contains("ministack")
                     ? "ministack" : "localstack";
         } catch (IOException e) {
             return "external";
@@ -161,7 +164,7 @@ public final class AwsEmulator {
     private static void run(ProcessBuilder builder, Duration timeout) {
         try {
             Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException("failed: " + String.join(" ", builder.command()));
             }

@@ -1,5 +1,6 @@
 package dev.reauth.local;
 
+import java.net.InetAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -161,7 +162,7 @@ public final class BetterCcflare implements AutoCloseable {
 
     /** Starts {@code --serve} on a free loopback port and waits until it answers HTTP. */
     public BetterCcflare serve() {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

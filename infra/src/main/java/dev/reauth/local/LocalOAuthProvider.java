@@ -1,5 +1,7 @@
 package dev.reauth.local;
 
+import java.time.Duration;
+import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -64,8 +66,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
 
         /** A login by this email address, with a stable uuid derived from it. */
         public static Login of(String email) {
-            return new Login(java.util.UUID.nameUUIDFromBytes(email.getBytes(StandardCharsets.UTF_8)).toString(), email,
-                    "org-" + java.util.UUID.nameUUIDFromBytes(("org:" + email).getBytes(StandardCharsets.UTF_8)), "Local Org");
+            return new Login(UUID.nameUUIDFromBytes(email.getBytes(StandardCharsets.UTF_8)).toString(), email,
+                    "org-" + UUID.nameUUIDFromBytes(("org:" + email).getBytes(StandardCharsets.UTF_8)), "Local Org");
         }
     }
 
@@ -253,7 +255,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
     }
 
     /** A live token pair the provider issued. {@link #toString()} hides the tokens. */
-    public record IssuedTokens(String accessToken, String refreshToken, java.time.Duration expiresIn, String scope) {
+    public record IssuedTokens(String accessToken, String refreshToken, Duration expiresIn, String scope) {
         @Override
         public String toString() {
             return "IssuedTokens[expiresIn=" + expiresIn + ", ***]";
@@ -269,7 +271,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         issuedAccessTokens.add(grant.accessToken());
         secretsSeen.add(grant.accessToken());
         secretsSeen.add(grant.refreshToken());
-        return new IssuedTokens(grant.accessToken(), grant.refreshToken(), java.time.Duration.ofSeconds(grant.expiresInSeconds()),
+        return new IssuedTokens(grant.accessToken(), grant.refreshToken(), Duration.ofSeconds(grant.expiresInSeconds()),
                 grant.scope());
     }
 

@@ -1,5 +1,8 @@
 package dev.reauth.local;
 
+import dev.reauth.wire.Schema;
+import java.util.HashMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,11 +72,11 @@ public final class LocalStack {
     }
 
     /** Puts an account as a proxy fleet's table holds one (name, plus the given attributes); its new id. */
-    public String seedAccount(String name, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> attributes) {
+    public String seedAccount(String name, Map<String, AttributeValue> attributes) {
         String id = UUID.randomUUID().toString();
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>(attributes);
-        item.put(dev.reauth.wire.Schema.Accounts.ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id));
-        item.put(dev.reauth.wire.Schema.Accounts.NAME, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(name));
+        Map<String, AttributeValue> item = new HashMap<>(attributes);
+        item.put(Schema.Accounts.ID, AttributeValue.fromS(id));
+        item.put(Schema.Accounts.NAME, AttributeValue.fromS(name));
         dynamo.putItem(p -> p.tableName(accountsTable).item(item));
         return id;
     }

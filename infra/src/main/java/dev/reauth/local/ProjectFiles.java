@@ -1,5 +1,9 @@
 package dev.reauth.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.UUID;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,15 +33,15 @@ public final class ProjectFiles {
     }
 
     /** An events/ file as JSON, with a fresh request id, ready to adjust and send. */
-    public static com.fasterxml.jackson.databind.node.ObjectNode eventJson(String name) {
+    public static ObjectNode eventJson(String name) {
         try {
-            var event = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(event(name)));
-            if (event.path("requestContext") instanceof com.fasterxml.jackson.databind.node.ObjectNode context) {
-                context.put("requestId", java.util.UUID.randomUUID().toString());
+            var event = (ObjectNode)
+                    new ObjectMapper().readTree(Files.readString(event(name)));
+            if (event.path("requestContext") instanceof ObjectNode context) {
+                context.put("requestId", UUID.randomUUID().toString());
             }
             return event;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read events/" + name, e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.reauth.local;
 
+import java.util.List;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +108,7 @@ public final class RefreshGrants {
     /** The next refresh requests meet these faults, in order. */
     public void failNext(Fault... next) {
         synchronized (faults) {
-            faults.addAll(java.util.List.of(next));
+            faults.addAll(List.of(next));
         }
     }
 

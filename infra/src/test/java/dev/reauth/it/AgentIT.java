@@ -1,5 +1,12 @@
 package dev.reauth.it;
 
+import dev.reauth.agent.TokenAdopter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +76,7 @@ class AgentIT extends SystemIT {
             betterCcflare.close();
         }
         try (var files = Files.walk(work)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -197,8 +204,8 @@ class AgentIT extends SystemIT {
 
             // THEN the agent notices and hands those tokens to reauth, which adopts them on the version it applied
             await().atMost(Duration.ofSeconds(20)).until(() -> recorder.foreign("bcf-second") != null);
-            assertThat(recorder.foreign("bcf-second")).isEqualTo(new dev.reauth.agent.TokenAdopter.Outcome.Adopted(v1 + 1));
-            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> adopted = system.account(reauthId);
+            assertThat(recorder.foreign("bcf-second")).isEqualTo(new TokenAdopter.Outcome.Adopted(v1 + 1));
+            Map<String, AttributeValue> adopted = system.account(reauthId);
             assertThat(adopted.get(Accounts.TOKEN_VERSION).n()).isEqualTo(Long.toString(v1 + 1));
             assertThat(adopted.get(Accounts.EXPIRES_AT).n()).isEqualTo(Long.toString(expires));
             TokenBundle held = system.decryptTokens(reauthId, adopted);
@@ -258,12 +265,12 @@ class AgentIT extends SystemIT {
                 // WHEN the account is re-authenticated through reauth, and a client sends a request through better-ccflare
                 long version = rotate("up-work");
                 recorder.awaitApplied("up-work", version);
-                var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-                var answer = http.send(java.net.http.HttpRequest.newBuilder(proxy.url().resolve("/v1/messages"))
+                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                var answer = http.send(HttpRequest.newBuilder(proxy.url().resolve("/v1/messages"))
                         .header("Content-Type", "application/json").header("x-api-key", key)
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        .POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .build(), HttpResponse.BodyHandlers.ofString());
 
                 // THEN it went upstream with reauth's new access token, and the client got the upstream's answer
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -334,8 +341,8 @@ class AgentIT extends SystemIT {
 
     /** What the agent reported doing, to wait on. */
     static final class AgentRecorder implements ReauthAgent.Listener {
-        private final Map<String, ProxyReloader.Outcome> applied = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, Object> foreign = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, ProxyReloader.Outcome> applied = new ConcurrentHashMap<>();
+        private final Map<String, Object> foreign = new ConcurrentHashMap<>();
 
         @Override
         public void applied(String accountId, String name, long tokenVersion, ProxyReloader.Outcome reload) {
@@ -343,7 +350,7 @@ class AgentIT extends SystemIT {
         }
 
         @Override
-        public void foreignTokens(String accountId, String name, dev.reauth.agent.TokenAdopter.Outcome outcome) {
+        public void foreignTokens(String accountId, String name, TokenAdopter.Outcome outcome) {
             foreign.put(name, outcome);
         }
 

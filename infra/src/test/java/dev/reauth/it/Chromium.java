@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.local.ProjectFiles;
@@ -73,7 +75,7 @@ final class Chromium implements AutoCloseable {
         Path file = SCREENSHOTS.resolve(name);
         Files.createDirectories(file.getParent());
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
         return file;
     }
 
@@ -164,7 +166,7 @@ final class Chromium implements AutoCloseable {
     public void close() throws IOException {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 }

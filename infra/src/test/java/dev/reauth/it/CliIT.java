@@ -1,5 +1,11 @@
 package dev.reauth.it;
 
+import dev.reauth.local.LocalStack;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -132,7 +138,7 @@ class CliIT {
             terminal.typeLine(local.provider().authorize(url, OUTSIDER).pasted());
             terminal.await("You logged in as a different provider account than the one 'cli-bound' belongs to; log in as that"
                     + " account and paste again, or re-run with --allow-account-change\\.", WAIT);
-            terminal.await("^  Login page: " + java.util.regex.Pattern.quote(url) + "$", WAIT);
+            terminal.await("^  Login page: " + Pattern.quote(url) + "$", WAIT);
             terminal.typeLine(local.provider().authorize(url, OPS).pasted());
 
             assertThat(terminal.awaitExit(WAIT)).isZero();
@@ -208,7 +214,7 @@ class CliIT {
         String unique = UUID.randomUUID().toString().substring(0, 6);
         seed(local, "list-a-" + unique, Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("7"),
                 Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofHours(5)).plusSeconds(90).toEpochMilli())),
-                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromUtf8String("opaque-ciphertext"))));
+                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(SdkBytes.fromUtf8String("opaque-ciphertext"))));
         seed(local, "list-b-" + unique, Map.of(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(true),
                 Accounts.API_KEY, AttributeValue.fromS("sk-ant-secret-api-key-value"),
                 Accounts.EXPIRES_AT, AttributeValue.fromN(Long.toString(Instant.now().minus(Duration.ofHours(3)).minusSeconds(90).toEpochMilli()))));
@@ -250,10 +256,10 @@ class CliIT {
     void stackOption_findsTheApiInTheStacksOutputs() {
         String stack = "reauth-cli-" + UUID.randomUUID().toString().substring(0, 8);
         seed(local, "stack-listed-" + stack, Map.of());
-        try (var cloudFormation = software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder()
-                .endpointOverride(local.aws().endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(dev.reauth.local.LocalStack.CREDENTIALS)
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+        try (var cloudFormation = CloudFormationClient.builder()
+                .endpointOverride(local.aws().endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(LocalStack.CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
             cloudFormation.createStack(c -> c.stackName(stack).templateBody(
                     "{\"Resources\": {\"Topic\": {\"Type\": \"AWS::SNS::Topic\"}},"
                             + " \"Outputs\": {\"ApiUrl\": {\"Value\": \"" + local.api().baseUrl() + "\"}}}"));

@@ -1,5 +1,8 @@
 package dev.reauth.it;
 
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.local.LocalDeployment;
@@ -78,7 +81,7 @@ class CliMistakesIT {
         String startUrl = "https://example.awsapps.invalid/start";
         Files.writeString(home.resolve(".aws/config"), "[profile ops]\nsso_start_url = " + startUrl
                 + "\nsso_region = eu-west-1\nsso_account_id = 111122223333\nsso_role_name = Operator\nregion = eu-west-1\n");
-        String cacheKey = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+        String cacheKey = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                 .digest(startUrl.getBytes(StandardCharsets.UTF_8)));
         Files.writeString(home.resolve(".aws/sso/cache/" + cacheKey + ".json"), "{\"startUrl\":\"" + startUrl
                 + "\",\"region\":\"eu-west-1\",\"accessToken\":\"expired\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
@@ -136,7 +139,7 @@ class CliMistakesIT {
         assertThat(refused).doesNotExist();
 
         Path allowed = work.resolve("url-allowed");
-        Map<String, String> env = new java.util.HashMap<>(terminals.browserRecordingTo(allowed));
+        Map<String, String> env = new HashMap<>(terminals.browserRecordingTo(allowed));
         env.put("REAUTH_PROVIDER_HOSTS", "login.evil.invalid");
         try (Tmux terminal = terminals.cli(tampered, env, "--reauthenticate", "cli-phished")) {
             assertThat(CliTerminals.awaitUrl(allowed)).startsWith(EVIL_AUTHORIZE + "?");

@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.util.Comparator;
+import java.util.stream.Stream;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
@@ -64,8 +66,8 @@ final class CliTerminals {
 
     /** Removes a test's work folder (homes, caches, recording browsers). */
     static void remove(Path work) {
-        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try (Stream<Path> files = Files.walk(work)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // a left-over folder in the temp directory holds a few small files
         }

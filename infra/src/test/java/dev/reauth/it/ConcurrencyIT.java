@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import dev.reauth.local.AwsEmulator;
+import org.junit.jupiter.api.Assumptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.testing.Race;
@@ -21,7 +23,7 @@ class ConcurrencyIT extends SystemIT {
 
     @Test
     void callback_consumesSessionOnce_whenTwentyCallbacksRace() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(dev.reauth.local.AwsEmulator.kind().equals("moto"),
+        Assumptions.assumeFalse(AwsEmulator.kind().equals("moto"),
                 "moto_server does not apply DynamoDB conditional writes atomically under concurrent requests");
         // GIVEN one logged-in session
         String id = system.seedAccount("race", Map.of());

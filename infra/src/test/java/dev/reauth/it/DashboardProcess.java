@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.io.Writer;
+import java.util.Map;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
 import java.io.BufferedReader;
@@ -35,7 +37,7 @@ final class DashboardProcess implements AutoCloseable {
                 "dashboard", "--no-browser", "--api-url", deployment.api().baseUrl().toString()))
                 .redirectError(stderr.toFile());
         builder.environment().clear();
-        builder.environment().putAll(terminals.env(java.util.Map.of()));
+        builder.environment().putAll(terminals.env(Map.of()));
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String url = CompletableFuture.supplyAsync(() -> {
@@ -58,7 +60,7 @@ final class DashboardProcess implements AutoCloseable {
         // keep reading, so that the process never blocks on a full pipe
         Thread.ofVirtual().start(() -> {
             try {
-                out.transferTo(java.io.Writer.nullWriter());
+                out.transferTo(Writer.nullWriter());
             } catch (IOException e) {
                 // the process ended
             }

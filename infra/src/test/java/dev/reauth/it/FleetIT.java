@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.fleet.DynamoAccountTokensReader;
@@ -56,7 +57,7 @@ class FleetIT extends SystemIT {
         String firstToken = system.decryptTokens(id, system.account(id)).accessToken();
         List<TokenSource> servers = new ArrayList<>();
         CountDownLatch flushedToVersion2 = new CountDownLatch(20);
-        Set<Integer> flushedServers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> flushedServers = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 20; i++) {
             TokenSource server = proxyServer();
             int serverNumber = i;

@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.io.IOException;
+import software.amazon.awssdk.core.SdkBytes;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -216,7 +218,7 @@ class FullReauthIT extends SystemIT {
                 Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(true),
                 Accounts.EXPIRES_AT, AttributeValue.fromN("1795700000000"),
                 Accounts.API_KEY, AttributeValue.fromS("sk-ant-listed-secret-key"),
-                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromUtf8String("ciphertext-bytes"))));
+                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(SdkBytes.fromUtf8String("ciphertext-bytes"))));
 
         LambdaResponse response = system.listAccounts();
 
@@ -248,7 +250,7 @@ class FullReauthIT extends SystemIT {
     private static JsonNode parse(String json) {
         try {
             return ReauthSystem.JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import dev.reauth.local.ProjectFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ class InstallScriptIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).startsWith("usage: cli/install [PREFIX | BINDIR]");
         assertThat(home.resolve(".local")).doesNotExist();
-        assertThat(dev.reauth.local.ProjectFiles.root().resolve("--help")).doesNotExist();
+        assertThat(ProjectFiles.root().resolve("--help")).doesNotExist();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import dev.reauth.local.LocalInvoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,7 +106,7 @@ class InvokeScriptIT {
 
     private Path envFile(String name, Map<String, String> env) throws IOException {
         Path file = work.resolve(name + ".env");
-        dev.reauth.local.LocalInvoke.writeEnvFile(file, env);
+        LocalInvoke.writeEnvFile(file, env);
         return file;
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -137,8 +138,8 @@ class LambdaRuntimeIT extends SystemIT {
 
     /** Shorthand for numeric attribute values. */
     private static final class AttributeValues {
-        static software.amazon.awssdk.services.dynamodb.model.AttributeValue n(long value) {
-            return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(value));
+        static AttributeValue n(long value) {
+            return AttributeValue.fromN(Long.toString(value));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import org.openqa.selenium.WindowType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,7 +144,7 @@ class LinkPageBrowserIT {
         // bravo's operator starts a login; its code#state is pasted into alpha's link page
         String bravosUrl = operator(local, "POST", "/accounts/bravo/reauth").path("authorizationUrl").asText();
         String original = chromium.driver.getWindowHandle();
-        chromium.driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).get(bravosUrl);
+        chromium.driver.switchTo().newWindow(WindowType.TAB).get(bravosUrl);
         String bravosCode = chromium.codeOnThisPage(secrets);
         chromium.driver.close();
         chromium.driver.switchTo().window(original);

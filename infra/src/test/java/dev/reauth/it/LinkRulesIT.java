@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import dev.reauth.local.AwsEmulator;
+import org.junit.jupiter.api.Assumptions;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -201,7 +203,7 @@ class LinkRulesIT extends LinkSystemIT {
     }
 
     private static void assumeAtomicConditionalWrites() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(dev.reauth.local.AwsEmulator.kind().equals("moto"),
+        Assumptions.assumeFalse(AwsEmulator.kind().equals("moto"),
                 "moto_server does not apply DynamoDB conditional writes atomically under concurrent requests");
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -74,7 +75,7 @@ class ProviderFaultsIT extends SystemIT {
                         .withBody("{\"error\":\"invalid_client\",\"error_description\":\"no such client\"}")),
                 Arguments.of("malformed request (400 invalid_request: a form body to a JSON endpoint)", aResponse().withStatus(400)
                         .withBody("{\"error\":\"invalid_request\",\"error_description\":\"no such client\"}")),
-                Arguments.of("connection reset", aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+                Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     }
 
     @ParameterizedTest(name = "{0}")

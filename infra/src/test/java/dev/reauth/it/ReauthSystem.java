@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import static dev.reauth.wire.Schema.Accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,8 +133,8 @@ final class ReauthSystem implements AutoCloseable {
     /** Invokes a handler with the event's bytes, as the Lambda runtime does. */
     static LambdaResponse invoke(ApiHandler handler, ObjectNode event) {
         try {
-            var out = new java.io.ByteArrayOutputStream();
-            handler.handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+            var out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
             return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -201,8 +203,8 @@ final class ReauthSystem implements AutoCloseable {
     /** Invokes the web function with the event's bytes, as the Lambda runtime does. */
     static LambdaResponse invoke(WebHandler handler, ObjectNode event) {
         try {
-            var out = new java.io.ByteArrayOutputStream();
-            handler.handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+            var out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
             return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -294,8 +296,8 @@ final class ReauthSystem implements AutoCloseable {
     /** One run of the refresh schedule, from the events/ file EventBridge sends: the run's summary. */
     JsonNode runSchedule() {
         try {
-            var out = new java.io.ByteArrayOutputStream();
-            refresh.handleRequest(new java.io.ByteArrayInputStream(event("refresh-schedule.json").toString()
+            var out = new ByteArrayOutputStream();
+            refresh.handleRequest(new ByteArrayInputStream(event("refresh-schedule.json").toString()
                     .getBytes(StandardCharsets.UTF_8)), out, null);
             return JSON.readTree(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.io.IOException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,7 +77,7 @@ class RefreshIT extends FreshSystemIT {
 
         List<Callable<Long>> refreshers = new ArrayList<>();
         // the schedule does not wait for a refresh in flight (it moves on): what it did is in its summary
-        List<JsonNode> scheduleRuns = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<JsonNode> scheduleRuns = new CopyOnWriteArrayList<>();
         refreshers.add(() -> {
             scheduleRuns.add(system.runSchedule());
             return null;
@@ -259,7 +261,7 @@ class RefreshIT extends FreshSystemIT {
     private static JsonNode parse(String text) {
         try {
             return ReauthSystem.JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

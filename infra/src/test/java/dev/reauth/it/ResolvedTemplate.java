@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import java.util.ArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -330,7 +331,7 @@ final class ResolvedTemplate {
     /** A node that may be one item or a list of them, as a list. */
     static List<JsonNode> list(JsonNode node) {
         if (node.isArray()) {
-            List<JsonNode> items = new java.util.ArrayList<>();
+            List<JsonNode> items = new ArrayList<>();
             node.forEach(items::add);
             return items;
         }

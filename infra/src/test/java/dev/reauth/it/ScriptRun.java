@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import java.io.File;
 import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ record ScriptRun(int exitCode, String stdout, String stderr) {
             Path err = Files.createTempFile("reauth-script-", ".err");
             try {
                 ProcessBuilder builder = new ProcessBuilder(command).directory(ProjectFiles.root().toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                        .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
                 builder.environment().putAll(env);
                 Process process = builder.start();

@@ -1,5 +1,8 @@
 package dev.reauth.it;
 
+import dev.reauth.local.ProjectFiles;
+import java.nio.file.Files;
+import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +61,7 @@ class TemplateIT {
 
     @Test
     void everyFunction_hasItsBuildTargetInTheMakefile_whichSamBuildCalls() throws Exception {
-        String makefile = java.nio.file.Files.readString(dev.reauth.local.ProjectFiles.root().resolve("Makefile"));
+        String makefile = Files.readString(ProjectFiles.root().resolve("Makefile"));
         List<String> targets = makefile.lines().filter(line -> line.matches("^[A-Za-z0-9 -]+:.*"))
                 .flatMap(line -> Arrays.stream(line.substring(0, line.indexOf(':')).trim().split("\\s+"))).toList();
 
@@ -75,7 +78,7 @@ class TemplateIT {
                 .map(WebRoute::routeKey).collect(Collectors.toSet());
 
         assertThat(routes).extracting(SamTemplate.HttpRoute::routeKey).containsExactlyInAnyOrderElementsOf(
-                java.util.stream.Stream.concat(Arrays.stream(Route.values()).map(Route::routeKey),
+                Stream.concat(Arrays.stream(Route.values()).map(Route::routeKey),
                         Arrays.stream(WebRoute.values()).map(WebRoute::routeKey)).toList());
         assertThat(routes).allSatisfy(route -> assertThat(route.iamAuthorized())
                 .as(route.routeKey() + " IAM-authorized")

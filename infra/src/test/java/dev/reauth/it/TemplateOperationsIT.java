@@ -1,5 +1,6 @@
 package dev.reauth.it;
 
+import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -90,7 +91,7 @@ class TemplateOperationsIT {
 
     @Test
     void linkPage_isPublic_onItsOwnApi_onTheWebFunction_whoseAddressTheLinksCarry_inEveryShape() {
-        Set<String> pageRoutes = new java.util.TreeSet<>();
+        Set<String> pageRoutes = new TreeSet<>();
         for (WebRoute route : WebRoute.values()) {
             if (!route.iamAuthorized()) {
                 pageRoutes.add(route.routeKey());

@@ -1,5 +1,7 @@
 package dev.reauth.it;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +20,7 @@ import java.util.stream.Collectors;
 final class Tmux implements AutoCloseable {
 
     private final String session = "reauth-" + UUID.randomUUID().toString().substring(0, 8);
-    private final String socket = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), session + ".tmux").toString();
+    private final String socket = Path.of(System.getProperty("java.io.tmpdir"), session + ".tmux").toString();
 
     /** Runs {@code command} with exactly {@code env} in a fresh 250x50 terminal; "[exit N]" is printed at the end. */
     Tmux(List<String> command, Map<String, String> env) {
@@ -93,7 +95,7 @@ final class Tmux implements AutoCloseable {
     public void close() {
         try {
             new ProcessBuilder("tmux", "-S", socket, "kill-server").start().waitFor();
-            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(socket));
+            Files.deleteIfExists(Path.of(socket));
         } catch (IOException e) {
             // already gone
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.reauth.wire;
 
+import java.util.Map;
+
 /**
  * Attribute names of the two tables, and the encryption context of the tokens. The accounts table
  * belongs to the proxy fleet: of its attributes, re-authentication writes only the token ones listed here.
@@ -92,7 +94,7 @@ public final class Schema {
     public static final String PURPOSE_OAUTH_TOKENS = "reauth:oauth-tokens";
 
     /** The KMS encryption context of an account's token ciphertext: needed to encrypt and to decrypt it. */
-    public static java.util.Map<String, String> encryptionContext(String accountId) {
-        return java.util.Map.of(CONTEXT_ACCOUNT_ID, accountId, CONTEXT_PURPOSE, PURPOSE_OAUTH_TOKENS);
+    public static Map<String, String> encryptionContext(String accountId) {
+        return Map.of(CONTEXT_ACCOUNT_ID, accountId, CONTEXT_PURPOSE, PURPOSE_OAUTH_TOKENS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.reauth.wire;
 
+import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,7 +103,7 @@ class JsonTest {
     @Test
     void objectWriter_writesFieldsInOrder_andEscapes_soItReadsBack() throws Json.NotAnObject {
         String json = Json.object().put("s", "q\"uote\\ \n \u0001 \u2603").put("n", -3L).put("b", true).put("nil", (String) null)
-                .put("m", Map.of("k", "v")).putRaw("raw", "[1,2]").putIfPresent("absent", java.util.Optional.empty())
+                .put("m", Map.of("k", "v")).putRaw("raw", "[1,2]").putIfPresent("absent", Optional.empty())
                 .toJson();
 
         assertThat(json).startsWith("{\"s\":").contains("\"n\":-3,\"b\":true,\"nil\":null,\"m\":{\"k\":\"v\"},\"raw\":[1,2]")
