@@ -7,8 +7,7 @@ import java.util.Optional;
 public interface AccountDirectory {
 
     /** A reauth account: its id and current token_version. */
-    record Listing(String accountId, long tokenVersion) {
-    }
+    record Listing(String accountId, long tokenVersion) {}
 
     Optional<Listing> byName(String name);
 }

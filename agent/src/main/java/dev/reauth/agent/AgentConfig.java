@@ -1,8 +1,8 @@
 package dev.reauth.agent;
 
-import java.net.InetAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,22 +19,39 @@ import java.util.Optional;
  * @param apiKeyFile      a file holding better-ccflare's admin API key (when better-ccflare has API keys)
  * @param reauthApiUrl    reauth's API, for handing a second refresher's tokens back; empty: only report them
  */
-public record AgentConfig(String accountsTable, String nameIndex, Optional<String> queueUrl, Optional<String> topicArn,
-                          String queueName, Path stateFile, Proxy proxy, Path betterCcflareDb, URI betterCcflareUrl,
-                          Optional<Path> apiKeyFile, Path credentialsDir, Optional<URI> reauthApiUrl,
-                          Duration foreignCheckInterval, Duration busyTimeout) {
+public record AgentConfig(
+        String accountsTable,
+        String nameIndex,
+        Optional<String> queueUrl,
+        Optional<String> topicArn,
+        String queueName,
+        Path stateFile,
+        Proxy proxy,
+        Path betterCcflareDb,
+        URI betterCcflareUrl,
+        Optional<Path> apiKeyFile,
+        Path credentialsDir,
+        Optional<URI> reauthApiUrl,
+        Duration foreignCheckInterval,
+        Duration busyTimeout) {
 
     /** Which proxy store the agent writes. */
-    public enum Proxy { BETTER_CCFLARE, JSON_FILES }
+    public enum Proxy {
+        BETTER_CCFLARE,
+        JSON_FILES
+    }
 
     public static AgentConfig from(Map<String, String> env) {
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        Path stateHome = Optional.ofNullable(env.get("XDG_STATE_HOME")).map(Path::of).orElse(home.resolve(".local/state"));
-        Path configHome = Optional.ofNullable(env.get("XDG_CONFIG_HOME")).map(Path::of).orElse(home.resolve(".config"));
+        Path stateHome =
+                Optional.ofNullable(env.get("XDG_STATE_HOME")).map(Path::of).orElse(home.resolve(".local/state"));
+        Path configHome =
+                Optional.ofNullable(env.get("XDG_CONFIG_HOME")).map(Path::of).orElse(home.resolve(".config"));
         Optional<String> queueUrl = optional(env, "AGENT_QUEUE_URL");
         Optional<String> topicArn = optional(env, "TOKEN_EVENTS_TOPIC_ARN");
         if (queueUrl.isEmpty() && topicArn.isEmpty()) {
-            throw new IllegalArgumentException("set AGENT_QUEUE_URL (a queue subscribed to the topic) or TOKEN_EVENTS_TOPIC_ARN (to subscribe one)");
+            throw new IllegalArgumentException(
+                    "set AGENT_QUEUE_URL (a queue subscribed to the topic) or TOKEN_EVENTS_TOPIC_ARN (to subscribe one)");
         }
         Proxy proxy = switch (env.getOrDefault("AGENT_PROXY", "better-ccflare")) {
             case "better-ccflare" -> Proxy.BETTER_CCFLARE;
@@ -47,11 +64,14 @@ public record AgentConfig(String accountsTable, String nameIndex, Optional<Strin
         return new AgentConfig(
                 required(env, "ACCOUNTS_TABLE"),
                 env.getOrDefault("ACCOUNTS_NAME_INDEX", "name-index"),
-                queueUrl, topicArn,
+                queueUrl,
+                topicArn,
                 env.getOrDefault("AGENT_QUEUE_NAME", "reauth-agent-" + hostName()),
                 optional(env, "AGENT_STATE_FILE").map(Path::of).orElse(stateHome.resolve("reauth-agent/state.json")),
                 proxy,
-                optional(env, "BETTER_CCFLARE_DB_PATH").map(Path::of).orElse(configHome.resolve("better-ccflare/better-ccflare.db")),
+                optional(env, "BETTER_CCFLARE_DB_PATH")
+                        .map(Path::of)
+                        .orElse(configHome.resolve("better-ccflare/better-ccflare.db")),
                 URI.create(env.getOrDefault("BETTER_CCFLARE_URL", "http://127.0.0.1:8080")),
                 optional(env, "BETTER_CCFLARE_API_KEY_FILE").map(Path::of),
                 Path.of(env.getOrDefault("AGENT_CREDENTIALS_DIR", ".")),

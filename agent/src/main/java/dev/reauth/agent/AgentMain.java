@@ -15,8 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class AgentMain {
 
-    private AgentMain() {
-    }
+    private AgentMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -32,10 +31,13 @@ public final class AgentMain {
             return;
         }
         var http = UrlConnectionHttpClient.builder().build();
-        AgentRuntime runtime = AgentRuntime.start(config,
-                DynamoDbClient.builder().httpClient(http).build(), KmsClient.builder().httpClient(http).build(),
-                SqsClient.builder().httpClient(http).build(), SnsClient.builder().httpClient(http).build(),
-                new ReauthAgent.Listener() { });
+        AgentRuntime runtime = AgentRuntime.start(
+                config,
+                DynamoDbClient.builder().httpClient(http).build(),
+                KmsClient.builder().httpClient(http).build(),
+                SqsClient.builder().httpClient(http).build(),
+                SnsClient.builder().httpClient(http).build(),
+                new ReauthAgent.Listener() {});
         log.log(Level.INFO, "reauth-agent running: {0} store, queue {1}", config.proxy(), runtime.queueUrl());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,8 +1,8 @@
 package dev.reauth.agent;
 
-import dev.reauth.fleet.RequestSigner;
 import dev.reauth.fleet.DynamoAccountTokensReader;
 import dev.reauth.fleet.KmsTokenDecryptor;
+import dev.reauth.fleet.RequestSigner;
 import dev.reauth.fleet.SqsSubscriber;
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
@@ -29,14 +29,16 @@ public final class AgentRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentRuntime.class.getName());
 
     /** The events the agent's queue subscribes to. */
-    public static final List<String> EVENT_TYPES = List.of(TokenEvent.TOKENS_ROTATED, TokenEvent.RELOAD_REQUESTED, TokenEvent.REAUTH_REQUIRED);
+    public static final List<String> EVENT_TYPES =
+            List.of(TokenEvent.TOKENS_ROTATED, TokenEvent.RELOAD_REQUESTED, TokenEvent.REAUTH_REQUIRED);
 
     private final ReauthAgent agent;
     private final SqsSubscriber subscriber;
     private final ScheduledExecutorService checks;
     private final String queueUrl;
 
-    private AgentRuntime(ReauthAgent agent, SqsSubscriber subscriber, ScheduledExecutorService checks, String queueUrl) {
+    private AgentRuntime(
+            ReauthAgent agent, SqsSubscriber subscriber, ScheduledExecutorService checks, String queueUrl) {
         this.agent = agent;
         this.subscriber = subscriber;
         this.checks = checks;
@@ -44,34 +46,48 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /** Builds the agent for {@code config} on the given clients and starts it. */
-    public static AgentRuntime start(AgentConfig config, DynamoDbClient dynamo, KmsClient kms, SqsClient sqs, SnsClient sns,
-                                     ReauthAgent.Listener listener) {
+    public static AgentRuntime start(
+            AgentConfig config,
+            DynamoDbClient dynamo,
+            KmsClient kms,
+            SqsClient sqs,
+            SnsClient sns,
+            ReauthAgent.Listener listener) {
         ProxyStore store;
         ProxyReloader reloader;
         if (config.proxy() == AgentConfig.Proxy.BETTER_CCFLARE) {
             store = new BetterCcflareStore(config.betterCcflareDb(), config.busyTimeout(), Clock.systemUTC());
-            reloader = new BetterCcflareReloader(config.betterCcflareUrl(), config.adminApiKey(), Duration.ofSeconds(5));
+            reloader =
+                    new BetterCcflareReloader(config.betterCcflareUrl(), config.adminApiKey(), Duration.ofSeconds(5));
         } else {
             store = new JsonFileStore(config.credentialsDir());
             reloader = ProxyReloader.NONE;
         }
-        TokenAdopter adopter = config.reauthApiUrl().<TokenAdopter>map(api -> new HttpTokenAdopter(api, signerFor(api), Duration.ofSeconds(10)))
+        TokenAdopter adopter = config.reauthApiUrl()
+                .<TokenAdopter>map(api -> new HttpTokenAdopter(api, signerFor(api), Duration.ofSeconds(10)))
                 .orElse(TokenAdopter.NONE);
-        ReauthAgent agent = new ReauthAgent(new DynamoAccountDirectory(dynamo, config.accountsTable(), config.nameIndex()),
-                new DynamoAccountTokensReader(dynamo, config.accountsTable()), new KmsTokenDecryptor(kms), store, reloader, adopter,
-                AgentState.load(config.stateFile()), listener);
+        ReauthAgent agent = new ReauthAgent(
+                new DynamoAccountDirectory(dynamo, config.accountsTable(), config.nameIndex()),
+                new DynamoAccountTokensReader(dynamo, config.accountsTable()),
+                new KmsTokenDecryptor(kms),
+                store,
+                reloader,
+                adopter,
+                AgentState.load(config.stateFile()),
+                listener);
         return start(agent, config, sqs, sns);
     }
 
     static AgentRuntime start(ReauthAgent agent, AgentConfig config, SqsClient sqs, SnsClient sns) {
-        String queueUrl = config.queueUrl().orElseGet(() ->
-                SqsSubscriber.subscribeQueue(sqs, sns, config.topicArn().orElseThrow(), config.queueName(), EVENT_TYPES));
+        String queueUrl = config.queueUrl()
+                .orElseGet(() -> SqsSubscriber.subscribeQueue(
+                        sqs, sns, config.topicArn().orElseThrow(), config.queueName(), EVENT_TYPES));
         // subscribe before catching up, so nothing that happens during the catch-up is missed
         int caughtUp = agent.reconcile();
         LOG.log(Level.INFO, "caught up on start: {0} account(s) applied", caughtUp);
         SqsSubscriber subscriber = SqsSubscriber.start(sqs, queueUrl, agent::onEvent);
-        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("reauth-agent-foreign-check").unstarted(r));
+        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().daemon().name("reauth-agent-foreign-check").unstarted(r));
         long every = config.foreignCheckInterval().toMillis();
         checks.scheduleWithFixedDelay(agent::checkForeignTokens, every, every, TimeUnit.MILLISECONDS);
         return new AgentRuntime(agent, subscriber, checks, queueUrl);
@@ -83,7 +99,8 @@ public final class AgentRuntime implements AutoCloseable {
         String[] parts = host.split("\\.");
         for (int i = 0; i + 1 < parts.length; i++) {
             if (parts[i].equals("execute-api")) {
-                return Optional.of(new RequestSigner(DefaultCredentialsProvider.builder().build(), parts[i + 1], Clock.systemUTC()));
+                return Optional.of(new RequestSigner(
+                        DefaultCredentialsProvider.builder().build(), parts[i + 1], Clock.systemUTC()));
             }
         }
         return Optional.empty();

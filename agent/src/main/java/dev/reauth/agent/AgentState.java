@@ -22,7 +22,12 @@ import java.util.OptionalLong;
 public final class AgentState {
 
     /** One account's record. {@code pausedAtVersion} is null unless the agent paused the account. */
-    public record Entry(String name, long appliedVersion, String writtenFingerprint, Long pausedAtVersion, String reportedFingerprint) {
+    public record Entry(
+            String name,
+            long appliedVersion,
+            String writtenFingerprint,
+            Long pausedAtVersion,
+            String reportedFingerprint) {
 
         static Entry empty(String name) {
             return new Entry(name, 0, "", null, "");
@@ -49,14 +54,21 @@ public final class AgentState {
             for (Iterator<Map.Entry<String, JsonNode>> it = accounts.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
-                state.entries.put(e.getKey(), new Entry(v.path("name").asText(""), v.path("appliedVersion").asLong(0),
-                        v.path("refreshTokenSha256").asText(""),
-                        v.hasNonNull("pausedAtVersion") ? v.get("pausedAtVersion").asLong() : null,
-                        v.path("reportedSha256").asText("")));
+                state.entries.put(
+                        e.getKey(),
+                        new Entry(
+                                v.path("name").asText(""),
+                                v.path("appliedVersion").asLong(0),
+                                v.path("refreshTokenSha256").asText(""),
+                                v.hasNonNull("pausedAtVersion")
+                                        ? v.get("pausedAtVersion").asLong()
+                                        : null,
+                                v.path("reportedSha256").asText("")));
             }
             return state;
         } catch (IOException e) {
-            throw new IllegalStateException("agent state file " + file + " is unreadable; move it away to start afresh", e);
+            throw new IllegalStateException(
+                    "agent state file " + file + " is unreadable; move it away to start afresh", e);
         }
     }
 
@@ -91,14 +103,18 @@ public final class AgentState {
     public synchronized void resumed(String accountId) {
         Entry e = entries.get(accountId);
         if (e != null) {
-            save(accountId, new Entry(e.name(), e.appliedVersion(), e.writtenFingerprint(), null, e.reportedFingerprint()));
+            save(
+                    accountId,
+                    new Entry(e.name(), e.appliedVersion(), e.writtenFingerprint(), null, e.reportedFingerprint()));
         }
     }
 
     public synchronized void reported(String accountId, String fingerprint) {
         Entry e = entries.get(accountId);
         if (e != null) {
-            save(accountId, new Entry(e.name(), e.appliedVersion(), e.writtenFingerprint(), e.pausedAtVersion(), fingerprint));
+            save(
+                    accountId,
+                    new Entry(e.name(), e.appliedVersion(), e.writtenFingerprint(), e.pausedAtVersion(), fingerprint));
         }
     }
 

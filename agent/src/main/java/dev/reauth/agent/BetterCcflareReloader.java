@@ -28,7 +28,10 @@ public final class BetterCcflareReloader implements ProxyReloader {
         this.baseUrl = baseUrl;
         this.adminApiKey = adminApiKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     @Override
@@ -36,13 +39,17 @@ public final class BetterCcflareReloader implements ProxyReloader {
         if (!"anthropic".equals(account.kind())) {
             return Outcome.notNeeded("better-ccflare reloads only Claude OAuth accounts");
         }
-        URI uri = baseUrl.resolve("/api/accounts/" + URLEncoder.encode(account.proxyId(), StandardCharsets.UTF_8) + "/reload");
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody());
+        URI uri = baseUrl.resolve(
+                "/api/accounts/" + URLEncoder.encode(account.proxyId(), StandardCharsets.UTF_8) + "/reload");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody());
         adminApiKey.ifPresent(key -> request.header("x-api-key", key));
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             boolean success = response.statusCode() == 200
-                    && Json.parseObjectOrEmpty(response.body()).map(json -> Boolean.TRUE.equals(json.get("success"))).orElse(false);
+                    && Json.parseObjectOrEmpty(response.body())
+                            .map(json -> Boolean.TRUE.equals(json.get("success")))
+                            .orElse(false);
             return new Outcome(success, response.statusCode(), success ? "reloaded" : "refused");
         } catch (IOException e) {
             return new Outcome(false, 0, "unreachable: " + e.getClass().getSimpleName());

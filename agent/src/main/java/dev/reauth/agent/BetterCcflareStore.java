@@ -57,8 +57,8 @@ public final class BetterCcflareStore implements ProxyStore {
         return inTransaction(connection -> {
             Set<String> names = new TreeSet<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT name FROM accounts WHERE provider IN ('anthropic', 'claude-console-api')");
-                 ResultSet rows = select.executeQuery()) {
+                            "SELECT name FROM accounts WHERE provider IN ('anthropic', 'claude-console-api')");
+                    ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     names.add(rows.getString(1));
                 }
@@ -81,11 +81,21 @@ public final class BetterCcflareStore implements ProxyStore {
             }
             String id = before.get().proxyId();
             if (credentials.apiKey().isPresent()) {
-                update(connection, "UPDATE accounts SET api_key = ? WHERE id = ?", credentials.apiKey().get(), id);
+                update(
+                        connection,
+                        "UPDATE accounts SET api_key = ? WHERE id = ?",
+                        credentials.apiKey().get(),
+                        id);
             } else {
-                update(connection, "UPDATE accounts SET refresh_token = ?, access_token = ?, expires_at = ?,"
+                update(
+                        connection,
+                        "UPDATE accounts SET refresh_token = ?, access_token = ?, expires_at = ?,"
                                 + " refresh_token_issued_at = ? WHERE id = ?",
-                        credentials.refreshToken(), credentials.accessToken(), credentials.expiresAtMillis(), clock.millis(), id);
+                        credentials.refreshToken(),
+                        credentials.accessToken(),
+                        credentials.expiresAtMillis(),
+                        clock.millis(),
+                        id);
             }
             return before;
         });
@@ -101,9 +111,13 @@ public final class BetterCcflareStore implements ProxyStore {
     public boolean pause(String name, String reason) {
         return inTransaction(connection -> {
             Optional<StoredAccount> account = find(connection, name);
-            return account.isPresent() && update(connection,
-                    "UPDATE accounts SET paused = 1, pause_reason = ? WHERE id = ? AND COALESCE(paused, 0) = 0",
-                    reason, account.get().proxyId()) == 1;
+            return account.isPresent()
+                    && update(
+                                    connection,
+                                    "UPDATE accounts SET paused = 1, pause_reason = ? WHERE id = ? AND COALESCE(paused, 0) = 0",
+                                    reason,
+                                    account.get().proxyId())
+                            == 1;
         });
     }
 
@@ -118,9 +132,14 @@ public final class BetterCcflareStore implements ProxyStore {
             List<Object> values = new ArrayList<>();
             values.add(account.get().proxyId());
             values.addAll(reasons);
-            String placeholders = String.join(", ", reasons.stream().map(r -> "?").toList());
-            return update(connection, "UPDATE accounts SET paused = 0, pause_reason = NULL WHERE id = ?"
-                    + " AND COALESCE(paused, 0) = 1 AND pause_reason IN (" + placeholders + ")", values.toArray()) == 1;
+            String placeholders =
+                    String.join(", ", reasons.stream().map(r -> "?").toList());
+            return update(
+                            connection,
+                            "UPDATE accounts SET paused = 0, pause_reason = NULL WHERE id = ?"
+                                    + " AND COALESCE(paused, 0) = 1 AND pause_reason IN (" + placeholders + ")",
+                            values.toArray())
+                    == 1;
         });
     }
 
@@ -144,13 +163,22 @@ public final class BetterCcflareStore implements ProxyStore {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
-                StoredAccount account = new StoredAccount(rows.getString("id"), rows.getString("name"), rows.getString("provider"),
-                        new ProxyCredentials(rows.getString("access_token"), rows.getString("refresh_token"),
-                                rows.getLong("expires_at"), Optional.ofNullable(rows.getString("api_key"))),
+                StoredAccount account = new StoredAccount(
+                        rows.getString("id"),
+                        rows.getString("name"),
+                        rows.getString("provider"),
+                        new ProxyCredentials(
+                                rows.getString("access_token"),
+                                rows.getString("refresh_token"),
+                                rows.getLong("expires_at"),
+                                Optional.ofNullable(rows.getString("api_key"))),
                         rows.getInt("paused") != 0);
                 if (rows.next()) {
                     // better-ccflare 3.5.4 does not make names unique: writing to either could be wrong
-                    LOG.log(Level.WARNING, "better-ccflare holds more than one account named {0}; not touching either", name);
+                    LOG.log(
+                            Level.WARNING,
+                            "better-ccflare holds more than one account named {0}; not touching either",
+                            name);
                     return Optional.empty();
                 }
                 return Optional.of(account);

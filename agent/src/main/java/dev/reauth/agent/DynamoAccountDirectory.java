@@ -22,15 +22,18 @@ public final class DynamoAccountDirectory implements AccountDirectory {
 
     @Override
     public Optional<Listing> byName(String name) {
-        List<Map<String, AttributeValue>> items = dynamo.query(q -> q.tableName(table).indexName(nameIndex)
-                .keyConditionExpression("#n = :n")
-                .expressionAttributeNames(Map.of("#n", Accounts.NAME))
-                .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(name)))).items();
+        List<Map<String, AttributeValue>> items = dynamo.query(q -> q.tableName(table)
+                        .indexName(nameIndex)
+                        .keyConditionExpression("#n = :n")
+                        .expressionAttributeNames(Map.of("#n", Accounts.NAME))
+                        .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(name))))
+                .items();
         if (items.size() != 1) {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = items.getFirst();
         AttributeValue version = item.get(Accounts.TOKEN_VERSION);
-        return Optional.of(new Listing(item.get(Accounts.ID).s(), version == null || version.n() == null ? 0 : Long.parseLong(version.n())));
+        return Optional.of(new Listing(
+                item.get(Accounts.ID).s(), version == null || version.n() == null ? 0 : Long.parseLong(version.n())));
     }
 }

@@ -31,19 +31,24 @@ public final class HttpTokenAdopter implements TokenAdopter {
         this.apiUrl = apiUrl.toString().endsWith("/") ? apiUrl : URI.create(apiUrl + "/");
         this.signer = signer;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     @Override
     public Outcome adopt(String accountId, long baseTokenVersion, ProxyCredentials tokens) {
-        URI uri = apiUrl.resolve("accounts/" + URLEncoder.encode(accountId, StandardCharsets.UTF_8).replace("+", "%20") + "/tokens");
+        URI uri = apiUrl.resolve("accounts/"
+                + URLEncoder.encode(accountId, StandardCharsets.UTF_8).replace("+", "%20") + "/tokens");
         String body = Json.object()
                 .put("baseTokenVersion", baseTokenVersion)
                 .put("accessToken", tokens.accessToken())
                 .put("refreshToken", tokens.refreshToken())
                 .put("expiresAt", tokens.expiresAtMillis())
                 .toJson();
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         signer.ifPresent(s -> s.sign("POST", uri, Map.of("Content-Type", "application/json"), body)
@@ -52,13 +57,19 @@ public final class HttpTokenAdopter implements TokenAdopter {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status / 100 == 2) {
-                Object version = Json.parseObjectOrEmpty(response.body()).map(json -> json.get("tokenVersion")).orElse(null);
-                return version instanceof Long v ? new Outcome.Adopted(v) : new Outcome.Failed("answer " + status + " without tokenVersion");
+                Object version = Json.parseObjectOrEmpty(response.body())
+                        .map(json -> json.get("tokenVersion"))
+                        .orElse(null);
+                return version instanceof Long v
+                        ? new Outcome.Adopted(v)
+                        : new Outcome.Failed("answer " + status + " without tokenVersion");
             }
             if (status == 409) {
                 return new Outcome.Conflict();
             }
-            String error = Json.parseObjectOrEmpty(response.body()).flatMap(json -> Json.string(json, "error")).orElse("");
+            String error = Json.parseObjectOrEmpty(response.body())
+                    .flatMap(json -> Json.string(json, "error"))
+                    .orElse("");
             return new Outcome.Failed("HTTP " + status + (error.isEmpty() ? "" : " " + error));
         } catch (IOException e) {
             return new Outcome.Failed("unreachable: " + e.getClass().getSimpleName());
@@ -70,7 +81,9 @@ public final class HttpTokenAdopter implements TokenAdopter {
 
     private static void addSigned(HttpRequest.Builder request, String name, List<String> values) {
         // java.net.http sets Host and Content-Length itself and refuses them as headers
-        if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Content-Type")) {
+        if (name.equalsIgnoreCase("Host")
+                || name.equalsIgnoreCase("Content-Length")
+                || name.equalsIgnoreCase("Content-Type")) {
             return;
         }
         values.forEach(value -> request.header(name, value));

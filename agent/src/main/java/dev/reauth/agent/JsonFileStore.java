@@ -46,7 +46,8 @@ public final class JsonFileStore implements ProxyStore {
                 }
             }
         } catch (IOException e) {
-            throw new ProxyStoreException("credential directory " + directory + ": " + e.getClass().getSimpleName(), e);
+            throw new ProxyStoreException(
+                    "credential directory " + directory + ": " + e.getClass().getSimpleName(), e);
         }
         return names;
     }
@@ -70,9 +71,11 @@ public final class JsonFileStore implements ProxyStore {
         next.put("expires_at", credentials.expiresAtMillis());
         credentials.apiKey().ifPresent(key -> next.put("api_key", key));
         try {
-            AtomicFiles.replace(file.get(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
+            AtomicFiles.replace(
+                    file.get(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
         } catch (IOException e) {
-            throw new ProxyStoreException("credential file for " + name + ": " + e.getClass().getSimpleName(), e);
+            throw new ProxyStoreException(
+                    "credential file for " + name + ": " + e.getClass().getSimpleName(), e);
         }
         return Optional.of(before);
     }
@@ -98,8 +101,16 @@ public final class JsonFileStore implements ProxyStore {
     }
 
     private static StoredAccount account(String name, ObjectNode json) {
-        return new StoredAccount(name, name, "file", new ProxyCredentials(text(json, "access_token"), text(json, "refresh_token"),
-                json.path("expires_at").asLong(0), Optional.ofNullable(text(json, "api_key"))), false);
+        return new StoredAccount(
+                name,
+                name,
+                "file",
+                new ProxyCredentials(
+                        text(json, "access_token"),
+                        text(json, "refresh_token"),
+                        json.path("expires_at").asLong(0),
+                        Optional.ofNullable(text(json, "api_key"))),
+                false);
     }
 
     private static String text(ObjectNode json, String field) {

@@ -34,7 +34,8 @@ public record ProxyCredentials(String accessToken, String refreshToken, long exp
             return "";
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
@@ -42,6 +43,7 @@ public record ProxyCredentials(String accessToken, String refreshToken, long exp
 
     @Override
     public String toString() {
-        return "ProxyCredentials[expiresAtMillis=" + expiresAtMillis + ", apiKey=" + (apiKey.isPresent() ? "***" : "none") + ", ***]";
+        return "ProxyCredentials[expiresAtMillis=" + expiresAtMillis + ", apiKey="
+                + (apiKey.isPresent() ? "***" : "none") + ", ***]";
     }
 }

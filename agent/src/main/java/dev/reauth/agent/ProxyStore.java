@@ -13,8 +13,7 @@ public interface ProxyStore {
      * An account as the proxy holds it: its id and kind (better-ccflare's provider) in the proxy, its
      * credentials, and whether it is paused.
      */
-    record StoredAccount(String proxyId, String name, String kind, ProxyCredentials credentials, boolean paused) {
-    }
+    record StoredAccount(String proxyId, String name, String kind, ProxyCredentials credentials, boolean paused) {}
 
     /** The names of the accounts the proxy holds. */
     Set<String> accountNames();

@@ -36,17 +36,13 @@ public final class ReauthAgent {
 
     /** What the agent did, for metrics and tests. */
     public interface Listener {
-        default void applied(String accountId, String name, long tokenVersion, ProxyReloader.Outcome reload) {
-        }
+        default void applied(String accountId, String name, long tokenVersion, ProxyReloader.Outcome reload) {}
 
-        default void paused(String accountId, String name) {
-        }
+        default void paused(String accountId, String name) {}
 
-        default void resumed(String accountId, String name) {
-        }
+        default void resumed(String accountId, String name) {}
 
-        default void foreignTokens(String accountId, String name, TokenAdopter.Outcome outcome) {
-        }
+        default void foreignTokens(String accountId, String name, TokenAdopter.Outcome outcome) {}
     }
 
     private final AccountDirectory directory;
@@ -59,8 +55,15 @@ public final class ReauthAgent {
     private final Listener listener;
     private final Set<String> unknownLogged = ConcurrentHashMap.newKeySet();
 
-    public ReauthAgent(AccountDirectory directory, AccountTokensReader reader, TokenDecryptor decryptor, ProxyStore store,
-                       ProxyReloader reloader, TokenAdopter adopter, AgentState state, Listener listener) {
+    public ReauthAgent(
+            AccountDirectory directory,
+            AccountTokensReader reader,
+            TokenDecryptor decryptor,
+            ProxyStore store,
+            ProxyReloader reloader,
+            TokenAdopter adopter,
+            AgentState state,
+            Listener listener) {
         this.directory = directory;
         this.reader = reader;
         this.decryptor = decryptor;
@@ -75,7 +78,11 @@ public final class ReauthAgent {
     public synchronized void onEvent(TokenEvent event) {
         String name = event.accountName();
         if (name.isBlank()) {
-            LOG.log(Level.WARNING, "event {0} for account {1} has no account name; ignored", event.type(), event.accountId());
+            LOG.log(
+                    Level.WARNING,
+                    "event {0} for account {1} has no account name; ignored",
+                    event.type(),
+                    event.accountId());
             return;
         }
         switch (event.type()) {
@@ -112,8 +119,11 @@ public final class ReauthAgent {
                     applied++;
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "account {0}: catch-up failed ({1}); the next event or start retries",
-                        name, e.getClass().getSimpleName());
+                LOG.log(
+                        Level.WARNING,
+                        "account {0}: catch-up failed ({1}); the next event or start retries",
+                        name,
+                        e.getClass().getSimpleName());
             }
         }
         return applied;
@@ -126,9 +136,14 @@ public final class ReauthAgent {
                 return;
             }
             try {
-                store.read(entry.name()).ifPresent(current -> noticeForeign(accountId, entry.name(), current.credentials()));
+                store.read(entry.name())
+                        .ifPresent(current -> noticeForeign(accountId, entry.name(), current.credentials()));
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "account {0}: could not read the proxy's store ({1})", entry.name(), e.getClass().getSimpleName());
+                LOG.log(
+                        Level.WARNING,
+                        "account {0}: could not read the proxy's store ({1})",
+                        entry.name(),
+                        e.getClass().getSimpleName());
             }
         });
     }
@@ -146,8 +161,11 @@ public final class ReauthAgent {
             return false;
         }
         TokenBundle tokens = decryptor.decrypt(accountId, stored.get().ciphertext());
-        ProxyCredentials credentials = new ProxyCredentials(tokens.accessToken(), tokens.refreshToken(),
-                stored.get().expiresAt().toEpochMilli(), tokens.apiKey());
+        ProxyCredentials credentials = new ProxyCredentials(
+                tokens.accessToken(),
+                tokens.refreshToken(),
+                stored.get().expiresAt().toEpochMilli(),
+                tokens.apiKey());
         Optional<ProxyStore.StoredAccount> before = store.write(name, credentials);
         if (before.isEmpty()) {
             logUnknown(name, "the proxy holds no account by that name");
@@ -157,11 +175,21 @@ public final class ReauthAgent {
         state.applied(accountId, name, version, credentials.refreshTokenFingerprint());
         ProxyReloader.Outcome reload = reloader.reload(before.get());
         if (reload.success()) {
-            LOG.log(Level.INFO, "account {0}: token_version {1} written to the proxy; reload: {2}", name, version, reload.detail());
+            LOG.log(
+                    Level.INFO,
+                    "account {0}: token_version {1} written to the proxy; reload: {2}",
+                    name,
+                    version,
+                    reload.detail());
         } else {
             // the tokens are in the store; the proxy reads them there at the latest when its own cache runs out
-            LOG.log(Level.WARNING, "account {0}: token_version {1} written to the proxy, but its reload failed (status {2}, {3})",
-                    name, version, reload.status(), reload.detail());
+            LOG.log(
+                    Level.WARNING,
+                    "account {0}: token_version {1} written to the proxy, but its reload failed (status {2}, {3})",
+                    name,
+                    version,
+                    reload.status(),
+                    reload.detail());
         }
         listener.applied(accountId, name, version, reload);
         resumeIfDue(accountId, name, version);
@@ -171,8 +199,12 @@ public final class ReauthAgent {
     private void pause(String accountId, String name, long eventVersion) {
         Optional<StoredTokens> stored = reader.read(accountId);
         if (stored.isPresent() && stored.get().version() > eventVersion) {
-            LOG.log(Level.INFO, "account {0}: re-authentication required at token_version {1}, but reauth already has {2}; not pausing",
-                    name, eventVersion, stored.get().version());
+            LOG.log(
+                    Level.INFO,
+                    "account {0}: re-authentication required at token_version {1}, but reauth already has {2}; not pausing",
+                    name,
+                    eventVersion,
+                    stored.get().version());
             return;
         }
         if (!store.canPause()) {
@@ -181,7 +213,10 @@ public final class ReauthAgent {
         }
         if (store.pause(name, PAUSE_REASON)) {
             state.paused(accountId, name, eventVersion);
-            LOG.log(Level.WARNING, "account {0} needs re-authentication: paused in the proxy until its next rotation", name);
+            LOG.log(
+                    Level.WARNING,
+                    "account {0} needs re-authentication: paused in the proxy until its next rotation",
+                    name);
             listener.paused(accountId, name);
         } else {
             LOG.log(Level.WARNING, "account {0} needs re-authentication; it was paused already (left as it is)", name);
@@ -197,7 +232,10 @@ public final class ReauthAgent {
             LOG.log(Level.INFO, "account {0}: re-authenticated (token_version {1}); un-paused", name, appliedVersion);
             listener.resumed(accountId, name);
         } else {
-            LOG.log(Level.INFO, "account {0}: re-authenticated, but no longer paused by the agent; left as it is", name);
+            LOG.log(
+                    Level.INFO,
+                    "account {0}: re-authenticated, but no longer paused by the agent; left as it is",
+                    name);
         }
         state.resumed(accountId);
     }
@@ -205,21 +243,36 @@ public final class ReauthAgent {
     private void noticeForeign(String accountId, String name, ProxyCredentials current) {
         Optional<AgentState.Entry> entry = state.entry(accountId);
         String fingerprint = current.refreshTokenFingerprint();
-        if (entry.isEmpty() || entry.get().writtenFingerprint().isEmpty() || fingerprint.isEmpty()
-                || fingerprint.equals(entry.get().writtenFingerprint()) || fingerprint.equals(entry.get().reportedFingerprint())) {
+        if (entry.isEmpty()
+                || entry.get().writtenFingerprint().isEmpty()
+                || fingerprint.isEmpty()
+                || fingerprint.equals(entry.get().writtenFingerprint())
+                || fingerprint.equals(entry.get().reportedFingerprint())) {
             return;
         }
         long base = entry.get().appliedVersion();
-        LOG.log(Level.WARNING, "ALERT second refresher: account {0}''s refresh token in the proxy is not the one the agent wrote"
-                + " at token_version {1}; offering the proxy''s tokens to reauth for adoption", name, base);
+        LOG.log(
+                Level.WARNING,
+                "ALERT second refresher: account {0}''s refresh token in the proxy is not the one the agent wrote"
+                        + " at token_version {1}; offering the proxy''s tokens to reauth for adoption",
+                name,
+                base);
         TokenAdopter.Outcome outcome = adopter.adopt(accountId, base, current);
         switch (outcome) {
             case TokenAdopter.Outcome.Adopted adopted ->
-                    LOG.log(Level.WARNING, "account {0}: reauth adopted the proxy''s tokens as token_version {1}", name, adopted.tokenVersion());
+                LOG.log(
+                        Level.WARNING,
+                        "account {0}: reauth adopted the proxy''s tokens as token_version {1}",
+                        name,
+                        adopted.tokenVersion());
             case TokenAdopter.Outcome.Conflict conflict ->
-                    LOG.log(Level.WARNING, "account {0}: reauth has tokens newer than token_version {1}; they win", name, base);
+                LOG.log(
+                        Level.WARNING,
+                        "account {0}: reauth has tokens newer than token_version {1}; they win",
+                        name,
+                        base);
             case TokenAdopter.Outcome.Failed failed ->
-                    LOG.log(Level.WARNING, "account {0}: adoption failed ({1})", name, failed.reason());
+                LOG.log(Level.WARNING, "account {0}: adoption failed ({1})", name, failed.reason());
         }
         state.reported(accountId, fingerprint);
         listener.foreignTokens(accountId, name, outcome);

@@ -11,16 +11,13 @@ public interface TokenAdopter {
     /** What reauth did with the tokens. */
     sealed interface Outcome {
         /** Stored as the account's new tokens, at this token_version. */
-        record Adopted(long tokenVersion) implements Outcome {
-        }
+        record Adopted(long tokenVersion) implements Outcome {}
 
         /** reauth's token_version moved past the base: its own tokens are newer and stay. */
-        record Conflict() implements Outcome {
-        }
+        record Conflict() implements Outcome {}
 
         /** Not adopted; {@code reason} holds no token material. */
-        record Failed(String reason) implements Outcome {
-        }
+        record Failed(String reason) implements Outcome {}
     }
 
     Outcome adopt(String accountId, long baseTokenVersion, ProxyCredentials tokens);

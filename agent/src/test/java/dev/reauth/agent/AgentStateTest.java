@@ -26,7 +26,9 @@ class AgentStateTest {
 
         assertThat(reloaded.appliedVersion("id-1")).isEqualTo(4);
         assertThat(reloaded.pausedAt("id-1")).hasValue(4);
-        assertThat(reloaded.entry("id-1")).get().extracting(AgentState.Entry::writtenFingerprint)
+        assertThat(reloaded.entry("id-1"))
+                .get()
+                .extracting(AgentState.Entry::writtenFingerprint)
                 .isEqualTo(ProxyCredentials.fingerprint("refresh-4"));
         assertThat(reloaded.appliedVersion("id-2")).isEqualTo(9);
         assertThat(reloaded.pausedAt("id-2")).isEmpty();
@@ -41,7 +43,8 @@ class AgentStateTest {
         state.resumed("id-1");
 
         assertThat(Files.readString(file)).doesNotContain("refresh-secret-4");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }

@@ -42,13 +42,16 @@ class BetterCcflareStoreTest {
 
     @TempDir
     Path dir;
+
     Path db;
     BetterCcflareStore store;
 
     @BeforeEach
     void createDatabase() throws SQLException {
         db = dir.resolve("better-ccflare.db");
-        sql("PRAGMA journal_mode=WAL", ACCOUNTS,
+        sql(
+                "PRAGMA journal_mode=WAL",
+                ACCOUNTS,
                 "INSERT INTO accounts (id, name, provider, refresh_token, access_token, expires_at, created_at, request_count, total_requests,"
                         + " priority, custom_endpoint, refresh_token_issued_at, last_used, session_start, session_request_count, rate_limit_status,"
                         + " model_mappings) VALUES ('id-work', 'work', 'anthropic', 'old-refresh', 'old-access', 1000, 500, 42, 4242, 7,"
@@ -62,7 +65,8 @@ class BetterCcflareStoreTest {
     void write_setsTheTokenColumnsAndIssueTime_andLeavesEveryOtherColumnAsItWas() throws SQLException {
         Map<String, Object> before = row("id-work");
 
-        Optional<ProxyStore.StoredAccount> previous = store.write("work", new ProxyCredentials("new-access", "new-refresh", 5_000_000));
+        Optional<ProxyStore.StoredAccount> previous =
+                store.write("work", new ProxyCredentials("new-access", "new-refresh", 5_000_000));
 
         assertThat(previous).get().satisfies(p -> {
             assertThat(p.proxyId()).isEqualTo("id-work");
@@ -70,15 +74,21 @@ class BetterCcflareStoreTest {
             assertThat(p.credentials().refreshToken()).isEqualTo("old-refresh");
         });
         Map<String, Object> after = row("id-work");
-        assertThat(after).containsEntry("access_token", "new-access").containsEntry("refresh_token", "new-refresh")
-                .containsEntry("expires_at", 5_000_000L).containsEntry("refresh_token_issued_at", NOW.toEpochMilli());
+        assertThat(after)
+                .containsEntry("access_token", "new-access")
+                .containsEntry("refresh_token", "new-refresh")
+                .containsEntry("expires_at", 5_000_000L)
+                .containsEntry("refresh_token_issued_at", NOW.toEpochMilli());
         Map<String, Object> untouchedBefore = new LinkedHashMap<>(before);
         Map<String, Object> untouchedAfter = new LinkedHashMap<>(after);
         for (String token : new String[] {"access_token", "refresh_token", "expires_at", "refresh_token_issued_at"}) {
             untouchedBefore.remove(token);
             untouchedAfter.remove(token);
         }
-        assertThat(untouchedAfter).isEqualTo(untouchedBefore).containsEntry("priority", 7L).containsEntry("request_count", 42L);
+        assertThat(untouchedAfter)
+                .isEqualTo(untouchedBefore)
+                .containsEntry("priority", 7L)
+                .containsEntry("request_count", 42L);
     }
 
     @Test
@@ -167,7 +177,8 @@ class BetterCcflareStoreTest {
                 s.executeUpdate("UPDATE accounts SET request_count = 43 WHERE id = 'id-work'");
             }
             assertThatThrownBy(() -> impatient.write("work", new ProxyCredentials("new-access", "new-refresh", 5)))
-                    .isInstanceOf(ProxyStoreException.class).hasMessageNotContaining("new-access");
+                    .isInstanceOf(ProxyStoreException.class)
+                    .hasMessageNotContaining("new-access");
             other.rollback();
         }
         assertThat(row("id-work")).containsEntry("access_token", "old-access");
@@ -175,13 +186,15 @@ class BetterCcflareStoreTest {
 
     @Test
     void constructor_refusesAMissingDatabase_ratherThanCreatingOne() {
-        assertThatThrownBy(() -> new BetterCcflareStore(dir.resolve("absent.db"), Duration.ofSeconds(1), Clock.systemUTC()))
+        assertThatThrownBy(() ->
+                        new BetterCcflareStore(dir.resolve("absent.db"), Duration.ofSeconds(1), Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(dir.resolve("absent.db")).doesNotExist();
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
@@ -189,8 +202,9 @@ class BetterCcflareStoreTest {
     }
 
     private Map<String, Object> row(String id) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT * FROM accounts WHERE id = '" + id + "'")) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT * FROM accounts WHERE id = '" + id + "'")) {
             rows.next();
             Map<String, Object> row = new LinkedHashMap<>();
             for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {

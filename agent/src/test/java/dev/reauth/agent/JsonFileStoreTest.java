@@ -32,7 +32,8 @@ class JsonFileStoreTest {
         assertThat(json.path("refresh_token").asText()).isEqualTo("r1");
         assertThat(json.path("expires_at").asLong()).isEqualTo(5_000);
         assertThat(json.path("priority").asInt()).isEqualTo(3);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r-----");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
@@ -51,9 +52,11 @@ class JsonFileStoreTest {
 
     @Test
     void read_givesTheFilesCredentials() throws Exception {
-        Files.writeString(dir.resolve("work.json"), "{\"access_token\":\"a0\",\"refresh_token\":\"r0\",\"expires_at\":77}");
+        Files.writeString(
+                dir.resolve("work.json"), "{\"access_token\":\"a0\",\"refresh_token\":\"r0\",\"expires_at\":77}");
 
-        ProxyCredentials read = new JsonFileStore(dir).read("work").orElseThrow().credentials();
+        ProxyCredentials read =
+                new JsonFileStore(dir).read("work").orElseThrow().credentials();
 
         assertThat(read.accessToken()).isEqualTo("a0");
         assertThat(read.refreshToken()).isEqualTo("r0");

@@ -25,6 +25,7 @@ class ReauthAgentTest {
 
     /** reauth's side: each account's version and tokens ("ciphertext" is the plain access|refresh pair). */
     final Map<String, StoredTokens> reauth = new HashMap<>();
+
     final Map<String, String> names = new HashMap<>();
     final AccountTokensReader reader = new AccountTokensReader() {
         @Override
@@ -41,8 +42,11 @@ class ReauthAgentTest {
         String[] pair = new String(ciphertext, StandardCharsets.UTF_8).split("\\|");
         return new TokenBundle(pair[0], pair[1], "Bearer", Optional.empty(), Optional.empty());
     };
-    final AccountDirectory directory = name -> names.entrySet().stream().filter(e -> e.getValue().equals(name)).findFirst()
-            .map(e -> new AccountDirectory.Listing(e.getKey(), reauth.get(e.getKey()).version()));
+    final AccountDirectory directory = name -> names.entrySet().stream()
+            .filter(e -> e.getValue().equals(name))
+            .findFirst()
+            .map(e -> new AccountDirectory.Listing(
+                    e.getKey(), reauth.get(e.getKey()).version()));
     final FakeStore store = new FakeStore();
     final List<String> reloads = new ArrayList<>();
     final ProxyReloader reloader = account -> {
@@ -57,6 +61,7 @@ class ReauthAgentTest {
 
     @TempDir
     Path dir;
+
     ReauthAgent agent;
 
     @BeforeEach
@@ -66,14 +71,25 @@ class ReauthAgentTest {
     }
 
     ReauthAgent newAgent() {
-        return new ReauthAgent(directory, reader, decryptor, store, reloader, (a, b, t) -> adopter.adopt(a, b, t),
-                AgentState.load(dir.resolve("state.json")), new ReauthAgent.Listener() { });
+        return new ReauthAgent(
+                directory,
+                reader,
+                decryptor,
+                store,
+                reloader,
+                (a, b, t) -> adopter.adopt(a, b, t),
+                AgentState.load(dir.resolve("state.json")),
+                new ReauthAgent.Listener() {});
     }
 
     void rotate(String id, String name, long version) {
         names.put(id, name);
-        reauth.put(id, new StoredTokens(version, ("access-" + version + "|refresh-" + version).getBytes(StandardCharsets.UTF_8),
-                Instant.ofEpochMilli(1_000_000L * version)));
+        reauth.put(
+                id,
+                new StoredTokens(
+                        version,
+                        ("access-" + version + "|refresh-" + version).getBytes(StandardCharsets.UTF_8),
+                        Instant.ofEpochMilli(1_000_000L * version)));
     }
 
     static TokenEvent event(String type, String id, String name, long version) {
@@ -230,9 +246,11 @@ class ReauthAgentTest {
             }
         };
         AgentState state = AgentState.load(dir.resolve("failing.json"));
-        ReauthAgent agent = new ReauthAgent(directory, reader, decryptor, failing, reloader, adopter, state, new ReauthAgent.Listener() { });
+        ReauthAgent agent = new ReauthAgent(
+                directory, reader, decryptor, failing, reloader, adopter, state, new ReauthAgent.Listener() {});
 
-        assertThatThrownBy(() -> agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3))).isInstanceOf(ProxyStoreException.class);
+        assertThatThrownBy(() -> agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3)))
+                .isInstanceOf(ProxyStoreException.class);
         assertThat(state.appliedVersion("id-1")).isZero();
         assertThat(reloads).isEmpty();
     }

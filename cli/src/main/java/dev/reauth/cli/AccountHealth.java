@@ -45,8 +45,7 @@ public final class AccountHealth {
         }
     }
 
-    private AccountHealth() {
-    }
+    private AccountHealth() {}
 
     /** The problems of {@code account} at {@code now}, for a refresher whose lead window is {@code lead}; empty when healthy. */
     public static List<Problem> problems(AccountStatus account, Instant now, Duration lead) {
@@ -76,19 +75,29 @@ public final class AccountHealth {
         for (Problem problem : problems) {
             switch (problem) {
                 case REQUIRES_REAUTH -> {
-                    parts.add("requires re-authentication" + account.reauthRequiredAt().map(at -> " since " + ago(at, now)).orElse("")
-                            + account.reauthReason().map(reason -> " (" + reason + ")").orElse(""));
+                    parts.add("requires re-authentication"
+                            + account.reauthRequiredAt()
+                                    .map(at -> " since " + ago(at, now))
+                                    .orElse("")
+                            + account.reauthReason()
+                                    .map(reason -> " (" + reason + ")")
+                                    .orElse(""));
                     needsLogin = true;
                 }
-                case REFRESH_FAILING -> parts.add(account.refreshFailures() + " refreshes in a row failed"
-                        + account.lastRefreshResult().map(result -> " (last: " + result + ")").orElse(""));
+                case REFRESH_FAILING ->
+                    parts.add(account.refreshFailures() + " refreshes in a row failed"
+                            + account.lastRefreshResult()
+                                    .map(result -> " (last: " + result + ")")
+                                    .orElse(""));
                 case EXPIRED -> {
                     parts.add("access token expired " + ago(account.expiresAt().orElseThrow(), now));
                     needsLogin = true;
                 }
-                case REFRESH_OVERDUE -> parts.add("access token expires in "
-                        + Durations.human(Duration.between(now, account.expiresAt().orElseThrow()))
-                        + " and is not refreshed yet (is the refresh schedule running?)");
+                case REFRESH_OVERDUE ->
+                    parts.add("access token expires in "
+                            + Durations.human(
+                                    Duration.between(now, account.expiresAt().orElseThrow()))
+                            + " and is not refreshed yet (is the refresh schedule running?)");
                 case NO_TOKENS -> {
                     parts.add("reauth holds no tokens for it (never logged in through reauth)");
                     needsLogin = true;

@@ -38,13 +38,29 @@ final class AccountReport {
             out.println("No accounts.");
             return;
         }
-        Table table = new Table("NAME", "IDENTITY", "MODE", "EXPIRES IN", "REFRESHED", "RESULT", "FAILS", "REFRESHES", "VERSION",
+        Table table = new Table(
+                "NAME",
+                "IDENTITY",
+                "MODE",
+                "EXPIRES IN",
+                "REFRESHED",
+                "RESULT",
+                "FAILS",
+                "REFRESHES",
+                "VERSION",
                 "REAUTH");
         for (AccountStatus account : accounts) {
-            table.row(account.name(), account.email().orElse("-"), account.mode(), expiresIn(account),
-                    account.lastRefreshAt().map(this::ago).orElse("never"), account.lastRefreshResult().orElse("-"),
-                    Long.toString(account.refreshFailures()), Long.toString(account.refreshCount()),
-                    Long.toString(account.tokenVersion()), reauth(account));
+            table.row(
+                    account.name(),
+                    account.email().orElse("-"),
+                    account.mode(),
+                    expiresIn(account),
+                    account.lastRefreshAt().map(this::ago).orElse("never"),
+                    account.lastRefreshResult().orElse("-"),
+                    Long.toString(account.refreshFailures()),
+                    Long.toString(account.refreshCount()),
+                    Long.toString(account.tokenVersion()),
+                    reauth(account));
         }
         table.print(out);
     }
@@ -73,7 +89,11 @@ final class AccountReport {
             item.put("tokenVersion", account.tokenVersion());
             item.put("tokensUpdatedAt", text(account.tokensUpdatedAt()));
             item.put("expiresAt", text(account.expiresAt()));
-            item.put("expiresInSeconds", account.expiresAt().map(at -> Duration.between(now, at).toSeconds()).orElse(null));
+            item.put(
+                    "expiresInSeconds",
+                    account.expiresAt()
+                            .map(at -> Duration.between(now, at).toSeconds())
+                            .orElse(null));
             item.put("lastRefreshAt", text(account.lastRefreshAt()));
             item.put("lastRefreshResult", account.lastRefreshResult().orElse(null));
             item.put("refreshFailures", account.refreshFailures());
@@ -103,17 +123,35 @@ final class AccountReport {
             ObjectNode item = list.addObject();
             item.put("name", account.name());
             item.put("mode", account.mode());
-            item.put("identity", account.email().map(email -> email + account.organizationName().map(org -> " (" + org + ")").orElse(""))
-                    .orElse("not recorded yet"));
+            item.put(
+                    "identity",
+                    account.email()
+                            .map(email -> email
+                                    + account.organizationName()
+                                            .map(org -> " (" + org + ")")
+                                            .orElse(""))
+                            .orElse("not recorded yet"));
             item.put("tokenVersion", account.tokenVersion());
             item.put("expiresIn", expiresIn(account).equals("-") ? "no tokens" : expiresIn(account));
-            item.put("lastRefresh", account.lastRefreshAt().map(this::ago).orElse("never")
-                    + account.lastRefreshResult().map(result -> " (" + result + ")").orElse(""));
+            item.put(
+                    "lastRefresh",
+                    account.lastRefreshAt().map(this::ago).orElse("never")
+                            + account.lastRefreshResult()
+                                    .map(result -> " (" + result + ")")
+                                    .orElse(""));
             item.put("failures", account.refreshFailures());
             item.put("reauth", reauth(account));
             item.put("healthy", problems.isEmpty());
-            item.put("health", problems.isEmpty() ? "Healthy"
-                    : "Needs attention: " + String.join(", ", problems.stream().map(AccountReport::words).toList()));
+            item.put(
+                    "health",
+                    problems.isEmpty()
+                            ? "Healthy"
+                            : "Needs attention: "
+                                    + String.join(
+                                            ", ",
+                                            problems.stream()
+                                                    .map(AccountReport::words)
+                                                    .toList()));
         }
         return document;
     }
@@ -146,10 +184,12 @@ final class AccountReport {
     }
 
     private String expiresIn(AccountStatus account) {
-        return account.expiresAt().map(at -> {
-            Duration left = Duration.between(now, at);
-            return left.isNegative() ? "expired " + Durations.human(left) + " ago" : Durations.human(left);
-        }).orElse("-");
+        return account.expiresAt()
+                .map(at -> {
+                    Duration left = Duration.between(now, at);
+                    return left.isNegative() ? "expired " + Durations.human(left) + " ago" : Durations.human(left);
+                })
+                .orElse("-");
     }
 
     private String reauth(AccountStatus account) {

@@ -1,8 +1,5 @@
 package dev.reauth.cli;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,8 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -43,7 +43,8 @@ public final class ApiClient {
     private final URI base;
     private final Optional<RequestSigner> signer;
     private final Debug debug;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public ApiClient(URI base, Optional<RequestSigner> signer, Debug debug) {
         this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
@@ -57,16 +58,28 @@ public final class ApiClient {
 
     /** Starts re-authenticating; {@code allowAccountChange} lets another provider account take the account over. */
     public Answer startReauth(String name, boolean allowAccountChange) {
-        return send("POST", "accounts/" + segment(name) + "/reauth",
-                allowAccountChange ? JSON.createObjectNode().put("allowAccountChange", true).toString() : null);
+        return send(
+                "POST",
+                "accounts/" + segment(name) + "/reauth",
+                allowAccountChange
+                        ? JSON.createObjectNode()
+                                .put("allowAccountChange", true)
+                                .toString()
+                        : null);
     }
 
     public Answer addAccount(String name, String mode) {
-        return send("POST", "accounts", JSON.createObjectNode().put("name", name).put("mode", mode).toString());
+        return send(
+                "POST",
+                "accounts",
+                JSON.createObjectNode().put("name", name).put("mode", mode).toString());
     }
 
     public Answer callback(String pasted) {
-        return send("POST", "oauth/callback", JSON.createObjectNode().put("code", pasted).toString());
+        return send(
+                "POST",
+                "oauth/callback",
+                JSON.createObjectNode().put("code", pasted).toString());
     }
 
     /** {@code POST /accounts/by-name/{name}/reload}: asks the fleet to reload the named account's tokens. */
@@ -100,16 +113,18 @@ public final class ApiClient {
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         Map<String, List<String>> signed;
         try {
-            signed = signer.map(s -> s.sign(method, uri, headers, body))
-                .orElseGet(() -> {
-                    Map<String, List<String>> plain = new LinkedHashMap<>();
-                    headers.forEach((k, v) -> plain.put(k, List.of(v)));
-                    return plain;
-                });
+            signed = signer.map(s -> s.sign(method, uri, headers, body)).orElseGet(() -> {
+                Map<String, List<String>> plain = new LinkedHashMap<>();
+                headers.forEach((k, v) -> plain.put(k, List.of(v)));
+                return plain;
+            });
         } catch (SdkException e) {
             // the credentials are resolved here, on the first signed request
             throw AwsFailures.explain(e, "signing the request");
@@ -122,21 +137,31 @@ public final class ApiClient {
         long started = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            debug.log("oauth:http", method + " " + uri.getPath() + " -> " + response.statusCode()
-                    + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            debug.log(
+                    "oauth:http",
+                    method + " " + uri.getPath() + " -> " + response.statusCode() + " ("
+                            + (System.nanoTime() - started) / 1_000_000 + " ms)");
             JsonNode json;
             try {
-                json = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+                json = response.body() == null || response.body().isBlank()
+                        ? JSON.createObjectNode()
+                        : JSON.readTree(response.body());
             } catch (IOException notJson) {
                 json = JSON.createObjectNode();
             }
             return new Answer(response.statusCode(), TerminalText.clean(json));
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new CliFailure(ExitCode.API_UNREACHABLE, "cannot reach the reauth API at " + base
-                    + (ApiEndpoint.isLoopback(base) ? " (is the local run serving? infra/local-run --serve; or give --api-url)"
-                    : " (check --api-url, --stack or REAUTH_API_URL, and the network)"));
+            throw new CliFailure(
+                    ExitCode.API_UNREACHABLE,
+                    "cannot reach the reauth API at " + base
+                            + (ApiEndpoint.isLoopback(base)
+                                    ? " (is the local run serving? infra/local-run --serve; or give --api-url)"
+                                    : " (check --api-url, --stack or REAUTH_API_URL, and the network)"));
         } catch (IOException e) {
-            throw new CliFailure(ExitCode.API_UNREACHABLE, "the reauth API at " + base + " did not answer (" + e.getClass().getSimpleName() + ")");
+            throw new CliFailure(
+                    ExitCode.API_UNREACHABLE,
+                    "the reauth API at " + base + " did not answer ("
+                            + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure(ExitCode.FAILED, "interrupted");

@@ -25,11 +25,9 @@ public final class ApiEndpoint {
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     /** The API's base URL and where it came from, as said to the operator ("--stack prod"). */
-    public record Api(URI uri, String source) {
-    }
+    public record Api(URI uri, String source) {}
 
-    private ApiEndpoint() {
-    }
+    private ApiEndpoint() {}
 
     /** The API for these flags and this environment; stacks are read from CloudFormation in {@code region}. */
     public static Api resolve(String flagUrl, String flagStack, Optional<String> region, Map<String, String> env) {
@@ -67,7 +65,8 @@ public final class ApiEndpoint {
         if (host.startsWith("[") && host.endsWith("]")) {
             try {
                 // an IPv6 literal: parsed, never resolved
-                return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+                return InetAddress.getByName(host.substring(1, host.length() - 1))
+                        .isLoopbackAddress();
             } catch (UnknownHostException e) {
                 return false;
             }
@@ -84,11 +83,14 @@ public final class ApiEndpoint {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
-            throw new CliFailure(ExitCode.USAGE, "not an API URL: " + TerminalText.clean(url) + " (expected https://HOST/...)");
+            throw new CliFailure(
+                    ExitCode.USAGE, "not an API URL: " + TerminalText.clean(url) + " (expected https://HOST/...)");
         }
         if (scheme.equals("http") && !isLoopback(uri)) {
-            throw new CliFailure(ExitCode.USAGE, "refusing " + uri + ": an API that is not on this machine must be https://"
-                    + " (codes and signed requests would cross the network in clear)");
+            throw new CliFailure(
+                    ExitCode.USAGE,
+                    "refusing " + uri + ": an API that is not on this machine must be https://"
+                            + " (codes and signed requests would cross the network in clear)");
         }
         return uri;
     }
@@ -107,8 +109,10 @@ public final class ApiEndpoint {
                     .orElseThrow(() -> new CliFailure(ExitCode.FAILED, "stack " + stackName + " has no ApiUrl output"));
         } catch (CloudFormationException e) {
             if (String.valueOf(e.getMessage()).contains("does not exist")) {
-                throw new CliFailure(ExitCode.FAILED, "no stack " + stackName + " in this account and region"
-                        + region.map(r -> " (" + r + ")").orElse("") + "; check --region or AWS_REGION");
+                throw new CliFailure(
+                        ExitCode.FAILED,
+                        "no stack " + stackName + " in this account and region"
+                                + region.map(r -> " (" + r + ")").orElse("") + "; check --region or AWS_REGION");
             }
             throw AwsFailures.explain(e, "reading the outputs of stack " + stackName);
         } catch (SdkException e) {

@@ -5,22 +5,26 @@ import java.util.Locale;
 /** The API's failed answers as one plain line with the exit code a script can act on. */
 public final class ApiFailures {
 
-    private ApiFailures() {
-    }
+    private ApiFailures() {}
 
     /** The failure an answer means; {@code name} is the account the command was about, or null. */
     public static CliFailure of(ApiClient.Answer answer, String name) {
         String detail = answer.description().isBlank() ? "HTTP " + answer.status() : answer.description();
         return switch (answer.status()) {
-            case 404 -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, name == null ? detail : "account '" + name + "' not found");
-            case 410 -> new CliFailure(ExitCode.SESSION_EXPIRED,
-                    "the login took too long and its session expired; run the command again");
+            case 404 ->
+                new CliFailure(ExitCode.UNKNOWN_ACCOUNT, name == null ? detail : "account '" + name + "' not found");
+            case 410 ->
+                new CliFailure(
+                        ExitCode.SESSION_EXPIRED,
+                        "the login took too long and its session expired; run the command again");
             case 401, 403 -> notAuthorized(answer.status(), detail);
             case 409 -> new CliFailure(ExitCode.FAILED, detail);
             case 400 -> new CliFailure(ExitCode.CODE_NOT_ACCEPTED, detail);
-            default -> answer.status() >= 500
-                    ? new CliFailure(ExitCode.SERVER_ERROR, "the API failed (HTTP " + answer.status() + "): " + detail)
-                    : new CliFailure(ExitCode.FAILED, detail);
+            default ->
+                answer.status() >= 500
+                        ? new CliFailure(
+                                ExitCode.SERVER_ERROR, "the API failed (HTTP " + answer.status() + "): " + detail)
+                        : new CliFailure(ExitCode.FAILED, detail);
         };
     }
 
@@ -31,9 +35,12 @@ public final class ApiFailures {
             return new CliFailure(ExitCode.NOT_AUTHORIZED, AwsFailures.EXPIRED);
         }
         if (text.contains("security token") || text.contains("signature") || text.contains("access key")) {
-            return new CliFailure(ExitCode.NOT_AUTHORIZED, "the API did not accept these AWS credentials: " + AwsFailures.LOGIN_HINT);
+            return new CliFailure(
+                    ExitCode.NOT_AUTHORIZED, "the API did not accept these AWS credentials: " + AwsFailures.LOGIN_HINT);
         }
-        return new CliFailure(ExitCode.NOT_AUTHORIZED, "not authorized by the API (HTTP " + status
-                + "): your AWS identity needs execute-api:Invoke on it; check AWS_PROFILE");
+        return new CliFailure(
+                ExitCode.NOT_AUTHORIZED,
+                "not authorized by the API (HTTP " + status
+                        + "): your AWS identity needs execute-api:Invoke on it; check AWS_PROFILE");
     }
 }

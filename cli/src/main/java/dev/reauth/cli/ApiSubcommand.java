@@ -25,7 +25,8 @@ abstract class ApiSubcommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         if (parent.action != null) {
-            throw usage(spec.name() + " is a command of its own: give it without --list, --check, --reauthenticate and the like");
+            throw usage(spec.name()
+                    + " is a command of its own: give it without --list, --check, --reauthenticate and the like");
         }
         checkOptions();
         ApiOptions api = apiOptions.or(parent.apiOptions);
@@ -36,8 +37,7 @@ abstract class ApiSubcommand implements Callable<Integer> {
     }
 
     /** Refuses this subcommand's own option mistakes, before the API is resolved; none by default. */
-    void checkOptions() {
-    }
+    void checkOptions() {}
 
     /** Does the subcommand's work with the API's client; the exit code. */
     abstract int run(ApiClient client) throws Exception;

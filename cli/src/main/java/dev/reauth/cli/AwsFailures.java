@@ -18,29 +18,40 @@ public final class AwsFailures {
     static final String EXPIRED = "AWS credentials expired: " + LOGIN_HINT;
     static final String NO_REGION = "no region: set AWS_REGION (or --region)";
 
-    private static final Set<String> EXPIRED_CODES = Set.of("ExpiredToken", "ExpiredTokenException", "RequestExpired",
-            "TokenRefreshRequired");
-    private static final Set<String> REJECTED_CODES = Set.of("InvalidClientTokenId", "UnrecognizedClientException",
-            "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature", "MissingAuthenticationToken",
+    private static final Set<String> EXPIRED_CODES =
+            Set.of("ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired");
+    private static final Set<String> REJECTED_CODES = Set.of(
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "SignatureDoesNotMatch",
+            "InvalidSignatureException",
+            "IncompleteSignature",
+            "MissingAuthenticationToken",
             "AuthFailure");
 
-    private AwsFailures() {
-    }
+    private AwsFailures() {}
 
     /** What went wrong while {@code doing} (e.g. "reading the outputs of stack prod"), as the operator should read it. */
     public static CliFailure explain(SdkException e, String doing) {
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? "" : String.valueOf(service.awsErrorDetails().errorCode());
+            String code = service.awsErrorDetails() == null
+                    ? ""
+                    : String.valueOf(service.awsErrorDetails().errorCode());
             if (EXPIRED_CODES.contains(code)) {
                 return new CliFailure(ExitCode.NOT_AUTHORIZED, EXPIRED);
             }
             if (REJECTED_CODES.contains(code)) {
-                return new CliFailure(ExitCode.NOT_AUTHORIZED, "AWS did not accept these credentials (" + code + "): " + LOGIN_HINT);
+                return new CliFailure(
+                        ExitCode.NOT_AUTHORIZED, "AWS did not accept these credentials (" + code + "): " + LOGIN_HINT);
             }
             if (service.statusCode() == 403 || code.startsWith("AccessDenied")) {
-                return new CliFailure(ExitCode.NOT_AUTHORIZED, "AWS refused " + doing + " (" + code + "): your AWS identity lacks the permission");
+                return new CliFailure(
+                        ExitCode.NOT_AUTHORIZED,
+                        "AWS refused " + doing + " (" + code + "): your AWS identity lacks the permission");
             }
-            return new CliFailure(ExitCode.SERVER_ERROR, "AWS failed " + doing + " (" + (code.isEmpty() ? "HTTP " + service.statusCode() : code) + ")");
+            return new CliFailure(
+                    ExitCode.SERVER_ERROR,
+                    "AWS failed " + doing + " (" + (code.isEmpty() ? "HTTP " + service.statusCode() : code) + ")");
         }
         String text = String.valueOf(e.getMessage());
         if (text.startsWith("Unable to load region")) {
@@ -57,8 +68,12 @@ public final class AwsFailures {
             cause = cause.getCause();
         }
         if (cause != null) {
-            return new CliFailure(ExitCode.API_UNREACHABLE, "cannot reach AWS while " + doing + " (" + cause.getClass().getSimpleName() + ")");
+            return new CliFailure(
+                    ExitCode.API_UNREACHABLE,
+                    "cannot reach AWS while " + doing + " (" + cause.getClass().getSimpleName() + ")");
         }
-        return new CliFailure(ExitCode.FAILED, "the AWS SDK failed while " + doing + " (" + e.getClass().getSimpleName() + ")");
+        return new CliFailure(
+                ExitCode.FAILED,
+                "the AWS SDK failed while " + doing + " (" + e.getClass().getSimpleName() + ")");
     }
 }

@@ -57,7 +57,8 @@ final class BetterCcflareImport {
                 try {
                     result = send((ImportPlan.Take) entry, tally);
                 } catch (CliFailure failure) {
-                    if (failure.exitCode() != ExitCode.API_UNREACHABLE && failure.exitCode() != ExitCode.NOT_AUTHORIZED) {
+                    if (failure.exitCode() != ExitCode.API_UNREACHABLE
+                            && failure.exitCode() != ExitCode.NOT_AUTHORIZED) {
                         throw failure;
                     }
                     // every other row would meet the same: stop, and say which were not sent
@@ -67,7 +68,10 @@ final class BetterCcflareImport {
                 }
             }
             BetterCcflareDatabase.Row row = entry.row();
-            table.row(TerminalText.clean(row.name()), entry.mode().orElse("-"), row.priority() == null ? "-" : row.priority().toString(),
+            table.row(
+                    TerminalText.clean(row.name()),
+                    entry.mode().orElse("-"),
+                    row.priority() == null ? "-" : row.priority().toString(),
                     TerminalText.clean(result));
         }
         table.print(out);
@@ -76,8 +80,9 @@ final class BetterCcflareImport {
             throw stoppedBy;
         }
         if (!dryRun && tally.imported > 0) {
-            out.println("Next: run reauth-agent beside better-ccflare, so the tokens reauth refreshes reach its database"
-                    + " (README: \"better-ccflare and other proxies\"); without it both refresh, and the loser's refresh token dies.");
+            out.println(
+                    "Next: run reauth-agent beside better-ccflare, so the tokens reauth refreshes reach its database"
+                            + " (README: \"better-ccflare and other proxies\"); without it both refresh, and the loser's refresh token dies.");
         }
         return tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
     }
@@ -98,7 +103,8 @@ final class BetterCcflareImport {
         }
         ApiClient.Answer answer = api.importAccount(body.toString());
         String status = answer.body().path("status").asText("");
-        if ((answer.status() == 201 || answer.status() == 200) && (status.equals("created") || status.equals("exists"))) {
+        if ((answer.status() == 201 || answer.status() == 200)
+                && (status.equals("created") || status.equals("exists"))) {
             tally.count(status);
             return status.equals("created") ? "imported" : "already there";
         }
@@ -117,7 +123,9 @@ final class BetterCcflareImport {
         }
         Set<String> names = new HashSet<>();
         // the API's strings arrive cleaned for the terminal: the rows' names are compared cleaned too
-        answer.body().path("accounts").forEach(account -> names.add(account.path("name").asText()));
+        answer.body()
+                .path("accounts")
+                .forEach(account -> names.add(account.path("name").asText()));
         return names;
     }
 
@@ -138,7 +146,9 @@ final class BetterCcflareImport {
         }
 
         String summary(boolean dryRun) {
-            return (dryRun ? "Summary (dry run, nothing sent): " + imported + " would be imported" : "Summary: " + imported + " imported")
+            return (dryRun
+                            ? "Summary (dry run, nothing sent): " + imported + " would be imported"
+                            : "Summary: " + imported + " imported")
                     + ", " + exists + " already there, " + cannotTake + " cannot take"
                     + (failed > 0 ? ", " + failed + " failed" : "") + (notSent > 0 ? ", " + notSent + " not sent" : "");
         }

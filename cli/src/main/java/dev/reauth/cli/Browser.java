@@ -1,11 +1,11 @@
 package dev.reauth.cli;
 
-import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens a URL in the operator's browser: {@code $BROWSER} when set (the usual convention; "%s" is
@@ -28,8 +28,10 @@ public final class Browser {
     public boolean open(String url) {
         for (List<String> command : candidates(url)) {
             try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 // a launcher that fails at once (no display, unknown command) did not open anything
                 if (process.waitFor(1500, TimeUnit.MILLISECONDS) && process.exitValue() != 0) {
                     debug.log("oauth:browser", command.getFirst() + " exited " + process.exitValue());

@@ -26,11 +26,12 @@ final class Dashboard implements AutoCloseable {
     static final int MAX_BODY_BYTES = 16 * 1024;
 
     private static final String[][] FILES = {
-            {"PAGE", "/dashboard/index.html", "text/html; charset=utf-8"},
-            {"STYLESHEET", "/dashboard/page.css", "text/css; charset=utf-8"},
-            {"DASHBOARD_STYLESHEET", "/dashboard/dashboard.css", "text/css; charset=utf-8"},
-            {"LOGIN_SCRIPT", "/dashboard/login.js", "text/javascript; charset=utf-8"},
-            {"SCRIPT", "/dashboard/dashboard.js", "text/javascript; charset=utf-8"}};
+        {"PAGE", "/dashboard/index.html", "text/html; charset=utf-8"},
+        {"STYLESHEET", "/dashboard/page.css", "text/css; charset=utf-8"},
+        {"DASHBOARD_STYLESHEET", "/dashboard/dashboard.css", "text/css; charset=utf-8"},
+        {"LOGIN_SCRIPT", "/dashboard/login.js", "text/javascript; charset=utf-8"},
+        {"SCRIPT", "/dashboard/dashboard.js", "text/javascript; charset=utf-8"}
+    };
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -53,7 +54,8 @@ final class Dashboard implements AutoCloseable {
         new SecureRandom().nextBytes(random);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
+            HttpServer server = HttpServer.create(
+                    new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
             // API calls block for seconds (a login's exchange): one virtual thread per request
             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
             server.setExecutor(threads);
@@ -62,8 +64,10 @@ final class Dashboard implements AutoCloseable {
             server.start();
             return dashboard;
         } catch (IOException e) {
-            throw new CliFailure(ExitCode.FAILED, "cannot serve the dashboard on 127.0.0.1:" + port
-                    + (port == 0 ? "" : " (is the port taken? leave out --port for a free one)"));
+            throw new CliFailure(
+                    ExitCode.FAILED,
+                    "cannot serve the dashboard on 127.0.0.1:" + port
+                            + (port == 0 ? "" : " (is the port taken? leave out --port for a free one)"));
         }
     }
 
@@ -76,7 +80,9 @@ final class Dashboard implements AutoCloseable {
         try (exchange) {
             DashboardResponse response;
             String location = null;
-            DashboardGate.Verdict verdict = gate.check(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+            DashboardGate.Verdict verdict = gate.check(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
                     name -> exchange.getRequestHeaders().getFirst(name));
             if (verdict instanceof DashboardGate.Refuse refuse) {
                 response = refuse.response();
@@ -85,18 +91,21 @@ final class Dashboard implements AutoCloseable {
                 DashboardRoute.Match match = ((DashboardGate.Pass) verdict).match();
                 byte[] body = read(exchange.getRequestBody());
                 if (body == null) {
-                    response = DashboardResponse.error(413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes.");
+                    response = DashboardResponse.error(
+                            413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes.");
                 } else if (match.route().operation()) {
                     response = operation(match, body);
                 } else {
                     response = file(match.route());
                 }
             }
-            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            response.headers()
+                    .forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             if (location != null) {
                 exchange.getResponseHeaders().set("Location", location);
             }
-            boolean empty = response.body().length == 0 || exchange.getRequestMethod().equals("HEAD");
+            boolean empty =
+                    response.body().length == 0 || exchange.getRequestMethod().equals("HEAD");
             exchange.sendResponseHeaders(response.status(), empty ? -1 : response.body().length);
             if (!empty) {
                 exchange.getResponseBody().write(response.body());
@@ -109,8 +118,10 @@ final class Dashboard implements AutoCloseable {
             return actions.serve(match, body);
         } catch (RuntimeException bug) {
             // said by its type only, here and nowhere else: a message could hold a code or the address
-            return DashboardResponse.error(500, "unexpected_failure", "The dashboard failed unexpectedly ("
-                    + bug.getClass().getSimpleName() + "); try again.");
+            return DashboardResponse.error(
+                    500,
+                    "unexpected_failure",
+                    "The dashboard failed unexpectedly (" + bug.getClass().getSimpleName() + "); try again.");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.reauth.cli;
 
-import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +52,8 @@ final class DashboardActions {
                 case COMPLETE -> complete(match.name(), parse(body).path("code").asText(""));
                 case RELOAD -> reload(match.name());
                 case LINK -> link(match.name());
-                case PAGE, STYLESHEET, DASHBOARD_STYLESHEET, LOGIN_SCRIPT, SCRIPT -> throw new IllegalArgumentException("not an operation");
+                case PAGE, STYLESHEET, DASHBOARD_STYLESHEET, LOGIN_SCRIPT, SCRIPT ->
+                    throw new IllegalArgumentException("not an operation");
             };
         } catch (CliFailure failure) {
             return failed(failure);
@@ -91,9 +92,14 @@ final class DashboardActions {
             throw ApiFailures.of(answer, name);
         }
         URI url = providerHosts.check(answer.body().path("authorizationUrl").asText());
-        Login.queryParameter(url, "state").ifPresentOrElse(state -> startedStates.put(name, state), () -> startedStates.remove(name));
-        return DashboardResponse.json(200, DashboardResponse.object().put("account", name)
-                .put("authorizationUrl", url.toString()).put("expiresAt", answer.body().path("expiresAt").asText()));
+        Login.queryParameter(url, "state")
+                .ifPresentOrElse(state -> startedStates.put(name, state), () -> startedStates.remove(name));
+        return DashboardResponse.json(
+                200,
+                DashboardResponse.object()
+                        .put("account", name)
+                        .put("authorizationUrl", url.toString())
+                        .put("expiresAt", answer.body().path("expiresAt").asText()));
     }
 
     private DashboardResponse complete(String name, String pasted) {
@@ -108,20 +114,30 @@ final class DashboardActions {
         if (done.status() == 200) {
             startedStates.remove(name);
             boolean flushed = "published".equals(done.body().path("cacheFlush").asText());
-            return DashboardResponse.json(200, DashboardResponse.object()
-                    .put("success", true)
-                    .put("message", done.body().path("message").asText())
-                    .put("detail", flushed ? "Token cache has been cleared for running servers"
-                            : "Warning: the new tokens are saved, but running servers could not be notified;"
-                            + " they pick them up at their next token_version check (or press Reload)")
-                    .put("tokenVersion", done.body().path("tokenVersion").asLong()));
+            return DashboardResponse.json(
+                    200,
+                    DashboardResponse.object()
+                            .put("success", true)
+                            .put("message", done.body().path("message").asText())
+                            .put(
+                                    "detail",
+                                    flushed
+                                            ? "Token cache has been cleared for running servers"
+                                            : "Warning: the new tokens are saved, but running servers could not be notified;"
+                                                    + " they pick them up at their next token_version check (or press Reload)")
+                            .put(
+                                    "tokenVersion",
+                                    done.body().path("tokenVersion").asLong()));
         }
         String text = switch (done.status() + " " + done.error()) {
-            case "400 invalid_grant" -> "The provider did not accept that code. Paste it again (this login stays open for a while).";
+            case "400 invalid_grant" ->
+                "The provider did not accept that code. Paste it again (this login stays open for a while).";
             case "400 invalid_request" -> "That is not a code#state value: " + done.description() + ". Paste it again.";
-            case "409 account_mismatch" -> "You logged in as a different provider account than the one '" + name
-                    + "' belongs to; log in as that account (Log in again) and paste the new code.";
-            case "409 session_used" -> "This login was already completed; the list shows the account's new token version.";
+            case "409 account_mismatch" ->
+                "You logged in as a different provider account than the one '" + name
+                        + "' belongs to; log in as that account (Log in again) and paste the new code.";
+            case "409 session_used" ->
+                "This login was already completed; the list shows the account's new token version.";
             case "400 invalid_state" -> "The API no longer knows this login; press Log in to start again.";
             default -> null;
         };
@@ -135,13 +151,20 @@ final class DashboardActions {
         // the command's own reload: what it says, and how it finds the account, stay one implementation
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         new Operator(api, null, new PrintStream(said, true, StandardCharsets.UTF_8), clock).reload(name);
-        return DashboardResponse.json(200, DashboardResponse.object().put("message", said.toString(StandardCharsets.UTF_8).strip()));
+        return DashboardResponse.json(
+                200,
+                DashboardResponse.object()
+                        .put("message", said.toString(StandardCharsets.UTF_8).strip()));
     }
 
     private DashboardResponse link(String name) {
         LinkCommands.IssuedLink link = LinkCommands.issue(api, name);
-        return DashboardResponse.json(200, DashboardResponse.object().put("account", link.account())
-                .put("url", link.url().toString()).put("expiresAt", link.expiresAt().toString()));
+        return DashboardResponse.json(
+                200,
+                DashboardResponse.object()
+                        .put("account", link.account())
+                        .put("url", link.url().toString())
+                        .put("expiresAt", link.expiresAt().toString()));
     }
 
     private static DashboardResponse failed(CliFailure failure) {
@@ -152,11 +175,14 @@ final class DashboardActions {
             case FAILED -> 409;
             default -> 502;
         };
-        return DashboardResponse.error(status, failure.exitCode().name().toLowerCase(Locale.ROOT), capitalized(failure.getMessage()));
+        return DashboardResponse.error(
+                status, failure.exitCode().name().toLowerCase(Locale.ROOT), capitalized(failure.getMessage()));
     }
 
     private static String capitalized(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1) + (text.endsWith(".") ? "" : ".");
+        return text.isEmpty()
+                ? text
+                : Character.toUpperCase(text.charAt(0)) + text.substring(1) + (text.endsWith(".") ? "" : ".");
     }
 
     private static JsonNode parse(byte[] body) {

@@ -8,11 +8,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code reauth dashboard}: every account's health in the browser, with its actions, served from this machine. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        sortOptions = false,
         usageHelpWidth = ReauthCli.HELP_WIDTH,
-        customSynopsis = {"reauth dashboard [--no-browser] [--port N] [--lead DURATION] [API]",
-                "  API: [--api-url URL | --stack NAME] [--region REGION]"},
-        descriptionHeading = "%n", parameterListHeading = "%n",
+        customSynopsis = {
+            "reauth dashboard [--no-browser] [--port N] [--lead DURATION] [API]",
+            "  API: [--api-url URL | --stack NAME] [--region REGION]"
+        },
+        descriptionHeading = "%n",
+        parameterListHeading = "%n",
         description = "Serves the operator dashboard on 127.0.0.1 and opens it in the browser: every account's health,"
                 + " refreshed every 5 seconds; re-authenticate, add an account, reload, copy a re-auth link.")
 final class DashboardCommand extends ApiSubcommand {
@@ -28,12 +35,20 @@ final class DashboardCommand extends ApiSubcommand {
     @Option(names = "--no-browser", description = "Print the address; do not open a browser.")
     boolean noBrowser;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Listen on this port (default: a free one, chosen at random).")
     int port;
 
-    @Option(names = "--lead", defaultValue = "60m", paramLabel = "DURATION", converter = ReauthCli.DurationConverter.class,
-            description = "The refresher's lead window, the stack's RefreshLead (default: 60m), for the health verdicts.")
+    @Option(
+            names = "--lead",
+            defaultValue = "60m",
+            paramLabel = "DURATION",
+            converter = ReauthCli.DurationConverter.class,
+            description =
+                    "The refresher's lead window, the stack's RefreshLead (default: 60m), for the health verdicts.")
     Duration lead;
 
     @Override
@@ -45,8 +60,10 @@ final class DashboardCommand extends ApiSubcommand {
 
     @Override
     int run(ApiClient client) throws InterruptedException {
-        Dashboard dashboard = Dashboard.start(new DashboardActions(client, ProviderHosts.forApi(client.base(), parent.env()),
-                Clock.systemDefaultZone(), lead), port);
+        Dashboard dashboard = Dashboard.start(
+                new DashboardActions(
+                        client, ProviderHosts.forApi(client.base(), parent.env()), Clock.systemDefaultZone(), lead),
+                port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dashboard.close();
@@ -55,7 +72,10 @@ final class DashboardCommand extends ApiSubcommand {
         parent.out().println("Dashboard: " + dashboard.url());
         if (noBrowser) {
             parent.out().println("Open that address in a browser on this machine.");
-        } else if (new Browser(parent.env(), System.getProperty("os.name", ""), new Debug(parent.env().get("DEBUG"), parent.err()))
+        } else if (new Browser(
+                        parent.env(),
+                        System.getProperty("os.name", ""),
+                        new Debug(parent.env().get("DEBUG"), parent.err()))
                 .open(dashboard.url().toString())) {
             parent.out().println("Opened it in your browser.");
         } else {

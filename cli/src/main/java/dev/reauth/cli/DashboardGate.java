@@ -17,11 +17,9 @@ import java.util.function.Function;
 final class DashboardGate {
 
     /** What the gate decided: the route to serve, or the refusal to send. */
-    sealed interface Verdict permits Pass, Refuse {
-    }
+    sealed interface Verdict permits Pass, Refuse {}
 
-    record Pass(DashboardRoute.Match match) implements Verdict {
-    }
+    record Pass(DashboardRoute.Match match) implements Verdict {}
 
     record Refuse(DashboardResponse response, String location) implements Verdict {
         Refuse(DashboardResponse response) {
@@ -47,15 +45,19 @@ final class DashboardGate {
     /** Decides a request; {@code header} gives a request header's value by name (any case), or null. */
     Verdict check(String method, String rawPath, Function<String, String> header) {
         if (!host.equals(header.apply("Host"))) {
-            return new Refuse(DashboardResponse.error(421, "misdirected_request", "This server answers for " + host + " only."));
+            return new Refuse(
+                    DashboardResponse.error(421, "misdirected_request", "This server answers for " + host + " only."));
         }
         String[] parts = rawPath == null ? new String[0] : rawPath.split("/", -1);
-        if (parts.length < 2 || !parts[0].isEmpty() || !MessageDigest.isEqual(secret, parts[1].getBytes(StandardCharsets.US_ASCII))) {
+        if (parts.length < 2
+                || !parts[0].isEmpty()
+                || !MessageDigest.isEqual(secret, parts[1].getBytes(StandardCharsets.US_ASCII))) {
             return notFound();
         }
         if (parts.length == 2) {
             // the page's files are relative to it: it must be served from the folder, with its slash
-            return new Refuse(new DashboardResponse(308, "text/plain; charset=utf-8", new byte[0]), "/" + parts[1] + "/");
+            return new Refuse(
+                    new DashboardResponse(308, "text/plain; charset=utf-8", new byte[0]), "/" + parts[1] + "/");
         }
         List<String> path = new ArrayList<>();
         for (int i = 2; i < parts.length; i++) {
@@ -72,7 +74,10 @@ final class DashboardGate {
         if (matches.isEmpty()) {
             return notFound();
         }
-        DashboardRoute.Match match = matches.stream().filter(m -> m.route().method().equals(method)).findFirst().orElse(null);
+        DashboardRoute.Match match = matches.stream()
+                .filter(m -> m.route().method().equals(method))
+                .findFirst()
+                .orElse(null);
         if (match == null) {
             return new Refuse(DashboardResponse.error(405, "method_not_allowed", "Not with " + method + "."));
         }

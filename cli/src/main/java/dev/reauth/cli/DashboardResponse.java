@@ -14,7 +14,8 @@ import java.util.Map;
 record DashboardResponse(int status, String contentType, byte[] body) {
 
     /** The link page's policy (functions' WebResponse): this origin's files only, no inline code, no framing. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

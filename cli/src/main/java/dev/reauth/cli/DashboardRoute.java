@@ -22,8 +22,7 @@ enum DashboardRoute {
     LINK("POST", List.of("api", "accounts", "{name}", "link"));
 
     /** A route with the account name its path carried ("" when it carries none). */
-    record Match(DashboardRoute route, String name) {
-    }
+    record Match(DashboardRoute route, String name) {}
 
     private final String method;
     private final List<String> segments;

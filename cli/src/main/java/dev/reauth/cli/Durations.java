@@ -11,8 +11,7 @@ public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Duration parse(String text) {
         String value = text.strip().toLowerCase(Locale.ROOT);
@@ -27,7 +26,10 @@ public final class Durations {
         if (value.isEmpty() || !m.matches()) {
             throw new IllegalArgumentException("not a duration: " + text + " (try 30m, 2h, 1d)");
         }
-        return Duration.ofDays(group(m, 1)).plusHours(group(m, 2)).plusMinutes(group(m, 3)).plusSeconds(group(m, 4));
+        return Duration.ofDays(group(m, 1))
+                .plusHours(group(m, 2))
+                .plusMinutes(group(m, 3))
+                .plusSeconds(group(m, 4));
     }
 
     private static long group(Matcher m, int i) {

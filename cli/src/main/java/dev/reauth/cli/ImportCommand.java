@@ -9,11 +9,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code reauth import better-ccflare --db PATH [--dry-run]}: a proxy's existing accounts become reauth accounts. */
-@Command(name = "import", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        sortOptions = false,
         usageHelpWidth = ReauthCli.HELP_WIDTH,
-        customSynopsis = {"reauth import better-ccflare --db PATH [--dry-run] [API]",
-                "  API: [--api-url URL | --stack NAME] [--region REGION]"},
-        descriptionHeading = "%n", parameterListHeading = "%n",
+        customSynopsis = {
+            "reauth import better-ccflare --db PATH [--dry-run] [API]",
+            "  API: [--api-url URL | --stack NAME] [--region REGION]"
+        },
+        descriptionHeading = "%n",
+        parameterListHeading = "%n",
         description = "Creates reauth accounts from a proxy's accounts, with their current tokens.")
 final class ImportCommand extends ApiSubcommand {
 
@@ -29,11 +36,17 @@ final class ImportCommand extends ApiSubcommand {
             "Exit codes: 0 done (accounts that cannot be taken are listed, not failures), 1 an account the API refused,"
                     + " 2 usage or no database at PATH, 6 API unreachable, 7 not authorized.");
 
-    @Parameters(index = "0", paramLabel = "SOURCE", converter = SourceConverter.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SOURCE",
+            converter = SourceConverter.class,
             description = "The proxy to import from: better-ccflare.")
     String source;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH",
+    @Option(
+            names = "--db",
+            required = true,
+            paramLabel = "PATH",
             description = "better-ccflare's database file (below).")
     Path database;
 
@@ -42,7 +55,9 @@ final class ImportCommand extends ApiSubcommand {
 
     @Override
     int run(ApiClient client) {
-        return new BetterCcflareImport(client, parent.out()).run(database, dryRun).code();
+        return new BetterCcflareImport(client, parent.out())
+                .run(database, dryRun)
+                .code();
     }
 
     /** SOURCE: the proxies an import can read (better-ccflare's database, which ccflare's also is). */
@@ -50,7 +65,8 @@ final class ImportCommand extends ApiSubcommand {
         @Override
         public String convert(String value) {
             if (!value.equals("better-ccflare")) {
-                throw new TypeConversionException("'" + value + "' is not a proxy reauth imports from (better-ccflare)");
+                throw new TypeConversionException(
+                        "'" + value + "' is not a proxy reauth imports from (better-ccflare)");
             }
             return value;
         }

@@ -36,11 +36,9 @@ final class ImportPlan {
     }
 
     /** A row reauth cannot take, and why (said to the operator; never a token). */
-    record CannotTake(BetterCcflareDatabase.Row row, Optional<String> mode, String why) implements Entry {
-    }
+    record CannotTake(BetterCcflareDatabase.Row row, Optional<String> mode, String why) implements Entry {}
 
-    private ImportPlan() {
-    }
+    private ImportPlan() {}
 
     /** One entry per row, in the rows' order. */
     static List<Entry> of(List<BetterCcflareDatabase.Row> rows) {
@@ -57,28 +55,41 @@ final class ImportPlan {
     private static Entry entry(BetterCcflareDatabase.Row row, int holdersOfName) {
         String provider = blank(row.provider()) ? "anthropic" : row.provider();
         if (!CLAUDE_PROVIDERS.contains(provider)) {
-            return new CannotTake(row, Optional.empty(), "provider '" + provider
-                    + "' is not a Claude OAuth account (reauth keeps Anthropic OAuth tokens alive)");
+            return new CannotTake(
+                    row,
+                    Optional.empty(),
+                    "provider '" + provider
+                            + "' is not a Claude OAuth account (reauth keeps Anthropic OAuth tokens alive)");
         }
         String mode = provider.equals("claude-console-api") || !blank(row.apiKey()) ? "console" : "max";
         if (blank(row.name())) {
             return new CannotTake(row, Optional.of(mode), "it has no name");
         }
         if (holdersOfName > 1) {
-            return new CannotTake(row, Optional.of(mode), "the name is held by " + holdersOfName
-                    + " better-ccflare accounts; rename all but one in better-ccflare, then import again");
+            return new CannotTake(
+                    row,
+                    Optional.of(mode),
+                    "the name is held by " + holdersOfName
+                            + " better-ccflare accounts; rename all but one in better-ccflare, then import again");
         }
         boolean noAccess = blank(row.accessToken());
         boolean noRefresh = blank(row.refreshToken());
         if (noAccess && noRefresh) {
-            return new CannotTake(row, Optional.of(mode), mode.equals("console") && !blank(row.apiKey())
-                    ? "an API key only, no OAuth tokens to keep alive; to manage it: reauth --add-account "
-                    + AccountHealth.shellWord(row.name()) + " --mode console"
-                    : "no OAuth tokens; to manage it: reauth --add-account " + AccountHealth.shellWord(row.name()) + " --mode " + mode);
+            return new CannotTake(
+                    row,
+                    Optional.of(mode),
+                    mode.equals("console") && !blank(row.apiKey())
+                            ? "an API key only, no OAuth tokens to keep alive; to manage it: reauth --add-account "
+                                    + AccountHealth.shellWord(row.name()) + " --mode console"
+                            : "no OAuth tokens; to manage it: reauth --add-account "
+                                    + AccountHealth.shellWord(row.name()) + " --mode " + mode);
         }
         if (noRefresh) {
-            return new CannotTake(row, Optional.of(mode), "no refresh token, so its access token cannot be renewed; to manage it:"
-                    + " reauth --add-account " + AccountHealth.shellWord(row.name()) + " --mode " + mode);
+            return new CannotTake(
+                    row,
+                    Optional.of(mode),
+                    "no refresh token, so its access token cannot be renewed; to manage it:" + " reauth --add-account "
+                            + AccountHealth.shellWord(row.name()) + " --mode " + mode);
         }
         if (noAccess) {
             return new CannotTake(row, Optional.of(mode), "a refresh token without an access token");

@@ -7,11 +7,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code reauth link NAME} and {@code reauth link --revoke NAME}: a one-time re-auth link to send to whoever can log in. */
-@Command(name = "link", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+@Command(
+        name = "link",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        sortOptions = false,
         usageHelpWidth = ReauthCli.HELP_WIDTH,
-        customSynopsis = {"reauth link NAME [API]", "       reauth link --revoke NAME [API]",
-                "  API: [--api-url URL | --stack NAME] [--region REGION]"},
-        descriptionHeading = "%n", parameterListHeading = "%n",
+        customSynopsis = {
+            "reauth link NAME [API]",
+            "       reauth link --revoke NAME [API]",
+            "  API: [--api-url URL | --stack NAME] [--region REGION]"
+        },
+        descriptionHeading = "%n",
+        parameterListHeading = "%n",
         description = "Prints a one-time link to a page where anyone holding it can re-authenticate the account"
                 + " from any browser, or revokes the account's link.")
 final class LinkCommand extends ApiSubcommand {

@@ -39,9 +39,11 @@ final class LinkCommands {
     void create(String name) {
         IssuedLink link = issue(api, name);
         out.println("One-time re-auth link for account '" + link.account() + "' (works once; valid until "
-                + shown(link.expiresAt()) + ", " + Durations.human(Duration.between(clock.instant(), link.expiresAt())) + " from now):");
+                + shown(link.expiresAt()) + ", " + Durations.human(Duration.between(clock.instant(), link.expiresAt()))
+                + " from now):");
         out.println(link.url());
-        out.println("It replaces any earlier link for this account. To end it: reauth link --revoke " + AccountHealth.shellWord(name));
+        out.println("It replaces any earlier link for this account. To end it: reauth link --revoke "
+                + AccountHealth.shellWord(name));
     }
 
     /** Revokes the account's link and says whether there was one. */
@@ -50,9 +52,10 @@ final class LinkCommands {
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, name);
         }
-        out.println(answer.body().path("revoked").asBoolean(false)
-                ? "Revoked the re-auth link of account '" + name + "'; it no longer works."
-                : "Account '" + name + "' had no live re-auth link; nothing to revoke.");
+        out.println(
+                answer.body().path("revoked").asBoolean(false)
+                        ? "Revoked the re-auth link of account '" + name + "'; it no longer works."
+                        : "Account '" + name + "' had no live re-auth link; nothing to revoke.");
     }
 
     /** {@code POST /accounts/{name}/link}, checked: the API's failures as the CLI says them, a malformed answer refused. */
@@ -65,12 +68,17 @@ final class LinkCommands {
         try {
             URI url = URI.create(body.path("url").asText(""));
             String scheme = String.valueOf(url.getScheme()).toLowerCase(Locale.ROOT);
-            if (url.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && ApiEndpoint.isLoopback(url))) {
+            if (url.getHost() == null
+                    || !(scheme.equals("https") || scheme.equals("http") && ApiEndpoint.isLoopback(url))) {
                 throw new IllegalArgumentException("not a web address");
             }
-            return new IssuedLink(body.path("account").asText(name), url, Instant.parse(body.path("expiresAt").asText()));
+            return new IssuedLink(
+                    body.path("account").asText(name),
+                    url,
+                    Instant.parse(body.path("expiresAt").asText()));
         } catch (RuntimeException malformed) {
-            throw new CliFailure(ExitCode.SERVER_ERROR, "the API answered without a usable link for account '" + name + "'");
+            throw new CliFailure(
+                    ExitCode.SERVER_ERROR, "the API answered without a usable link for account '" + name + "'");
         }
     }
 

@@ -47,7 +47,8 @@ final class Login {
             String pasted = codes.next();
             if (pasted == null) {
                 out.println();
-                throw new CliFailure(ExitCode.CODE_NOT_ACCEPTED, "no code was entered; account '" + name + "' is unchanged");
+                throw new CliFailure(
+                        ExitCode.CODE_NOT_ACCEPTED, "no code was entered; account '" + name + "' is unchanged");
             }
             if (pasted.isBlank()) {
                 continue;
@@ -71,28 +72,35 @@ final class Login {
                 out.println("Token cache has been cleared for running servers");
             } else {
                 out.println("Warning: the new tokens are saved, but running servers could not be notified;"
-                        + " they pick them up at their next token_version check (or run: reauth --reload " + name + ")");
+                        + " they pick them up at their next token_version check (or run: reauth --reload " + name
+                        + ")");
             }
             return true;
         }
         switch (done.status() + " " + done.error()) {
-            case "400 invalid_grant" -> out.println("The provider did not accept that code. Paste it again (this login stays open until "
-                    + local(expiresAt) + ").");
-            case "400 invalid_request" -> out.println("That is not a code#state value: " + done.description() + ". Paste it again.");
+            case "400 invalid_grant" ->
+                out.println("The provider did not accept that code. Paste it again (this login stays open until "
+                        + local(expiresAt) + ").");
+            case "400 invalid_request" ->
+                out.println("That is not a code#state value: " + done.description() + ". Paste it again.");
             case "409 account_mismatch" -> {
                 // the exchange used the code up; the same URL, logged in as the right account, gives a fresh one
-                out.println("You logged in as a different provider account than the one '" + name
-                        + "' belongs to; log in as that account and paste again, or re-run with --allow-account-change.");
+                out.println(
+                        "You logged in as a different provider account than the one '" + name
+                                + "' belongs to; log in as that account and paste again, or re-run with --allow-account-change.");
                 out.println("  Login page: " + url);
             }
             case "409 session_used" -> {
-                // the state is this login's own, so the login itself was completed, by the provider's redirect to the API
+                // the state is this login's own, so the login itself was completed, by the provider's redirect to the
+                // API
                 out.println("This login was already completed (the provider's redirect reached the API first);"
                         + " `reauth --list` shows the account's new token version.");
                 return true;
             }
-            case "400 invalid_state" -> throw new CliFailure(ExitCode.SESSION_EXPIRED,
-                    "the API no longer knows this login (was it restarted?); run the command again");
+            case "400 invalid_state" ->
+                throw new CliFailure(
+                        ExitCode.SESSION_EXPIRED,
+                        "the API no longer knows this login (was it restarted?); run the command again");
             default -> throw ApiFailures.of(done, name);
         }
         return false;
@@ -120,8 +128,11 @@ final class Login {
         }
         for (String pair : query.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
-                return Optional.of(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)).filter(v -> !v.isEmpty());
+            if (eq > 0
+                    && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8)
+                            .equals(name)) {
+                return Optional.of(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8))
+                        .filter(v -> !v.isEmpty());
             }
         }
         return Optional.empty();
@@ -129,7 +140,11 @@ final class Login {
 
     private String local(String instant) {
         try {
-            return Instant.parse(instant).atZone(clock.getZone()).toLocalTime().withNano(0).toString();
+            return Instant.parse(instant)
+                    .atZone(clock.getZone())
+                    .toLocalTime()
+                    .withNano(0)
+                    .toString();
         } catch (RuntimeException e) {
             return "it expires";
         }

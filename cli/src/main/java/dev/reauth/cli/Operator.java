@@ -75,7 +75,9 @@ public final class Operator {
         List<String> due = new ArrayList<>();
         for (AccountStatus account : accounts()) {
             Optional<Instant> expiresAt = account.expiresAt();
-            if (account.requiresReauth() || expiresAt.isEmpty() || expiresAt.get().isBefore(horizon)) {
+            if (account.requiresReauth()
+                    || expiresAt.isEmpty()
+                    || expiresAt.get().isBefore(horizon)) {
                 due.add(account.name());
             }
         }

@@ -1,7 +1,7 @@
 package dev.reauth.cli;
 
-import java.net.URISyntaxException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -17,7 +17,9 @@ import java.util.Set;
 public final class ProviderHosts {
 
     /** The Anthropic preset's authorize hosts (claude.ai and claude.com for subscriptions, the consoles for API accounts). */
-    public static final Set<String> ANTHROPIC = Set.of("claude.ai", "claude.com", "console.anthropic.com", "platform.claude.com");
+    public static final Set<String> ANTHROPIC =
+            Set.of("claude.ai", "claude.com", "console.anthropic.com", "platform.claude.com");
+
     public static final String ENV = "REAUTH_PROVIDER_HOSTS";
 
     private final Set<String> allowed;
@@ -56,7 +58,8 @@ public final class ProviderHosts {
         }
         if (!allowed.contains(host)) {
             throw refused("an authorization URL on " + (host.isEmpty() ? "no host" : host)
-                    + ", which is not a provider host (" + String.join(", ", allowed.stream().sorted().toList())
+                    + ", which is not a provider host ("
+                    + String.join(", ", allowed.stream().sorted().toList())
                     + "); for another provider, add its host to " + ENV);
         }
         if (!scheme.equals("https")) {

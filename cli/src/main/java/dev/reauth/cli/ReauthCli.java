@@ -1,9 +1,9 @@
 package dev.reauth.cli;
 
-import java.io.PrintWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,20 +23,26 @@ import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** {@code reauth}: re-authenticate proxy accounts through the reauth API, and watch their health. */
-@Command(name = "reauth", mixinStandardHelpOptions = true, version = "reauth 0.1.0", usageHelpAutoWidth = true,
+@Command(
+        name = "reauth",
+        mixinStandardHelpOptions = true,
+        version = "reauth 0.1.0",
+        usageHelpAutoWidth = true,
         customSynopsis = {
-                "reauth --reauthenticate NAME [--allow-account-change] [API]",
-                "       reauth --add-account NAME [--mode max|console] [API]",
-                "       reauth --reauthenticate-all [--expiring-within DURATION] [API]",
-                "       reauth --reload NAME [API]",
-                "       reauth --list [--json] [--lead DURATION] [API]",
-                "       reauth --check [--lead DURATION] [API]",
-                "       reauth import better-ccflare --db PATH [--dry-run] [API]",
-                "       reauth link [--revoke] NAME [API]",
-                "       reauth dashboard [--no-browser] [--port N] [API]",
-                "  API: [--api-url URL | --stack NAME] [--region REGION]"},
+            "reauth --reauthenticate NAME [--allow-account-change] [API]",
+            "       reauth --add-account NAME [--mode max|console] [API]",
+            "       reauth --reauthenticate-all [--expiring-within DURATION] [API]",
+            "       reauth --reload NAME [API]",
+            "       reauth --list [--json] [--lead DURATION] [API]",
+            "       reauth --check [--lead DURATION] [API]",
+            "       reauth import better-ccflare --db PATH [--dry-run] [API]",
+            "       reauth link [--revoke] NAME [API]",
+            "       reauth dashboard [--no-browser] [--port N] [API]",
+            "  API: [--api-url URL | --stack NAME] [--region REGION]"
+        },
         description = {"", "Re-authenticates the OAuth accounts of a proxy fleet through the reauth API.", ""},
-        sortOptions = false, usageHelpWidth = ReauthCli.HELP_WIDTH)
+        sortOptions = false,
+        usageHelpWidth = ReauthCli.HELP_WIDTH)
 public final class ReauthCli implements Callable<Integer> {
 
     static final int HELP_WIDTH = 80;
@@ -61,15 +67,27 @@ public final class ReauthCli implements Callable<Integer> {
     static final class Action {
         @Option(names = "--reauthenticate", paramLabel = "NAME", description = "Re-authenticate an account.")
         String reauthenticate;
+
         @Option(names = "--add-account", paramLabel = "NAME", description = "Add a new account (see --mode).")
         String addAccount;
-        @Option(names = "--reload", paramLabel = "NAME", description = "Tell running servers to reload an account's tokens.")
+
+        @Option(
+                names = "--reload",
+                paramLabel = "NAME",
+                description = "Tell running servers to reload an account's tokens.")
         String reload;
+
         @Option(names = "--list", description = "List accounts: token status, refresh health, provider identity.")
         boolean list;
-        @Option(names = "--check", description = "Exit 9 and say why when any account needs attention (for cron and monitors).")
+
+        @Option(
+                names = "--check",
+                description = "Exit 9 and say why when any account needs attention (for cron and monitors).")
         boolean check;
-        @Option(names = "--reauthenticate-all", description = "Re-authenticate every account expiring within --expiring-within.")
+
+        @Option(
+                names = "--reauthenticate-all",
+                description = "Re-authenticate every account expiring within --expiring-within.")
         boolean reauthenticateAll;
     }
 
@@ -81,23 +99,40 @@ public final class ReauthCli implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Action action;
 
-    @Option(names = "--allow-account-change",
-            description = "With --reauthenticate: accept a login by another provider account than the one the account belongs to.")
+    @Option(
+            names = "--allow-account-change",
+            description =
+                    "With --reauthenticate: accept a login by another provider account than the one the account belongs to.")
     boolean allowAccountChange;
 
-    @Option(names = "--mode", defaultValue = "max", paramLabel = "max|console", converter = ModeConverter.class,
+    @Option(
+            names = "--mode",
+            defaultValue = "max",
+            paramLabel = "max|console",
+            converter = ModeConverter.class,
             description = "Mode of the added account (default: max).")
     String mode;
 
-    @Option(names = "--expiring-within", defaultValue = "2h", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--expiring-within",
+            defaultValue = "2h",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "With --reauthenticate-all: 30m, 2h, 1d, ... (default: 2h).")
     Duration expiringWithin;
 
-    @Option(names = "--json", description = "With --list: one JSON document for scripts (fields: README, Operator command line).")
+    @Option(
+            names = "--json",
+            description = "With --list: one JSON document for scripts (fields: README, Operator command line).")
     boolean json;
 
-    @Option(names = "--lead", defaultValue = "60m", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --check or --list: the refresher's lead window, the stack's RefreshLead (default: 60m).")
+    @Option(
+            names = "--lead",
+            defaultValue = "60m",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "With --check or --list: the refresher's lead window, the stack's RefreshLead (default: 60m).")
     Duration lead;
 
     @Mixin
@@ -192,9 +227,13 @@ public final class ReauthCli implements Callable<Integer> {
         }
         ApiClient client = apiOptions.connect(env, err, in == null);
         Debug debug = new Debug(env.get("DEBUG"), err);
-        Login login = new Login(client, new Browser(env, System.getProperty("os.name", ""), debug),
+        Login login = new Login(
+                client,
+                new Browser(env, System.getProperty("os.name", ""), debug),
                 new Prompt(in == null ? Prompt.interactiveConsole() : null, in == null ? consoleReader() : in, out),
-                ProviderHosts.forApi(client.base(), env), out, Clock.systemDefaultZone());
+                ProviderHosts.forApi(client.base(), env),
+                out,
+                Clock.systemDefaultZone());
         Operator operator = new Operator(client, login, out, Clock.systemDefaultZone());
         if (action.reauthenticate != null) {
             operator.reauthenticate(action.reauthenticate, allowAccountChange);

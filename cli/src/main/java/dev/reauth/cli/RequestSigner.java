@@ -1,11 +1,11 @@
 package dev.reauth.cli;
 
-import java.util.Optional;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -37,11 +37,11 @@ public final class RequestSigner {
 
     /** The headers to send: the request's own plus Authorization, X-Amz-Date and any security token. */
     public Map<String, List<String>> sign(String method, URI uri, Map<String, String> headers, String body) {
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpRequest.Builder request =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(request::putHeader);
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        SignedRequest signed = signer.sign(r -> r
-                .identity(credentials.resolveCredentials())
+        SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
                 .request(request.build())
                 .payload(ContentStreamProvider.fromByteArray(payload))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)

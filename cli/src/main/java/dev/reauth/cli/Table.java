@@ -15,7 +15,8 @@ final class Table {
 
     Table row(String... values) {
         if (values.length != rows.getFirst().size()) {
-            throw new IllegalArgumentException("a row of " + values.length + " values in a table of " + rows.getFirst().size() + " columns");
+            throw new IllegalArgumentException("a row of " + values.length + " values in a table of "
+                    + rows.getFirst().size() + " columns");
         }
         rows.add(List.of(values));
         return this;

@@ -24,7 +24,8 @@ public final class TerminalCodes implements CodeSource {
     @Override
     public void show(URI url) {
         if (browser.open(url.toString())) {
-            out.println("Opened the provider's login page in your browser. After you log in, it shows a code (code#state).");
+            out.println(
+                    "Opened the provider's login page in your browser. After you log in, it shows a code (code#state).");
         } else {
             out.println("No browser could be opened here. Open this URL in a browser (on any machine) and log in:");
             out.println();

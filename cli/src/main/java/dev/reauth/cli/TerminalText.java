@@ -16,17 +16,15 @@ import java.util.regex.Pattern;
 public final class TerminalText {
 
     // ESC [ ... final byte | ESC ] ... BEL or ESC \ | ESC P/X/^/_ ... ESC \ | ESC and one more character
-    private static final Pattern ESCAPE_SEQUENCE = Pattern.compile(
-            "\u001b\\[[\\x30-\\x3f]*[\\x20-\\x2f]*[\\x40-\\x7e]?"
-                    + "|\u001b\\][^\u0007\u001b]*(?:\u0007|\u001b\\\\)?"
-                    + "|\u001b[PX^_][^\u001b]*(?:\u001b\\\\)?"
-                    + "|\u001b.?"
-                    + "|\u009b[\\x30-\\x3f]*[\\x20-\\x2f]*[\\x40-\\x7e]?");
+    private static final Pattern ESCAPE_SEQUENCE = Pattern.compile("\u001b\\[[\\x30-\\x3f]*[\\x20-\\x2f]*[\\x40-\\x7e]?"
+            + "|\u001b\\][^\u0007\u001b]*(?:\u0007|\u001b\\\\)?"
+            + "|\u001b[PX^_][^\u001b]*(?:\u001b\\\\)?"
+            + "|\u001b.?"
+            + "|\u009b[\\x30-\\x3f]*[\\x20-\\x2f]*[\\x40-\\x7e]?");
     // C0 and C1 controls, DEL, and the bidi embeddings, overrides and isolates (U+202A-E, U+2066-9)
     private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]");
 
-    private TerminalText() {
-    }
+    private TerminalText() {}
 
     /** {@code text} without escape sequences and control characters; tabs and newlines become spaces. */
     public static String clean(String text) {
@@ -34,7 +32,8 @@ public final class TerminalText {
             return "";
         }
         String noEscapes = ESCAPE_SEQUENCE.matcher(text).replaceAll("");
-        return CONTROL.matcher(noEscapes.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ')).replaceAll("");
+        return CONTROL.matcher(noEscapes.replace('\t', ' ').replace('\n', ' ').replace('\r', ' '))
+                .replaceAll("");
     }
 
     /**
@@ -42,7 +41,9 @@ public final class TerminalText {
      * TERM=dumb, or output that is not a terminal.
      */
     public static String dim(String text, Map<String, String> env, boolean toTerminal) {
-        boolean colours = toTerminal && Prompt.interactiveConsole() != null && !env.containsKey("NO_COLOR")
+        boolean colours = toTerminal
+                && Prompt.interactiveConsole() != null
+                && !env.containsKey("NO_COLOR")
                 && !"dumb".equals(env.getOrDefault("TERM", "dumb"));
         return colours ? "\u001b[2m" + text + "\u001b[0m" : text;
     }

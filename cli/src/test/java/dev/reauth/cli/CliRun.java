@@ -21,6 +21,7 @@ final class CliRun implements BeforeEachCallback, AfterEachCallback {
 
     /** The environment the runs see (empty unless a test puts something in it). */
     final Map<String, String> env = new HashMap<>();
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private FakeApi api;
@@ -58,13 +59,21 @@ final class CliRun implements BeforeEachCallback, AfterEachCallback {
 
     /** {@code reauth ARGS} as given (no API added), reading {@code input}. */
     int runRaw(String input, String... args) {
-        return ReauthCli.run(args, env, new BufferedReader(new StringReader(input)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return ReauthCli.run(
+                args,
+                env,
+                new BufferedReader(new StringReader(input)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     /** {@code reauth ARGS} with no standard input at all, as from a terminal ({@code ReauthCli.run}'s null reader). */
     int runFromTerminal(String... args) {
-        return ReauthCli.run(args, env, null, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return ReauthCli.run(
+                args,
+                env,
+                null,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

@@ -18,7 +18,9 @@ class DurationsTest {
 
     @Test
     void parse_refusesGarbage() {
-        assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("try 30m");
+        assertThatThrownBy(() -> Durations.parse("soon"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("try 30m");
         assertThatThrownBy(() -> Durations.parse("")).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,6 +1,5 @@
 package dev.reauth.cli;
 
-import java.util.concurrent.ConcurrentHashMap;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -12,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -20,8 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FakeApi implements AutoCloseable {
 
-    record Request(String method, String path, String body) {
-    }
+    record Request(String method, String path, String body) {}
 
     private final HttpServer server;
     private final Map<String, Deque<Map.Entry<Integer, String>>> answers = new ConcurrentHashMap<>();
@@ -34,8 +33,9 @@ final class FakeApi implements AutoCloseable {
     }
 
     /** The callback's answer when account work (ops@example.com) was re-authenticated: token version 5, caches flushed. */
-    static final String REAUTHENTICATED = "{\"success\":true,\"message\":\"Account 'work' (ops@example.com) has been successfully"
-            + " re-authenticated\",\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
+    static final String REAUTHENTICATED =
+            "{\"success\":true,\"message\":\"Account 'work' (ops@example.com) has been successfully"
+                    + " re-authenticated\",\"accountId\":\"id-1\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}";
 
     /** A login's start for account work: the provider's page at {@code authorizeUrl} with state S1. */
     static String loginStarted(String authorizeUrl) {
@@ -58,14 +58,19 @@ final class FakeApi implements AutoCloseable {
     }
 
     List<String> bodiesSentTo(String path) {
-        return requests.stream().filter(r -> r.path().equals(path)).map(Request::body).toList();
+        return requests.stream()
+                .filter(r -> r.path().equals(path))
+                .map(Request::body)
+                .toList();
     }
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body));
+            String route =
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            requests.add(new Request(
+                    exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body));
             Deque<Map.Entry<Integer, String>> queue = answers.get(route);
             Map.Entry<Integer, String> answer = queue == null || queue.isEmpty()
                     ? Map.entry(404, "{\"error\":\"not_found\",\"error_description\":\"no such route\"}")

@@ -1,12 +1,12 @@
 package dev.reauth.cli;
 
-import java.net.URI;
-import java.time.Instant;
-import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,23 +27,36 @@ class LinkCommandsTest {
 
     @Test
     void link_printsTheUrlOnItsOwnLine_onStandardOutputOnly_withItsExpiry() {
-        cli.api().answer("POST /accounts/work/link", 200, "{\"account\":\"work\",\"accountId\":\"id-1\",\"url\":\"" + LINK
-                + "\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/work/link",
+                        200,
+                        "{\"account\":\"work\",\"accountId\":\"id-1\",\"url\":\"" + LINK
+                                + "\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
         cli.env.put("DEBUG", "oauth:*");
 
         assertThat(run("link", "work")).isZero();
 
-        assertThat(cli.out()).contains("One-time re-auth link for account 'work' (works once; valid until 2099-01-0")
+        assertThat(cli.out())
+                .contains("One-time re-auth link for account 'work' (works once; valid until 2099-01-0")
                 .contains("\n" + LINK + "\n")
                 .contains("To end it: reauth link --revoke work");
-        assertThat(cli.err()).contains("oauth:http POST /accounts/work/link -> 200").doesNotContain(LINK).doesNotContain("AbCdEf");
-        assertThat(cli.api().requests()).extracting(FakeApi.Request::method, FakeApi.Request::path)
+        assertThat(cli.err())
+                .contains("oauth:http POST /accounts/work/link -> 200")
+                .doesNotContain(LINK)
+                .doesNotContain("AbCdEf");
+        assertThat(cli.api().requests())
+                .extracting(FakeApi.Request::method, FakeApi.Request::path)
                 .containsExactly(Tuple.tuple("POST", "/accounts/work/link"));
     }
 
     @Test
     void link_forAnUnknownAccount_isOneLine_andExitCode3() {
-        cli.api().answer("POST /accounts/nobody/link", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/nobody/link",
+                        404,
+                        "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
         assertThat(run("link", "nobody")).isEqualTo(3);
 
@@ -53,7 +66,11 @@ class LinkCommandsTest {
 
     @Test
     void link_whoseAnswerHoldsNoWebAddress_isRefused_andNothingIsPrinted() {
-        cli.api().answer("POST /accounts/work/link", 200, "{\"account\":\"work\",\"url\":\"javascript:alert(1)\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/work/link",
+                        200,
+                        "{\"account\":\"work\",\"url\":\"javascript:alert(1)\",\"expiresAt\":\"2099-01-02T10:00:00Z\"}");
 
         assertThat(run("link", "work")).isEqualTo(8);
 
@@ -63,7 +80,11 @@ class LinkCommandsTest {
 
     @Test
     void link_whenTheStackHasNoWebUrl_saysTheApiFailed_exitCode8() {
-        cli.api().answer("POST /accounts/work/link", 503, "{\"error\":\"dependency_unavailable\",\"error_description\":\"Links are not configured\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/work/link",
+                        503,
+                        "{\"error\":\"dependency_unavailable\",\"error_description\":\"Links are not configured\"}");
 
         assertThat(run("link", "work")).isEqualTo(8);
         assertThat(cli.err()).contains("Error: the API failed (HTTP 503): Links are not configured");
@@ -71,20 +92,27 @@ class LinkCommandsTest {
 
     @Test
     void revoke_sendsDelete_andSaysWhetherThereWasALink() {
-        cli.api().answer("DELETE /accounts/work/link", 200, "{\"account\":\"work\",\"revoked\":true}")
+        cli.api()
+                .answer("DELETE /accounts/work/link", 200, "{\"account\":\"work\",\"revoked\":true}")
                 .answer("DELETE /accounts/work/link", 200, "{\"account\":\"work\",\"revoked\":false}");
 
         assertThat(run("link", "--revoke", "work")).isZero();
         assertThat(run("link", "work", "--revoke")).isZero();
 
-        assertThat(cli.out()).contains("Revoked the re-auth link of account 'work'; it no longer works.",
-                "Account 'work' had no live re-auth link; nothing to revoke.");
+        assertThat(cli.out())
+                .contains(
+                        "Revoked the re-auth link of account 'work'; it no longer works.",
+                        "Account 'work' had no live re-auth link; nothing to revoke.");
         assertThat(cli.api().requests()).extracting(FakeApi.Request::method).containsExactly("DELETE", "DELETE");
     }
 
     @Test
     void revoke_ofAnUnknownAccount_isExitCode3() {
-        cli.api().answer("DELETE /accounts/ghost/link", 404, "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
+        cli.api()
+                .answer(
+                        "DELETE /accounts/ghost/link",
+                        404,
+                        "{\"error\":\"account_not_found\",\"error_description\":\"No account\"}");
 
         assertThat(run("link", "--revoke", "ghost")).isEqualTo(3);
         assertThat(cli.err()).contains("Error: account 'ghost' not found");
@@ -102,7 +130,8 @@ class LinkCommandsTest {
     @Test
     void help_namesLinkAndDashboard() {
         assertThat(cli.runFromTerminal("--help")).isZero();
-        assertThat(cli.out()).contains("reauth link [--revoke] NAME [API]", "reauth dashboard [--no-browser] [--port N] [API]");
+        assertThat(cli.out())
+                .contains("reauth link [--revoke] NAME [API]", "reauth dashboard [--no-browser] [--port N] [API]");
     }
 
     @Test

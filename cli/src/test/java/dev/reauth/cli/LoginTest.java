@@ -28,6 +28,7 @@ class LoginTest {
     void stateIsReadFromTheAuthorizationUrl_decoded() {
         URI url = URI.create("https://claude.ai/oauth/authorize?code=true&client_id=c&state=a%2Bb-_c&scope=x");
         assertThat(Login.queryParameter(url, "state")).contains("a+b-_c");
-        assertThat(Login.queryParameter(URI.create("https://claude.ai/oauth/authorize?code=true"), "state")).isEmpty();
+        assertThat(Login.queryParameter(URI.create("https://claude.ai/oauth/authorize?code=true"), "state"))
+                .isEmpty();
     }
 }

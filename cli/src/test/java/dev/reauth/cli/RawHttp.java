@@ -24,18 +24,19 @@ final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** One request on its own connection to 127.0.0.1:{@code port}; Host is 127.0.0.1:PORT unless {@code headers} names another. */
-    static Answer send(int port, String method, String path, Map<String, String> headers, String body) throws IOException {
+    static Answer send(int port, String method, String path, Map<String, String> headers, String body)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
             Map<String, String> all = new LinkedHashMap<>();
             all.put("Host", "127.0.0.1:" + port);
             all.putAll(headers);
-            all.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            all.forEach((name, value) ->
+                    request.append(name).append(": ").append(value).append("\r\n"));
             request.append("Content-Length: ").append(content.length).append("\r\nConnection: close\r\n\r\n");
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -54,7 +55,9 @@ final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            headers.put(
+                    lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip());
         }
         String body = text.substring(end + 4);
         if ("chunked".equals(headers.get("transfer-encoding"))) {

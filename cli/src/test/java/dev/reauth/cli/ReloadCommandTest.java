@@ -1,8 +1,8 @@
 package dev.reauth.cli;
 
-import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,30 +14,42 @@ class ReloadCommandTest {
 
     @Test
     void reload_callsTheByNameRouteOnce_andPrintsTheApisMessage_withoutListingAccounts() {
-        cli.api().answer("POST /accounts/by-name/work/reload", 200,
-                "{\"success\":true,\"message\":\"Token reload triggered for account 'work'\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/by-name/work/reload",
+                        200,
+                        "{\"success\":true,\"message\":\"Token reload triggered for account 'work'\"}");
 
         assertThat(cli.run("--reload", "work")).isZero();
 
         assertThat(cli.out()).isEqualTo("Token reload triggered for account 'work'\n");
-        assertThat(cli.api().requests()).extracting(FakeApi.Request::method, FakeApi.Request::path)
+        assertThat(cli.api().requests())
+                .extracting(FakeApi.Request::method, FakeApi.Request::path)
                 .containsExactly(Tuple.tuple("POST", "/accounts/by-name/work/reload"));
     }
 
     @Test
     void reload_ofANameWithSpaces_sendsItAsOnePathSegment() {
-        cli.api().answer("POST /accounts/by-name/Work Team/reload", 200,
-                "{\"success\":true,\"message\":\"Token reload triggered for account 'Work Team'\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/by-name/Work Team/reload",
+                        200,
+                        "{\"success\":true,\"message\":\"Token reload triggered for account 'Work Team'\"}");
 
         assertThat(cli.run("--reload", "Work Team")).isZero();
 
-        assertThat(cli.api().requests()).extracting(FakeApi.Request::path).containsExactly("/accounts/by-name/Work Team/reload");
+        assertThat(cli.api().requests())
+                .extracting(FakeApi.Request::path)
+                .containsExactly("/accounts/by-name/Work Team/reload");
     }
 
     @Test
     void reload_ofAnUnknownName_isExitCode3_saysSo_andAsksNothingElse() {
-        cli.api().answer("POST /accounts/by-name/nobody-here/reload", 404,
-                "{\"error\":\"account_not_found\",\"error_description\":\"No account named 'nobody-here'\"}");
+        cli.api()
+                .answer(
+                        "POST /accounts/by-name/nobody-here/reload",
+                        404,
+                        "{\"error\":\"account_not_found\",\"error_description\":\"No account named 'nobody-here'\"}");
 
         assertThat(cli.run("--reload", "nobody-here")).isEqualTo(3);
 

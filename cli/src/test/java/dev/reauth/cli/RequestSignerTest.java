@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -40,28 +40,38 @@ class RequestSignerTest {
         // WHEN the CLI signs it, and the SDK signer signs the same inputs directly
         Map<String, List<String>> ours = new RequestSigner(CREDENTIALS, "eu-west-1", RequestSigner.SERVICE, SUITE_TIME)
                 .sign("POST", uri, headers, body);
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
+        SdkHttpRequest.Builder request =
+                SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
         headers.forEach(request::putHeader);
-        Map<String, List<String>> sdk = AwsV4HttpSigner.create().sign(r -> r
-                .identity(CREDENTIALS.resolveCredentials())
-                .request(request.build())
-                .payload(ContentStreamProvider.fromByteArray(body.getBytes(StandardCharsets.UTF_8)))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
-                .putProperty(HttpSigner.SIGNING_CLOCK, SUITE_TIME)).request().headers();
+        Map<String, List<String>> sdk = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(CREDENTIALS.resolveCredentials())
+                        .request(request.build())
+                        .payload(ContentStreamProvider.fromByteArray(body.getBytes(StandardCharsets.UTF_8)))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
+                        .putProperty(HttpSigner.SIGNING_CLOCK, SUITE_TIME))
+                .request()
+                .headers();
 
         // THEN the signatures are the same, scoped to execute-api in the API's region
         assertThat(ours.get("Authorization")).isEqualTo(sdk.get("Authorization"));
         assertThat(ours.get("Authorization").getFirst())
-                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/execute-api/aws4_request, SignedHeaders=");
+                .startsWith(
+                        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/execute-api/aws4_request, SignedHeaders=");
         assertThat(ours.get("X-Amz-Date")).containsExactly("20150830T123600Z");
     }
 
     @Test
     void referenceImplementation_reproducesAwsTestSuite_getVanilla() throws Exception {
         // aws-sig-v4-test-suite/get-vanilla: proves the reference below before it judges our signer
-        String signature = referenceSignature("GET", "/", "", new TreeMap<>(Map.of(
-                "host", "example.amazonaws.com", "x-amz-date", "20150830T123600Z")), "", "us-east-1", "service");
+        String signature = referenceSignature(
+                "GET",
+                "/",
+                "",
+                new TreeMap<>(Map.of("host", "example.amazonaws.com", "x-amz-date", "20150830T123600Z")),
+                "",
+                "us-east-1",
+                "service");
 
         assertThat(signature).isEqualTo("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
     }
@@ -79,27 +89,50 @@ class RequestSignerTest {
         headers.put("host", "example.amazonaws.com");
         for (String name : signedHeaders.split(";")) {
             if (!name.equals("host")) {
-                headers.put(name, signed.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                        .findFirst().orElseThrow().getValue().getFirst());
+                headers.put(
+                        name,
+                        signed.entrySet().stream()
+                                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                                .findFirst()
+                                .orElseThrow()
+                                .getValue()
+                                .getFirst());
             }
         }
         assertThat(headers.keySet()).contains("content-type", "x-amz-date");
 
-        assertThat(authorization).endsWith("Signature="
-                + referenceSignature("POST", "/accounts", "", headers, body, "us-east-1", "service"));
+        assertThat(authorization)
+                .endsWith("Signature="
+                        + referenceSignature("POST", "/accounts", "", headers, body, "us-east-1", "service"));
     }
 
     /** SigV4 as the AWS documentation specifies it, written out step by step. */
-    private static String referenceSignature(String method, String path, String query, TreeMap<String, String> headers,
-                                             String payload, String region, String service) throws Exception {
+    private static String referenceSignature(
+            String method,
+            String path,
+            String query,
+            TreeMap<String, String> headers,
+            String payload,
+            String region,
+            String service)
+            throws Exception {
         StringBuilder canonicalHeaders = new StringBuilder();
-        headers.forEach((k, v) -> canonicalHeaders.append(k).append(':').append(v.strip()).append('\n'));
-        String canonicalRequest = String.join("\n", method, path, query, canonicalHeaders.toString(),
-                String.join(";", headers.keySet()), hex(sha256(payload)));
+        headers.forEach((k, v) ->
+                canonicalHeaders.append(k).append(':').append(v.strip()).append('\n'));
+        String canonicalRequest = String.join(
+                "\n",
+                method,
+                path,
+                query,
+                canonicalHeaders.toString(),
+                String.join(";", headers.keySet()),
+                hex(sha256(payload)));
         String date = headers.get("x-amz-date");
         String scope = date.substring(0, 8) + "/" + region + "/" + service + "/aws4_request";
         String stringToSign = String.join("\n", "AWS4-HMAC-SHA256", date, scope, hex(sha256(canonicalRequest)));
-        byte[] key = hmac(("AWS4" + "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").getBytes(StandardCharsets.UTF_8), date.substring(0, 8));
+        byte[] key = hmac(
+                ("AWS4" + "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").getBytes(StandardCharsets.UTF_8),
+                date.substring(0, 8));
         key = hmac(key, region);
         key = hmac(key, service);
         key = hmac(key, "aws4_request");
@@ -122,7 +155,9 @@ class RequestSignerTest {
 
     @Test
     void regionOf_readsTheRegionFromAnApiGatewayUrl() {
-        assertThat(RequestSigner.regionOf(URI.create("https://abc123.execute-api.ap-southeast-2.amazonaws.com"))).contains("ap-southeast-2");
-        assertThat(RequestSigner.regionOf(URI.create("https://reauth.example.com"))).isEmpty();
+        assertThat(RequestSigner.regionOf(URI.create("https://abc123.execute-api.ap-southeast-2.amazonaws.com")))
+                .contains("ap-southeast-2");
+        assertThat(RequestSigner.regionOf(URI.create("https://reauth.example.com")))
+                .isEmpty();
     }
 }

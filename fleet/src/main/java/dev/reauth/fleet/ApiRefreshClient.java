@@ -36,8 +36,10 @@ public final class ApiRefreshClient implements RefreshClient {
     public ApiRefreshClient(URI apiUrl, AwsCredentialsProvider credentials, String region, Clock clock) {
         this.apiUrl = apiUrl;
         this.signer = new RequestSigner(credentials, region, clock);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -46,15 +48,18 @@ public final class ApiRefreshClient implements RefreshClient {
             throw new IllegalArgumentException("not an account id");
         }
         URI uri = URI.create(apiUrl.toString().replaceAll("/+$", "") + "/accounts/" + accountId + "/refresh");
-        String body = knownVersion.isPresent() ? Json.object().put("tokenVersion", knownVersion.getAsLong()).toJson() : "{}";
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        signer.sign("POST", uri, Map.of("Content-Type", "application/json"), body).forEach((name, values) -> {
-            // java.net.http sets Host and Content-Length itself
-            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
+        String body = knownVersion.isPresent()
+                ? Json.object().put("tokenVersion", knownVersion.getAsLong()).toJson()
+                : "{}";
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body));
+        signer.sign("POST", uri, Map.of("Content-Type", "application/json"), body)
+                .forEach((name, values) -> {
+                    // java.net.http sets Host and Content-Length itself
+                    if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                        values.forEach(value -> request.header(name, value));
+                    }
+                });
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -69,10 +74,13 @@ public final class ApiRefreshClient implements RefreshClient {
             return version;
         }
         Optional<String> error = Json.string(answer, "error").filter(e -> e.matches("[a-z_]{1,64}"));
-        if (response.statusCode() == 409 && error.filter("reauth_required"::equals).isPresent()) {
+        if (response.statusCode() == 409
+                && error.filter("reauth_required"::equals).isPresent()) {
             throw new AccountRequiresReauthException(accountId, "reported by reauth");
         }
-        throw new FleetException.DependencyFailed("reauth answered HTTP " + response.statusCode()
-                + error.map(e -> " (" + e + ")").orElse("") + " to the refresh request", null);
+        throw new FleetException.DependencyFailed(
+                "reauth answered HTTP " + response.statusCode()
+                        + error.map(e -> " (" + e + ")").orElse("") + " to the refresh request",
+                null);
     }
 }

@@ -18,14 +18,14 @@ final class AuthorityInformationAccess {
     private static final String EXTENSION_OID = "1.3.6.1.5.5.7.1.1";
     /** id-ad-caIssuers, 1.3.6.1.5.5.7.48.2, as DER content octets. */
     private static final byte[] CA_ISSUERS = {0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02};
+
     private static final int OCTET_STRING = 0x04;
     private static final int SEQUENCE = 0x30;
     private static final int OID = 0x06;
     /** GeneralName uniformResourceIdentifier: [6] IMPLICIT IA5String. */
     private static final int URI_NAME = 0x86;
 
-    private AuthorityInformationAccess() {
-    }
+    private AuthorityInformationAccess() {}
 
     static List<URI> caIssuers(X509Certificate certificate) {
         byte[] der = certificate.getExtensionValue(EXTENSION_OID);
@@ -41,8 +41,10 @@ final class AuthorityInformationAccess {
                 at = description.end;
                 Element method = Element.at(der, description.start, description.end, OID);
                 Element location = Element.at(der, method.end, description.end, -1);
-                if (location.tag == URI_NAME && Arrays.equals(der, method.start, method.end, CA_ISSUERS, 0, CA_ISSUERS.length)) {
-                    urls.add(new URI(new String(der, location.start, location.end - location.start, StandardCharsets.US_ASCII)));
+                if (location.tag == URI_NAME
+                        && Arrays.equals(der, method.start, method.end, CA_ISSUERS, 0, CA_ISSUERS.length)) {
+                    urls.add(new URI(
+                            new String(der, location.start, location.end - location.start, StandardCharsets.US_ASCII)));
                 }
             }
         } catch (IllegalArgumentException | URISyntaxException malformed) {

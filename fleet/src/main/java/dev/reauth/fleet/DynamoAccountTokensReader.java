@@ -48,17 +48,30 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
     }
 
     private Optional<StoredTokens> readItem(String accountId) {
-        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
-                .projectionExpression("#ct, #v, #exp, #reauth, #reason")
-                .expressionAttributeNames(Map.of("#ct", Accounts.TOKEN_CIPHERTEXT, "#v", Accounts.TOKEN_VERSION,
-                        "#exp", Accounts.EXPIRES_AT, "#reauth", Accounts.REQUIRES_REAUTH, "#reason", Accounts.REAUTH_REASON))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
+                        .projectionExpression("#ct, #v, #exp, #reauth, #reason")
+                        .expressionAttributeNames(Map.of(
+                                "#ct",
+                                Accounts.TOKEN_CIPHERTEXT,
+                                "#v",
+                                Accounts.TOKEN_VERSION,
+                                "#exp",
+                                Accounts.EXPIRES_AT,
+                                "#reauth",
+                                Accounts.REQUIRES_REAUTH,
+                                "#reason",
+                                Accounts.REAUTH_REASON)))
+                .item();
         if (item == null || !item.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
             return Optional.empty();
         }
-        return Optional.of(new StoredTokens(number(item.get(Accounts.TOKEN_VERSION)),
+        return Optional.of(new StoredTokens(
+                number(item.get(Accounts.TOKEN_VERSION)),
                 item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray(),
-                Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT))), reauthRequired(item)));
+                Instant.ofEpochMilli(number(item.get(Accounts.EXPIRES_AT))),
+                reauthRequired(item)));
     }
 
     private static Optional<String> reauthRequired(Map<String, AttributeValue> item) {
@@ -75,15 +88,22 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
         List<String> ids = new ArrayList<>(accountIds);
         for (int from = 0; from < ids.size(); from += 100) {
             List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(from + 100, ids.size())).stream()
-                    .map(id -> Map.of(Accounts.ID, AttributeValue.fromS(id))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                    .projectionExpression("#id, #v").expressionAttributeNames(Map.of("#id", Accounts.ID, "#v", Accounts.TOKEN_VERSION))
-                    .build());
+                    .map(id -> Map.of(Accounts.ID, AttributeValue.fromS(id)))
+                    .toList();
+            Map<String, KeysAndAttributes> request = Map.of(
+                    table,
+                    KeysAndAttributes.builder()
+                            .keys(keys)
+                            .projectionExpression("#id, #v")
+                            .expressionAttributeNames(Map.of("#id", Accounts.ID, "#v", Accounts.TOKEN_VERSION))
+                            .build());
             while (!request.isEmpty()) {
                 Map<String, KeysAndAttributes> ask = request;
                 BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
-                response.responses().getOrDefault(table, List.of())
-                        .forEach(item -> versions.put(item.get(Accounts.ID).s(), number(item.get(Accounts.TOKEN_VERSION))));
+                response.responses()
+                        .getOrDefault(table, List.of())
+                        .forEach(item ->
+                                versions.put(item.get(Accounts.ID).s(), number(item.get(Accounts.TOKEN_VERSION))));
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }
         }

@@ -22,7 +22,9 @@ public final class KmsTokenDecryptor implements TokenDecryptor {
         byte[] plaintext;
         try {
             plaintext = kms.decrypt(d -> d.ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
-                    .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
+                            .encryptionContext(Schema.encryptionContext(accountId)))
+                    .plaintext()
+                    .asByteArray();
         } catch (SdkException e) {
             throw new FleetException.DependencyFailed("KMS did not decrypt the tokens of account " + accountId, e);
         }

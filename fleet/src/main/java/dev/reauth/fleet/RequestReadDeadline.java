@@ -28,12 +28,13 @@ final class RequestReadDeadline implements Executor, AutoCloseable {
 
     private final Duration deadline;
     private final ExecutorService workers;
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sns-endpoint-deadline").factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sns-endpoint-deadline").factory());
 
     RequestReadDeadline(int threads, Duration deadline) {
         this.deadline = deadline;
-        this.workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("sns-endpoint-", 0).factory());
+        this.workers = Executors.newFixedThreadPool(
+                threads, Thread.ofPlatform().daemon().name("sns-endpoint-", 0).factory());
     }
 
     @Override
@@ -41,11 +42,14 @@ final class RequestReadDeadline implements Executor, AutoCloseable {
         workers.execute(() -> {
             AtomicInteger state = new AtomicInteger(READING);
             Thread worker = Thread.currentThread();
-            ScheduledFuture<?> cutOff = timer.schedule(() -> {
-                if (state.compareAndSet(READING, CUT_OFF)) {
-                    worker.interrupt();
-                }
-            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> cutOff = timer.schedule(
+                    () -> {
+                        if (state.compareAndSet(READING, CUT_OFF)) {
+                            worker.interrupt();
+                        }
+                    },
+                    deadline.toMillis(),
+                    TimeUnit.MILLISECONDS);
             CURRENT.set(state);
             try {
                 exchange.run();

@@ -34,18 +34,18 @@ public final class RequestSigner {
 
     /** The headers to send: the request's own plus Authorization, X-Amz-Date and any security token. */
     public Map<String, List<String>> sign(String method, URI uri, Map<String, String> headers, String body) {
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpRequest.Builder request =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(request::putHeader);
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         SignedRequest signed;
         try {
-            signed = signer.sign(r -> r
-                .identity(credentials.resolveCredentials())
-                .request(request.build())
-                .payload(ContentStreamProvider.fromByteArray(payload))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+            signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
+                    .request(request.build())
+                    .payload(ContentStreamProvider.fromByteArray(payload))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                    .putProperty(HttpSigner.SIGNING_CLOCK, clock));
         } catch (SdkException e) {
             throw new FleetException.DependencyFailed("No AWS credentials to sign the request with", e);
         }

@@ -51,8 +51,8 @@ final class SigningCertificates {
     private static final int MAX_ISSUERS_FETCHED = 3;
 
     /** A leaf and the intermediates found for it; once PKIX accepted them, the period that holds for. */
-    private record Chain(X509Certificate leaf, List<X509Certificate> intermediates, AtomicReference<Validity> validated) {
-    }
+    private record Chain(
+            X509Certificate leaf, List<X509Certificate> intermediates, AtomicReference<Validity> validated) {}
 
     /** A chain PKIX accepted, and the period in which that holds (the intersection of its certificates' validity). */
     private record Validity(Instant notBefore, Instant notAfter) {
@@ -71,7 +71,9 @@ final class SigningCertificates {
 
     SigningCertificates(Set<TrustAnchor> anchors, Function<URI, byte[]> source, Clock clock) {
         this.anchors = Set.copyOf(anchors);
-        this.anchorNames = this.anchors.stream().map(a -> a.getTrustedCert().getSubjectX500Principal()).collect(Collectors.toSet());
+        this.anchorNames = this.anchors.stream()
+                .map(a -> a.getTrustedCert().getSubjectX500Principal())
+                .collect(Collectors.toSet());
         this.source = source;
         this.clock = clock;
     }
@@ -105,7 +107,10 @@ final class SigningCertificates {
             List<X509Certificate> candidates = new ArrayList<>(chain.intermediates());
             candidates.add(chain.leaf());
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(candidates)));
-            List<? extends Certificate> path = CertPathBuilder.getInstance("PKIX").build(parameters).getCertPath().getCertificates();
+            List<? extends Certificate> path = CertPathBuilder.getInstance("PKIX")
+                    .build(parameters)
+                    .getCertPath()
+                    .getCertificates();
             Instant notBefore = Instant.MIN;
             Instant notAfter = Instant.MAX;
             for (Certificate certificate : path) {
@@ -142,13 +147,17 @@ final class SigningCertificates {
                 return;
             }
             X509Certificate atHand = intermediates.stream()
-                    .filter(c -> c.getSubjectX500Principal().equals(issuerName)).findFirst().orElse(null);
+                    .filter(c -> c.getSubjectX500Principal().equals(issuerName))
+                    .findFirst()
+                    .orElse(null);
             if (atHand != null) {
                 current = atHand;
                 continue;
             }
             URI published = AuthorityInformationAccess.caIssuers(current).stream()
-                    .filter(u -> "http".equals(u.getScheme()) || "https".equals(u.getScheme())).findFirst().orElse(null);
+                    .filter(u -> "http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                    .findFirst()
+                    .orElse(null);
             if (published == null || fetches++ == MAX_ISSUERS_FETCHED) {
                 return;
             }
@@ -165,13 +174,15 @@ final class SigningCertificates {
         }
         Instant retryAt = failedUntil.get(url);
         if (retryAt != null && clock.instant().isBefore(retryAt)) {
-            throw new Rejected("certificate at " + url.getHost() + " unavailable (failed recently; not fetched again yet)");
+            throw new Rejected(
+                    "certificate at " + url.getHost() + " unavailable (failed recently; not fetched again yet)");
         }
         List<X509Certificate> certificates = new ArrayList<>();
         try {
             byte[] bytes = source.apply(url);
             if (bytes != null) {
-                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
+                for (Certificate c :
+                        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
                     certificates.add((X509Certificate) c);
                 }
             }
@@ -200,9 +211,12 @@ final class SigningCertificates {
                 }
             }
             if (names.isEmpty()) {
-                List<String> commonNames = new LdapName(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253)).getRdns()
-                        .stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
-                        .map(rdn -> String.valueOf(rdn.getValue()).toLowerCase(Locale.ROOT)).toList();
+                List<String> commonNames = new LdapName(
+                                certificate.getSubjectX500Principal().getName(X500Principal.RFC2253))
+                        .getRdns().stream()
+                                .filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+                                .map(rdn -> String.valueOf(rdn.getValue()).toLowerCase(Locale.ROOT))
+                                .toList();
                 if (commonNames.size() == 1) {
                     names.add(commonNames.getFirst());
                 }

@@ -43,7 +43,8 @@ public final class SnsEndpoint {
         static SubscriptionConfirmer withSns(SnsClient sns) {
             return (topicArn, token) -> {
                 try {
-                    sns.confirmSubscription(c -> c.topicArn(topicArn).token(token).authenticateOnUnsubscribe("true"));
+                    sns.confirmSubscription(
+                            c -> c.topicArn(topicArn).token(token).authenticateOnUnsubscribe("true"));
                 } catch (SdkException e) {
                     throw new FleetException.DependencyFailed("SNS did not confirm the subscription to " + topicArn, e);
                 }
@@ -77,16 +78,26 @@ public final class SnsEndpoint {
     });
 
     /** With the system clock and {@link #DEFAULT_MAX_MESSAGE_AGE}. */
-    public SnsEndpoint(Set<String> allowedTopics, SnsSignatureVerifier verifier, SignaturePolicy policy,
-                       SubscriptionConfirmer confirmer, TokenSource tokens) {
+    public SnsEndpoint(
+            Set<String> allowedTopics,
+            SnsSignatureVerifier verifier,
+            SignaturePolicy policy,
+            SubscriptionConfirmer confirmer,
+            TokenSource tokens) {
         this(allowedTopics, verifier, policy, confirmer, tokens, Clock.systemUTC(), DEFAULT_MAX_MESSAGE_AGE);
     }
 
     /**
      * @param maxMessageAge a message whose Timestamp is older than this is refused
      */
-    public SnsEndpoint(Set<String> allowedTopics, SnsSignatureVerifier verifier, SignaturePolicy policy,
-                       SubscriptionConfirmer confirmer, TokenSource tokens, Clock clock, Duration maxMessageAge) {
+    public SnsEndpoint(
+            Set<String> allowedTopics,
+            SnsSignatureVerifier verifier,
+            SignaturePolicy policy,
+            SubscriptionConfirmer confirmer,
+            TokenSource tokens,
+            Clock clock,
+            Duration maxMessageAge) {
         if (maxMessageAge.isNegative() || maxMessageAge.isZero()) {
             throw new IllegalArgumentException("maxMessageAge must be positive");
         }
@@ -125,7 +136,12 @@ public final class SnsEndpoint {
             return 400;
         }
         if (sent.isBefore(clock.instant().minus(maxMessageAge))) {
-            LOG.log(Level.WARNING, "SNS delivery {0} refused: sent at {1}, older than {2}", message.messageId(), sent, maxMessageAge);
+            LOG.log(
+                    Level.WARNING,
+                    "SNS delivery {0} refused: sent at {1}, older than {2}",
+                    message.messageId(),
+                    sent,
+                    maxMessageAge);
             return 403;
         }
         if (policy == SignaturePolicy.VERIFY) {

@@ -25,13 +25,14 @@ import software.amazon.awssdk.services.sns.model.Subscription;
 public final class SnsHttpSubscriber implements AutoCloseable {
 
     /** The filter policy: the events a token source acts on. */
-    static final String FILTER_POLICY = "{\"" + TokenEvent.ATTRIBUTE_EVENT_TYPE + "\":[\""
-            + TokenEvent.TOKENS_ROTATED + "\",\"" + TokenEvent.RELOAD_REQUESTED + "\",\"" + TokenEvent.REAUTH_REQUIRED + "\"]}";
+    static final String FILTER_POLICY = "{\"" + TokenEvent.ATTRIBUTE_EVENT_TYPE + "\":[\"" + TokenEvent.TOKENS_ROTATED
+            + "\",\"" + TokenEvent.RELOAD_REQUESTED + "\",\"" + TokenEvent.REAUTH_REQUIRED + "\"]}";
 
     /** How long a client may take to send its request (line, headers, body). */
     public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
     /** SNS messages are at most 256 KiB; the envelope and JSON escaping add to that. */
     static final int MAX_BODY_BYTES = 512 * 1024;
+
     private static final int THREADS = 2;
 
     private final HttpServer server;
@@ -41,7 +42,8 @@ public final class SnsHttpSubscriber implements AutoCloseable {
     private final URI publicUrl;
     private volatile String subscriptionArn;
 
-    private SnsHttpSubscriber(HttpServer server, RequestReadDeadline executor, SnsClient sns, String topicArn, URI publicUrl) {
+    private SnsHttpSubscriber(
+            HttpServer server, RequestReadDeadline executor, SnsClient sns, String topicArn, URI publicUrl) {
         this.server = server;
         this.executor = executor;
         this.sns = sns;
@@ -56,13 +58,19 @@ public final class SnsHttpSubscriber implements AutoCloseable {
      *
      * @throws FleetException.DependencyFailed when SNS does not take the subscription (nothing is left serving)
      */
-    public static SnsHttpSubscriber start(InetSocketAddress bind, URI publicUrl, SnsEndpoint endpoint, SnsClient sns, String topicArn) {
+    public static SnsHttpSubscriber start(
+            InetSocketAddress bind, URI publicUrl, SnsEndpoint endpoint, SnsClient sns, String topicArn) {
         return start(bind, publicUrl, endpoint, sns, topicArn, DEFAULT_REQUEST_READ_TIMEOUT);
     }
 
     /** As {@link #start(InetSocketAddress, URI, SnsEndpoint, SnsClient, String)}, with the time a client has to send a request. */
-    public static SnsHttpSubscriber start(InetSocketAddress bind, URI publicUrl, SnsEndpoint endpoint, SnsClient sns, String topicArn,
-                                         Duration requestReadTimeout) {
+    public static SnsHttpSubscriber start(
+            InetSocketAddress bind,
+            URI publicUrl,
+            SnsEndpoint endpoint,
+            SnsClient sns,
+            String topicArn,
+            Duration requestReadTimeout) {
         HttpServer server;
         RequestReadDeadline executor = new RequestReadDeadline(THREADS, requestReadTimeout);
         try {
@@ -74,13 +82,19 @@ public final class SnsHttpSubscriber implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/sns", exchange -> serve(exchange, endpoint));
         server.start();
-        URI url = publicUrl != null ? publicUrl
-                : URI.create("http://" + bind.getHostString() + ":" + server.getAddress().getPort() + "/sns");
+        URI url = publicUrl != null
+                ? publicUrl
+                : URI.create("http://" + bind.getHostString() + ":"
+                        + server.getAddress().getPort() + "/sns");
         SnsHttpSubscriber subscriber = new SnsHttpSubscriber(server, executor, sns, topicArn, url);
         try {
-            subscriber.subscriptionArn = sns.subscribe(s -> s.topicArn(topicArn).protocol(url.getScheme()).endpoint(url.toString())
-                    .returnSubscriptionArn(true)
-                    .attributes(Map.of("FilterPolicy", FILTER_POLICY, "FilterPolicyScope", "MessageAttributes"))).subscriptionArn();
+            subscriber.subscriptionArn = sns.subscribe(s -> s.topicArn(topicArn)
+                            .protocol(url.getScheme())
+                            .endpoint(url.toString())
+                            .returnSubscriptionArn(true)
+                            .attributes(
+                                    Map.of("FilterPolicy", FILTER_POLICY, "FilterPolicyScope", "MessageAttributes")))
+                    .subscriptionArn();
         } catch (SdkException e) {
             subscriber.stop();
             throw new FleetException.DependencyFailed("SNS did not subscribe " + url + " to " + topicArn, e);
@@ -89,7 +103,9 @@ public final class SnsHttpSubscriber implements AutoCloseable {
     }
 
     private static void serve(HttpExchange exchange, SnsEndpoint endpoint) throws IOException {
-        byte[] body = "POST".equals(exchange.getRequestMethod()) ? exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1) : null;
+        byte[] body = "POST".equals(exchange.getRequestMethod())
+                ? exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1)
+                : null;
         try (exchange) {
             if (body != null && body.length > MAX_BODY_BYTES) {
                 // still under the deadline: closing the exchange drains what the client keeps sending
@@ -98,7 +114,7 @@ public final class SnsHttpSubscriber implements AutoCloseable {
                 return;
             }
             if (!RequestReadDeadline.requestRead()) {
-                return;   // the deadline passed: closing the exchange before answering drops the connection
+                return; // the deadline passed: closing the exchange before answering drops the connection
             }
             if (body == null) {
                 exchange.sendResponseHeaders(405, -1);
@@ -127,9 +143,13 @@ public final class SnsHttpSubscriber implements AutoCloseable {
     @Override
     public void close() {
         try {
-            String arn = subscriptionArn().orElseGet(() -> sns.listSubscriptionsByTopic(l -> l.topicArn(topicArn)).subscriptions().stream()
-                    .filter(s -> publicUrl.toString().equals(s.endpoint())).map(Subscription::subscriptionArn)
-                    .filter(a -> a.startsWith("arn:")).findFirst().orElse(null));
+            String arn = subscriptionArn()
+                    .orElseGet(() -> sns.listSubscriptionsByTopic(l -> l.topicArn(topicArn)).subscriptions().stream()
+                            .filter(s -> publicUrl.toString().equals(s.endpoint()))
+                            .map(Subscription::subscriptionArn)
+                            .filter(a -> a.startsWith("arn:"))
+                            .findFirst()
+                            .orElse(null));
             if (arn != null) {
                 sns.unsubscribe(u -> u.subscriptionArn(arn));
             }

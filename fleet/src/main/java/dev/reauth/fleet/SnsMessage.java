@@ -8,9 +8,18 @@ import java.util.Optional;
  * An SNS HTTP(S) delivery: a Notification, SubscriptionConfirmation or UnsubscribeConfirmation, with
  * the fields its signature covers.
  */
-public record SnsMessage(String type, String messageId, String topicArn, Optional<String> subject, String message,
-                         String timestamp, Optional<String> token, Optional<String> subscribeUrl,
-                         String signatureVersion, String signature, String signingCertUrl) {
+public record SnsMessage(
+        String type,
+        String messageId,
+        String topicArn,
+        Optional<String> subject,
+        String message,
+        String timestamp,
+        Optional<String> token,
+        Optional<String> subscribeUrl,
+        String signatureVersion,
+        String signature,
+        String signingCertUrl) {
 
     public static final String NOTIFICATION = "Notification";
     public static final String SUBSCRIPTION_CONFIRMATION = "SubscriptionConfirmation";
@@ -35,13 +44,19 @@ public record SnsMessage(String type, String messageId, String topicArn, Optiona
         if (!notification && !type.equals(SUBSCRIPTION_CONFIRMATION) && !type.equals(UNSUBSCRIBE_CONFIRMATION)) {
             throw new Malformed("unknown Type");
         }
-        return new SnsMessage(type, required(json, "MessageId"), required(json, "TopicArn"),
+        return new SnsMessage(
+                type,
+                required(json, "MessageId"),
+                required(json, "TopicArn"),
                 notification ? Json.string(json, "Subject") : Optional.empty(),
-                required(json, "Message"), required(json, "Timestamp"),
+                required(json, "Message"),
+                required(json, "Timestamp"),
                 notification ? Optional.empty() : Optional.of(required(json, "Token")),
                 notification ? Optional.empty() : Optional.of(required(json, "SubscribeURL")),
-                required(json, "SignatureVersion"), required(json, "Signature"),
-                Json.string(json, "SigningCertURL").or(() -> Json.string(json, "SigningCertUrl"))
+                required(json, "SignatureVersion"),
+                required(json, "Signature"),
+                Json.string(json, "SigningCertURL")
+                        .or(() -> Json.string(json, "SigningCertUrl"))
                         .orElseThrow(() -> new Malformed("missing SigningCertURL")));
     }
 

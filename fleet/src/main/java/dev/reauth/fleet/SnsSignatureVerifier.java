@@ -84,7 +84,10 @@ public final class SnsSignatureVerifier {
         if (!topic.snsHost().equals(url.getHost()) || url.getPort() != -1 || url.getUserInfo() != null) {
             throw new Rejected("SigningCertURL is not the SNS host of the topic's region");
         }
-        if (url.getPath() == null || !url.getPath().endsWith(".pem") || url.getQuery() != null || url.getFragment() != null) {
+        if (url.getPath() == null
+                || !url.getPath().endsWith(".pem")
+                || url.getQuery() != null
+                || url.getFragment() != null) {
             throw new Rejected("SigningCertURL is not a certificate");
         }
         return url;

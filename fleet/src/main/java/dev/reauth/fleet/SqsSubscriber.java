@@ -60,29 +60,43 @@ public final class SqsSubscriber implements AutoCloseable {
     }
 
     /** As {@link #subscribeQueue(SqsClient, SnsClient, String, String)}, filtered to the given event types. */
-    public static String subscribeQueue(SqsClient sqs, SnsClient sns, String topicArn, String queueName,
-                                        Collection<String> eventTypes) {
+    public static String subscribeQueue(
+            SqsClient sqs, SnsClient sns, String topicArn, String queueName, Collection<String> eventTypes) {
         for (String type : eventTypes) {
             if (!type.matches("[a-z][a-z.]*")) {
                 throw new IllegalArgumentException("not an event type: " + type);
             }
         }
-        String policy = eventTypes.stream().map(type -> "\"" + type + "\"")
+        String policy = eventTypes.stream()
+                .map(type -> "\"" + type + "\"")
                 .collect(Collectors.joining(",", "{\"" + TokenEvent.ATTRIBUTE_EVENT_TYPE + "\":[", "]}"));
         return subscribeQueue(sqs, sns, topicArn, queueName, policy);
     }
 
-    private static String subscribeQueue(SqsClient sqs, SnsClient sns, String topicArn, String queueName, String filterPolicy) {
+    private static String subscribeQueue(
+            SqsClient sqs, SnsClient sns, String topicArn, String queueName, String filterPolicy) {
         try {
             String queueUrl = sqs.createQueue(q -> q.queueName(queueName)).queueUrl();
-            String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},"
-                    + "\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + queueArn + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\""
-                    + topicArn + "\"}}}]}";
+            String queueArn = sqs.getQueueAttributes(
+                            a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes()
+                    .get(QueueAttributeName.QUEUE_ARN);
+            String policy =
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},"
+                            + "\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + queueArn
+                            + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\""
+                            + topicArn + "\"}}}]}";
             sqs.setQueueAttributes(a -> a.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
-            sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn).attributes(Map.of(
-                    "RawMessageDelivery", "true", "FilterPolicy", filterPolicy, "FilterPolicyScope", "MessageAttributes")));
+            sns.subscribe(s -> s.topicArn(topicArn)
+                    .protocol("sqs")
+                    .endpoint(queueArn)
+                    .attributes(Map.of(
+                            "RawMessageDelivery",
+                            "true",
+                            "FilterPolicy",
+                            filterPolicy,
+                            "FilterPolicyScope",
+                            "MessageAttributes")));
             return queueUrl;
         } catch (SdkException e) {
             throw new FleetException.DependencyFailed("Could not subscribe queue " + queueName + " to " + topicArn, e);
@@ -92,7 +106,9 @@ public final class SqsSubscriber implements AutoCloseable {
     private void poll() {
         while (running) {
             try {
-                for (Message message : sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(20).maxNumberOfMessages(10)).messages()) {
+                for (Message message : sqs.receiveMessage(
+                                r -> r.queueUrl(queueUrl).waitTimeSeconds(20).maxNumberOfMessages(10))
+                        .messages()) {
                     if (!running) {
                         // closed during the long poll: leave the message for redelivery to whoever polls next
                         break;
@@ -107,7 +123,10 @@ public final class SqsSubscriber implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.log(Level.WARNING, "SQS poll failed: {0}; retrying", e.getClass().getSimpleName());
+                    LOG.log(
+                            Level.WARNING,
+                            "SQS poll failed: {0}; retrying",
+                            e.getClass().getSimpleName());
                     sleep(1000);
                 }
             }
@@ -119,8 +138,12 @@ public final class SqsSubscriber implements AutoCloseable {
             handler.accept(event);
             return true;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "SQS message {0} ({1}): handler failed with {2}; left for redelivery",
-                    message.messageId(), event.type(), e.getClass().getSimpleName());
+            LOG.log(
+                    Level.WARNING,
+                    "SQS message {0} ({1}): handler failed with {2}; left for redelivery",
+                    message.messageId(),
+                    event.type(),
+                    e.getClass().getSimpleName());
             return false;
         }
     }
@@ -131,7 +154,9 @@ public final class SqsSubscriber implements AutoCloseable {
         if (raw.isPresent()) {
             return raw;
         }
-        return Json.parseObjectOrEmpty(body).flatMap(json -> Json.string(json, "Message")).flatMap(TokenEvent::parse);
+        return Json.parseObjectOrEmpty(body)
+                .flatMap(json -> Json.string(json, "Message"))
+                .flatMap(TokenEvent::parse);
     }
 
     private static void sleep(long millis) {

@@ -16,8 +16,7 @@ import java.util.NoSuchElementException;
  */
 final class SubscribeUrl {
 
-    private SubscribeUrl() {
-    }
+    private SubscribeUrl() {}
 
     /**
      * @param requireSnsHost false only for local emulators, whose URLs point at themselves
@@ -31,8 +30,12 @@ final class SubscribeUrl {
         }
         if (requireSnsHost) {
             String snsHost = SnsTopicArn.parse(message.topicArn()).snsHost();
-            if (!"https".equals(url.getScheme()) || !snsHost.equals(url.getHost()) || url.getPort() != -1 || url.getUserInfo() != null) {
-                throw new SnsSignatureVerifier.Rejected("SubscribeURL is not https on the SNS host of the topic's region");
+            if (!"https".equals(url.getScheme())
+                    || !snsHost.equals(url.getHost())
+                    || url.getPort() != -1
+                    || url.getUserInfo() != null) {
+                throw new SnsSignatureVerifier.Rejected(
+                        "SubscribeURL is not https on the SNS host of the topic's region");
             }
         }
         Map<String, String> query = query(url.getRawQuery());

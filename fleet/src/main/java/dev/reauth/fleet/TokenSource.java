@@ -1,15 +1,15 @@
 package dev.reauth.fleet;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.OptionalLong;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +31,7 @@ public final class TokenSource {
 
     private static final System.Logger LOG = System.getLogger(TokenSource.class.getName());
 
-    private record Cached(long version, TokenBundle tokens, long refreshAtMillis) {
-    }
+    private record Cached(long version, TokenBundle tokens, long refreshAtMillis) {}
 
     private final AccountTokensReader reader;
     private final TokenDecryptor decryptor;
@@ -47,8 +46,7 @@ public final class TokenSource {
     private final RefreshClient refresher;
 
     /** An account reauth marked as requiring re-authentication, at the version its tokens died. */
-    private record DeadAccount(long version, String reason) {
-    }
+    private record DeadAccount(long version, String reason) {}
 
     /**
      * @param refreshMargin a cached token this close to its expiry is read again (the fleet may have
@@ -59,8 +57,12 @@ public final class TokenSource {
     }
 
     /** @param refresher how {@link #refreshNow} asks reauth to refresh (e.g. {@link ApiRefreshClient}) */
-    public TokenSource(AccountTokensReader reader, TokenDecryptor decryptor, Clock clock, Duration refreshMargin,
-                       RefreshClient refresher) {
+    public TokenSource(
+            AccountTokensReader reader,
+            TokenDecryptor decryptor,
+            Clock clock,
+            Duration refreshMargin,
+            RefreshClient refresher) {
         this.reader = reader;
         this.decryptor = decryptor;
         this.clock = clock;
@@ -154,7 +156,8 @@ public final class TokenSource {
     }
 
     private boolean usable(String accountId, Cached cached) {
-        return clock.millis() < cached.refreshAtMillis() && cached.version() >= versionFloor.getOrDefault(accountId, 0L);
+        return clock.millis() < cached.refreshAtMillis()
+                && cached.version() >= versionFloor.getOrDefault(accountId, 0L);
     }
 
     private Cached load(String accountId) {
@@ -183,13 +186,18 @@ public final class TokenSource {
         if (stored.reauthRequired().isPresent()) {
             // the message saying so may have been lost: the table is the truth
             markDead(accountId, stored.version(), stored.reauthRequired().get());
-            throw new AccountRequiresReauthException(accountId, stored.reauthRequired().get());
+            throw new AccountRequiresReauthException(
+                    accountId, stored.reauthRequired().get());
         }
         long floor = versionFloor.getOrDefault(accountId, 0L);
         if (stored.version() < floor) {
             // consistent reads make this rare: the write that was announced is not visible yet
-            LOG.log(Level.WARNING, "account {0}: read token_version {1}, flushed for {2}; reading again",
-                    accountId, stored.version(), floor);
+            LOG.log(
+                    Level.WARNING,
+                    "account {0}: read token_version {1}, flushed for {2}; reading again",
+                    accountId,
+                    stored.version(),
+                    floor);
             stored = reader.read(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
         }
         Cached previous = lastDecrypted.get(accountId);

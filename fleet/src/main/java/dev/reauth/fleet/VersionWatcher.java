@@ -17,20 +17,30 @@ public final class VersionWatcher implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     private static final System.Logger LOG = System.getLogger(VersionWatcher.class.getName());
 
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("token-version-watcher").factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("token-version-watcher").factory());
 
     public VersionWatcher(TokenSource tokens, Duration interval) {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                var moved = tokens.checkVersions();
-                if (!moved.isEmpty()) {
-                    LOG.log(Level.INFO, "token_version moved without a message for {0} account(s); flushed", moved.size());
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "token_version check failed: {0}", e.getClass().getSimpleName());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        var moved = tokens.checkVersions();
+                        if (!moved.isEmpty()) {
+                            LOG.log(
+                                    Level.INFO,
+                                    "token_version moved without a message for {0} account(s); flushed",
+                                    moved.size());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(
+                                Level.WARNING,
+                                "token_version check failed: {0}",
+                                e.getClass().getSimpleName());
+                    }
+                },
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -33,7 +33,10 @@ class AwsFailuresTest {
     private final DynamoDbClient failingDynamo = new DynamoDbClient() {
         @Override
         public GetItemResponse getItem(GetItemRequest request) {
-            throw DynamoDbException.builder().message("ProvisionedThroughputExceeded: " + AWS_TEXT).statusCode(400).build();
+            throw DynamoDbException.builder()
+                    .message("ProvisionedThroughputExceeded: " + AWS_TEXT)
+                    .statusCode(400)
+                    .build();
         }
 
         @Override
@@ -47,8 +50,7 @@ class AwsFailuresTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @Test
@@ -56,15 +58,22 @@ class AwsFailuresTest {
         DynamoAccountTokensReader reader = new DynamoAccountTokensReader(failingDynamo, "accounts");
 
         assertThatThrownBy(() -> reader.read("acct-1"))
-                .isInstanceOf(FleetException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT).hasCauseInstanceOf(DynamoDbException.class);
+                .isInstanceOf(FleetException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT)
+                .hasCauseInstanceOf(DynamoDbException.class);
         assertThatThrownBy(() -> reader.versions(List.of("acct-1")))
-                .isInstanceOf(FleetException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT).hasCauseInstanceOf(SdkClientException.class);
+                .isInstanceOf(FleetException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT)
+                .hasCauseInstanceOf(SdkClientException.class);
     }
 
     @Test
     void accountsTableFailure_reachesTheTokenSourcesCaller_asDependencyFailed() {
-        TokenSource tokens = new TokenSource(new DynamoAccountTokensReader(failingDynamo, "accounts"), new FakeAccounts(),
-                Clock.systemUTC(), Duration.ofMinutes(5));
+        TokenSource tokens = new TokenSource(
+                new DynamoAccountTokensReader(failingDynamo, "accounts"),
+                new FakeAccounts(),
+                Clock.systemUTC(),
+                Duration.ofMinutes(5));
 
         assertThatThrownBy(() -> tokens.accessToken("acct-1")).isInstanceOf(FleetException.DependencyFailed.class);
     }
@@ -74,7 +83,10 @@ class AwsFailuresTest {
         KmsClient kms = new KmsClient() {
             @Override
             public DecryptResponse decrypt(DecryptRequest request) {
-                throw InvalidCiphertextException.builder().message(AWS_TEXT).statusCode(400).build();
+                throw InvalidCiphertextException.builder()
+                        .message(AWS_TEXT)
+                        .statusCode(400)
+                        .build();
             }
 
             @Override
@@ -83,12 +95,12 @@ class AwsFailuresTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
 
         assertThatThrownBy(() -> new KmsTokenDecryptor(kms).decrypt("acct-1", new byte[] {1, 2, 3}))
-                .isInstanceOf(FleetException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT);
+                .isInstanceOf(FleetException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT);
     }
 
     @Test
@@ -96,7 +108,10 @@ class AwsFailuresTest {
         SqsClient sqs = new SqsClient() {
             @Override
             public CreateQueueResponse createQueue(CreateQueueRequest request) {
-                throw SqsException.builder().message("AccessDenied: " + AWS_TEXT).statusCode(403).build();
+                throw SqsException.builder()
+                        .message("AccessDenied: " + AWS_TEXT)
+                        .statusCode(403)
+                        .build();
             }
 
             @Override
@@ -105,11 +120,12 @@ class AwsFailuresTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
 
-        assertThatThrownBy(() -> SqsSubscriber.subscribeQueue(sqs, new FakeSns() { }, "arn:aws:sns:us-east-1:123456789012:t", "proxy-1"))
-                .isInstanceOf(FleetException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT);
+        assertThatThrownBy(() -> SqsSubscriber.subscribeQueue(
+                        sqs, new FakeSns() {}, "arn:aws:sns:us-east-1:123456789012:t", "proxy-1"))
+                .isInstanceOf(FleetException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT);
     }
 }

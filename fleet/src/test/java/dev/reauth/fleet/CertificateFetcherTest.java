@@ -72,29 +72,39 @@ class CertificateFetcherTest {
 
     @Test
     void servedCertificate_isReturned() {
-        assertThat(new String(fetcher.apply(url("/cert.pem")), StandardCharsets.US_ASCII)).isEqualTo("-----BEGIN CERTIFICATE-----");
+        assertThat(new String(fetcher.apply(url("/cert.pem")), StandardCharsets.US_ASCII))
+                .isEqualTo("-----BEGIN CERTIFICATE-----");
     }
 
     @Test
     void bodyOverTheLimit_isRefused_notTruncated() {
-        assertThatThrownBy(() -> fetcher.apply(url("/big.pem"))).isInstanceOf(UncheckedIOException.class).hasMessageContaining("larger than");
-        assertThatThrownBy(() -> fetcher.apply(url("/big-chunked.pem"))).isInstanceOf(UncheckedIOException.class).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> fetcher.apply(url("/big.pem")))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("larger than");
+        assertThatThrownBy(() -> fetcher.apply(url("/big-chunked.pem")))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("larger than");
     }
 
     @Test
     void statusOtherThan200_isRefused() {
-        assertThatThrownBy(() -> fetcher.apply(url("/missing.pem"))).isInstanceOf(UncheckedIOException.class).hasMessageContaining("status 404");
+        assertThatThrownBy(() -> fetcher.apply(url("/missing.pem")))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("status 404");
     }
 
     @Test
     void redirect_isNotFollowed() {
-        assertThatThrownBy(() -> fetcher.apply(url("/redirect.pem"))).isInstanceOf(UncheckedIOException.class).hasMessageContaining("status 302");
+        assertThatThrownBy(() -> fetcher.apply(url("/redirect.pem")))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("status 302");
         assertThat(certificateRequests).hasValue(0);
     }
 
     @Test
     void schemeOtherThanHttp_isRefused() {
-        assertThatThrownBy(() -> fetcher.apply(URI.create("file:///etc/passwd"))).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> fetcher.apply(URI.create("file:///etc/passwd")))
+                .isInstanceOf(UncheckedIOException.class);
     }
 
     @Test
@@ -103,9 +113,10 @@ class CertificateFetcherTest {
         CountDownLatch connectionClosedByFetcher = new CountDownLatch(1);
         try (ServerSocket trickler = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread.ofPlatform().daemon().start(() -> {
-                try (Socket client = trickler.accept(); OutputStream out = client.getOutputStream()) {
+                try (Socket client = trickler.accept();
+                        OutputStream out = client.getOutputStream()) {
                     out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
-                    while (true) {   // one byte every 100 ms: each read is quick, the answer never ends
+                    while (true) { // one byte every 100 ms: each read is quick, the answer never ends
                         out.write('a');
                         out.flush();
                         Thread.sleep(100);
@@ -117,9 +128,13 @@ class CertificateFetcherTest {
                 }
             });
 
-            assertThatThrownBy(() -> fetcher.apply(URI.create("http://127.0.0.1:" + trickler.getLocalPort() + "/slow.pem")))
-                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("no answer within 500 ms");
-            assertThat(connectionClosedByFetcher.await(20, TimeUnit.SECONDS)).as("the fetcher closed the trickling connection").isTrue();
+            assertThatThrownBy(() ->
+                            fetcher.apply(URI.create("http://127.0.0.1:" + trickler.getLocalPort() + "/slow.pem")))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("no answer within 500 ms");
+            assertThat(connectionClosedByFetcher.await(20, TimeUnit.SECONDS))
+                    .as("the fetcher closed the trickling connection")
+                    .isTrue();
         }
     }
 

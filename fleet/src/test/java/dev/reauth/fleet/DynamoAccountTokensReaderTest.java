@@ -38,10 +38,16 @@ class DynamoAccountTokensReaderTest {
         public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
             batches.add(request);
             Object next = answers.poll();
-            return next != null ? (BatchGetItemResponse) next : BatchGetItemResponse.builder()
-                    .responses(Map.of("accounts", request.requestItems().get("accounts").keys().stream()
-                            .map(key -> Map.of("id", key.get("id"), "token_version", AttributeValue.fromN("1"))).toList()))
-                    .build();
+            return next != null
+                    ? (BatchGetItemResponse) next
+                    : BatchGetItemResponse.builder()
+                            .responses(Map.of(
+                                    "accounts",
+                                    request.requestItems().get("accounts").keys().stream()
+                                            .map(key -> Map.of(
+                                                    "id", key.get("id"), "token_version", AttributeValue.fromN("1")))
+                                            .toList()))
+                            .build();
         }
 
         @Override
@@ -50,15 +56,21 @@ class DynamoAccountTokensReaderTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private final DynamoAccountTokensReader reader = new DynamoAccountTokensReader(dynamo, "accounts");
 
     @Test
     void read_isAConsistentRead_ofTheTokenAttributesOnly() {
-        answers.add(GetItemResponse.builder().item(Map.of("token_ciphertext", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1, 2})),
-                "token_version", AttributeValue.fromN("6"), "expires_at", AttributeValue.fromN("1795751760000"))).build());
+        answers.add(GetItemResponse.builder()
+                .item(Map.of(
+                        "token_ciphertext",
+                        AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1, 2})),
+                        "token_version",
+                        AttributeValue.fromN("6"),
+                        "expires_at",
+                        AttributeValue.fromN("1795751760000")))
+                .build());
 
         StoredTokens tokens = reader.read("acct-1").orElseThrow();
 
@@ -71,15 +83,31 @@ class DynamoAccountTokensReaderTest {
         assertThat(get.key()).isEqualTo(Map.of("id", AttributeValue.fromS("acct-1")));
         assertThat(get.consistentRead()).isTrue();
         assertThat(get.projectionExpression()).isEqualTo("#ct, #v, #exp, #reauth, #reason");
-        assertThat(get.expressionAttributeNames()).isEqualTo(Map.of("#ct", "token_ciphertext", "#v", "token_version",
-                "#exp", "expires_at", "#reauth", "requires_reauth", "#reason", "reauth_reason"));
+        assertThat(get.expressionAttributeNames())
+                .isEqualTo(Map.of(
+                        "#ct",
+                        "token_ciphertext",
+                        "#v",
+                        "token_version",
+                        "#exp",
+                        "expires_at",
+                        "#reauth",
+                        "requires_reauth",
+                        "#reason",
+                        "reauth_reason"));
     }
 
     @Test
     void read_ofADeadAccount_carriesItsReason_orAGenericOne() {
-        Map<String, AttributeValue> dead = Map.of("token_ciphertext", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1})),
-                "token_version", AttributeValue.fromN("6"), "expires_at", AttributeValue.fromN("0"),
-                "requires_reauth", AttributeValue.fromBool(true));
+        Map<String, AttributeValue> dead = Map.of(
+                "token_ciphertext",
+                AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1})),
+                "token_version",
+                AttributeValue.fromN("6"),
+                "expires_at",
+                AttributeValue.fromN("0"),
+                "requires_reauth",
+                AttributeValue.fromBool(true));
         Map<String, AttributeValue> withReason = new HashMap<>(dead);
         withReason.put("reauth_reason", AttributeValue.fromS("invalid_grant"));
         answers.add(GetItemResponse.builder().item(withReason).build());
@@ -91,7 +119,9 @@ class DynamoAccountTokensReaderTest {
 
     @Test
     void read_ofAnAccountWithoutTokens_orNoAccount_isEmpty() {
-        answers.add(GetItemResponse.builder().item(Map.of("token_version", AttributeValue.fromN("0"))).build());
+        answers.add(GetItemResponse.builder()
+                .item(Map.of("token_version", AttributeValue.fromN("0")))
+                .build());
 
         assertThat(reader.read("acct-1")).isEmpty();
         assertThat(reader.read("acct-2")).isEmpty();
@@ -104,7 +134,9 @@ class DynamoAccountTokensReaderTest {
         Map<String, Long> versions = reader.versions(ids);
 
         assertThat(versions).hasSize(250).containsEntry("acct-249", 1L);
-        assertThat(batches).extracting(b -> b.requestItems().get("accounts").keys().size()).containsExactly(100, 100, 50);
+        assertThat(batches)
+                .extracting(b -> b.requestItems().get("accounts").keys().size())
+                .containsExactly(100, 100, 50);
         KeysAndAttributes ask = batches.getFirst().requestItems().get("accounts");
         assertThat(ask.projectionExpression()).isEqualTo("#id, #v");
         assertThat(ask.expressionAttributeNames()).isEqualTo(Map.of("#id", "id", "#v", "token_version"));
@@ -113,11 +145,18 @@ class DynamoAccountTokensReaderTest {
     @Test
     void versions_asksAgainForUnprocessedKeys() {
         Map<String, AttributeValue> second = Map.of("id", AttributeValue.fromS("acct-2"));
-        KeysAndAttributes leftOver = KeysAndAttributes.builder().keys(second).projectionExpression("#id, #v")
-                .expressionAttributeNames(Map.of("#id", "id", "#v", "token_version")).build();
+        KeysAndAttributes leftOver = KeysAndAttributes.builder()
+                .keys(second)
+                .projectionExpression("#id, #v")
+                .expressionAttributeNames(Map.of("#id", "id", "#v", "token_version"))
+                .build();
         answers.add(BatchGetItemResponse.builder()
-                .responses(Map.of("accounts", List.of(Map.of("id", AttributeValue.fromS("acct-1"), "token_version", AttributeValue.fromN("3")))))
-                .unprocessedKeys(Map.of("accounts", leftOver)).build());
+                .responses(Map.of(
+                        "accounts",
+                        List.of(Map.of(
+                                "id", AttributeValue.fromS("acct-1"), "token_version", AttributeValue.fromN("3")))))
+                .unprocessedKeys(Map.of("accounts", leftOver))
+                .build());
 
         Map<String, Long> versions = reader.versions(List.of("acct-1", "acct-2"));
 

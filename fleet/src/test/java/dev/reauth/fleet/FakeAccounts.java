@@ -45,6 +45,11 @@ final class FakeAccounts implements AccountTokensReader, TokenDecryptor {
     @Override
     public TokenBundle decrypt(String accountId, byte[] ciphertext) {
         decrypts.incrementAndGet();
-        return new TokenBundle(new String(ciphertext, StandardCharsets.UTF_8), "refresh", "Bearer", Optional.empty(), Optional.empty());
+        return new TokenBundle(
+                new String(ciphertext, StandardCharsets.UTF_8),
+                "refresh",
+                "Bearer",
+                Optional.empty(),
+                Optional.empty());
     }
 }

@@ -11,6 +11,5 @@ abstract class FakeSns implements SnsClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -20,10 +20,14 @@ class ReauthRequiredTest {
     private final FakeAccounts accounts = new FakeAccounts();
     private final List<OptionalLong> refreshCalls = new CopyOnWriteArrayList<>();
     private long refreshedTo = 0;
-    private final TokenSource tokens = new TokenSource(accounts, accounts, Clock.systemUTC(), Duration.ofMinutes(5),
-            (accountId, known) -> {
+    private final TokenSource tokens =
+            new TokenSource(accounts, accounts, Clock.systemUTC(), Duration.ofMinutes(5), (accountId, known) -> {
                 refreshCalls.add(known);
-                accounts.put(accountId, refreshedTo, "token-v" + refreshedTo, Instant.now().plus(Duration.ofHours(8)));
+                accounts.put(
+                        accountId,
+                        refreshedTo,
+                        "token-v" + refreshedTo,
+                        Instant.now().plus(Duration.ofHours(8)));
                 return refreshedTo;
             });
     private final List<String> heard = new CopyOnWriteArrayList<>();
@@ -37,7 +41,8 @@ class ReauthRequiredTest {
         tokens.accept(event(TokenEvent.REAUTH_REQUIRED, "a", 3, "invalid_grant"));
         tokens.accept(event(TokenEvent.REAUTH_REQUIRED, "a", 3, "invalid_grant"));
 
-        assertThatThrownBy(() -> tokens.accessToken("a")).isInstanceOf(AccountRequiresReauthException.class)
+        assertThatThrownBy(() -> tokens.accessToken("a"))
+                .isInstanceOf(AccountRequiresReauthException.class)
                 .hasMessageContaining("invalid_grant");
         assertThat(heard).containsExactly("a@3:invalid_grant");
     }
@@ -65,8 +70,13 @@ class ReauthRequiredTest {
 
     @Test
     void anAccountMarkedInTheTable_isNotServed_evenWhenTheMessageWasLost() {
-        accounts.items.put("a", new StoredTokens(5, "token-v5".getBytes(StandardCharsets.UTF_8),
-                Instant.now().plus(Duration.ofHours(1)), Optional.of("invalid_grant")));
+        accounts.items.put(
+                "a",
+                new StoredTokens(
+                        5,
+                        "token-v5".getBytes(StandardCharsets.UTF_8),
+                        Instant.now().plus(Duration.ofHours(1)),
+                        Optional.of("invalid_grant")));
         tokens.onReauthRequired((id, version, reason) -> heard.add(id + ":" + reason));
 
         assertThatThrownBy(() -> tokens.accessToken("a")).isInstanceOf(AccountRequiresReauthException.class);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reauth.wire.TokenEvent;
 import java.net.URI;
 import java.security.KeyPair;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +33,12 @@ class SnsEndpointTest {
     private static final TestCa CA = new TestCa("reauth test CA");
     private static final TestCa FOREIGN_CA = new TestCa("somebody else's CA");
     private static final KeyPair SIGNING = TestCa.rsa();
-    private static final X509Certificate VALID = CA.signingCertificate(SIGNING, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
-    private static final X509Certificate EXPIRED = CA.signingCertificate(SIGNING, Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
-    private static final X509Certificate FOREIGN = FOREIGN_CA.signingCertificate(SIGNING, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
+    private static final X509Certificate VALID = CA.signingCertificate(
+            SIGNING, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
+    private static final X509Certificate EXPIRED = CA.signingCertificate(
+            SIGNING, Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
+    private static final X509Certificate FOREIGN = FOREIGN_CA.signingCertificate(
+            SIGNING, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
 
     private final Map<URI, byte[]> certificates = new HashMap<>();
     private final List<String> flushed = new CopyOnWriteArrayList<>();
@@ -53,8 +55,12 @@ class SnsEndpointTest {
         tokens = new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5));
         tokens.onFlush((account, version) -> flushed.add(account + "@" + version));
         verifier = new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC());
-        endpoint = new SnsEndpoint(Set.of(TOPIC), verifier, SnsEndpoint.SignaturePolicy.VERIFY,
-                (topic, token) -> confirmed.add(topic + " " + token), tokens);
+        endpoint = new SnsEndpoint(
+                Set.of(TOPIC),
+                verifier,
+                SnsEndpoint.SignaturePolicy.VERIFY,
+                (topic, token) -> confirmed.add(topic + " " + token),
+                tokens);
     }
 
     @ParameterizedTest
@@ -62,7 +68,9 @@ class SnsEndpointTest {
     void validNotification_isAccepted_andFlushesTheAccount(String signatureVersion) throws Exception {
         Map<String, String> message = notification(event("acct-1", 7), Optional.of("rotated"));
 
-        assertThat(endpoint.handle(Map.of("x-amz-sns-message-type", "Notification"), body(sign(message, signatureVersion)))).isEqualTo(200);
+        assertThat(endpoint.handle(
+                        Map.of("x-amz-sns-message-type", "Notification"), body(sign(message, signatureVersion))))
+                .isEqualTo(200);
         assertThat(flushed).containsExactly("acct-1@7");
     }
 
@@ -105,14 +113,16 @@ class SnsEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "https://evil.example.com/SimpleNotificationService-test.pem",
-            "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem",
-            "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem",
-            "https://sns.us-east-1.amazonaws.com.evil.com/SimpleNotificationService-test.pem",
-            "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-test.pem",
-            "https://sns.us-east-1.amazonaws.com/expired.pem",
-            "https://sns.us-east-1.amazonaws.com/foreign.pem"})
+    @ValueSource(
+            strings = {
+                "https://evil.example.com/SimpleNotificationService-test.pem",
+                "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem",
+                "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem",
+                "https://sns.us-east-1.amazonaws.com.evil.com/SimpleNotificationService-test.pem",
+                "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-test.pem",
+                "https://sns.us-east-1.amazonaws.com/expired.pem",
+                "https://sns.us-east-1.amazonaws.com/foreign.pem"
+            })
     void certificateFromTheWrongPlace_expired_orNotFromTheTrustedCa_isRefused(String certUrl) throws Exception {
         // every URL serves a certificate for the right key: only the URL or the certificate is wrong
         certificates.putIfAbsent(URI.create(certUrl), VALID.getEncoded());
@@ -133,7 +143,17 @@ class SnsEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"MessageId", "TopicArn", "Message", "Timestamp", "Signature", "SignatureVersion", "SigningCertURL", "Type"})
+    @ValueSource(
+            strings = {
+                "MessageId",
+                "TopicArn",
+                "Message",
+                "Timestamp",
+                "Signature",
+                "SignatureVersion",
+                "SigningCertURL",
+                "Type"
+            })
     void missingField_isA400(String field) throws Exception {
         Map<String, String> signed = sign(notification(event("acct-7", 1), Optional.empty()), "2");
         signed.remove(field);
@@ -165,12 +185,20 @@ class SnsEndpointTest {
     @Test
     void messageAgeBound_isConfigurable() throws Exception {
         MutableClock clock = MutableClock.of(Instant.now(), ZoneOffset.UTC);
-        SnsEndpoint strict = new SnsEndpoint(Set.of(TOPIC), verifier, SnsEndpoint.SignaturePolicy.VERIFY,
-                (topic, token) -> confirmed.add(topic + " " + token), tokens, clock, Duration.ofMinutes(5));
+        SnsEndpoint strict = new SnsEndpoint(
+                Set.of(TOPIC),
+                verifier,
+                SnsEndpoint.SignaturePolicy.VERIFY,
+                (topic, token) -> confirmed.add(topic + " " + token),
+                tokens,
+                clock,
+                Duration.ofMinutes(5));
         Map<String, String> fourMinutesOld = notification(event("acct-11", 1), Optional.empty());
-        fourMinutesOld.put("Timestamp", clock.instant().minus(Duration.ofMinutes(4)).toString());
+        fourMinutesOld.put(
+                "Timestamp", clock.instant().minus(Duration.ofMinutes(4)).toString());
         Map<String, String> sixMinutesOld = notification(event("acct-12", 1), Optional.empty());
-        sixMinutesOld.put("Timestamp", clock.instant().minus(Duration.ofMinutes(6)).toString());
+        sixMinutesOld.put(
+                "Timestamp", clock.instant().minus(Duration.ofMinutes(6)).toString());
 
         assertThat(strict.handle(Map.of(), body(sign(fourMinutesOld, "2")))).isEqualTo(200);
         assertThat(strict.handle(Map.of(), body(sign(sixMinutesOld, "2")))).isEqualTo(403);
@@ -190,7 +218,8 @@ class SnsEndpointTest {
     void headerTypeDifferingFromBody_isA400() throws Exception {
         String delivery = body(sign(notification(event("acct-8", 1), Optional.empty()), "2"));
 
-        assertThat(endpoint.handle(Map.of("x-amz-sns-message-type", "SubscriptionConfirmation"), delivery)).isEqualTo(400);
+        assertThat(endpoint.handle(Map.of("x-amz-sns-message-type", "SubscriptionConfirmation"), delivery))
+                .isEqualTo(400);
     }
 
     private static String event(String accountId, long version) {

@@ -48,40 +48,53 @@ class SnsHttpSubscriberTest {
             return UnsubscribeResponse.builder().build();
         }
     };
-    private final SnsEndpoint endpoint = new SnsEndpoint(Set.of(TOPIC), null, SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
-            (topic, token) -> { }, new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5)));
+    private final SnsEndpoint endpoint = new SnsEndpoint(
+            Set.of(TOPIC),
+            null,
+            SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
+            (topic, token) -> {},
+            new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5)));
 
     @Test
     @Timeout(60)
     void clientsSendingTheirRequestTooSlowly_areCutOff_andTheEndpointKeepsAnswering() throws Exception {
-        try (SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, sns, TOPIC,
-                Duration.ofMillis(300))) {
+        try (SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(
+                new InetSocketAddress(LOOPBACK, 0), null, endpoint, sns, TOPIC, Duration.ofMillis(300))) {
             int port = subscriber.publicUrl().getPort();
 
             // GIVEN as many stalled requests as the endpoint has threads: one stops in its headers, one in its body
             try (Socket inHeaders = send(port, "POST /sns HTTP/1.1\r\nHost: proxy\r\nContent-Le");
-                 Socket inBody = send(port, "POST /sns HTTP/1.1\r\nHost: proxy\r\nContent-Length: 100\r\n\r\n{\"Type\":")) {
+                    Socket inBody =
+                            send(port, "POST /sns HTTP/1.1\r\nHost: proxy\r\nContent-Length: 100\r\n\r\n{\"Type\":")) {
 
                 // THEN the server closes both
-                assertThat(closedByServer(inHeaders)).as("stalled in its headers: closed").isTrue();
-                assertThat(closedByServer(inBody)).as("stalled in its body: closed").isTrue();
+                assertThat(closedByServer(inHeaders))
+                        .as("stalled in its headers: closed")
+                        .isTrue();
+                assertThat(closedByServer(inBody))
+                        .as("stalled in its body: closed")
+                        .isTrue();
             }
 
             // AND a whole request is still answered (400: not an SNS message)
-            assertThat(statusOf(port, "not json".getBytes(StandardCharsets.UTF_8))).isEqualTo(400);
+            assertThat(statusOf(port, "not json".getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(400);
         }
     }
 
     @Test
     void bodyOverTheLimit_isA413() throws Exception {
-        try (SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, sns, TOPIC)) {
-            assertThat(statusOf(subscriber.publicUrl().getPort(), new byte[SnsHttpSubscriber.MAX_BODY_BYTES + 1])).isEqualTo(413);
+        try (SnsHttpSubscriber subscriber =
+                SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, sns, TOPIC)) {
+            assertThat(statusOf(subscriber.publicUrl().getPort(), new byte[SnsHttpSubscriber.MAX_BODY_BYTES + 1]))
+                    .isEqualTo(413);
         }
     }
 
     @Test
     void start_subscribes_andClose_unsubscribes() {
-        SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, sns, TOPIC);
+        SnsHttpSubscriber subscriber =
+                SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, sns, TOPIC);
         subscriber.close();
 
         assertThat(calls).containsExactly("subscribe " + subscriber.publicUrl(), "unsubscribe " + SUBSCRIPTION);
@@ -93,11 +106,15 @@ class SnsHttpSubscriberTest {
         SnsClient refusing = new FakeSns() {
             @Override
             public SubscribeResponse subscribe(SubscribeRequest request) {
-                throw SnsException.builder().message("AuthorizationError: internal AWS detail").statusCode(403).build();
+                throw SnsException.builder()
+                        .message("AuthorizationError: internal AWS detail")
+                        .statusCode(403)
+                        .build();
             }
         };
 
-        assertThatThrownBy(() -> SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, port), null, endpoint, refusing, TOPIC))
+        assertThatThrownBy(() ->
+                        SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, port), null, endpoint, refusing, TOPIC))
                 .isInstanceOf(FleetException.DependencyFailed.class)
                 .hasMessageNotContaining("internal AWS detail")
                 .hasCauseInstanceOf(SnsException.class);
@@ -114,13 +131,19 @@ class SnsHttpSubscriberTest {
 
             @Override
             public UnsubscribeResponse unsubscribe(UnsubscribeRequest request) {
-                throw SnsException.builder().message("Throttling: internal AWS detail").statusCode(400).build();
+                throw SnsException.builder()
+                        .message("Throttling: internal AWS detail")
+                        .statusCode(400)
+                        .build();
             }
         };
-        SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, failingOnClose, TOPIC);
+        SnsHttpSubscriber subscriber =
+                SnsHttpSubscriber.start(new InetSocketAddress(LOOPBACK, 0), null, endpoint, failingOnClose, TOPIC);
         int port = subscriber.publicUrl().getPort();
 
-        assertThatThrownBy(subscriber::close).isInstanceOf(FleetException.DependencyFailed.class).hasMessageNotContaining("internal AWS detail");
+        assertThatThrownBy(subscriber::close)
+                .isInstanceOf(FleetException.DependencyFailed.class)
+                .hasMessageNotContaining("internal AWS detail");
         assertThatThrownBy(() -> new Socket(LOOPBACK, port).close()).isInstanceOf(ConnectException.class);
     }
 
@@ -150,8 +173,10 @@ class SnsHttpSubscriberTest {
     private static int statusOf(int port, byte[] body) throws IOException {
         try (Socket socket = new Socket(LOOPBACK, port)) {
             socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("POST /sns HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\nContent-Length: " + body.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /sns HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\nContent-Length: " + body.length
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
             String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);

@@ -26,12 +26,23 @@ import javax.net.ssl.X509TrustManager;
 /** Builds and signs SNS deliveries for tests, and reads the AWS fixtures. */
 final class SnsMessages {
 
-    private SnsMessages() {
-    }
+    private SnsMessages() {}
 
-    static Map<String, String> notification(String topicArn, String certUrl, String message, Optional<String> subject, Instant sent) {
-        Map<String, String> m = new HashMap<>(Map.of("Type", "Notification", "MessageId", UUID.randomUUID().toString(),
-                "TopicArn", topicArn, "Message", message, "Timestamp", sent.toString(), "SigningCertURL", certUrl));
+    static Map<String, String> notification(
+            String topicArn, String certUrl, String message, Optional<String> subject, Instant sent) {
+        Map<String, String> m = new HashMap<>(Map.of(
+                "Type",
+                "Notification",
+                "MessageId",
+                UUID.randomUUID().toString(),
+                "TopicArn",
+                topicArn,
+                "Message",
+                message,
+                "Timestamp",
+                sent.toString(),
+                "SigningCertURL",
+                certUrl));
         subject.ifPresent(s -> m.put("Subject", s));
         return m;
     }

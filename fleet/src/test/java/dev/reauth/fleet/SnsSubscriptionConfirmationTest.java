@@ -46,10 +46,19 @@ class SnsSubscriptionConfirmationTest {
     @BeforeEach
     void setUp() throws Exception {
         tokens = new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5));
-        Map<URI, byte[]> certificates = Map.of(URI.create(CERT_URL),
-                CA.signingCertificate(SIGNING, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10))).getEncoded());
-        endpoint = new SnsEndpoint(Set.of(TOPIC), new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC()),
-                SnsEndpoint.SignaturePolicy.VERIFY, (topic, token) -> confirmed.add(topic + " " + token), tokens);
+        Map<URI, byte[]> certificates = Map.of(
+                URI.create(CERT_URL),
+                CA.signingCertificate(
+                                SIGNING,
+                                Instant.now().minus(Duration.ofDays(1)),
+                                Instant.now().plus(Duration.ofDays(10)))
+                        .getEncoded());
+        endpoint = new SnsEndpoint(
+                Set.of(TOPIC),
+                new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC()),
+                SnsEndpoint.SignaturePolicy.VERIFY,
+                (topic, token) -> confirmed.add(topic + " " + token),
+                tokens);
     }
 
     @Test
@@ -58,23 +67,31 @@ class SnsSubscriptionConfirmationTest {
         forged.put("Token", "token-evil");
 
         assertThat(endpoint.handle(Map.of(), body(forged))).isEqualTo(403);
-        assertThat(endpoint.handle(Map.of(), body(signed(confirmation(GOOD_SUBSCRIBE_URL))))).isEqualTo(200);
+        assertThat(endpoint.handle(Map.of(), body(signed(confirmation(GOOD_SUBSCRIBE_URL)))))
+                .isEqualTo(200);
         assertThat(confirmed).containsExactly(TOPIC + " token-123");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "http://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123",
-            "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123",
-            "https://evil.example.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123",
-            "https://sns.us-east-1.amazonaws.com:8443/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123",
-            "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&TopicArn=" + TOPIC + "&Token=token-123",
-            "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=another-token",
-            "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:123456789012:other&Token=token-123",
-            "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=token-123",
-            "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123&Token=token-evil"})
+    @ValueSource(
+            strings = {
+                "http://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123",
+                "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC
+                        + "&Token=token-123",
+                "https://evil.example.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123",
+                "https://sns.us-east-1.amazonaws.com:8443/?Action=ConfirmSubscription&TopicArn=" + TOPIC
+                        + "&Token=token-123",
+                "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&TopicArn=" + TOPIC + "&Token=token-123",
+                "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC
+                        + "&Token=another-token",
+                "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:123456789012:other&Token=token-123",
+                "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=token-123",
+                "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC
+                        + "&Token=token-123&Token=token-evil"
+            })
     void signedConfirmation_whoseSubscribeUrlIsNotSnsConfirmingThisTokenAndTopic_isRefused(String subscribeUrl) {
-        assertThat(endpoint.handle(Map.of(), body(signed(confirmation(subscribeUrl))))).isEqualTo(403);
+        assertThat(endpoint.handle(Map.of(), body(signed(confirmation(subscribeUrl)))))
+                .isEqualTo(403);
         assertThat(confirmed).isEmpty();
     }
 
@@ -84,27 +101,44 @@ class SnsSubscriptionConfirmationTest {
         String topic = "arn:aws:sns:us-west-2:131990247566:dongie-standard-topic";
         Clock whenSent = Clock.fixed(Instant.parse("2026-03-06T19:35:00Z"), ZoneOffset.UTC);
         byte[] m01 = CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(SnsMessages.awsFixture("amazon-rsa-2048-m01.pem"))).getEncoded();
+                .generateCertificate(new ByteArrayInputStream(SnsMessages.awsFixture("amazon-rsa-2048-m01.pem")))
+                .getEncoded();
         Map<URI, byte[]> aws = Map.of(
-                URI.create("https://sns.us-west-2.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem"),
+                URI.create(
+                        "https://sns.us-west-2.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem"),
                 SnsMessages.awsFixture("SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem"),
-                URI.create("http://crt.r2m01.amazontrust.com/r2m01.cer"), m01);
-        SnsEndpoint awsEndpoint = new SnsEndpoint(Set.of(topic), new SnsSignatureVerifier(SnsMessages.jdkTrustAnchors(), aws::get, whenSent),
-                SnsEndpoint.SignaturePolicy.VERIFY, (t, token) -> confirmed.add(t + " " + token), tokens, whenSent,
+                URI.create("http://crt.r2m01.amazontrust.com/r2m01.cer"),
+                m01);
+        SnsEndpoint awsEndpoint = new SnsEndpoint(
+                Set.of(topic),
+                new SnsSignatureVerifier(SnsMessages.jdkTrustAnchors(), aws::get, whenSent),
+                SnsEndpoint.SignaturePolicy.VERIFY,
+                (t, token) -> confirmed.add(t + " " + token),
+                tokens,
+                whenSent,
                 SnsEndpoint.DEFAULT_MAX_MESSAGE_AGE);
         String delivery = new String(SnsMessages.awsFixture("subscription-confirmation.json"), StandardCharsets.UTF_8);
 
-        assertThat(awsEndpoint.handle(Map.of("x-amz-sns-message-type", "SubscriptionConfirmation"), delivery)).isEqualTo(200);
-        assertThat(confirmed).containsExactly(topic + " " + SnsMessage.parse(delivery).token().orElseThrow());
+        assertThat(awsEndpoint.handle(Map.of("x-amz-sns-message-type", "SubscriptionConfirmation"), delivery))
+                .isEqualTo(200);
+        assertThat(confirmed)
+                .containsExactly(
+                        topic + " " + SnsMessage.parse(delivery).token().orElseThrow());
     }
 
     @Test
     void emulatorConfirmation_unsigned_isConfirmedWhenItsUrlNamesThisTokenAndTopic() {
         // MiniStack's shape: SubscribeURL on the emulator itself, over http, Signature "FAKE"
-        SnsEndpoint local = new SnsEndpoint(Set.of(TOPIC), null, SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
-                (topic, token) -> confirmed.add(topic + " " + token), tokens);
-        Map<String, String> wrongToken = confirmation("http://localhost:4566/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=other");
-        Map<String, String> right = confirmation("http://localhost:4566/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123");
+        SnsEndpoint local = new SnsEndpoint(
+                Set.of(TOPIC),
+                null,
+                SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
+                (topic, token) -> confirmed.add(topic + " " + token),
+                tokens);
+        Map<String, String> wrongToken =
+                confirmation("http://localhost:4566/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=other");
+        Map<String, String> right = confirmation(
+                "http://localhost:4566/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=token-123");
         for (Map<String, String> m : List.of(wrongToken, right)) {
             m.put("SignatureVersion", "1");
             m.put("Signature", "FAKE");
@@ -122,7 +156,9 @@ class SnsSubscriptionConfirmationTest {
             @Override
             public ConfirmSubscriptionResponse confirmSubscription(ConfirmSubscriptionRequest request) {
                 requests.add(request);
-                return ConfirmSubscriptionResponse.builder().subscriptionArn(TOPIC + ":1").build();
+                return ConfirmSubscriptionResponse.builder()
+                        .subscriptionArn(TOPIC + ":1")
+                        .build();
             }
         };
 
@@ -144,7 +180,8 @@ class SnsSubscriptionConfirmationTest {
             }
         };
         SnsEndpoint.SubscriptionConfirmer confirmer = SnsEndpoint.SubscriptionConfirmer.withSns(sns);
-        SnsEndpoint failing = new SnsEndpoint(Set.of(TOPIC), null, SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED, confirmer, tokens);
+        SnsEndpoint failing = new SnsEndpoint(
+                Set.of(TOPIC), null, SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED, confirmer, tokens);
 
         assertThatThrownBy(() -> confirmer.confirm(TOPIC, "token-123"))
                 .isInstanceOf(FleetException.DependencyFailed.class)
@@ -156,9 +193,23 @@ class SnsSubscriptionConfirmationTest {
     }
 
     private static Map<String, String> confirmation(String subscribeUrl) {
-        return new HashMap<>(Map.of("Type", "SubscriptionConfirmation", "MessageId", UUID.randomUUID().toString(),
-                "Token", "token-123", "TopicArn", TOPIC, "Message", "You have chosen to subscribe...",
-                "SubscribeURL", subscribeUrl, "Timestamp", Instant.now().toString(), "SigningCertURL", CERT_URL));
+        return new HashMap<>(Map.of(
+                "Type",
+                "SubscriptionConfirmation",
+                "MessageId",
+                UUID.randomUUID().toString(),
+                "Token",
+                "token-123",
+                "TopicArn",
+                TOPIC,
+                "Message",
+                "You have chosen to subscribe...",
+                "SubscribeURL",
+                subscribeUrl,
+                "Timestamp",
+                Instant.now().toString(),
+                "SigningCertURL",
+                CERT_URL));
     }
 
     private static Map<String, String> signed(Map<String, String> message) {

@@ -37,15 +37,26 @@ final class TestCa {
 
     /** A root CA (self-signed). */
     TestCa(String name) {
-        caCertificate = issue(new X500Name("CN=" + name), caKeys, null, Instant.now().minus(Duration.ofDays(1)),
-                Instant.now().plus(Duration.ofDays(30)), builder -> builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true)));
+        caCertificate = issue(
+                new X500Name("CN=" + name),
+                caKeys,
+                null,
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)),
+                builder -> builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true)));
     }
 
     private TestCa(String name, TestCa issuer) {
-        caCertificate = issue(new X500Name("CN=" + name), caKeys, issuer, Instant.now().minus(Duration.ofDays(1)),
-                Instant.now().plus(Duration.ofDays(30)), builder -> {
+        caCertificate = issue(
+                new X500Name("CN=" + name),
+                caKeys,
+                issuer,
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)),
+                builder -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 });
     }
 
@@ -115,12 +126,19 @@ final class TestCa {
             return TestCa.issue(new X500Name("CN=" + commonName), keys, TestCa.this, from, to, builder -> {
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                 if (!dnsNames.isEmpty()) {
-                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                            dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+                    builder.addExtension(
+                            Extension.subjectAlternativeName,
+                            false,
+                            new GeneralNames(dnsNames.stream()
+                                    .map(n -> new GeneralName(GeneralName.dNSName, n))
+                                    .toArray(GeneralName[]::new)));
                 }
                 if (caIssuers != null) {
-                    builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                            new AccessDescription(AccessDescription.id_ad_caIssuers,
+                    builder.addExtension(
+                            Extension.authorityInfoAccess,
+                            false,
+                            new AuthorityInformationAccess(new AccessDescription(
+                                    AccessDescription.id_ad_caIssuers,
                                     new GeneralName(GeneralName.uniformResourceIdentifier, caIssuers.toString()))));
                 }
                 if (keyUsage != null) {
@@ -145,15 +163,24 @@ final class TestCa {
     }
 
     /** Issued by {@code issuer}, or self-signed when it is null. */
-    private static X509Certificate issue(X500Name subject, KeyPair subjectKeys, TestCa issuer, Instant from, Instant to,
-                                         Extensions extensions) {
+    private static X509Certificate issue(
+            X500Name subject, KeyPair subjectKeys, TestCa issuer, Instant from, Instant to, Extensions extensions) {
         try {
-            X500Name issuerName = issuer == null ? subject : new X500Name(issuer.caCertificate.getSubjectX500Principal().getName());
-            var builder = new JcaX509v3CertificateBuilder(issuerName, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(from),
-                    Date.from(to), subject, subjectKeys.getPublic());
+            X500Name issuerName = issuer == null
+                    ? subject
+                    : new X500Name(
+                            issuer.caCertificate.getSubjectX500Principal().getName());
+            var builder = new JcaX509v3CertificateBuilder(
+                    issuerName,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()),
+                    Date.from(from),
+                    Date.from(to),
+                    subject,
+                    subjectKeys.getPublic());
             extensions.add(builder);
             var signingKey = issuer == null ? subjectKeys.getPrivate() : issuer.caKeys.getPrivate();
-            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(signingKey)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(signingKey)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,5 @@
 package dev.reauth.fleet;
 
-import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,13 +10,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.threeten.extra.MutableClock;
 import org.junit.jupiter.api.Test;
+import org.threeten.extra.MutableClock;
 
 class TokenSourceTest {
 
@@ -108,7 +107,9 @@ class TokenSourceTest {
         source.accessToken("a");
         accounts.put("a", 2, "token-v2", clock.instant().plus(Duration.ofHours(8)));
 
-        assertThat(source.accessToken("a")).as("within the second: no read storm").isEqualTo("token-v1");
+        assertThat(source.accessToken("a"))
+                .as("within the second: no read storm")
+                .isEqualTo("token-v1");
         clock.add(Duration.ofSeconds(2));
         assertThat(source.accessToken("a")).isEqualTo("token-v2");
     }
@@ -128,6 +129,8 @@ class TokenSourceTest {
 
     @Test
     void unknownAccount_isAClearError() {
-        assertThatThrownBy(() -> tokens.accessToken("nope")).isInstanceOf(UnknownAccountException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> tokens.accessToken("nope"))
+                .isInstanceOf(UnknownAccountException.class)
+                .hasMessageContaining("nope");
     }
 }

@@ -10,8 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Small conversions between DynamoDB attribute values and Java values. */
 final class Attributes {
 
-    private Attributes() {
-    }
+    private Attributes() {}
 
     static AttributeValue s(String value) {
         return AttributeValue.fromS(value);

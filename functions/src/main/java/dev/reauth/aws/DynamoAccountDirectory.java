@@ -1,21 +1,20 @@
 package dev.reauth.aws;
 
-
 import static dev.reauth.aws.Attributes.number;
 import static dev.reauth.aws.Attributes.requiredString;
 import static dev.reauth.aws.Attributes.s;
 import static dev.reauth.aws.Attributes.string;
 
-import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.AccountName;
+import dev.reauth.domain.AccountStatus;
 import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.RefreshHealth;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
-import dev.reauth.domain.AccountStatus;
-import dev.reauth.domain.RefreshHealth;
+import dev.reauth.wire.Schema.Accounts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,20 +33,41 @@ public final class DynamoAccountDirectory implements AccountDirectory {
 
     private static final String PROJECTION = "#id, #name, #version, #mode, #apiKey, #reauth";
     private static final Map<String, String> NAMES = Map.of(
-            "#id", Accounts.ID, "#name", Accounts.NAME, "#version", Accounts.TOKEN_VERSION,
-            "#mode", Accounts.MODE, "#apiKey", Accounts.API_KEY, "#reauth", Accounts.REQUIRES_REAUTH);
+            "#id",
+            Accounts.ID,
+            "#name",
+            Accounts.NAME,
+            "#version",
+            Accounts.TOKEN_VERSION,
+            "#mode",
+            Accounts.MODE,
+            "#apiKey",
+            Accounts.API_KEY,
+            "#reauth",
+            Accounts.REQUIRES_REAUTH);
 
-    private static final String STATUS_PROJECTION = "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
-            + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt";
+    private static final String STATUS_PROJECTION =
+            "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
+                    + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt";
     private static final Map<String, String> STATUS_NAMES = Map.ofEntries(
-            Map.entry("#id", Accounts.ID), Map.entry("#name", Accounts.NAME), Map.entry("#version", Accounts.TOKEN_VERSION),
-            Map.entry("#mode", Accounts.MODE), Map.entry("#apiKey", Accounts.API_KEY), Map.entry("#expiresAt", Accounts.EXPIRES_AT),
-            Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
-            Map.entry("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.entry("#pEmail", Accounts.PROVIDER_EMAIL),
-            Map.entry("#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID), Map.entry("#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME),
-            Map.entry("#lastRefresh", Accounts.LAST_REFRESH_AT), Map.entry("#lastResult", Accounts.LAST_REFRESH_RESULT),
-            Map.entry("#failures", Accounts.REFRESH_FAILURES), Map.entry("#refreshes", Accounts.REFRESH_COUNT),
-            Map.entry("#reason", Accounts.REAUTH_REASON), Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT));
+            Map.entry("#id", Accounts.ID),
+            Map.entry("#name", Accounts.NAME),
+            Map.entry("#version", Accounts.TOKEN_VERSION),
+            Map.entry("#mode", Accounts.MODE),
+            Map.entry("#apiKey", Accounts.API_KEY),
+            Map.entry("#expiresAt", Accounts.EXPIRES_AT),
+            Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
+            Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
+            Map.entry("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID),
+            Map.entry("#pEmail", Accounts.PROVIDER_EMAIL),
+            Map.entry("#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID),
+            Map.entry("#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME),
+            Map.entry("#lastRefresh", Accounts.LAST_REFRESH_AT),
+            Map.entry("#lastResult", Accounts.LAST_REFRESH_RESULT),
+            Map.entry("#failures", Accounts.REFRESH_FAILURES),
+            Map.entry("#refreshes", Accounts.REFRESH_COUNT),
+            Map.entry("#reason", Accounts.REAUTH_REASON),
+            Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -63,18 +83,20 @@ public final class DynamoAccountDirectory implements AccountDirectory {
     public Optional<Account> findByName(AccountName name) {
         List<Map<String, AttributeValue>> items;
         try {
-            items = dynamo.query(q -> q.tableName(table).indexName(nameIndex)
-                    .keyConditionExpression("#name = :name")
-                    .projectionExpression(PROJECTION)
-                    .expressionAttributeNames(NAMES)
-                    .expressionAttributeValues(Map.of(":name", s(name.value())))
-                    .limit(2)).items();
+            items = dynamo.query(q -> q.tableName(table)
+                            .indexName(nameIndex)
+                            .keyConditionExpression("#name = :name")
+                            .projectionExpression(PROJECTION)
+                            .expressionAttributeNames(NAMES)
+                            .expressionAttributeValues(Map.of(":name", s(name.value())))
+                            .limit(2))
+                    .items();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
         if (items.size() > 1) {
-            throw new ReauthException.InvalidRequest("ambiguous_account",
-                    "More than one account is named '" + name.value() + "'; names must be unique");
+            throw new ReauthException.InvalidRequest(
+                    "ambiguous_account", "More than one account is named '" + name.value() + "'; names must be unique");
         }
         return items.stream().findFirst().map(DynamoAccountDirectory::toAccount);
     }
@@ -84,10 +106,11 @@ public final class DynamoAccountDirectory implements AccountDirectory {
         Map<String, AttributeValue> item;
         try {
             item = dynamo.getItem(g -> g.tableName(table)
-                    .key(Map.of(Accounts.ID, s(id.value())))
-                    .consistentRead(true)
-                    .projectionExpression(PROJECTION)
-                    .expressionAttributeNames(NAMES)).item();
+                            .key(Map.of(Accounts.ID, s(id.value())))
+                            .consistentRead(true)
+                            .projectionExpression(PROJECTION)
+                            .expressionAttributeNames(NAMES))
+                    .item();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
@@ -107,7 +130,10 @@ public final class DynamoAccountDirectory implements AccountDirectory {
                         .expressionAttributeNames(STATUS_NAMES)
                         .exclusiveStartKey(from));
                 page.items().forEach(item -> statuses.add(toStatus(item)));
-                startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                startKey =
+                        page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                                ? page.lastEvaluatedKey()
+                                : null;
             } while (startKey != null);
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
@@ -117,34 +143,50 @@ public final class DynamoAccountDirectory implements AccountDirectory {
     }
 
     private static AccountStatus toStatus(Map<String, AttributeValue> item) {
-        return new AccountStatus(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
+        return new AccountStatus(
+                requiredString(item, Accounts.ID),
+                requiredString(item, Accounts.NAME),
+                modeOf(item),
                 Attributes.instant(item, Accounts.EXPIRES_AT),
                 requiresReauth(item),
-                number(item, Accounts.TOKEN_VERSION).orElse(0L), Attributes.instant(item, Accounts.TOKENS_UPDATED_AT),
+                number(item, Accounts.TOKEN_VERSION).orElse(0L),
+                Attributes.instant(item, Accounts.TOKENS_UPDATED_AT),
                 identityOf(item),
-                new RefreshHealth(Attributes.instant(item, Accounts.LAST_REFRESH_AT), string(item, Accounts.LAST_REFRESH_RESULT),
-                        number(item, Accounts.REFRESH_FAILURES).orElse(0L), number(item, Accounts.REFRESH_COUNT).orElse(0L),
-                        string(item, Accounts.REAUTH_REASON), Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT)));
+                new RefreshHealth(
+                        Attributes.instant(item, Accounts.LAST_REFRESH_AT),
+                        string(item, Accounts.LAST_REFRESH_RESULT),
+                        number(item, Accounts.REFRESH_FAILURES).orElse(0L),
+                        number(item, Accounts.REFRESH_COUNT).orElse(0L),
+                        string(item, Accounts.REAUTH_REASON),
+                        Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT)));
     }
 
     /** The recorded provider identity; an unreadable one (written by hand) is shown as none rather than failing the list. */
     static Optional<ProviderIdentity> identityOf(Map<String, AttributeValue> item) {
         try {
-            return string(item, Accounts.PROVIDER_ACCOUNT_UUID).map(uuid -> new ProviderIdentity(uuid,
-                    string(item, Accounts.PROVIDER_EMAIL), string(item, Accounts.PROVIDER_ORGANIZATION_UUID),
-                    string(item, Accounts.PROVIDER_ORGANIZATION_NAME)));
+            return string(item, Accounts.PROVIDER_ACCOUNT_UUID)
+                    .map(uuid -> new ProviderIdentity(
+                            uuid,
+                            string(item, Accounts.PROVIDER_EMAIL),
+                            string(item, Accounts.PROVIDER_ORGANIZATION_UUID),
+                            string(item, Accounts.PROVIDER_ORGANIZATION_NAME)));
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
         }
     }
 
     private static Account toAccount(Map<String, AttributeValue> item) {
-        return new Account(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME), modeOf(item),
-                number(item, Accounts.TOKEN_VERSION).orElse(0L), requiresReauth(item));
+        return new Account(
+                requiredString(item, Accounts.ID),
+                requiredString(item, Accounts.NAME),
+                modeOf(item),
+                number(item, Accounts.TOKEN_VERSION).orElse(0L),
+                requiresReauth(item));
     }
 
     private static boolean requiresReauth(Map<String, AttributeValue> item) {
-        return Boolean.TRUE.equals(item.getOrDefault(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false)).bool());
+        return Boolean.TRUE.equals(item.getOrDefault(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false))
+                .bool());
     }
 
     /** An explicit account_mode wins; otherwise, as in ccflare, holding an API key makes a console account. */
@@ -158,6 +200,7 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             }
         }
         return string(item, Accounts.API_KEY).filter(key -> !key.isBlank()).isPresent()
-                ? AccountMode.CONSOLE : AccountMode.MAX;
+                ? AccountMode.CONSOLE
+                : AccountMode.MAX;
     }
 }

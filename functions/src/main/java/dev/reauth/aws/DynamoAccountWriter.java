@@ -1,7 +1,5 @@
 package dev.reauth.aws;
 
-
-import java.util.concurrent.ThreadLocalRandom;
 import static dev.reauth.aws.Attributes.bool;
 import static dev.reauth.aws.Attributes.bytes;
 import static dev.reauth.aws.Attributes.millis;
@@ -10,8 +8,6 @@ import static dev.reauth.aws.Attributes.number;
 import static dev.reauth.aws.Attributes.s;
 import static dev.reauth.aws.Attributes.string;
 
-import dev.reauth.wire.Schema.Accounts;
-import dev.reauth.wire.Schema.Sessions;
 import dev.reauth.domain.AccountWriter;
 import dev.reauth.domain.ClaimedSession;
 import dev.reauth.domain.OAuthSession;
@@ -20,12 +16,15 @@ import dev.reauth.domain.SealedTokens;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.refresh.RefreshBucket;
+import dev.reauth.wire.Schema.Accounts;
+import dev.reauth.wire.Schema.Sessions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -48,12 +47,15 @@ public final class DynamoAccountWriter implements AccountWriter {
     static final String ROTATE_EXPRESSION = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
             + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero";
     /** A re-authentication makes the account healthy: its dead mark, backoff, lease and alerts go. */
-    static final List<String> ROTATE_REMOVES = List.of("#reason", "#reasonAt", "#next", "#leaseUntil", "#leaseOwner", "#alerts");
+    static final List<String> ROTATE_REMOVES =
+            List.of("#reason", "#reasonAt", "#next", "#leaseUntil", "#leaseOwner", "#alerts");
+
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
     static final String RESERVATION_HELD_CONDITION = "#reservedBy = :stateHash";
     /** The account is not bound to a provider account yet, or to this one. */
     static final String SAME_IDENTITY_CONDITION = "(attribute_not_exists(#pAccount) OR #pAccount = :pAccount)";
+
     static final String UNBOUND_CONDITION = "attribute_not_exists(#pAccount)";
 
     private final DynamoDbClient dynamo;
@@ -124,23 +126,30 @@ public final class DynamoAccountWriter implements AccountWriter {
         item.put(Accounts.REQUIRES_REAUTH, bool(false));
         item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(session.accountId(), refreshBuckets)));
         tokens.identity().ifPresent(identity -> item.putAll(identityAttributes(identity)));
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(accountsTable).item(item)
-                .conditionExpression("attribute_not_exists(#id)")
-                .expressionAttributeNames(Map.of("#id", Accounts.ID))).build();
-        TransactWriteItem nameStillReserved = TransactWriteItem.builder().conditionCheck(c -> c.tableName(sessionsTable)
-                .key(Map.of(Sessions.STATE_HASH, s(Sessions.nameReservationKey(session.accountName()))))
-                .conditionExpression(RESERVATION_HELD_CONDITION)
-                .expressionAttributeNames(Map.of("#reservedBy", Sessions.RESERVED_BY))
-                .expressionAttributeValues(Map.of(":stateHash", s(session.stateHash())))).build();
+        TransactWriteItem put = TransactWriteItem.builder()
+                .put(p -> p.tableName(accountsTable)
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(#id)")
+                        .expressionAttributeNames(Map.of("#id", Accounts.ID)))
+                .build();
+        TransactWriteItem nameStillReserved = TransactWriteItem.builder()
+                .conditionCheck(c -> c.tableName(sessionsTable)
+                        .key(Map.of(Sessions.STATE_HASH, s(Sessions.nameReservationKey(session.accountName()))))
+                        .conditionExpression(RESERVATION_HELD_CONDITION)
+                        .expressionAttributeNames(Map.of("#reservedBy", Sessions.RESERVED_BY))
+                        .expressionAttributeValues(Map.of(":stateHash", s(session.stateHash()))))
+                .build();
         try {
             dynamo.transactWriteItems(t -> t.transactItems(put, consume(claim, now), nameStillReserved));
             return 1;
         } catch (TransactionCanceledException e) {
             throwIfSessionLost(e.cancellationReasons());
-            if (!e.cancellationReasons().isEmpty() && isConditionFailure(e.cancellationReasons().get(0))) {
+            if (!e.cancellationReasons().isEmpty()
+                    && isConditionFailure(e.cancellationReasons().get(0))) {
                 throw new ReauthException.AccountExists("An account with this id already exists");
             }
-            if (e.cancellationReasons().size() > 2 && isConditionFailure(e.cancellationReasons().get(2))) {
+            if (e.cancellationReasons().size() > 2
+                    && isConditionFailure(e.cancellationReasons().get(2))) {
                 throw new ReauthException.AccountExists("The name '" + session.accountName()
                         + "' was reserved by another add after this session expired");
             }
@@ -160,38 +169,66 @@ public final class DynamoAccountWriter implements AccountWriter {
     }
 
     private TransactWriteItem rotate(OAuthSession session, SealedTokens tokens, Instant now, long base) {
-        Map<String, String> names = new HashMap<>(Map.ofEntries(Map.entry("#id", Accounts.ID),
-                Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#exp", Accounts.EXPIRES_AT),
-                Map.entry("#ver", Accounts.TOKEN_VERSION), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
-                Map.entry("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT), Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
-                Map.entry("#bucket", Accounts.REFRESH_BUCKET), Map.entry("#failures", Accounts.REFRESH_FAILURES),
-                Map.entry("#reason", Accounts.REAUTH_REASON), Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
-                Map.entry("#next", Accounts.NEXT_REFRESH_AT), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
-                Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#alerts", Accounts.REFRESH_ALERTS)));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":ct", bytes(tokens.ciphertext()),
-                ":exp", millis(tokens.expiresAt()), ":next", n(base + 1), ":now", millis(now),
-                ":false", bool(false), ":base", n(base), ":zero", n(0),
-                ":bucket", s(RefreshBucket.of(session.accountId(), refreshBuckets))));
+        Map<String, String> names = new HashMap<>(Map.ofEntries(
+                Map.entry("#id", Accounts.ID),
+                Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT),
+                Map.entry("#exp", Accounts.EXPIRES_AT),
+                Map.entry("#ver", Accounts.TOKEN_VERSION),
+                Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
+                Map.entry("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT),
+                Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
+                Map.entry("#bucket", Accounts.REFRESH_BUCKET),
+                Map.entry("#failures", Accounts.REFRESH_FAILURES),
+                Map.entry("#reason", Accounts.REAUTH_REASON),
+                Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
+                Map.entry("#next", Accounts.NEXT_REFRESH_AT),
+                Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+                Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
+                Map.entry("#alerts", Accounts.REFRESH_ALERTS)));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":ct",
+                bytes(tokens.ciphertext()),
+                ":exp",
+                millis(tokens.expiresAt()),
+                ":next",
+                n(base + 1),
+                ":now",
+                millis(now),
+                ":false",
+                bool(false),
+                ":base",
+                n(base),
+                ":zero",
+                n(0),
+                ":bucket",
+                s(RefreshBucket.of(session.accountId(), refreshBuckets))));
         IdentityWrite identity = identityWrite(tokens, session.allowAccountChange());
         names.putAll(identity.names());
         values.putAll(identity.values());
         List<String> removes = new ArrayList<>(ROTATE_REMOVES);
         removes.addAll(identity.removes());
         String update = ROTATE_EXPRESSION + identity.setClause() + " REMOVE " + String.join(", ", removes);
-        String condition = identity.condition().map(c -> versionCondition(base) + " AND " + c).orElse(versionCondition(base));
-        return TransactWriteItem.builder().update(u -> u.tableName(accountsTable)
-                .key(Map.of(Accounts.ID, s(session.accountId())))
-                .updateExpression(update)
-                .conditionExpression(condition)
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+        String condition = identity.condition()
+                .map(c -> versionCondition(base) + " AND " + c)
+                .orElse(versionCondition(base));
+        return TransactWriteItem.builder()
+                .update(u -> u.tableName(accountsTable)
+                        .key(Map.of(Accounts.ID, s(session.accountId())))
+                        .updateExpression(update)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                .build();
     }
 
     /** What a token write does about the account's provider identity: a condition, and the attributes it sets. */
-    record IdentityWrite(Optional<String> condition, String setClause, List<String> removes, Map<String, String> names,
-                         Map<String, AttributeValue> values) {
-    }
+    record IdentityWrite(
+            Optional<String> condition,
+            String setClause,
+            List<String> removes,
+            Map<String, String> names,
+            Map<String, AttributeValue> values) {}
 
     /**
      * Binds the account to the provider account that logged in. Unless the operator allowed a change,
@@ -201,21 +238,46 @@ public final class DynamoAccountWriter implements AccountWriter {
     static IdentityWrite identityWrite(SealedTokens tokens, boolean allowAccountChange) {
         Map<String, String> names = new HashMap<>(Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID));
         if (tokens.identity().isEmpty()) {
-            names.putAll(Map.of("#pEmail", Accounts.PROVIDER_EMAIL, "#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID,
-                    "#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME));
+            names.putAll(Map.of(
+                    "#pEmail",
+                    Accounts.PROVIDER_EMAIL,
+                    "#pOrg",
+                    Accounts.PROVIDER_ORGANIZATION_UUID,
+                    "#pOrgName",
+                    Accounts.PROVIDER_ORGANIZATION_NAME));
             return allowAccountChange
-                    ? new IdentityWrite(Optional.empty(), "", List.of("#pAccount", "#pEmail", "#pOrg", "#pOrgName"), names, Map.of())
-                    : new IdentityWrite(Optional.of(UNBOUND_CONDITION), "", List.of(),
-                    Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID), Map.of());
+                    ? new IdentityWrite(
+                            Optional.empty(),
+                            "",
+                            List.of("#pAccount", "#pEmail", "#pOrg", "#pOrgName"),
+                            names,
+                            Map.of())
+                    : new IdentityWrite(
+                            Optional.of(UNBOUND_CONDITION),
+                            "",
+                            List.of(),
+                            Map.of("#pAccount", Accounts.PROVIDER_ACCOUNT_UUID),
+                            Map.of());
         }
-        Map<String, AttributeValue> attributes = identityAttributes(tokens.identity().get());
+        Map<String, AttributeValue> attributes =
+                identityAttributes(tokens.identity().get());
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder set = new StringBuilder();
         List<String> remove = new ArrayList<>();
-        Map<String, String> placeholders = Map.of(Accounts.PROVIDER_ACCOUNT_UUID, "pAccount", Accounts.PROVIDER_EMAIL, "pEmail",
-                Accounts.PROVIDER_ORGANIZATION_UUID, "pOrg", Accounts.PROVIDER_ORGANIZATION_NAME, "pOrgName");
-        for (String attribute : List.of(Accounts.PROVIDER_ACCOUNT_UUID, Accounts.PROVIDER_EMAIL,
-                Accounts.PROVIDER_ORGANIZATION_UUID, Accounts.PROVIDER_ORGANIZATION_NAME)) {
+        Map<String, String> placeholders = Map.of(
+                Accounts.PROVIDER_ACCOUNT_UUID,
+                "pAccount",
+                Accounts.PROVIDER_EMAIL,
+                "pEmail",
+                Accounts.PROVIDER_ORGANIZATION_UUID,
+                "pOrg",
+                Accounts.PROVIDER_ORGANIZATION_NAME,
+                "pOrgName");
+        for (String attribute : List.of(
+                Accounts.PROVIDER_ACCOUNT_UUID,
+                Accounts.PROVIDER_EMAIL,
+                Accounts.PROVIDER_ORGANIZATION_UUID,
+                Accounts.PROVIDER_ORGANIZATION_NAME)) {
             String p = placeholders.get(attribute);
             names.put("#" + p, attribute);
             if (attributes.containsKey(attribute)) {
@@ -225,8 +287,12 @@ public final class DynamoAccountWriter implements AccountWriter {
                 remove.add("#" + p);
             }
         }
-        return new IdentityWrite(allowAccountChange ? Optional.empty() : Optional.of(SAME_IDENTITY_CONDITION),
-                set.toString(), remove, names, values);
+        return new IdentityWrite(
+                allowAccountChange ? Optional.empty() : Optional.of(SAME_IDENTITY_CONDITION),
+                set.toString(),
+                remove,
+                names,
+                values);
     }
 
     static Map<String, AttributeValue> identityAttributes(ProviderIdentity identity) {
@@ -238,14 +304,17 @@ public final class DynamoAccountWriter implements AccountWriter {
         return attributes;
     }
 
-    private static ReauthException.AccountMismatch mismatch(OAuthSession session, Map<String, AttributeValue> current,
-                                                            SealedTokens tokens) {
-        String bound = string(current, Accounts.PROVIDER_EMAIL).or(() -> string(current, Accounts.PROVIDER_ACCOUNT_UUID))
+    private static ReauthException.AccountMismatch mismatch(
+            OAuthSession session, Map<String, AttributeValue> current, SealedTokens tokens) {
+        String bound = string(current, Accounts.PROVIDER_EMAIL)
+                .or(() -> string(current, Accounts.PROVIDER_ACCOUNT_UUID))
                 .orElse("another provider account");
         String loggedIn = tokens.identity().map(ProviderIdentity::label).orElse("an account the provider did not name");
         LOG.warn("tokens.account_mismatch", "identityKnown", tokens.identity().isPresent());
-        return new ReauthException.AccountMismatch("Account '" + session.accountName() + "' belongs to provider account "
-                + bound + ", but " + loggedIn + " logged in. Nothing was written. Open the authorization URL again, log in as "
+        return new ReauthException.AccountMismatch("Account '" + session.accountName()
+                + "' belongs to provider account "
+                + bound + ", but " + loggedIn
+                + " logged in. Nothing was written. Open the authorization URL again, log in as "
                 + bound + " and paste the new code, or start again with --allow-account-change to move the account.");
     }
 
@@ -257,19 +326,28 @@ public final class DynamoAccountWriter implements AccountWriter {
     }
 
     private TransactWriteItem consume(ClaimedSession claim, Instant now) {
-        return TransactWriteItem.builder().update(u -> u.tableName(sessionsTable)
-                .key(Map.of(Sessions.STATE_HASH, s(claim.session().stateHash())))
-                .updateExpression(CONSUME_EXPRESSION)
-                .conditionExpression(CONSUME_CONDITION)
-                .expressionAttributeNames(Map.of("#consumedAt", Sessions.CONSUMED_AT, "#verifier", Sessions.CODE_VERIFIER,
-                        "#leaseEnd", Sessions.CLAIM_EXPIRES_AT, "#claimId", Sessions.CLAIM_ID))
-                .expressionAttributeValues(Map.of(":now", millis(now), ":claimId", s(claim.claimId())))).build();
+        return TransactWriteItem.builder()
+                .update(u -> u.tableName(sessionsTable)
+                        .key(Map.of(Sessions.STATE_HASH, s(claim.session().stateHash())))
+                        .updateExpression(CONSUME_EXPRESSION)
+                        .conditionExpression(CONSUME_CONDITION)
+                        .expressionAttributeNames(Map.of(
+                                "#consumedAt",
+                                Sessions.CONSUMED_AT,
+                                "#verifier",
+                                Sessions.CODE_VERIFIER,
+                                "#leaseEnd",
+                                Sessions.CLAIM_EXPIRES_AT,
+                                "#claimId",
+                                Sessions.CLAIM_ID))
+                        .expressionAttributeValues(Map.of(":now", millis(now), ":claimId", s(claim.claimId()))))
+                .build();
     }
 
     private static void throwIfSessionLost(List<CancellationReason> reasons) {
         if (reasons.size() > 1 && isConditionFailure(reasons.get(1))) {
-            throw new ReauthException.SessionUsed("session_in_progress",
-                    "This authorization was taken over by another callback");
+            throw new ReauthException.SessionUsed(
+                    "session_in_progress", "This authorization was taken over by another callback");
         }
     }
 

@@ -18,9 +18,20 @@ public final class DynamoLinkedAccounts implements LinkedAccounts {
 
     /** Exactly what the page needs; the web function's IAM policy allows no other attribute on GetItem. */
     static final String PROJECTION = "#id, #name, #pAccount, #pEmail, #pOrg, #pOrgName";
-    private static final Map<String, String> NAMES = Map.of("#id", Accounts.ID, "#name", Accounts.NAME,
-            "#pAccount", Accounts.PROVIDER_ACCOUNT_UUID, "#pEmail", Accounts.PROVIDER_EMAIL,
-            "#pOrg", Accounts.PROVIDER_ORGANIZATION_UUID, "#pOrgName", Accounts.PROVIDER_ORGANIZATION_NAME);
+
+    private static final Map<String, String> NAMES = Map.of(
+            "#id",
+            Accounts.ID,
+            "#name",
+            Accounts.NAME,
+            "#pAccount",
+            Accounts.PROVIDER_ACCOUNT_UUID,
+            "#pEmail",
+            Accounts.PROVIDER_EMAIL,
+            "#pOrg",
+            Accounts.PROVIDER_ORGANIZATION_UUID,
+            "#pOrgName",
+            Accounts.PROVIDER_ORGANIZATION_NAME);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -34,15 +45,21 @@ public final class DynamoLinkedAccounts implements LinkedAccounts {
     public Optional<LinkedAccount> find(String accountId) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(g -> g.tableName(table).key(Map.of(Accounts.ID, s(accountId))).consistentRead(true)
-                    .projectionExpression(PROJECTION).expressionAttributeNames(NAMES)).item();
+            item = dynamo.getItem(g -> g.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .consistentRead(true)
+                            .projectionExpression(PROJECTION)
+                            .expressionAttributeNames(NAMES))
+                    .item();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LinkedAccount(requiredString(item, Accounts.ID), requiredString(item, Accounts.NAME),
+        return Optional.of(new LinkedAccount(
+                requiredString(item, Accounts.ID),
+                requiredString(item, Accounts.NAME),
                 DynamoAccountDirectory.identityOf(item)));
     }
 }

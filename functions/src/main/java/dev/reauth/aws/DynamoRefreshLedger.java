@@ -48,25 +48,32 @@ public final class DynamoRefreshLedger implements RefreshLedger {
             + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
             + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
             + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)";
+
     static final String CLAIM_UPDATE = "SET #leaseUntil = :leaseEnd, #leaseOwner = :owner, #attempt = :now";
     /** Every write after the claim holds only while this refresher still holds the lease on the version it read. */
     static final String LEASE_HELD = "#ver = :base AND #leaseOwner = :owner";
     /** New tokens make the account healthy: token_version + 1, back in the index, dead mark, backoff, lease and alerts gone. */
     static final String TOKENS_UPDATE = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
             + " #failures = :zero, #bucket = :bucket%s REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt";
+
     static final String COMMIT_EXTRA = ", #last = :now, #result = :ok";
     static final String COMMIT_COUNT = " ADD #count :one";
     /** Adopted tokens: only on the version the proxy refreshed from, and never under a live lease. */
     static final String ADOPT_CONDITION = "#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)";
+
     static final String DEAD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead"
             + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
     static final String FAILURE_UPDATE = "SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
             + " #next = :retryAt REMOVE #leaseUntil, #leaseOwner";
 
     private static final Map<String, String> NAMES = Map.ofEntries(
-            Map.entry("#id", Accounts.ID), Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#ver", Accounts.TOKEN_VERSION),
-            Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
-            Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT));
+            Map.entry("#id", Accounts.ID),
+            Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT),
+            Map.entry("#ver", Accounts.TOKEN_VERSION),
+            Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
+            Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+            Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
+            Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -88,23 +95,43 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                 Map<String, AttributeValue> startKey = null;
                 do {
                     Map<String, AttributeValue> from = startKey;
-                    QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(refreshIndex)
+                    QueryResponse page = dynamo.query(q -> q.tableName(table)
+                            .indexName(refreshIndex)
                             .keyConditionExpression("#bucket = :bucket AND #exp <= :horizon")
                             .projectionExpression("#id, #name, #ver, #exp, #next, #leaseUntil, #alerts")
-                            .expressionAttributeNames(Map.of("#bucket", Accounts.REFRESH_BUCKET, "#exp", Accounts.EXPIRES_AT,
-                                    "#id", Accounts.ID, "#name", Accounts.NAME, "#ver", Accounts.TOKEN_VERSION,
-                                    "#next", Accounts.NEXT_REFRESH_AT, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
-                                    "#alerts", Accounts.REFRESH_ALERTS))
+                            .expressionAttributeNames(Map.of(
+                                    "#bucket",
+                                    Accounts.REFRESH_BUCKET,
+                                    "#exp",
+                                    Accounts.EXPIRES_AT,
+                                    "#id",
+                                    Accounts.ID,
+                                    "#name",
+                                    Accounts.NAME,
+                                    "#ver",
+                                    Accounts.TOKEN_VERSION,
+                                    "#next",
+                                    Accounts.NEXT_REFRESH_AT,
+                                    "#leaseUntil",
+                                    Accounts.REFRESH_LEASE_UNTIL,
+                                    "#alerts",
+                                    Accounts.REFRESH_ALERTS))
                             .expressionAttributeValues(Map.of(":bucket", s(bucket), ":horizon", millis(horizon)))
                             .exclusiveStartKey(from));
                     for (Map<String, AttributeValue> item : page.items()) {
-                        due.add(new DueAccount(Attributes.requiredString(item, Accounts.ID),
-                                string(item, Accounts.NAME).orElse(""), number(item, Accounts.TOKEN_VERSION).orElse(0L),
+                        due.add(new DueAccount(
+                                Attributes.requiredString(item, Accounts.ID),
+                                string(item, Accounts.NAME).orElse(""),
+                                number(item, Accounts.TOKEN_VERSION).orElse(0L),
                                 instant(item, Accounts.EXPIRES_AT).orElse(Instant.EPOCH),
-                                instant(item, Accounts.NEXT_REFRESH_AT), instant(item, Accounts.REFRESH_LEASE_UNTIL),
+                                instant(item, Accounts.NEXT_REFRESH_AT),
+                                instant(item, Accounts.REFRESH_LEASE_UNTIL),
                                 alerts(item)));
                     }
-                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                    startKey = page.hasLastEvaluatedKey()
+                                    && !page.lastEvaluatedKey().isEmpty()
+                            ? page.lastEvaluatedKey()
+                            : null;
                 } while (startKey != null);
             }
         } catch (SdkException e) {
@@ -114,10 +141,24 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     }
 
     @Override
-    public RefreshClaim claim(String accountId, OptionalLong expectedVersion, String leaseOwner, Instant now, Duration lease,
-                              Duration minInterval) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":false", bool(false), ":now", millis(now),
-                ":recent", millis(now.minus(minInterval)), ":leaseEnd", millis(now.plus(lease)), ":owner", s(leaseOwner)));
+    public RefreshClaim claim(
+            String accountId,
+            OptionalLong expectedVersion,
+            String leaseOwner,
+            Instant now,
+            Duration lease,
+            Duration minInterval) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":false",
+                bool(false),
+                ":now",
+                millis(now),
+                ":recent",
+                millis(now.minus(minInterval)),
+                ":leaseEnd",
+                millis(now.plus(lease)),
+                ":owner",
+                s(leaseOwner)));
         String condition = CLAIM_CONDITION;
         if (expectedVersion.isPresent()) {
             condition += " AND #ver = :expected";
@@ -130,16 +171,22 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         }
         try {
             Map<String, AttributeValue> item = dynamo.updateItem(u -> u.tableName(table)
-                    .key(Map.of(Accounts.ID, s(accountId)))
-                    .updateExpression(CLAIM_UPDATE)
-                    .conditionExpression(finalCondition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-            return new RefreshClaim.Leased(new LeasedAccount(accountId, string(item, Accounts.NAME).orElse(""),
-                    number(item, Accounts.TOKEN_VERSION).orElse(0L), item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray(),
-                    leaseOwner, number(item, Accounts.REFRESH_FAILURES).orElse(0L).intValue(), alerts(item),
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .updateExpression(CLAIM_UPDATE)
+                            .conditionExpression(finalCondition)
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .returnValues(ReturnValue.ALL_NEW)
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                    .attributes();
+            return new RefreshClaim.Leased(new LeasedAccount(
+                    accountId,
+                    string(item, Accounts.NAME).orElse(""),
+                    number(item, Accounts.TOKEN_VERSION).orElse(0L),
+                    item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray(),
+                    leaseOwner,
+                    number(item, Accounts.REFRESH_FAILURES).orElse(0L).intValue(),
+                    alerts(item),
                     instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT))));
         } catch (ConditionalCheckFailedException e) {
             return whyNotClaimed(e.item(), expectedVersion, now, minInterval);
@@ -149,8 +196,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     }
 
     /** Explains a refused claim from the item as it was. */
-    static RefreshClaim.Refused whyNotClaimed(Map<String, AttributeValue> old, OptionalLong expectedVersion, Instant now,
-                                              Duration minInterval) {
+    static RefreshClaim.Refused whyNotClaimed(
+            Map<String, AttributeValue> old, OptionalLong expectedVersion, Instant now, Duration minInterval) {
         if (old == null || old.isEmpty()) {
             return new RefreshClaim.Refused(RefreshClaim.Reason.GONE, 0, Optional.empty());
         }
@@ -174,30 +221,49 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     @Override
     public OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
         Map<String, String> names = tokenNames(refreshTokenRotated);
-        names.putAll(Map.of("#last", Accounts.LAST_REFRESH_AT, "#result", Accounts.LAST_REFRESH_RESULT,
-                "#count", Accounts.REFRESH_COUNT));
+        names.putAll(Map.of(
+                "#last",
+                Accounts.LAST_REFRESH_AT,
+                "#result",
+                Accounts.LAST_REFRESH_RESULT,
+                "#count",
+                Accounts.REFRESH_COUNT));
         Map<String, AttributeValue> values = tokenValues(account.id(), account.tokenVersion(), tokens, now);
         values.putAll(Map.of(":ok", s("ok"), ":one", n(1), ":owner", s(account.leaseOwner())));
-        String update = String.format(TOKENS_UPDATE, (refreshTokenRotated ? ", #issued = :now" : "") + COMMIT_EXTRA) + COMMIT_COUNT;
+        String update = String.format(TOKENS_UPDATE, (refreshTokenRotated ? ", #issued = :now" : "") + COMMIT_EXTRA)
+                + COMMIT_COUNT;
         return conditionalUpdate(account.id(), update, LEASE_HELD, names, values)
-                ? OptionalLong.of(account.tokenVersion() + 1) : OptionalLong.empty();
+                ? OptionalLong.of(account.tokenVersion() + 1)
+                : OptionalLong.empty();
     }
 
     @Override
     public OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
         Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
-        return conditionalUpdate(accountId, String.format(TOKENS_UPDATE, ", #issued = :now"), ADOPT_CONDITION,
-                tokenNames(true), values) ? OptionalLong.of(baseVersion + 1) : OptionalLong.empty();
+        return conditionalUpdate(
+                        accountId,
+                        String.format(TOKENS_UPDATE, ", #issued = :now"),
+                        ADOPT_CONDITION,
+                        tokenNames(true),
+                        values)
+                ? OptionalLong.of(baseVersion + 1)
+                : OptionalLong.empty();
     }
 
     private static Map<String, String> tokenNames(boolean refreshTokenRotated) {
         Map<String, String> names = new HashMap<>(Map.ofEntries(
-                Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT), Map.entry("#exp", Accounts.EXPIRES_AT),
-                Map.entry("#ver", Accounts.TOKEN_VERSION), Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
-                Map.entry("#reauth", Accounts.REQUIRES_REAUTH), Map.entry("#failures", Accounts.REFRESH_FAILURES),
-                Map.entry("#bucket", Accounts.REFRESH_BUCKET), Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
-                Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER), Map.entry("#next", Accounts.NEXT_REFRESH_AT),
-                Map.entry("#alerts", Accounts.REFRESH_ALERTS), Map.entry("#reason", Accounts.REAUTH_REASON),
+                Map.entry("#ct", Accounts.TOKEN_CIPHERTEXT),
+                Map.entry("#exp", Accounts.EXPIRES_AT),
+                Map.entry("#ver", Accounts.TOKEN_VERSION),
+                Map.entry("#updated", Accounts.TOKENS_UPDATED_AT),
+                Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
+                Map.entry("#failures", Accounts.REFRESH_FAILURES),
+                Map.entry("#bucket", Accounts.REFRESH_BUCKET),
+                Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+                Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
+                Map.entry("#next", Accounts.NEXT_REFRESH_AT),
+                Map.entry("#alerts", Accounts.REFRESH_ALERTS),
+                Map.entry("#reason", Accounts.REAUTH_REASON),
                 Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT)));
         if (refreshTokenRotated) {
             names.put("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT);
@@ -205,33 +271,58 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         return names;
     }
 
-    private Map<String, AttributeValue> tokenValues(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
-        return new HashMap<>(Map.of(":ct", bytes(tokens.ciphertext()), ":exp", millis(tokens.expiresAt()),
-                ":next", n(baseVersion + 1), ":now", millis(now), ":false", bool(false), ":zero", n(0),
-                ":bucket", s(RefreshBucket.of(accountId, buckets)), ":base", n(baseVersion)));
+    private Map<String, AttributeValue> tokenValues(
+            String accountId, long baseVersion, SealedTokens tokens, Instant now) {
+        return new HashMap<>(Map.of(
+                ":ct",
+                bytes(tokens.ciphertext()),
+                ":exp",
+                millis(tokens.expiresAt()),
+                ":next",
+                n(baseVersion + 1),
+                ":now",
+                millis(now),
+                ":false",
+                bool(false),
+                ":zero",
+                n(0),
+                ":bucket",
+                s(RefreshBucket.of(accountId, buckets)),
+                ":base",
+                n(baseVersion)));
     }
 
     @Override
     public Optional<Sealed> sealed(String accountId) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(g -> g.tableName(table).key(Map.of(Accounts.ID, s(accountId))).consistentRead(true)
-                    .projectionExpression("#name, #ver, #ct")
-                    .expressionAttributeNames(Map.of("#name", Accounts.NAME, "#ver", Accounts.TOKEN_VERSION,
-                            "#ct", Accounts.TOKEN_CIPHERTEXT))).item();
+            item = dynamo.getItem(g -> g.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .consistentRead(true)
+                            .projectionExpression("#name, #ver, #ct")
+                            .expressionAttributeNames(Map.of(
+                                    "#name",
+                                    Accounts.NAME,
+                                    "#ver",
+                                    Accounts.TOKEN_VERSION,
+                                    "#ct",
+                                    Accounts.TOKEN_CIPHERTEXT)))
+                    .item();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
         if (item == null || !item.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
             return Optional.empty();
         }
-        return Optional.of(new Sealed(string(item, Accounts.NAME).orElse(""), number(item, Accounts.TOKEN_VERSION).orElse(0L),
+        return Optional.of(new Sealed(
+                string(item, Accounts.NAME).orElse(""),
+                number(item, Accounts.TOKEN_VERSION).orElse(0L),
                 item.get(Accounts.TOKEN_CIPHERTEXT).b().asByteArray()));
     }
 
     @Override
-    public void createImported(String accountId, String name, AccountMode mode, OptionalLong priority, SealedTokens tokens,
-                               Instant now) {
+    public void createImported(
+            String accountId, String name, AccountMode mode, OptionalLong priority, SealedTokens tokens, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Accounts.ID, s(accountId));
         item.put(Accounts.NAME, s(name));
@@ -245,7 +336,9 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         item.put(Accounts.REQUIRES_REAUTH, bool(false));
         item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(accountId, buckets)));
         try {
-            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(#id)")
+            dynamo.putItem(p -> p.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
                     .expressionAttributeNames(Map.of("#id", Accounts.ID)));
         } catch (ConditionalCheckFailedException e) {
             throw new ReauthException.AccountExists("An account with this id already exists");
@@ -256,31 +349,82 @@ public final class DynamoRefreshLedger implements RefreshLedger {
 
     @Override
     public boolean markDead(LeasedAccount account, String reason, Instant now) {
-        return conditionalUpdate(account.id(), DEAD_UPDATE, LEASE_HELD,
-                Map.of("#reauth", Accounts.REQUIRES_REAUTH, "#reason", Accounts.REAUTH_REASON,
-                        "#reasonAt", Accounts.REAUTH_REQUIRED_AT, "#result", Accounts.LAST_REFRESH_RESULT,
-                        "#bucket", Accounts.REFRESH_BUCKET, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
-                        "#leaseOwner", Accounts.REFRESH_LEASE_OWNER, "#next", Accounts.NEXT_REFRESH_AT,
-                        "#ver", Accounts.TOKEN_VERSION),
-                Map.of(":true", bool(true), ":reason", s(reason), ":now", millis(now), ":dead", s("dead"),
-                        ":base", n(account.tokenVersion()), ":owner", s(account.leaseOwner())));
+        return conditionalUpdate(
+                account.id(),
+                DEAD_UPDATE,
+                LEASE_HELD,
+                Map.of(
+                        "#reauth",
+                        Accounts.REQUIRES_REAUTH,
+                        "#reason",
+                        Accounts.REAUTH_REASON,
+                        "#reasonAt",
+                        Accounts.REAUTH_REQUIRED_AT,
+                        "#result",
+                        Accounts.LAST_REFRESH_RESULT,
+                        "#bucket",
+                        Accounts.REFRESH_BUCKET,
+                        "#leaseUntil",
+                        Accounts.REFRESH_LEASE_UNTIL,
+                        "#leaseOwner",
+                        Accounts.REFRESH_LEASE_OWNER,
+                        "#next",
+                        Accounts.NEXT_REFRESH_AT,
+                        "#ver",
+                        Accounts.TOKEN_VERSION),
+                Map.of(
+                        ":true",
+                        bool(true),
+                        ":reason",
+                        s(reason),
+                        ":now",
+                        millis(now),
+                        ":dead",
+                        s("dead"),
+                        ":base",
+                        n(account.tokenVersion()),
+                        ":owner",
+                        s(account.leaseOwner())));
     }
 
     @Override
     public int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now) {
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(u -> u.tableName(table)
-                    .key(Map.of(Accounts.ID, s(account.id())))
-                    .updateExpression(FAILURE_UPDATE)
-                    .conditionExpression(LEASE_HELD)
-                    .expressionAttributeNames(Map.of("#failures", Accounts.REFRESH_FAILURES,
-                            "#result", Accounts.LAST_REFRESH_RESULT, "#next", Accounts.NEXT_REFRESH_AT,
-                            "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL, "#leaseOwner", Accounts.REFRESH_LEASE_OWNER,
-                            "#ver", Accounts.TOKEN_VERSION))
-                    .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":result", s(result),
-                            ":retryAt", millis(retryAt), ":base", n(account.tokenVersion()), ":owner", s(account.leaseOwner())))
-                    .returnValues(ReturnValue.UPDATED_NEW)).attributes();
-            return number(updated, Accounts.REFRESH_FAILURES).orElse(account.failures() + 1L).intValue();
+                            .key(Map.of(Accounts.ID, s(account.id())))
+                            .updateExpression(FAILURE_UPDATE)
+                            .conditionExpression(LEASE_HELD)
+                            .expressionAttributeNames(Map.of(
+                                    "#failures",
+                                    Accounts.REFRESH_FAILURES,
+                                    "#result",
+                                    Accounts.LAST_REFRESH_RESULT,
+                                    "#next",
+                                    Accounts.NEXT_REFRESH_AT,
+                                    "#leaseUntil",
+                                    Accounts.REFRESH_LEASE_UNTIL,
+                                    "#leaseOwner",
+                                    Accounts.REFRESH_LEASE_OWNER,
+                                    "#ver",
+                                    Accounts.TOKEN_VERSION))
+                            .expressionAttributeValues(Map.of(
+                                    ":zero",
+                                    n(0),
+                                    ":one",
+                                    n(1),
+                                    ":result",
+                                    s(result),
+                                    ":retryAt",
+                                    millis(retryAt),
+                                    ":base",
+                                    n(account.tokenVersion()),
+                                    ":owner",
+                                    s(account.leaseOwner())))
+                            .returnValues(ReturnValue.UPDATED_NEW))
+                    .attributes();
+            return number(updated, Accounts.REFRESH_FAILURES)
+                    .orElse(account.failures() + 1L)
+                    .intValue();
         } catch (ConditionalCheckFailedException e) {
             // the tokens moved or the lease was taken: this failure no longer describes the account
             return account.failures();
@@ -309,10 +453,20 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     public RefreshClaim.Refused current(String accountId, Instant now) {
         Map<String, AttributeValue> item;
         try {
-            item = dynamo.getItem(g -> g.tableName(table).key(Map.of(Accounts.ID, s(accountId))).consistentRead(true)
-                    .projectionExpression("#id, #ver, #reauth, #leaseUntil")
-                    .expressionAttributeNames(Map.of("#id", Accounts.ID, "#ver", Accounts.TOKEN_VERSION,
-                            "#reauth", Accounts.REQUIRES_REAUTH, "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL))).item();
+            item = dynamo.getItem(g -> g.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .consistentRead(true)
+                            .projectionExpression("#id, #ver, #reauth, #leaseUntil")
+                            .expressionAttributeNames(Map.of(
+                                    "#id",
+                                    Accounts.ID,
+                                    "#ver",
+                                    Accounts.TOKEN_VERSION,
+                                    "#reauth",
+                                    Accounts.REQUIRES_REAUTH,
+                                    "#leaseUntil",
+                                    Accounts.REFRESH_LEASE_UNTIL)))
+                    .item();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
@@ -320,14 +474,21 @@ public final class DynamoRefreshLedger implements RefreshLedger {
             return new RefreshClaim.Refused(RefreshClaim.Reason.GONE, 0, Optional.empty());
         }
         Optional<Instant> leaseUntil = instant(item, Accounts.REFRESH_LEASE_UNTIL);
-        RefreshClaim.Reason reason = isDead(item) ? RefreshClaim.Reason.DEAD
-                : leaseUntil.filter(until -> !until.isBefore(now)).isPresent() ? RefreshClaim.Reason.IN_FLIGHT
-                : RefreshClaim.Reason.IDLE;
-        return new RefreshClaim.Refused(reason, number(item, Accounts.TOKEN_VERSION).orElse(0L), leaseUntil);
+        RefreshClaim.Reason reason = isDead(item)
+                ? RefreshClaim.Reason.DEAD
+                : leaseUntil.filter(until -> !until.isBefore(now)).isPresent()
+                        ? RefreshClaim.Reason.IN_FLIGHT
+                        : RefreshClaim.Reason.IDLE;
+        return new RefreshClaim.Refused(
+                reason, number(item, Accounts.TOKEN_VERSION).orElse(0L), leaseUntil);
     }
 
-    private boolean conditionalUpdate(String accountId, String update, String condition, Map<String, String> names,
-                                      Map<String, AttributeValue> values) {
+    private boolean conditionalUpdate(
+            String accountId,
+            String update,
+            String condition,
+            Map<String, String> names,
+            Map<String, AttributeValue> values) {
         try {
             dynamo.updateItem(u -> u.tableName(table)
                     .key(Map.of(Accounts.ID, s(accountId)))

@@ -1,6 +1,5 @@
 package dev.reauth.aws;
 
-
 import static dev.reauth.aws.Attributes.bool;
 import static dev.reauth.aws.Attributes.instant;
 import static dev.reauth.aws.Attributes.millis;
@@ -10,7 +9,6 @@ import static dev.reauth.aws.Attributes.requiredString;
 import static dev.reauth.aws.Attributes.s;
 import static dev.reauth.aws.Attributes.string;
 
-import dev.reauth.wire.Schema.Sessions;
 import dev.reauth.domain.ClaimedSession;
 import dev.reauth.domain.OAuthSession;
 import dev.reauth.domain.ReauthException;
@@ -19,6 +17,7 @@ import dev.reauth.domain.SessionStore;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
+import dev.reauth.wire.Schema.Sessions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,8 +48,9 @@ public final class DynamoSessionStore implements SessionStore {
     static final String RESERVATION_CONDITION = "attribute_not_exists(#pk) OR #expiresAt <= :now";
 
     /** Claimable: exists, unexpired, unconsumed, and not held under an unexpired lease. */
-    static final String CLAIM_CONDITION = "attribute_exists(#pk) AND #expiresAt > :now AND attribute_not_exists(#consumedAt)"
-            + " AND (attribute_not_exists(#leaseEnd) OR #leaseEnd < :now)";
+    static final String CLAIM_CONDITION =
+            "attribute_exists(#pk) AND #expiresAt > :now AND attribute_not_exists(#consumedAt)"
+                    + " AND (attribute_not_exists(#leaseEnd) OR #leaseEnd < :now)";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -84,7 +84,8 @@ public final class DynamoSessionStore implements SessionStore {
             if (session.intent() == SessionIntent.ADD) {
                 createWithNameReservation(session, item);
             } else {
-                dynamo.putItem(p -> p.tableName(table).item(item)
+                dynamo.putItem(p -> p.tableName(table)
+                        .item(item)
                         .conditionExpression(NEW_SESSION_CONDITION)
                         .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH)));
             }
@@ -107,19 +108,32 @@ public final class DynamoSessionStore implements SessionStore {
                 Sessions.TTL, sessionItem.get(Sessions.TTL));
         try {
             dynamo.transactWriteItems(t -> t.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(sessionItem)
-                            .conditionExpression(NEW_SESSION_CONDITION)
-                            .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(reservation)
-                            .conditionExpression(RESERVATION_CONDITION)
-                            .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH, "#expiresAt", Sessions.EXPIRES_AT))
-                            .expressionAttributeValues(Map.of(":now", millis(session.createdAt())))
-                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build()));
+                    TransactWriteItem.builder()
+                            .put(p -> p.tableName(table)
+                                    .item(sessionItem)
+                                    .conditionExpression(NEW_SESSION_CONDITION)
+                                    .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH)))
+                            .build(),
+                    TransactWriteItem.builder()
+                            .put(p -> p.tableName(table)
+                                    .item(reservation)
+                                    .conditionExpression(RESERVATION_CONDITION)
+                                    .expressionAttributeNames(
+                                            Map.of("#pk", Sessions.STATE_HASH, "#expiresAt", Sessions.EXPIRES_AT))
+                                    .expressionAttributeValues(Map.of(":now", millis(session.createdAt())))
+                                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                            .build()));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-                String until = instant(reasons.get(1).item() == null ? Map.of() : reasons.get(1).item(), Sessions.EXPIRES_AT)
-                        .map(at -> " (until " + at.truncatedTo(ChronoUnit.SECONDS) + " at the latest)").orElse("");
+            if (reasons.size() > 1
+                    && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                String until = instant(
+                                reasons.get(1).item() == null
+                                        ? Map.of()
+                                        : reasons.get(1).item(),
+                                Sessions.EXPIRES_AT)
+                        .map(at -> " (until " + at.truncatedTo(ChronoUnit.SECONDS) + " at the latest)")
+                        .orElse("");
                 throw new ReauthException.NameReserved("Another operator is adding an account named '"
                         + session.accountName() + "' right now" + until + "; list the accounts once they are done");
             }
@@ -132,16 +146,30 @@ public final class DynamoSessionStore implements SessionStore {
         String claimId = UUID.randomUUID().toString();
         try {
             Map<String, AttributeValue> item = dynamo.updateItem(u -> u.tableName(table)
-                    .key(Map.of(Sessions.STATE_HASH, s(stateHash)))
-                    .updateExpression("SET #claimId = :claimId, #leaseEnd = :leaseEnd")
-                    .conditionExpression(CLAIM_CONDITION)
-                    .expressionAttributeNames(Map.of("#pk", Sessions.STATE_HASH, "#expiresAt", Sessions.EXPIRES_AT,
-                            "#consumedAt", Sessions.CONSUMED_AT, "#leaseEnd", Sessions.CLAIM_EXPIRES_AT,
-                            "#claimId", Sessions.CLAIM_ID))
-                    .expressionAttributeValues(Map.of(":now", millis(now), ":claimId", s(claimId),
-                            ":leaseEnd", millis(now.plus(claimLease))))
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+                            .key(Map.of(Sessions.STATE_HASH, s(stateHash)))
+                            .updateExpression("SET #claimId = :claimId, #leaseEnd = :leaseEnd")
+                            .conditionExpression(CLAIM_CONDITION)
+                            .expressionAttributeNames(Map.of(
+                                    "#pk",
+                                    Sessions.STATE_HASH,
+                                    "#expiresAt",
+                                    Sessions.EXPIRES_AT,
+                                    "#consumedAt",
+                                    Sessions.CONSUMED_AT,
+                                    "#leaseEnd",
+                                    Sessions.CLAIM_EXPIRES_AT,
+                                    "#claimId",
+                                    Sessions.CLAIM_ID))
+                            .expressionAttributeValues(Map.of(
+                                    ":now",
+                                    millis(now),
+                                    ":claimId",
+                                    s(claimId),
+                                    ":leaseEnd",
+                                    millis(now.plus(claimLease))))
+                            .returnValues(ReturnValue.ALL_NEW)
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                    .attributes();
             return new ClaimedSession(toSession(item), claimId);
         } catch (ConditionalCheckFailedException e) {
             throw whyNotClaimable(e.item(), now);
@@ -153,17 +181,20 @@ public final class DynamoSessionStore implements SessionStore {
     /** Explains a failed claim from the item as it was (DynamoDB returns it with the failure). */
     static ReauthException whyNotClaimable(Map<String, AttributeValue> old, Instant now) {
         if (old == null || old.isEmpty()) {
-            return new ReauthException.InvalidRequest("invalid_state",
-                    "Unknown authorization session: start the re-authentication again");
+            return new ReauthException.InvalidRequest(
+                    "invalid_state", "Unknown authorization session: start the re-authentication again");
         }
         if (old.containsKey(Sessions.CONSUMED_AT)) {
             return new ReauthException.SessionUsed("session_used", "This authorization was already completed");
         }
-        if (instant(old, Sessions.EXPIRES_AT).map(expiry -> !now.isBefore(expiry)).orElse(true)) {
-            return new ReauthException.SessionExpired("This authorization session has expired: start the re-authentication again");
+        if (instant(old, Sessions.EXPIRES_AT)
+                .map(expiry -> !now.isBefore(expiry))
+                .orElse(true)) {
+            return new ReauthException.SessionExpired(
+                    "This authorization session has expired: start the re-authentication again");
         }
-        return new ReauthException.SessionUsed("session_in_progress",
-                "Another callback for this authorization is in progress");
+        return new ReauthException.SessionUsed(
+                "session_in_progress", "Another callback for this authorization is in progress");
     }
 
     @Override
@@ -173,11 +204,17 @@ public final class DynamoSessionStore implements SessionStore {
                     .key(Map.of(Sessions.STATE_HASH, s(claim.session().stateHash())))
                     .updateExpression("REMOVE #claimId, #leaseEnd")
                     .conditionExpression("#claimId = :claimId")
-                    .expressionAttributeNames(Map.of("#claimId", Sessions.CLAIM_ID, "#leaseEnd", Sessions.CLAIM_EXPIRES_AT))
+                    .expressionAttributeNames(
+                            Map.of("#claimId", Sessions.CLAIM_ID, "#leaseEnd", Sessions.CLAIM_EXPIRES_AT))
                     .expressionAttributeValues(Map.of(":claimId", s(claim.claimId()))));
         } catch (SdkException e) {
             // the lease ends by itself; the operator can retry after it
-            LOG.warn("session.release_failed", "errorType", e.getClass().getSimpleName(), "leaseSeconds", claimLease.toSeconds());
+            LOG.warn(
+                    "session.release_failed",
+                    "errorType",
+                    e.getClass().getSimpleName(),
+                    "leaseSeconds",
+                    claimLease.toSeconds());
         }
     }
 

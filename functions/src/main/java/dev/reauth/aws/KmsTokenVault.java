@@ -1,12 +1,10 @@
 package dev.reauth.aws;
 
-import dev.reauth.wire.TokenBundleJson;
-
-import dev.reauth.wire.Schema;
-
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.TokenVault;
+import dev.reauth.wire.Schema;
 import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenBundleJson;
 import java.util.Arrays;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -38,11 +36,14 @@ public final class KmsTokenVault implements TokenVault {
         try {
             if (plaintext.length > MAX_PLAINTEXT_BYTES) {
                 throw new ReauthException.ProviderFailed(
-                        "The provider's tokens are larger than KMS can encrypt (" + MAX_PLAINTEXT_BYTES + " bytes)", null);
+                        "The provider's tokens are larger than KMS can encrypt (" + MAX_PLAINTEXT_BYTES + " bytes)",
+                        null);
             }
             return kms.encrypt(e -> e.keyId(keyId)
-                    .plaintext(SdkBytes.fromByteArray(plaintext))
-                    .encryptionContext(Schema.encryptionContext(accountId))).ciphertextBlob().asByteArray();
+                            .plaintext(SdkBytes.fromByteArray(plaintext))
+                            .encryptionContext(Schema.encryptionContext(accountId)))
+                    .ciphertextBlob()
+                    .asByteArray();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("Token encryption (KMS) is unavailable", e);
         } finally {
@@ -55,10 +56,13 @@ public final class KmsTokenVault implements TokenVault {
         byte[] plaintext;
         try {
             plaintext = kms.decrypt(d -> d.keyId(keyId)
-                    .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
-                    .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
+                            .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
+                            .encryptionContext(Schema.encryptionContext(accountId)))
+                    .plaintext()
+                    .asByteArray();
         } catch (InvalidCiphertextException | IncorrectKeyException e) {
-            throw new ReauthException.InvalidRequest("unreadable_tokens",
+            throw new ReauthException.InvalidRequest(
+                    "unreadable_tokens",
                     "The account's token_ciphertext does not decrypt under its encryption context");
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("Token decryption (KMS) is unavailable", e);

@@ -50,8 +50,8 @@ public final class SdkPriming implements Resource {
         }
     }
 
-    private static final Consumer<AwsRequestOverrideConfiguration.Builder> PRIMED = o -> o
-            .putExecutionAttribute(PRIMING, true)
+    private static final Consumer<AwsRequestOverrideConfiguration.Builder> PRIMED = o -> o.putExecutionAttribute(
+                    PRIMING, true)
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING")));
 
     /** The checkpoint context holds its resources weakly: these stay reachable for the life of the process. */
@@ -77,8 +77,7 @@ public final class SdkPriming implements Resource {
     }
 
     @Override
-    public void afterRestore(Context<? extends Resource> context) {
-    }
+    public void afterRestore(Context<? extends Resource> context) {}
 
     /**
      * Runs one request of each operation up to transmission.
@@ -87,34 +86,76 @@ public final class SdkPriming implements Resource {
      */
     public int prime() {
         Map<String, AttributeValue> key = Map.of(Accounts.ID, AttributeValue.fromS("snapstart-priming"));
-        Map<String, AttributeValue> values = Map.of(":s", AttributeValue.fromS("s"), ":n", AttributeValue.fromN("1"),
-                ":b", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1})), ":t", AttributeValue.fromBool(true),
-                ":ss", AttributeValue.fromSs(List.of("s")));
+        Map<String, AttributeValue> values = Map.of(
+                ":s",
+                AttributeValue.fromS("s"),
+                ":n",
+                AttributeValue.fromN("1"),
+                ":b",
+                AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1})),
+                ":t",
+                AttributeValue.fromBool(true),
+                ":ss",
+                AttributeValue.fromSs(List.of("s")));
         List<Runnable> requests = List.of(
-                () -> aws.dynamo().getItem(g -> g.overrideConfiguration(PRIMED).tableName("snapstart-priming").key(key)
-                        .consistentRead(true).projectionExpression("#a").expressionAttributeNames(Map.of("#a", Accounts.ID))),
-                () -> aws.dynamo().query(q -> q.overrideConfiguration(PRIMED).tableName("snapstart-priming").indexName("index")
-                        .keyConditionExpression("#a = :s").expressionAttributeNames(Map.of("#a", Accounts.NAME))
-                        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("s"))).limit(2)),
-                () -> aws.dynamo().putItem(p -> p.overrideConfiguration(PRIMED).tableName("snapstart-priming").item(key)
-                        .conditionExpression("attribute_not_exists(#a)").expressionAttributeNames(Map.of("#a", Accounts.ID))),
-                () -> aws.dynamo().updateItem(u -> u.overrideConfiguration(PRIMED).tableName("snapstart-priming").key(key)
-                        .updateExpression("SET #a = :s, #b = :n, #c = :b, #d = :t ADD #e :ss")
-                        .conditionExpression("attribute_exists(#a)")
-                        .expressionAttributeNames(Map.of("#a", "a", "#b", "b", "#c", "c", "#d", "d", "#e", "e"))
-                        .expressionAttributeValues(values)),
-                () -> aws.dynamo().transactWriteItems(t -> t.overrideConfiguration(PRIMED).transactItems(
-                        TransactWriteItem.builder().update(u -> u.tableName("snapstart-priming").key(key)
-                                .updateExpression("SET #a = :s").expressionAttributeNames(Map.of("#a", "a"))
-                                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("s")))).build())),
-                () -> aws.kms().encrypt(e -> e.overrideConfiguration(PRIMED).keyId("alias/snapstart-priming")
-                        .plaintext(SdkBytes.fromByteArray(new byte[] {1})).encryptionContext(Map.of("purpose", "priming"))),
-                () -> aws.kms().decrypt(d -> d.overrideConfiguration(PRIMED).keyId("alias/snapstart-priming")
-                        .ciphertextBlob(SdkBytes.fromByteArray(new byte[] {1})).encryptionContext(Map.of("purpose", "priming"))),
-                () -> aws.sns().publish(p -> p.overrideConfiguration(PRIMED)
-                        .topicArn("arn:aws:sns:us-east-1:000000000000:snapstart-priming").message("{}")
-                        .messageAttributes(Map.of(TokenEvent.ATTRIBUTE_EVENT_TYPE,
-                                MessageAttributeValue.builder().dataType("String").stringValue("priming").build()))));
+                () -> aws.dynamo()
+                        .getItem(g -> g.overrideConfiguration(PRIMED)
+                                .tableName("snapstart-priming")
+                                .key(key)
+                                .consistentRead(true)
+                                .projectionExpression("#a")
+                                .expressionAttributeNames(Map.of("#a", Accounts.ID))),
+                () -> aws.dynamo()
+                        .query(q -> q.overrideConfiguration(PRIMED)
+                                .tableName("snapstart-priming")
+                                .indexName("index")
+                                .keyConditionExpression("#a = :s")
+                                .expressionAttributeNames(Map.of("#a", Accounts.NAME))
+                                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("s")))
+                                .limit(2)),
+                () -> aws.dynamo()
+                        .putItem(p -> p.overrideConfiguration(PRIMED)
+                                .tableName("snapstart-priming")
+                                .item(key)
+                                .conditionExpression("attribute_not_exists(#a)")
+                                .expressionAttributeNames(Map.of("#a", Accounts.ID))),
+                () -> aws.dynamo()
+                        .updateItem(u -> u.overrideConfiguration(PRIMED)
+                                .tableName("snapstart-priming")
+                                .key(key)
+                                .updateExpression("SET #a = :s, #b = :n, #c = :b, #d = :t ADD #e :ss")
+                                .conditionExpression("attribute_exists(#a)")
+                                .expressionAttributeNames(Map.of("#a", "a", "#b", "b", "#c", "c", "#d", "d", "#e", "e"))
+                                .expressionAttributeValues(values)),
+                () -> aws.dynamo()
+                        .transactWriteItems(t -> t.overrideConfiguration(PRIMED)
+                                .transactItems(TransactWriteItem.builder()
+                                        .update(u -> u.tableName("snapstart-priming")
+                                                .key(key)
+                                                .updateExpression("SET #a = :s")
+                                                .expressionAttributeNames(Map.of("#a", "a"))
+                                                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("s"))))
+                                        .build())),
+                () -> aws.kms()
+                        .encrypt(e -> e.overrideConfiguration(PRIMED)
+                                .keyId("alias/snapstart-priming")
+                                .plaintext(SdkBytes.fromByteArray(new byte[] {1}))
+                                .encryptionContext(Map.of("purpose", "priming"))),
+                () -> aws.kms()
+                        .decrypt(d -> d.overrideConfiguration(PRIMED)
+                                .keyId("alias/snapstart-priming")
+                                .ciphertextBlob(SdkBytes.fromByteArray(new byte[] {1}))
+                                .encryptionContext(Map.of("purpose", "priming"))),
+                () -> aws.sns()
+                        .publish(p -> p.overrideConfiguration(PRIMED)
+                                .topicArn("arn:aws:sns:us-east-1:000000000000:snapstart-priming")
+                                .message("{}")
+                                .messageAttributes(Map.of(
+                                        TokenEvent.ATTRIBUTE_EVENT_TYPE,
+                                        MessageAttributeValue.builder()
+                                                .dataType("String")
+                                                .stringValue("priming")
+                                                .build()))));
         int stopped = 0;
         for (Runnable request : requests) {
             try {
@@ -125,7 +166,10 @@ public final class SdkPriming implements Resource {
                     stopped++;
                 } else {
                     // priming only warms: a failure here must never fail the snapshot
-                    LOG.warn("snapstart.priming_request_failed", "errorType", e.getClass().getSimpleName());
+                    LOG.warn(
+                            "snapstart.priming_request_failed",
+                            "errorType",
+                            e.getClass().getSimpleName());
                 }
             }
         }

@@ -51,8 +51,12 @@ public final class SnsAlertPublisher implements AlertPublisher {
                     .subject(alert.subject().replaceAll("[^\\x20-\\x7E]", "?"))
                     .messageStructure("json")
                     .message(message)
-                    .messageAttributes(Map.of("alert_kind",
-                            MessageAttributeValue.builder().dataType("String").stringValue(alert.kind().wire()).build())));
+                    .messageAttributes(Map.of(
+                            "alert_kind",
+                            MessageAttributeValue.builder()
+                                    .dataType("String")
+                                    .stringValue(alert.kind().wire())
+                                    .build())));
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The alerts topic (SNS) is unavailable", e);
         }

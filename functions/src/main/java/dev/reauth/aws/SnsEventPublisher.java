@@ -36,6 +36,9 @@ public final class SnsEventPublisher implements EventPublisher {
     }
 
     private static MessageAttributeValue stringAttribute(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 }

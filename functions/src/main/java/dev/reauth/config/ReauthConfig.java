@@ -40,22 +40,33 @@ public record ReauthConfig(
     /** Reads the configuration from the given variables. */
     public static ReauthConfig from(Map<String, String> env) {
         Reader read = new Reader(env);
-        ProviderConfig preset = switch (read.optional("OAUTH_PRESET").orElse("anthropic").toLowerCase(Locale.ROOT)) {
-            case "anthropic" -> ProviderConfig.anthropic();
-            default -> throw new ConfigException("OAUTH_PRESET must be \"anthropic\" (override single values with OAUTH_* variables)");
-        };
+        ProviderConfig preset =
+                switch (read.optional("OAUTH_PRESET").orElse("anthropic").toLowerCase(Locale.ROOT)) {
+                    case "anthropic" -> ProviderConfig.anthropic();
+                    default ->
+                        throw new ConfigException(
+                                "OAUTH_PRESET must be \"anthropic\" (override single values with OAUTH_* variables)");
+                };
         ProviderConfig provider = new ProviderConfig(
                 read.optional("OAUTH_CLIENT_ID").orElse(preset.clientId()),
                 read.uri("OAUTH_AUTHORIZE_URL").orElse(preset.authorizeUrlMax()),
                 read.uri("OAUTH_CONSOLE_AUTHORIZE_URL").orElse(preset.authorizeUrlConsole()),
                 read.uri("OAUTH_TOKEN_URL").orElse(preset.tokenUrl()),
                 read.optional("OAUTH_REDIRECT_URI").orElse(preset.redirectUri()),
-                read.optional("OAUTH_SCOPES").map(s -> List.of(s.trim().split("\\s+"))).orElse(preset.scopes()),
-                read.optional("OAUTH_TOKEN_REQUEST_FORMAT").map(v -> read.tokenFormat("OAUTH_TOKEN_REQUEST_FORMAT", v))
+                read.optional("OAUTH_SCOPES")
+                        .map(s -> List.of(s.trim().split("\\s+")))
+                        .orElse(preset.scopes()),
+                read.optional("OAUTH_TOKEN_REQUEST_FORMAT")
+                        .map(v -> read.tokenFormat("OAUTH_TOKEN_REQUEST_FORMAT", v))
                         .orElse(preset.tokenRequestFormat()),
-                read.optional("OAUTH_API_KEY_URL").map(v -> v.equalsIgnoreCase("none") ? Optional.<URI>empty()
-                        : Optional.of(read.parseUri("OAUTH_API_KEY_URL", v))).orElse(preset.apiKeyUrl()),
-                read.optional("OAUTH_AUTHORIZE_EXTRA_PARAMS").map(Reader::pairs).orElse(preset.leadingAuthorizeParams()));
+                read.optional("OAUTH_API_KEY_URL")
+                        .map(v -> v.equalsIgnoreCase("none")
+                                ? Optional.<URI>empty()
+                                : Optional.of(read.parseUri("OAUTH_API_KEY_URL", v)))
+                        .orElse(preset.apiKeyUrl()),
+                read.optional("OAUTH_AUTHORIZE_EXTRA_PARAMS")
+                        .map(Reader::pairs)
+                        .orElse(preset.leadingAuthorizeParams()));
         return new ReauthConfig(
                 read.required("AWS_REGION"),
                 read.uri("AWS_ENDPOINT_URL"),
@@ -98,7 +109,8 @@ public record ReauthConfig(
         }
 
         String required(String name) {
-            return optional(name).orElseThrow(() -> new ConfigException("environment variable " + name + " is required"));
+            return optional(name)
+                    .orElseThrow(() -> new ConfigException("environment variable " + name + " is required"));
         }
 
         int integer(String name, int fallback) {

@@ -16,8 +16,15 @@ import java.util.Optional;
  * @param onDemandWait   how long an on-demand caller waits for a refresh already in flight
  * @param alertsTopicArn where alerts for people go; none means alerts are only logged
  */
-public record RefreshSettings(String refreshIndex, int buckets, Duration lead, int concurrency, Duration lease,
-                              Duration minInterval, Duration onDemandWait, Optional<String> alertsTopicArn) {
+public record RefreshSettings(
+        String refreshIndex,
+        int buckets,
+        Duration lead,
+        int concurrency,
+        Duration lease,
+        Duration minInterval,
+        Duration onDemandWait,
+        Optional<String> alertsTopicArn) {
 
     public RefreshSettings {
         if (buckets < 1 || buckets > 64) {

@@ -9,5 +9,4 @@ import dev.reauth.oauth.AccountMode;
  * @param tokenVersion the item's {@code token_version}, 0 when it has none yet
  * @param requiresReauth whether it is marked as needing re-authentication (its refresh token died)
  */
-public record Account(String id, String name, AccountMode mode, long tokenVersion, boolean requiresReauth) {
-}
+public record Account(String id, String name, AccountMode mode, long tokenVersion, boolean requiresReauth) {}

@@ -11,7 +11,10 @@ public record AccountId(String value) {
 
     /** @throws ReauthException.InvalidRequest with a fixed description that never repeats the value */
     public AccountId {
-        if (value == null || value.isBlank() || value.length() > MAX_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
+        if (value == null
+                || value.isBlank()
+                || value.length() > MAX_LENGTH
+                || value.chars().anyMatch(Character::isISOControl)) {
             throw new ReauthException.InvalidRequest("invalid_request", "account id is missing or malformed");
         }
     }

@@ -14,9 +14,13 @@ public record AccountName(String value) {
         if (value == null || value.isBlank()) {
             throw new ReauthException.InvalidRequest("invalid_request", "account name is required");
         }
-        if (value.length() > MAX_LENGTH || value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
-            throw new ReauthException.InvalidRequest("invalid_request",
-                    "account name must be at most " + MAX_LENGTH + " characters, without control characters or surrounding spaces");
+        if (value.length() > MAX_LENGTH
+                || value.chars().anyMatch(Character::isISOControl)
+                || !value.equals(value.strip())) {
+            throw new ReauthException.InvalidRequest(
+                    "invalid_request",
+                    "account name must be at most " + MAX_LENGTH
+                            + " characters, without control characters or surrounding spaces");
         }
     }
 

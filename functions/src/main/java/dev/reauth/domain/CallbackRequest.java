@@ -21,11 +21,16 @@ public record CallbackRequest(AuthorizationCode code, OAuthState state) {
         } catch (IllegalArgumentException e) {
             throw new ReauthException.InvalidRequest("invalid_request", e.getMessage());
         }
-        if (pasted.state().isPresent() && given.isPresent() && !pasted.state().get().matches(given.get())) {
-            throw new ReauthException.InvalidRequest("invalid_request", "the state pasted with the code differs from the state given");
+        if (pasted.state().isPresent()
+                && given.isPresent()
+                && !pasted.state().get().matches(given.get())) {
+            throw new ReauthException.InvalidRequest(
+                    "invalid_request", "the state pasted with the code differs from the state given");
         }
-        OAuthState state = pasted.state().or(() -> given).orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "state is required: paste the whole code#state value"));
+        OAuthState state = pasted.state()
+                .or(() -> given)
+                .orElseThrow(() -> new ReauthException.InvalidRequest(
+                        "invalid_request", "state is required: paste the whole code#state value"));
         return new CallbackRequest(pasted.code(), state);
     }
 

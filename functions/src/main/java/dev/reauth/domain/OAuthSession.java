@@ -37,7 +37,7 @@ public record OAuthSession(
 
     @Override
     public String toString() {
-        return "OAuthSession[intent=" + intent + ", accountId=" + accountId + ", mode=" + mode
-                + ", expiresAt=" + expiresAt + ", verifier=***]";
+        return "OAuthSession[intent=" + intent + ", accountId=" + accountId + ", mode=" + mode + ", expiresAt="
+                + expiresAt + ", verifier=***]";
     }
 }

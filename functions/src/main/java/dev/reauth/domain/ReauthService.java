@@ -1,18 +1,18 @@
 package dev.reauth.domain;
 
-import java.util.List;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
-import dev.reauth.oauth.TokenResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -42,9 +42,18 @@ public final class ReauthService {
      * @param randomness called once per start, inside the request: a SnapStart snapshot must never
      *                   carry random state that every restored instance would share
      */
-    public ReauthService(AccountDirectory accounts, SessionStore sessions, AccountWriter writer, TokenVault vault,
-                         EventPublisher events, AlertPublisher alerts, AuthorizationServer provider,
-                         ProviderConfig providerConfig, Duration sessionTtl, Clock clock, Supplier<SecureRandom> randomness) {
+    public ReauthService(
+            AccountDirectory accounts,
+            SessionStore sessions,
+            AccountWriter writer,
+            TokenVault vault,
+            EventPublisher events,
+            AlertPublisher alerts,
+            AuthorizationServer provider,
+            ProviderConfig providerConfig,
+            Duration sessionTtl,
+            Clock clock,
+            Supplier<SecureRandom> randomness) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.writer = writer;
@@ -72,8 +81,15 @@ public final class ReauthService {
     public StartedAuthorization startReauth(AccountName name, Optional<String> initiator, boolean allowAccountChange) {
         Account account = named(name);
         StructuredLog.putContext("accountId", account.id());
-        return begin(SessionIntent.REAUTH, account.id(), name.value(), account.mode(), account.tokenVersion(), initiator,
-                allowAccountChange, account.requiresReauth());
+        return begin(
+                SessionIntent.REAUTH,
+                account.id(),
+                name.value(),
+                account.mode(),
+                account.tokenVersion(),
+                initiator,
+                allowAccountChange,
+                account.requiresReauth());
     }
 
     /**
@@ -84,8 +100,15 @@ public final class ReauthService {
         Account account = accounts.findById(id)
                 .orElseThrow(() -> new ReauthException.AccountNotFound("The account of this link no longer exists"));
         StructuredLog.putContext("accountId", account.id());
-        return begin(SessionIntent.REAUTH, account.id(), account.name(), account.mode(), account.tokenVersion(), initiator,
-                false, account.requiresReauth());
+        return begin(
+                SessionIntent.REAUTH,
+                account.id(),
+                account.name(),
+                account.mode(),
+                account.tokenVersion(),
+                initiator,
+                false,
+                account.requiresReauth());
     }
 
     /** Starts adding a new account: POST /accounts. */
@@ -98,19 +121,44 @@ public final class ReauthService {
         return begin(SessionIntent.ADD, accountId, name.value(), mode, 0, initiator, true, false);
     }
 
-    private StartedAuthorization begin(SessionIntent intent, String accountId, String name, AccountMode mode,
-                                       long baseTokenVersion, Optional<String> initiator, boolean allowAccountChange,
-                                       boolean accountRequiredReauth) {
+    private StartedAuthorization begin(
+            SessionIntent intent,
+            String accountId,
+            String name,
+            AccountMode mode,
+            long baseTokenVersion,
+            Optional<String> initiator,
+            boolean allowAccountChange,
+            boolean accountRequiredReauth) {
         SecureRandom random = randomness.get();
         CodeVerifier verifier = CodeVerifier.generate(random);
         OAuthState state = OAuthState.generate(random);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(sessionTtl);
-        sessions.create(new OAuthSession(state.hash(), intent, accountId, name, mode, verifier,
-                providerConfig.redirectUri(), initiator, now, expiresAt, baseTokenVersion, allowAccountChange,
+        sessions.create(new OAuthSession(
+                state.hash(),
+                intent,
+                accountId,
+                name,
+                mode,
+                verifier,
+                providerConfig.redirectUri(),
+                initiator,
+                now,
+                expiresAt,
+                baseTokenVersion,
+                allowAccountChange,
                 accountRequiredReauth));
-        LOG.info("authorization.started", "intent", intent, "mode", mode.wire(), "expiresAt", expiresAt,
-                "allowAccountChange", allowAccountChange);
+        LOG.info(
+                "authorization.started",
+                "intent",
+                intent,
+                "mode",
+                mode.wire(),
+                "expiresAt",
+                expiresAt,
+                "allowAccountChange",
+                allowAccountChange);
         return new StartedAuthorization(name, mode, providerConfig.authorizationUrl(mode, verifier, state), expiresAt);
     }
 
@@ -135,10 +183,12 @@ public final class ReauthService {
         ClaimedSession claim = sessions.claim(request.state().hash(), clock.instant());
         OAuthSession session = claim.session();
         if (boundAccountId.isPresent()
-                && (session.intent() != SessionIntent.REAUTH || !session.accountId().equals(boundAccountId.get()))) {
+                && (session.intent() != SessionIntent.REAUTH
+                        || !session.accountId().equals(boundAccountId.get()))) {
             sessions.release(claim);
             LOG.warn("authorization.other_account_refused");
-            throw new ReauthException.InvalidRequest("invalid_state",
+            throw new ReauthException.InvalidRequest(
+                    "invalid_state",
                     "This code belongs to a login for another account: use the code this page's Log in button led to");
         }
         StructuredLog.putContext("accountId", session.accountId());
@@ -160,7 +210,8 @@ public final class ReauthService {
         long version;
         Instant now;
         try {
-            if (session.mode() == AccountMode.CONSOLE && providerConfig.apiKeyUrl().isPresent()) {
+            if (session.mode() == AccountMode.CONSOLE
+                    && providerConfig.apiKeyUrl().isPresent()) {
                 TokenBundle tokens = granted.tokens();
                 granted = granted.withTokens(tokens.withApiKey(provider.createApiKey(tokens.accessToken())));
             }
@@ -175,24 +226,41 @@ public final class ReauthService {
             sessions.release(claim);
             throw codeSpent(failure);
         }
-        LOG.info("tokens.committed", "intent", session.intent(), "tokenVersion", version,
-                "identityKnown", granted.identity().isPresent());
+        LOG.info(
+                "tokens.committed",
+                "intent",
+                session.intent(),
+                "tokenVersion",
+                version,
+                "identityKnown",
+                granted.identity().isPresent());
 
-        boolean flushed = publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, session.accountId(),
-                session.accountName(), version, now));
+        boolean flushed = publish(
+                new TokenEvent(TokenEvent.TOKENS_ROTATED, session.accountId(), session.accountName(), version, now));
         if (session.accountRequiredReauth()) {
             alertRecovered(session, version, now, granted);
         }
-        return new CompletedAuthorization(session.accountId(), session.accountName(), version,
-                session.intent() == SessionIntent.ADD, flushed, granted.identity());
+        return new CompletedAuthorization(
+                session.accountId(),
+                session.accountName(),
+                version,
+                session.intent() == SessionIntent.ADD,
+                flushed,
+                granted.identity());
     }
 
     /** The account was dead and is alive again: whoever got the dead-token alert hears it is fixed. */
     private void alertRecovered(OAuthSession session, long version, Instant now, TokenResponse.Granted granted) {
         String by = granted.identity().map(i -> " as " + i.label()).orElse("")
-                + session.initiator().map(principal -> ", started by " + principal).orElse("");
+                + session.initiator()
+                        .map(principal -> ", started by " + principal)
+                        .orElse("");
         try {
-            alerts.publish(new Alert(Alert.Kind.RECOVERED, session.accountId(), session.accountName(), now,
+            alerts.publish(new Alert(
+                    Alert.Kind.RECOVERED,
+                    session.accountId(),
+                    session.accountName(),
+                    now,
                     "Re-authenticated" + by + " (token_version " + version + "); reauth keeps it refreshed again.",
                     "Nothing to do."));
         } catch (ReauthException.DependencyFailed e) {
@@ -215,30 +283,47 @@ public final class ReauthService {
     }
 
     private TokenResponse.Granted exchange(CallbackRequest request, OAuthSession session) {
-        TokenResponse response = provider.exchange(request.code(), request.state(), session.verifier(), session.redirectUri());
+        TokenResponse response =
+                provider.exchange(request.code(), request.state(), session.verifier(), session.redirectUri());
         return switch (response) {
             case TokenResponse.Granted granted -> granted;
-            case TokenResponse.Refused refused when refused.isBadCode() -> {
+            case TokenResponse.Refused refused
+            when refused.isBadCode() -> {
                 LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());
-                throw new ReauthException.CodeRejected("The provider rejected the authorization code (wrong, already used"
-                        + " or expired): paste the code again, or open the authorization URL again for a fresh code"
-                        + " (the session stays open until it expires)");
+                throw new ReauthException.CodeRejected(
+                        "The provider rejected the authorization code (wrong, already used"
+                                + " or expired): paste the code again, or open the authorization URL again for a fresh code"
+                                + " (the session stays open until it expires)");
             }
-            case TokenResponse.Refused refused when "invalid_request".equals(refused.error())
-                    || "invalid_client".equals(refused.error()) || "unsupported_grant_type".equals(refused.error()) -> {
+            case TokenResponse.Refused refused
+            when "invalid_request".equals(refused.error())
+                    || "invalid_client".equals(refused.error())
+                    || "unsupported_grant_type".equals(refused.error()) -> {
                 LOG.error("exchange.misconfigured", null, "status", refused.status(), "providerError", refused.error());
-                throw new ReauthException.ProviderFailed("The provider refused the token request as malformed ("
-                        + refused.error() + "): check the OAuth configuration (OAUTH_TOKEN_URL, OAUTH_TOKEN_REQUEST_FORMAT,"
-                        + " OAUTH_CLIENT_ID, OAUTH_REDIRECT_URI); pasting the code again will not help", null);
+                throw new ReauthException.ProviderFailed(
+                        "The provider refused the token request as malformed ("
+                                + refused.error()
+                                + "): check the OAuth configuration (OAUTH_TOKEN_URL, OAUTH_TOKEN_REQUEST_FORMAT,"
+                                + " OAUTH_CLIENT_ID, OAUTH_REDIRECT_URI); pasting the code again will not help",
+                        null);
             }
             case TokenResponse.Throttled throttled -> {
-                LOG.warn("exchange.throttled", "retryAfterSeconds", throttled.retryAfter().map(Duration::toSeconds).orElse(-1L));
-                throw new ReauthException.ProviderFailed("The provider is rate limiting token requests; paste the code again"
-                        + throttled.retryAfter().map(d -> " in " + Math.max(1, d.toSeconds()) + " s").orElse(" in a minute"), null);
+                LOG.warn(
+                        "exchange.throttled",
+                        "retryAfterSeconds",
+                        throttled.retryAfter().map(Duration::toSeconds).orElse(-1L));
+                throw new ReauthException.ProviderFailed(
+                        "The provider is rate limiting token requests; paste the code again"
+                                + throttled
+                                        .retryAfter()
+                                        .map(d -> " in " + Math.max(1, d.toSeconds()) + " s")
+                                        .orElse(" in a minute"),
+                        null);
             }
             case TokenResponse.Refused refused -> {
                 LOG.warn("exchange.refused", "status", refused.status(), "providerError", refused.error());
-                throw new ReauthException.ProviderFailed("The provider refused the token request (" + refused.error() + ")", null);
+                throw new ReauthException.ProviderFailed(
+                        "The provider refused the token request (" + refused.error() + ")", null);
             }
         };
     }
@@ -262,8 +347,8 @@ public final class ReauthService {
 
     private Account reload(Account account) {
         StructuredLog.putContext("accountId", account.id());
-        events.publish(new TokenEvent(TokenEvent.RELOAD_REQUESTED, account.id(), account.name(),
-                account.tokenVersion(), clock.instant()));
+        events.publish(new TokenEvent(
+                TokenEvent.RELOAD_REQUESTED, account.id(), account.name(), account.tokenVersion(), clock.instant()));
         LOG.info("reload.published", "tokenVersion", account.tokenVersion());
         return account;
     }

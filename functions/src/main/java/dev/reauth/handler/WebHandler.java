@@ -33,7 +33,8 @@ public final class WebHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        output.write(handle(new String(input.readNBytes(MAX_EVENT_BYTES), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        output.write(handle(new String(input.readNBytes(MAX_EVENT_BYTES), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Serves one HTTP API v2 event (JSON), answering with the v2 response payload (JSON). */
@@ -41,7 +42,8 @@ public final class WebHandler implements RequestStreamHandler {
         try {
             return app.handle(ApiRequest.fromEvent(eventJson)).toEventJson();
         } catch (ApiRequest.NotAnEvent e) {
-            return WebResponse.error(400, "invalid_request", "The event is not an API Gateway HTTP API request").toEventJson();
+            return WebResponse.error(400, "invalid_request", "The event is not an API Gateway HTTP API request")
+                    .toEventJson();
         }
     }
 }

@@ -35,18 +35,17 @@ public final class Wiring {
     /** The AWS calls of one refresh, on top of the provider's timeout. */
     private static final Duration AWS_CALLS_BUDGET = Duration.ofSeconds(5);
 
-    private Wiring() {
-    }
+    private Wiring() {}
 
     /** What the handlers run on: the HTTP API, the scheduled refresh run, and the re-auth links' routes. */
-    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web) {
-    }
+    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web) {}
 
     /** The production graph: configuration and clients from the environment, built once at init. */
     public static Graph fromEnvironment() {
         ReauthConfig config = ReauthConfig.fromEnvironment();
         AwsClients aws = AwsClients.fromEnvironment(config);
-        AuthorizationServer provider = new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout());
+        AuthorizationServer provider =
+                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout());
         return graph(config, aws, provider, Clock.systemUTC());
     }
 
@@ -55,27 +54,46 @@ public final class Wiring {
         ReauthService service = service(config, aws, provider, clock);
         LinkService links = links(config, aws, service, clock);
         RefreshService refresher = refreshService(config, aws, provider, clock, links);
-        ScheduledRefresh schedule = new ScheduledRefresh(ledger(config, aws), refresher, config.refresh(),
-                config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET), clock);
-        TokenIntake intake = new TokenIntake(ledger(config, aws), directory(config, aws),
-                new KmsTokenVault(aws.kms(), config.tokenKeyId()), new SnsEventPublisher(aws.sns(), config.topicArn()),
-                alerts(config, aws), clock);
+        ScheduledRefresh schedule = new ScheduledRefresh(
+                ledger(config, aws),
+                refresher,
+                config.refresh(),
+                config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET),
+                clock);
+        TokenIntake intake = new TokenIntake(
+                ledger(config, aws),
+                directory(config, aws),
+                new KmsTokenVault(aws.kms(), config.tokenKeyId()),
+                new SnsEventPublisher(aws.sns(), config.topicArn()),
+                alerts(config, aws),
+                clock);
         return new Graph(new ReauthApi(service, refresher, intake), schedule, new WebApp(links));
     }
 
     /** Re-auth links over the given clients and service. */
     public static LinkService links(ReauthConfig config, AwsClients aws, ReauthService service, Clock clock) {
-        return new LinkService(directory(config, aws), new DynamoLinkedAccounts(aws.dynamo(), config.accountsTable()),
-                new DynamoLinkStore(aws.dynamo(), config.sessionsTable()), service, config.links(), config.claimLease(),
-                clock, SecureRandom::new);
+        return new LinkService(
+                directory(config, aws),
+                new DynamoLinkedAccounts(aws.dynamo(), config.accountsTable()),
+                new DynamoLinkStore(aws.dynamo(), config.sessionsTable()),
+                service,
+                config.links(),
+                config.claimLease(),
+                clock,
+                SecureRandom::new);
     }
 
     /** The re-authentication service over the given clients, provider and clock. */
-    public static ReauthService service(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
+    public static ReauthService service(
+            ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
         return new ReauthService(
                 directory(config, aws),
                 new DynamoSessionStore(aws.dynamo(), config.sessionsTable(), config.claimLease()),
-                new DynamoAccountWriter(aws.dynamo(), config.accountsTable(), config.sessionsTable(), config.refresh().buckets()),
+                new DynamoAccountWriter(
+                        aws.dynamo(),
+                        config.accountsTable(),
+                        config.sessionsTable(),
+                        config.refresh().buckets()),
                 new KmsTokenVault(aws.kms(), config.tokenKeyId()),
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
                 alerts(config, aws),
@@ -87,17 +105,25 @@ public final class Wiring {
     }
 
     /** The refresher over the given clients, provider and clock. */
-    public static RefreshService refreshService(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
+    public static RefreshService refreshService(
+            ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock) {
         return refreshService(config, aws, provider, clock, null);
     }
 
     /** The refresher; with a web base URL configured, its dead-account alerts carry a link from {@code links}. */
-    private static RefreshService refreshService(ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock,
-                                                 LinkIssuer links) {
-        return new RefreshService(ledger(config, aws), new KmsTokenVault(aws.kms(), config.tokenKeyId()), provider,
-                new SnsEventPublisher(aws.sns(), config.topicArn()), alerts(config, aws), config.refresh(),
-                RefreshService.refreshScopes(config.provider().scopes()), clock,
-                Optional.ofNullable(links).filter(issuer -> config.links().webBaseUrl().isPresent()));
+    private static RefreshService refreshService(
+            ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock, LinkIssuer links) {
+        return new RefreshService(
+                ledger(config, aws),
+                new KmsTokenVault(aws.kms(), config.tokenKeyId()),
+                provider,
+                new SnsEventPublisher(aws.sns(), config.topicArn()),
+                alerts(config, aws),
+                config.refresh(),
+                RefreshService.refreshScopes(config.provider().scopes()),
+                clock,
+                Optional.ofNullable(links)
+                        .filter(issuer -> config.links().webBaseUrl().isPresent()));
     }
 
     private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {
@@ -105,14 +131,19 @@ public final class Wiring {
     }
 
     private static DynamoRefreshLedger ledger(ReauthConfig config, AwsClients aws) {
-        return new DynamoRefreshLedger(aws.dynamo(), config.accountsTable(), config.refresh().refreshIndex(),
+        return new DynamoRefreshLedger(
+                aws.dynamo(),
+                config.accountsTable(),
+                config.refresh().refreshIndex(),
                 config.refresh().buckets());
     }
 
     /** The alerts topic, or, without one, alerts only in the logs. */
     private static AlertPublisher alerts(ReauthConfig config, AwsClients aws) {
-        return config.refresh().alertsTopicArn()
+        return config.refresh()
+                .alertsTopicArn()
                 .<AlertPublisher>map(topic -> new SnsAlertPublisher(aws.sns(), topic))
-                .orElse(alert -> LOG.warn("alert.not_sent_no_topic", "kind", alert.kind().wire(), "subject", alert.subject()));
+                .orElse(alert ->
+                        LOG.warn("alert.not_sent_no_topic", "kind", alert.kind().wire(), "subject", alert.subject()));
     }
 }

@@ -37,23 +37,35 @@ final class ApiPriming implements Resource {
     }
 
     @Override
-    public void afterRestore(Context<? extends Resource> context) {
-    }
+    public void afterRestore(Context<? extends Resource> context) {}
 
     /** Runs the requests through the handler; returns the statuses they got. */
     List<Integer> prime() {
         List<Integer> statuses = new ArrayList<>();
-        statuses.add(statusOf(handler.handle(event("POST /snapstart-priming", "{\"name\":\"priming\",\"mode\":\"max\"}"))));
-        served.ifPresent(route -> statuses.add(statusOf(handler.handle(event(route.routeKey(), "x".repeat(RequestEdge.MAX_BODY_BYTES + 1))))));
+        statuses.add(
+                statusOf(handler.handle(event("POST /snapstart-priming", "{\"name\":\"priming\",\"mode\":\"max\"}"))));
+        served.ifPresent(route -> statuses.add(statusOf(
+                handler.handle(event(route.routeKey(), "x".repeat(RequestEdge.MAX_BODY_BYTES + 1))))));
         statuses.add(statusOf(handler.handle("[\"not an event\"]")));
 
-        ApiResponse.json(200, Json.object().put("success", true).put("accountId", "snapstart-priming").put("tokenVersion", 1L)
-                .put("identity", Map.of("accountUuid", "snapstart-priming")).toJson()).toEventJson();
-        CallbackPage.success("Account 'snapstart-priming' has been successfully re-authenticated", "Priming.").toEventJson();
+        ApiResponse.json(
+                        200,
+                        Json.object()
+                                .put("success", true)
+                                .put("accountId", "snapstart-priming")
+                                .put("tokenVersion", 1L)
+                                .put("identity", Map.of("accountUuid", "snapstart-priming"))
+                                .toJson())
+                .toEventJson();
+        CallbackPage.success("Account 'snapstart-priming' has been successfully re-authenticated", "Priming.")
+                .toEventJson();
         ErrorResponses.json(new ReauthException.SessionExpired("priming")).toEventJson();
-        ErrorResponses.json(new ReauthException.DependencyFailed("priming", null)).toEventJson();
+        ErrorResponses.json(new ReauthException.DependencyFailed("priming", null))
+                .toEventJson();
         // the state hash and the pasted-code parser: SHA-256's provider is loaded once, here
-        CallbackRequest.of("snapstart-priming-code#" + "p".repeat(43), null).state().hash();
+        CallbackRequest.of("snapstart-priming-code#" + "p".repeat(43), null)
+                .state()
+                .hash();
         return statuses;
     }
 
@@ -63,17 +75,24 @@ final class ApiPriming implements Resource {
                 .put("routeKey", routeKey)
                 .put("rawPath", "/snapstart-priming")
                 .put("headers", Map.of("content-type", "application/json", "user-agent", "snapstart-priming"))
-                .putRaw("requestContext", Json.object()
-                        .put("requestId", "snapstart-priming")
-                        .put("http", Map.of("method", "POST", "path", "/snapstart-priming"))
-                        .putRaw("authorizer", "{\"iam\":{\"userArn\":\"arn:aws:iam::000000000000:user/snapstart-priming\"}}")
-                        .toJson())
+                .putRaw(
+                        "requestContext",
+                        Json.object()
+                                .put("requestId", "snapstart-priming")
+                                .put("http", Map.of("method", "POST", "path", "/snapstart-priming"))
+                                .putRaw(
+                                        "authorizer",
+                                        "{\"iam\":{\"userArn\":\"arn:aws:iam::000000000000:user/snapstart-priming\"}}")
+                                .toJson())
                 .put("isBase64Encoded", false)
                 .put("body", body)
                 .toJson();
     }
 
     private static int statusOf(String responseJson) {
-        return Json.parseObjectOrEmpty(responseJson).map(r -> r.get("statusCode")).map(s -> ((Long) s).intValue()).orElse(-1);
+        return Json.parseObjectOrEmpty(responseJson)
+                .map(r -> r.get("statusCode"))
+                .map(s -> ((Long) s).intValue())
+                .orElse(-1);
     }
 }

@@ -15,9 +15,15 @@ import java.util.Optional;
  * @param bodyBytes the size of the body as sent, for the size limit
  * @param principal the IAM caller (user ARN) on IAM-authorized routes
  */
-public record ApiRequest(String routeKey, Map<String, String> pathParameters, Map<String, String> queryParameters,
-                         Map<String, String> headers, String body, int bodyBytes, String requestId,
-                         Optional<String> principal) {
+public record ApiRequest(
+        String routeKey,
+        Map<String, String> pathParameters,
+        Map<String, String> queryParameters,
+        Map<String, String> headers,
+        String body,
+        int bodyBytes,
+        String requestId,
+        Optional<String> principal) {
 
     /** The event is not an HTTP API payload. */
     public static final class NotAnEvent extends Exception {
@@ -38,10 +44,12 @@ public record ApiRequest(String routeKey, Map<String, String> pathParameters, Ma
         Map<String, Object> http = Json.object(context, "http");
         String routeKey = Json.string(event, "routeKey")
                 .filter(key -> !key.isBlank() && !key.equals("$default"))
-                .orElseGet(() -> Json.string(http, "method").orElse("") + " " + Json.string(http, "path").orElse(""));
+                .orElseGet(() -> Json.string(http, "method").orElse("") + " "
+                        + Json.string(http, "path").orElse(""));
         Map<String, String> headers = new LinkedHashMap<>();
         Json.strings(event, "headers").forEach((k, v) -> headers.putIfAbsent(k.toLowerCase(Locale.ROOT), v));
-        byte[] body = decode(Json.string(event, "body").orElse(null), Boolean.TRUE.equals(event.get("isBase64Encoded")));
+        byte[] body =
+                decode(Json.string(event, "body").orElse(null), Boolean.TRUE.equals(event.get("isBase64Encoded")));
         Map<String, Object> iam = Json.object(Json.object(context, "authorizer"), "iam");
         return new ApiRequest(
                 routeKey.strip(),

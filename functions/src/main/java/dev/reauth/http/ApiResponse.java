@@ -21,7 +21,8 @@ public record ApiResponse(int status, String contentType, String body) {
     public Map<String, String> headers() {
         Map<String, String> headers = noStoreHeaders(contentType);
         if (contentType.startsWith("text/html")) {
-            headers.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+            headers.put(
+                    "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
             headers.put("X-Frame-Options", "DENY");
         }
         return headers;

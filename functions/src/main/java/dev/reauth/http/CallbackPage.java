@@ -8,8 +8,7 @@ import dev.reauth.domain.ReauthException;
  */
 final class CallbackPage {
 
-    private CallbackPage() {
-    }
+    private CallbackPage() {}
 
     static ApiResponse success(String heading, String detail) {
         return ApiResponse.html(200, page("Re-authentication complete", heading, detail));
@@ -34,7 +33,7 @@ final class CallbackPage {
     static String publicDescription(ReauthException failure) {
         return failure instanceof ReauthException.AccountMismatch
                 ? "A different provider account logged in than the one this account belongs to. Nothing was written."
-                + " Open the authorization link again and log in with the right account."
+                        + " Open the authorization link again and log in with the right account."
                 : failure.description();
     }
 }

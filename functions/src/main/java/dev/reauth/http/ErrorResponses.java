@@ -10,8 +10,7 @@ import dev.reauth.wire.Json;
  */
 public final class ErrorResponses {
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     public static int statusOf(ReauthException failure) {
         return switch (failure) {
@@ -34,7 +33,12 @@ public final class ErrorResponses {
     }
 
     public static ApiResponse json(int status, String error, String description) {
-        return ApiResponse.json(status, Json.object().put("error", error).put("error_description", description).toJson());
+        return ApiResponse.json(
+                status,
+                Json.object()
+                        .put("error", error)
+                        .put("error_description", description)
+                        .toJson());
     }
 
     /** For failures that are not the flow's own (bugs): a fixed text, nothing from the exception. */

@@ -3,8 +3,7 @@ package dev.reauth.http;
 /** HTML escaping for every dynamic value the project's pages show (the callback page, the link page). */
 public final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Escapes text for an HTML element or a quoted attribute value. */
     public static String escape(String text) {

@@ -10,19 +10,14 @@ import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.domain.RefreshHealth;
 import dev.reauth.domain.StartedAuthorization;
-import dev.reauth.wire.Json;
 import dev.reauth.log.StructuredLog;
-import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
-import dev.reauth.refresh.RefreshOutcome;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.TokenIntake;
-import dev.reauth.wire.TokenBundle;
-import java.time.Instant;
+import dev.reauth.wire.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -46,8 +41,13 @@ public final class ReauthApi {
 
     /** Serves a request on one of {@code served}; any other route is a 404. */
     public ApiResponse handle(ApiRequest request, Set<Route> served) {
-        return RequestEdge.handle(request, Route.of(request.routeKey()).filter(served::contains), Route::routeKey, LOG,
-                ErrorResponses::json, route -> serve(route, request));
+        return RequestEdge.handle(
+                request,
+                Route.of(request.routeKey()).filter(served::contains),
+                Route::routeKey,
+                LOG,
+                ErrorResponses::json,
+                route -> serve(route, request));
     }
 
     private ApiResponse serve(Route route, ApiRequest request) {
@@ -57,8 +57,12 @@ public final class ReauthApi {
                 case ADD_ACCOUNT -> add(request);
                 case PASTED_CALLBACK -> pastedCallback(request);
                 case BROWSER_CALLBACK -> browserCallback(request);
-                case RELOAD -> reloaded(service.requestReload(new AccountId(request.path("id").orElse(null))));
-                case RELOAD_BY_NAME -> reloaded(service.requestReload(new AccountName(request.path("name").orElse(null))));
+                case RELOAD ->
+                    reloaded(service.requestReload(
+                            new AccountId(request.path("id").orElse(null))));
+                case RELOAD_BY_NAME ->
+                    reloaded(service.requestReload(
+                            new AccountName(request.path("name").orElse(null))));
                 case REFRESH -> tokenRoutes.refresh(request);
                 case ADOPT_TOKENS -> tokenRoutes.adopt(request);
                 case IMPORT_ACCOUNT -> tokenRoutes.importAccount(request);
@@ -102,19 +106,23 @@ public final class ReauthApi {
     }
 
     private ApiResponse started(StartedAuthorization started) {
-        return ApiResponse.json(200, Json.object()
-                .put("account", started.accountName())
-                .put("mode", started.mode().wire())
-                .put("authorizationUrl", started.authorizationUrl())
-                .put("expiresAt", started.expiresAt().toString())
-                .toJson());
+        return ApiResponse.json(
+                200,
+                Json.object()
+                        .put("account", started.accountName())
+                        .put("mode", started.mode().wire())
+                        .put("authorizationUrl", started.authorizationUrl())
+                        .put("expiresAt", started.expiresAt().toString())
+                        .toJson());
     }
 
     private ApiResponse pastedCallback(ApiRequest request) {
         Map<String, Object> body = RequestBody.json(request);
-        String code = RequestBody.text(body, "code").orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "code is required: {\"code\": \"<code>#<state>\"}"));
-        CompletedAuthorization done = service.complete(CallbackRequest.of(code, RequestBody.text(body, "state").orElse(null)));
+        String code = RequestBody.text(body, "code")
+                .orElseThrow(() -> new ReauthException.InvalidRequest(
+                        "invalid_request", "code is required: {\"code\": \"<code>#<state>\"}"));
+        CompletedAuthorization done = service.complete(
+                CallbackRequest.of(code, RequestBody.text(body, "state").orElse(null)));
         Json.ObjectWriter answer = Json.object()
                 .put("success", true)
                 .put("message", done.message())
@@ -130,25 +138,34 @@ public final class ReauthApi {
         if (providerError.isPresent()) {
             // the provider redirected with an error: the session is left as it is
             // only the validated code is shown: error_description is whatever the link that led here said
-            String error = PROVIDER_ERROR.matcher(providerError.get()).matches() ? providerError.get() : "unrecognized_error";
+            String error =
+                    PROVIDER_ERROR.matcher(providerError.get()).matches() ? providerError.get() : "unrecognized_error";
             LOG.warn("callback.provider_error", "providerError", error);
-            return CallbackPage.failure(400, "Authorization was not granted",
+            return CallbackPage.failure(
+                    400,
+                    "Authorization was not granted",
                     "The provider answered " + error + ". Start the re-authentication again when ready.");
         }
-        String code = request.query("code").orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "The callback has no authorization code"));
-        CompletedAuthorization done = service.complete(CallbackRequest.of(code, request.query("state").orElse(null)));
-        return CallbackPage.success(done.message(), done.cacheFlushed()
-                ? "Token cache has been cleared for running servers. You can close this window."
-                : "The tokens are saved, but running servers could not be notified; they pick the new tokens up on their next version check.");
+        String code = request.query("code")
+                .orElseThrow(() -> new ReauthException.InvalidRequest(
+                        "invalid_request", "The callback has no authorization code"));
+        CompletedAuthorization done =
+                service.complete(CallbackRequest.of(code, request.query("state").orElse(null)));
+        return CallbackPage.success(
+                done.message(),
+                done.cacheFlushed()
+                        ? "Token cache has been cleared for running servers. You can close this window."
+                        : "The tokens are saved, but running servers could not be notified; they pick the new tokens up on their next version check.");
     }
 
     /** Both reload routes answer alike: by id for the fleet, by name for operators. */
     private static ApiResponse reloaded(Account account) {
-        return ApiResponse.json(200, Json.object()
-                .put("success", true)
-                .put("message", "Token reload triggered for account '" + account.name() + "'")
-                .toJson());
+        return ApiResponse.json(
+                200,
+                Json.object()
+                        .put("success", true)
+                        .put("message", "Token reload triggered for account '" + account.name() + "'")
+                        .toJson());
     }
 
     private ApiResponse list() {
@@ -185,6 +202,4 @@ public final class ReauthApi {
         identity.organizationName().ifPresent(org -> json.put("organizationName", org));
         return json;
     }
-
-
 }

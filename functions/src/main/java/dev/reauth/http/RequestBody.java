@@ -10,8 +10,7 @@ import java.util.Optional;
 /** Reads a request's JSON body field by field; each malformed value is a 400 that names the field, never its value. */
 final class RequestBody {
 
-    private RequestBody() {
-    }
+    private RequestBody() {}
 
     static Map<String, Object> json(ApiRequest request) {
         if (request.body() == null || request.body().isBlank()) {
@@ -51,8 +50,8 @@ final class RequestBody {
 
     /** A token from a request body: required, a bounded string without spaces; never echoed in an error. */
     static String token(Map<String, Object> body, String field) {
-        String value = text(body, field).orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", field + " is required"));
+        String value = text(body, field)
+                .orElseThrow(() -> new ReauthException.InvalidRequest("invalid_request", field + " is required"));
         if (value.isBlank() || value.length() > 8192 || value.chars().anyMatch(c -> c <= ' ' || c == 127)) {
             throw new ReauthException.InvalidRequest("invalid_request", field + " is malformed");
         }
@@ -60,8 +59,9 @@ final class RequestBody {
     }
 
     static Instant expiresAt(Map<String, Object> body) {
-        long millis = number(body, "expiresAt").orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "expiresAt (epoch milliseconds) is required"));
+        long millis = number(body, "expiresAt")
+                .orElseThrow(() -> new ReauthException.InvalidRequest(
+                        "invalid_request", "expiresAt (epoch milliseconds) is required"));
         if (millis <= 0) {
             throw new ReauthException.InvalidRequest("invalid_request", "expiresAt must be epoch milliseconds");
         }

@@ -20,12 +20,16 @@ public final class RequestEdge {
         T with(int status, String error, String description);
     }
 
-    private RequestEdge() {
-    }
+    private RequestEdge() {}
 
     /** Serves {@code request} on {@code route} with {@code serve}, or refuses it; logs under {@code log}. */
-    public static <R, T> T handle(ApiRequest request, Optional<R> route, Function<R, String> routeKey, StructuredLog log,
-            Refusal<T> refuse, Function<R, T> serve) {
+    public static <R, T> T handle(
+            ApiRequest request,
+            Optional<R> route,
+            Function<R, String> routeKey,
+            StructuredLog log,
+            Refusal<T> refuse,
+            Function<R, T> serve) {
         StructuredLog.beginRequest(request.requestId());
         try {
             if (route.isEmpty()) {

@@ -34,21 +34,31 @@ final class TokenRoutes {
      */
     ApiResponse refresh(ApiRequest request) {
         AccountId id = new AccountId(request.path("id").orElse(null));
-        OptionalLong known = request.body() == null || request.body().isBlank() ? OptionalLong.empty()
-                : RequestBody.number(RequestBody.json(request), "tokenVersion").map(OptionalLong::of).orElse(OptionalLong.empty());
+        OptionalLong known = request.body() == null || request.body().isBlank()
+                ? OptionalLong.empty()
+                : RequestBody.number(RequestBody.json(request), "tokenVersion")
+                        .map(OptionalLong::of)
+                        .orElse(OptionalLong.empty());
         RefreshOutcome outcome = refresher.refresh(id, known, RefreshService.Trigger.ON_DEMAND);
         Json.ObjectWriter answer = Json.object().put("accountId", id.value());
         switch (outcome) {
-            case RefreshOutcome.Refreshed r -> answer.put("status", "refreshed").put("tokenVersion", r.tokenVersion())
-                    .put("expiresAt", r.expiresAt().toString());
+            case RefreshOutcome.Refreshed r ->
+                answer.put("status", "refreshed")
+                        .put("tokenVersion", r.tokenVersion())
+                        .put("expiresAt", r.expiresAt().toString());
             case RefreshOutcome.Current c -> answer.put("status", "current").put("tokenVersion", c.tokenVersion());
             case RefreshOutcome.InFlight i -> answer.put("status", "in_flight").put("tokenVersion", i.tokenVersion());
-            case RefreshOutcome.Dead d -> throw new ReauthException.ReauthRequired(
-                    "The account requires re-authentication (" + d.reason() + "): reauth --reauthenticate <name>");
-            case RefreshOutcome.Failed f -> throw new ReauthException.ProviderFailed(
-                    "The refresh failed (" + f.result() + "); reauth tries again at " + f.retryAt(), null);
-            case RefreshOutcome.Throttled t -> throw new ReauthException.ProviderFailed(
-                    "The provider is rate limiting refreshes; try again in " + Math.max(1, t.retryAfter().toSeconds()) + " s", null);
+            case RefreshOutcome.Dead d ->
+                throw new ReauthException.ReauthRequired(
+                        "The account requires re-authentication (" + d.reason() + "): reauth --reauthenticate <name>");
+            case RefreshOutcome.Failed f ->
+                throw new ReauthException.ProviderFailed(
+                        "The refresh failed (" + f.result() + "); reauth tries again at " + f.retryAt(), null);
+            case RefreshOutcome.Throttled t ->
+                throw new ReauthException.ProviderFailed(
+                        "The provider is rate limiting refreshes; try again in "
+                                + Math.max(1, t.retryAfter().toSeconds()) + " s",
+                        null);
         }
         return ApiResponse.json(200, answer.toJson());
     }
@@ -57,10 +67,22 @@ final class TokenRoutes {
     ApiResponse adopt(ApiRequest request) {
         AccountId id = new AccountId(request.path("id").orElse(null));
         Map<String, Object> body = RequestBody.json(request);
-        long base = RequestBody.number(body, "baseTokenVersion").orElseThrow(() ->
-                new ReauthException.InvalidRequest("invalid_request", "baseTokenVersion is required"));
-        long version = intake.adopt(id, base, RequestBody.token(body, "accessToken"), RequestBody.token(body, "refreshToken"), RequestBody.expiresAt(body));
-        return ApiResponse.json(200, Json.object().put("accountId", id.value()).put("status", "adopted").put("tokenVersion", version).toJson());
+        long base = RequestBody.number(body, "baseTokenVersion")
+                .orElseThrow(
+                        () -> new ReauthException.InvalidRequest("invalid_request", "baseTokenVersion is required"));
+        long version = intake.adopt(
+                id,
+                base,
+                RequestBody.token(body, "accessToken"),
+                RequestBody.token(body, "refreshToken"),
+                RequestBody.expiresAt(body));
+        return ApiResponse.json(
+                200,
+                Json.object()
+                        .put("accountId", id.value())
+                        .put("status", "adopted")
+                        .put("tokenVersion", version)
+                        .toJson());
     }
 
     /** An account a proxy already holds becomes a reauth account; an existing name changes nothing. */
@@ -68,16 +90,23 @@ final class TokenRoutes {
         Map<String, Object> body = RequestBody.json(request);
         AccountName name = new AccountName(RequestBody.text(body, "name").orElse(null));
         AccountMode mode = RequestBody.mode(body);
-        OptionalLong priority = RequestBody.number(body, "priority").map(OptionalLong::of).orElse(OptionalLong.empty());
+        OptionalLong priority =
+                RequestBody.number(body, "priority").map(OptionalLong::of).orElse(OptionalLong.empty());
         Optional<String> apiKey = RequestBody.text(body, "apiKey").filter(key -> !key.isBlank());
-        TokenBundle tokens = new TokenBundle(RequestBody.token(body, "accessToken"), RequestBody.token(body, "refreshToken"), "Bearer",
-                RequestBody.text(body, "scope"), apiKey);
+        TokenBundle tokens = new TokenBundle(
+                RequestBody.token(body, "accessToken"),
+                RequestBody.token(body, "refreshToken"),
+                "Bearer",
+                RequestBody.text(body, "scope"),
+                apiKey);
         TokenIntake.Imported done = intake.importAccount(name, mode, priority, tokens, RequestBody.expiresAt(body));
-        return ApiResponse.json(done.created() ? 201 : 200, Json.object()
-                .put("accountId", done.accountId())
-                .put("name", name.value())
-                .put("status", done.created() ? "created" : "exists")
-                .put("tokenVersion", done.tokenVersion())
-                .toJson());
+        return ApiResponse.json(
+                done.created() ? 201 : 200,
+                Json.object()
+                        .put("accountId", done.accountId())
+                        .put("name", name.value())
+                        .put("status", done.created() ? "created" : "exists")
+                        .put("tokenVersion", done.tokenVersion())
+                        .toJson());
     }
 }

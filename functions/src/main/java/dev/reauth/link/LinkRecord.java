@@ -11,8 +11,16 @@ import java.util.Optional;
  * @param starts      re-authentications started through it
  * @param completions completions attempted through it (a wrong code counts)
  */
-public record LinkRecord(String hash, String accountId, String accountName, Instant createdAt, Instant expiresAt,
-                         long starts, long completions, Optional<Instant> spentAt, boolean current) {
+public record LinkRecord(
+        String hash,
+        String accountId,
+        String accountName,
+        Instant createdAt,
+        Instant expiresAt,
+        long starts,
+        long completions,
+        Optional<Instant> spentAt,
+        boolean current) {
 
     /** The status at {@code now}, under these bounds; a used link stays used, whatever else is true. */
     public LinkStatus statusAt(Instant now, LinkSettings settings) {

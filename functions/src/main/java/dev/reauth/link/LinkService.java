@@ -44,8 +44,15 @@ public final class LinkService implements LinkIssuer {
      * @param completionLease how long one completion holds the link (the session claim's lease)
      * @param randomness      called once per issue, inside the request: never at init (SnapStart)
      */
-    public LinkService(AccountDirectory accounts, LinkedAccounts linkedAccounts, LinkStore store, ReauthService reauth,
-                       LinkSettings settings, Duration completionLease, Clock clock, Supplier<SecureRandom> randomness) {
+    public LinkService(
+            AccountDirectory accounts,
+            LinkedAccounts linkedAccounts,
+            LinkStore store,
+            ReauthService reauth,
+            LinkSettings settings,
+            Duration completionLease,
+            Clock clock,
+            Supplier<SecureRandom> randomness) {
         this.accounts = accounts;
         this.linkedAccounts = linkedAccounts;
         this.store = store;
@@ -66,12 +73,14 @@ public final class LinkService implements LinkIssuer {
     public IssuedLink issue(String accountId, String accountName, String issuedBy) {
         StructuredLog.putContext("accountId", accountId);
         LinkToken token = LinkToken.generate(randomness.get());
-        String url = settings.webBaseUrl().map(base -> base.toString().replaceAll("/+$", "") + "/r/" + token.value())
+        String url = settings.webBaseUrl()
+                .map(base -> base.toString().replaceAll("/+$", "") + "/r/" + token.value())
                 .orElseThrow(() -> new ReauthException.DependencyFailed(
                         "Re-auth links are not configured here (WEB_BASE_URL is not set)", null));
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.ttl());
-        store.issue(new LinkRecord(token.hash(), accountId, accountName, now, expiresAt, 0, 0, Optional.empty(), true),
+        store.issue(
+                new LinkRecord(token.hash(), accountId, accountName, now, expiresAt, 0, 0, Optional.empty(), true),
                 KEEP_AFTER_EXPIRY);
         LOG.info("link.issued", "expiresAt", expiresAt, "issuedBy", issuedBy);
         return new IssuedLink(accountId, accountName, url, expiresAt);
@@ -81,7 +90,8 @@ public final class LinkService implements LinkIssuer {
     public boolean revoke(AccountName name) {
         Account account = existing(name);
         StructuredLog.putContext("accountId", account.id());
-        boolean revoked = store.revoke(account.id(), clock.instant(), settings.ttl().plus(KEEP_AFTER_EXPIRY));
+        boolean revoked =
+                store.revoke(account.id(), clock.instant(), settings.ttl().plus(KEEP_AFTER_EXPIRY));
         LOG.info("link.revoked", "hadLiveLink", revoked);
         return revoked;
     }
@@ -96,11 +106,14 @@ public final class LinkService implements LinkIssuer {
         StructuredLog.putContext("accountId", record.accountId());
         LinkStatus status = record.statusAt(clock.instant(), settings);
         if (status != LinkStatus.ACTIVE) {
-            return new LinkView(status, Optional.of(record.accountName()), Optional.empty(), record.expiresAt(), record.spentAt());
+            return new LinkView(
+                    status, Optional.of(record.accountName()), Optional.empty(), record.expiresAt(), record.spentAt());
         }
-        LinkedAccount account = linkedAccounts.find(record.accountId())
+        LinkedAccount account = linkedAccounts
+                .find(record.accountId())
                 .orElseThrow(() -> new ReauthException.AccountNotFound("The account of this link no longer exists"));
-        return new LinkView(status, Optional.of(account.name()), account.identity(), record.expiresAt(), Optional.empty());
+        return new LinkView(
+                status, Optional.of(account.name()), account.identity(), record.expiresAt(), Optional.empty());
     }
 
     /** POST /r/{token}/start: starts re-authenticating the link's account (never another provider account). */
@@ -137,8 +150,8 @@ public final class LinkService implements LinkIssuer {
     }
 
     private LinkRecord usable(Optional<LinkToken> token) {
-        LinkRecord link = token.flatMap(t -> store.find(t.hash()))
-                .orElseThrow(() -> new LinkUnusable(LinkStatus.UNKNOWN, null));
+        LinkRecord link =
+                token.flatMap(t -> store.find(t.hash())).orElseThrow(() -> new LinkUnusable(LinkStatus.UNKNOWN, null));
         StructuredLog.putContext("accountId", link.accountId());
         LinkStatus status = link.statusAt(clock.instant(), settings);
         if (status != LinkStatus.ACTIVE) {

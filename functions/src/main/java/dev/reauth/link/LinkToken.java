@@ -16,6 +16,7 @@ public final class LinkToken {
 
     /** base64url of 32 bytes, without padding. */
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final String value;
@@ -44,7 +45,8 @@ public final class LinkToken {
     /** The SHA-256 of the token, base64url: what the link is stored under. */
     public String hash() {
         try {
-            return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
+            return BASE64URL.encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
@@ -52,8 +54,9 @@ public final class LinkToken {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof LinkToken token && MessageDigest.isEqual(
-                value.getBytes(StandardCharsets.US_ASCII), token.value.getBytes(StandardCharsets.US_ASCII));
+        return other instanceof LinkToken token
+                && MessageDigest.isEqual(
+                        value.getBytes(StandardCharsets.US_ASCII), token.value.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

@@ -4,5 +4,4 @@ import dev.reauth.oauth.ProviderIdentity;
 import java.util.Optional;
 
 /** What a link's page shows of its account: the name, and the provider account it is bound to, if any. */
-public record LinkedAccount(String id, String name, Optional<ProviderIdentity> identity) {
-}
+public record LinkedAccount(String id, String name, Optional<ProviderIdentity> identity) {}

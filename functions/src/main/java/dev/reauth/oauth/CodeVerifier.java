@@ -15,7 +15,8 @@ public record CodeVerifier(String value) {
 
     public CodeVerifier {
         if (value == null || !ALPHABET.matcher(value).matches()) {
-            throw new IllegalArgumentException("code verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)");
+            throw new IllegalArgumentException(
+                    "code verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)");
         }
     }
 

@@ -35,14 +35,16 @@ public record OAuthState(String value) {
 
     /** Constant-time equality, so a comparison leaks nothing about how much of a guess was right. */
     public boolean matches(OAuthState other) {
-        return other != null && MessageDigest.isEqual(
-                value.getBytes(StandardCharsets.US_ASCII), other.value.getBytes(StandardCharsets.US_ASCII));
+        return other != null
+                && MessageDigest.isEqual(
+                        value.getBytes(StandardCharsets.US_ASCII), other.value.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Constant-time comparison of this state's hash with a stored one. */
     public boolean hashMatches(String storedHash) {
-        return storedHash != null && MessageDigest.isEqual(
-                hash().getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
+        return storedHash != null
+                && MessageDigest.isEqual(
+                        hash().getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.reauth.oauth;
 
-import java.util.Collections;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

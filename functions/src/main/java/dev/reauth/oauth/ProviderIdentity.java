@@ -9,8 +9,11 @@ import java.util.regex.Pattern;
  * {@code account.email_address}, {@code organization.uuid} and {@code organization.name}. An account
  * is bound to the {@code accountUuid} that first logged in; the rest is for people to read.
  */
-public record ProviderIdentity(String accountUuid, Optional<String> email, Optional<String> organizationUuid,
-                               Optional<String> organizationName) {
+public record ProviderIdentity(
+        String accountUuid,
+        Optional<String> email,
+        Optional<String> organizationUuid,
+        Optional<String> organizationName) {
 
     private static final Pattern UUID_LIKE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_TEXT = 320;
@@ -31,13 +34,17 @@ public record ProviderIdentity(String accountUuid, Optional<String> email, Optio
     @SuppressWarnings("unchecked")
     public static Optional<ProviderIdentity> fromTokenResponse(Map<String, Object> response) {
         if (!(response.get("account") instanceof Map<?, ?> account)
-                || !(account.get("uuid") instanceof String uuid) || !UUID_LIKE.matcher(uuid).matches()) {
+                || !(account.get("uuid") instanceof String uuid)
+                || !UUID_LIKE.matcher(uuid).matches()) {
             return Optional.empty();
         }
-        Map<String, Object> organization = response.get("organization") instanceof Map<?, ?> org
-                ? (Map<String, Object>) org : Map.of();
-        return Optional.of(new ProviderIdentity(uuid, text(account.get("email_address")),
-                text(organization.get("uuid")), text(organization.get("name"))));
+        Map<String, Object> organization =
+                response.get("organization") instanceof Map<?, ?> org ? (Map<String, Object>) org : Map.of();
+        return Optional.of(new ProviderIdentity(
+                uuid,
+                text(account.get("email_address")),
+                text(organization.get("uuid")),
+                text(organization.get("name"))));
     }
 
     /** How an operator recognises the account: the email address, else the provider's id. */

@@ -13,13 +13,13 @@ final class S256 {
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private S256() {
-    }
+    private S256() {}
 
     /** The transformation of an ASCII value (verifiers and states are ASCII by their constructors). */
     static String of(String value) {
         try {
-            return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
+            return BASE64URL.encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }

@@ -1,7 +1,6 @@
 package dev.reauth.oauth;
 
 import dev.reauth.wire.TokenBundle;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,7 +11,8 @@ public sealed interface TokenResponse {
      * Tokens issued; {@code expiresIn} is the access token's lifetime, {@code identity} the provider
      * account that logged in, when the provider names it.
      */
-    record Granted(TokenBundle tokens, Duration expiresIn, Optional<ProviderIdentity> identity) implements TokenResponse {
+    record Granted(TokenBundle tokens, Duration expiresIn, Optional<ProviderIdentity> identity)
+            implements TokenResponse {
         /** The refresh token of a refresh grant that carried none: the current one stays valid. */
         public static final String REFRESH_TOKEN_KEPT = "";
 
@@ -36,8 +36,7 @@ public sealed interface TokenResponse {
     }
 
     /** The provider is rate limiting (HTTP 429); {@code retryAfter} is what it asked for, when it said. */
-    record Throttled(Optional<Duration> retryAfter) implements TokenResponse {
-    }
+    record Throttled(Optional<Duration> retryAfter) implements TokenResponse {}
 
     /**
      * The provider refused the request with a 4xx and an RFC 6749 error code ({@code invalid_grant}

@@ -2,15 +2,15 @@ package dev.reauth.provider;
 
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthException;
-import dev.reauth.wire.Json;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.ProviderIdentity;
-import dev.reauth.wire.TokenBundle;
 import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.oauth.TokenResponse;
+import dev.reauth.wire.Json;
+import dev.reauth.wire.TokenBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,8 +48,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         this.requestTimeout = requestTimeout;
     }
 
-    private record Answer(int status, String body, Optional<Duration> retryAfter) {
-    }
+    private record Answer(int status, String body, Optional<Duration> retryAfter) {}
 
     /** The scope the refresh grant asks for is refused: ask once more without one (anthropic-oauth.md). */
     private static final String INVALID_SCOPE = "invalid_scope";
@@ -69,7 +68,9 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     @Override
     public TokenResponse refresh(String refreshToken, List<String> scopes) {
         TokenResponse response = refreshOnce(refreshToken, scopes);
-        if (response instanceof TokenResponse.Refused refused && INVALID_SCOPE.equals(refused.error()) && !scopes.isEmpty()) {
+        if (response instanceof TokenResponse.Refused refused
+                && INVALID_SCOPE.equals(refused.error())
+                && !scopes.isEmpty()) {
             return refreshOnce(refreshToken, List.of());
         }
         return response;
@@ -108,27 +109,36 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             return new TokenResponse.Throttled(answer.retryAfter());
         }
         if (answer.status() >= 400 && answer.status() < 500) {
-            Optional<String> error = Json.parseObjectOrEmpty(answer.body()).flatMap(json -> boundedText(json, "error"))
+            Optional<String> error = Json.parseObjectOrEmpty(answer.body())
+                    .flatMap(json -> boundedText(json, "error"))
                     .map(e -> ERROR_CODE.matcher(e).matches() ? e : "unrecognized_error");
             if (error.isPresent()) {
                 return new TokenResponse.Refused(answer.status(), error.get());
             }
         }
-        throw new ReauthException.ProviderFailed("The provider's token endpoint answered HTTP " + answer.status(), null);
+        throw new ReauthException.ProviderFailed(
+                "The provider's token endpoint answered HTTP " + answer.status(), null);
     }
 
     @Override
     public String createApiKey(String accessToken) {
-        URI url = config.apiKeyUrl().orElseThrow(() ->
-                new ReauthException.ProviderFailed("No API key endpoint is configured for console accounts", null));
-        Answer answer = post(url, "application/x-www-form-urlencoded", null,
-                Map.of("Authorization", "Bearer " + accessToken), "API key endpoint");
+        URI url = config.apiKeyUrl()
+                .orElseThrow(() -> new ReauthException.ProviderFailed(
+                        "No API key endpoint is configured for console accounts", null));
+        Answer answer = post(
+                url,
+                "application/x-www-form-urlencoded",
+                null,
+                Map.of("Authorization", "Bearer " + accessToken),
+                "API key endpoint");
         if (answer.status() / 100 != 2) {
-            throw new ReauthException.ProviderFailed("The provider's API key endpoint answered HTTP " + answer.status(), null);
+            throw new ReauthException.ProviderFailed(
+                    "The provider's API key endpoint answered HTTP " + answer.status(), null);
         }
         return Json.parseObjectOrEmpty(answer.body())
                 .flatMap(json -> boundedText(json, "raw_key"))
-                .orElseThrow(() -> new ReauthException.ProviderFailed("The provider's API key response had no raw_key", null));
+                .orElseThrow(() ->
+                        new ReauthException.ProviderFailed("The provider's API key response had no raw_key", null));
     }
 
     private Answer post(URI url, String contentType, String body, Map<String, String> headers, String what) {
@@ -200,12 +210,18 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             throw incomplete("had no refresh_token");
         }
         String refresh = refreshGiven.orElse(TokenResponse.Granted.REFRESH_TOKEN_KEPT);
-        long expiresIn = seconds(json.get("expires_in")).filter(s -> s > 0 && s <= MAX_EXPIRES_IN_SECONDS)
+        long expiresIn = seconds(json.get("expires_in"))
+                .filter(s -> s > 0 && s <= MAX_EXPIRES_IN_SECONDS)
                 .orElseThrow(() -> incomplete("had no valid expires_in"));
         return new TokenResponse.Granted(
-                new TokenBundle(access, refresh, boundedText(json, "token_type").orElse("Bearer"),
-                        boundedText(json, "scope"), Optional.empty()),
-                Duration.ofSeconds(expiresIn), ProviderIdentity.fromTokenResponse(json));
+                new TokenBundle(
+                        access,
+                        refresh,
+                        boundedText(json, "token_type").orElse("Bearer"),
+                        boundedText(json, "scope"),
+                        Optional.empty()),
+                Duration.ofSeconds(expiresIn),
+                ProviderIdentity.fromTokenResponse(json));
     }
 
     private static Optional<Long> seconds(Object value) {

@@ -13,8 +13,15 @@ import java.util.Set;
  * @param alertsSent  alerts sent since the account was last healthy
  * @param lastHealthyAt the last successful refresh, else when the tokens were last written
  */
-public record LeasedAccount(String id, String name, long tokenVersion, byte[] ciphertext, String leaseOwner,
-                            int failures, Set<String> alertsSent, Optional<Instant> lastHealthyAt) {
+public record LeasedAccount(
+        String id,
+        String name,
+        long tokenVersion,
+        byte[] ciphertext,
+        String leaseOwner,
+        int failures,
+        Set<String> alertsSent,
+        Optional<Instant> lastHealthyAt) {
 
     @Override
     public String toString() {

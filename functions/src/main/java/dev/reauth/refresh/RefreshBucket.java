@@ -9,8 +9,7 @@ import java.util.stream.IntStream;
  */
 public final class RefreshBucket {
 
-    private RefreshBucket() {
-    }
+    private RefreshBucket() {}
 
     /** The bucket of an account: stable for its id ({@link String#hashCode()} is specified). */
     public static String of(String accountId, int buckets) {

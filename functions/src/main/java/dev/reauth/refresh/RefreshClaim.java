@@ -7,12 +7,10 @@ import java.util.Optional;
 public sealed interface RefreshClaim {
 
     /** This refresher holds the lease. */
-    record Leased(LeasedAccount account) implements RefreshClaim {
-    }
+    record Leased(LeasedAccount account) implements RefreshClaim {}
 
     /** Someone else holds it, or there is nothing to do; {@code tokenVersion} is the account's current one. */
-    record Refused(Reason reason, long tokenVersion, Optional<Instant> leaseUntil) implements RefreshClaim {
-    }
+    record Refused(Reason reason, long tokenVersion, Optional<Instant> leaseUntil) implements RefreshClaim {}
 
     /** Why a claim was refused. */
     enum Reason {

@@ -1,11 +1,11 @@
 package dev.reauth.refresh;
 
-import dev.reauth.oauth.AccountMode;
-import java.util.Optional;
 import dev.reauth.domain.SealedTokens;
+import dev.reauth.oauth.AccountMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -22,8 +22,13 @@ public interface RefreshLedger {
      * re-authentication, have no live lease, be at {@code expectedVersion} when one is given, and have
      * had no provider call within {@code minInterval}. One conditional write, returning the account.
      */
-    RefreshClaim claim(String accountId, OptionalLong expectedVersion, String leaseOwner, Instant now, Duration lease,
-                       Duration minInterval);
+    RefreshClaim claim(
+            String accountId,
+            OptionalLong expectedVersion,
+            String leaseOwner,
+            Instant now,
+            Duration lease,
+            Duration minInterval);
 
     /**
      * Writes refreshed tokens: compare-and-set on the leased version and the lease, token_version + 1,
@@ -71,8 +76,8 @@ public interface RefreshLedger {
     OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now);
 
     /** Creates an imported account at token_version 1 (conditional on the id being new). */
-    void createImported(String accountId, String name, AccountMode mode, OptionalLong priority,
-                        SealedTokens tokens, Instant now);
+    void createImported(
+            String accountId, String name, AccountMode mode, OptionalLong priority, SealedTokens tokens, Instant now);
 
     /** The account's current token version and lease, for a caller waiting on a refresh in flight. */
     RefreshClaim.Refused current(String accountId, Instant now);

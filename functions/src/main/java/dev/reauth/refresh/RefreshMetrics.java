@@ -19,8 +19,7 @@ public final class RefreshMetrics {
     /** The EMF specification's bound on a numeric array metric. */
     static final int MAX_VALUES = 100;
 
-    private RefreshMetrics() {
-    }
+    private RefreshMetrics() {}
 
     /** The lines for one run's summary: the counts and the first latencies, then further latencies. */
     public static List<String> lines(Instant at, RunSummary summary) {
@@ -42,7 +41,9 @@ public final class RefreshMetrics {
         for (int from = MAX_VALUES; from < latencies.size(); from += MAX_VALUES) {
             lines.add(Json.object()
                     .putRaw("_aws", directive(at, false, true))
-                    .putRaw("RefreshLatency", array(latencies.subList(from, Math.min(from + MAX_VALUES, latencies.size()))))
+                    .putRaw(
+                            "RefreshLatency",
+                            array(latencies.subList(from, Math.min(from + MAX_VALUES, latencies.size()))))
                     .toJson());
         }
         return lines;
@@ -56,7 +57,12 @@ public final class RefreshMetrics {
     private static String directive(Instant at, boolean counts, boolean latency) {
         List<String> metrics = new ArrayList<>();
         if (counts) {
-            for (String name : List.of("AccountsDue", "Refreshed", "RefreshFailed", "AccountsDead", "RefreshThrottled",
+            for (String name : List.of(
+                    "AccountsDue",
+                    "Refreshed",
+                    "RefreshFailed",
+                    "AccountsDead",
+                    "RefreshThrottled",
                     "LeftForNextRun")) {
                 metrics.add("{\"Name\":\"" + name + "\",\"Unit\":\"Count\"}");
             }

@@ -43,7 +43,10 @@ public final class RefreshService {
     private static final int SEAL_ATTEMPTS = 3;
 
     /** Who asked: the schedule moves on when a refresh is in flight; a proxy that got a 401 waits for it. */
-    public enum Trigger { SCHEDULED, ON_DEMAND }
+    public enum Trigger {
+        SCHEDULED,
+        ON_DEMAND
+    }
 
     private final RefreshLedger ledger;
     private final TokenVault vault;
@@ -58,17 +61,31 @@ public final class RefreshService {
     /**
      * @param refreshScopes what a refresh grant asks for: the login scopes less {@code org:create_api_key}
      */
-    public RefreshService(RefreshLedger ledger, TokenVault vault, AuthorizationServer provider, EventPublisher events,
-                          AlertPublisher alerts, RefreshSettings settings, List<String> refreshScopes, Clock clock) {
+    public RefreshService(
+            RefreshLedger ledger,
+            TokenVault vault,
+            AuthorizationServer provider,
+            EventPublisher events,
+            AlertPublisher alerts,
+            RefreshSettings settings,
+            List<String> refreshScopes,
+            Clock clock) {
         this(ledger, vault, provider, events, alerts, settings, refreshScopes, clock, Optional.empty());
     }
 
     /**
      * @param links issues the one-time re-auth link a dead account's alert carries (none: the alert names the command only)
      */
-    public RefreshService(RefreshLedger ledger, TokenVault vault, AuthorizationServer provider, EventPublisher events,
-                          AlertPublisher alerts, RefreshSettings settings, List<String> refreshScopes, Clock clock,
-                          Optional<LinkIssuer> links) {
+    public RefreshService(
+            RefreshLedger ledger,
+            TokenVault vault,
+            AuthorizationServer provider,
+            EventPublisher events,
+            AlertPublisher alerts,
+            RefreshSettings settings,
+            List<String> refreshScopes,
+            Clock clock,
+            Optional<LinkIssuer> links) {
         this.links = links;
         this.ledger = ledger;
         this.vault = vault;
@@ -82,7 +99,9 @@ public final class RefreshService {
 
     /** The scopes a refresh carries, from the login scopes (the official client drops {@code org:create_api_key}). */
     public static List<String> refreshScopes(List<String> loginScopes) {
-        return loginScopes.stream().filter(scope -> !scope.equals("org:create_api_key")).toList();
+        return loginScopes.stream()
+                .filter(scope -> !scope.equals("org:create_api_key"))
+                .toList();
     }
 
     /**
@@ -94,20 +113,29 @@ public final class RefreshService {
     public RefreshOutcome refresh(AccountId id, OptionalLong knownVersion, Trigger trigger) {
         String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
-        RefreshClaim claim = ledger.claim(accountId, knownVersion, UUID.randomUUID().toString(), clock.instant(),
-                settings.lease(), settings.minInterval());
+        RefreshClaim claim = ledger.claim(
+                accountId,
+                knownVersion,
+                UUID.randomUUID().toString(),
+                clock.instant(),
+                settings.lease(),
+                settings.minInterval());
         return switch (claim) {
             case RefreshClaim.Leased leased -> refreshLeased(leased.account());
-            case RefreshClaim.Refused refused -> switch (refused.reason()) {
-                case GONE -> throw new ReauthException.AccountNotFound("No account with id '" + accountId + "'");
-                case NOT_MANAGED -> throw new ReauthException.InvalidRequest("not_managed",
-                        "The account holds no tokens sealed by reauth yet: re-authenticate it once, then reauth keeps it alive");
-                case DEAD -> new RefreshOutcome.Dead(refused.tokenVersion(), "requires re-authentication");
-                case IN_FLIGHT -> trigger == Trigger.ON_DEMAND
-                        ? awaitInFlight(accountId, refused.tokenVersion())
-                        : new RefreshOutcome.InFlight(refused.tokenVersion());
-                case VERSION_MOVED, TOO_SOON, IDLE -> new RefreshOutcome.Current(refused.tokenVersion());
-            };
+            case RefreshClaim.Refused refused ->
+                switch (refused.reason()) {
+                    case GONE -> throw new ReauthException.AccountNotFound("No account with id '" + accountId + "'");
+                    case NOT_MANAGED ->
+                        throw new ReauthException.InvalidRequest(
+                                "not_managed",
+                                "The account holds no tokens sealed by reauth yet: re-authenticate it once, then reauth keeps it alive");
+                    case DEAD -> new RefreshOutcome.Dead(refused.tokenVersion(), "requires re-authentication");
+                    case IN_FLIGHT ->
+                        trigger == Trigger.ON_DEMAND
+                                ? awaitInFlight(accountId, refused.tokenVersion())
+                                : new RefreshOutcome.InFlight(refused.tokenVersion());
+                    case VERSION_MOVED, TOO_SOON, IDLE -> new RefreshOutcome.Current(refused.tokenVersion());
+                };
         };
     }
 
@@ -147,12 +175,21 @@ public final class RefreshService {
             return fail(account, "provider_error", Optional.empty());
         }
         return switch (response) {
-            case TokenResponse.Granted granted when !servesInference(granted) -> dead(account, "scope_missing_inference",
-                    "The provider granted tokens without the user:inference scope, which cannot serve requests.");
+            case TokenResponse.Granted granted
+            when !servesInference(granted) ->
+                dead(
+                        account,
+                        "scope_missing_inference",
+                        "The provider granted tokens without the user:inference scope, which cannot serve requests.");
             case TokenResponse.Granted granted -> commit(account, current, granted);
-            case TokenResponse.Refused refused when "invalid_grant".equals(refused.error()) -> dead(account, "invalid_grant",
-                    "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
-            case TokenResponse.Refused refused -> fail(account, "provider_refused:" + refused.error(), Optional.empty());
+            case TokenResponse.Refused refused
+            when "invalid_grant".equals(refused.error()) ->
+                dead(
+                        account,
+                        "invalid_grant",
+                        "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
+            case TokenResponse.Refused refused ->
+                fail(account, "provider_refused:" + refused.error(), Optional.empty());
             case TokenResponse.Throttled throttled -> {
                 fail(account, "throttled", throttled.retryAfter());
                 yield new RefreshOutcome.Throttled(throttled.retryAfter().orElse(FIRST_BACKOFF));
@@ -161,13 +198,21 @@ public final class RefreshService {
     }
 
     private static boolean servesInference(TokenResponse.Granted granted) {
-        return granted.tokens().scope().map(scope -> List.of(scope.split("\\s+")).contains(INFERENCE_SCOPE)).orElse(true);
+        return granted.tokens()
+                .scope()
+                .map(scope -> List.of(scope.split("\\s+")).contains(INFERENCE_SCOPE))
+                .orElse(true);
     }
 
     private RefreshOutcome commit(LeasedAccount account, TokenBundle current, TokenResponse.Granted granted) {
-        TokenBundle next = new TokenBundle(granted.tokens().accessToken(),
-                granted.keepsRefreshToken() ? current.refreshToken() : granted.tokens().refreshToken(),
-                granted.tokens().tokenType(), granted.tokens().scope().or(current::scope), current.apiKey());
+        TokenBundle next = new TokenBundle(
+                granted.tokens().accessToken(),
+                granted.keepsRefreshToken()
+                        ? current.refreshToken()
+                        : granted.tokens().refreshToken(),
+                granted.tokens().tokenType(),
+                granted.tokens().scope().or(current::scope),
+                current.apiKey());
         Instant expiresAt = clock.instant().plus(granted.expiresIn());
         SealedTokens sealed = new SealedTokens(sealWithRetry(account, next), expiresAt, Optional.empty());
         Instant now = clock.instant();
@@ -178,11 +223,21 @@ public final class RefreshService {
             LOG.warn("refresh.superseded", "leasedVersion", account.tokenVersion(), "currentVersion", currentVersion);
             return new RefreshOutcome.Current(currentVersion);
         }
-        LOG.info("refresh.committed", "tokenVersion", version.getAsLong(), "refreshTokenRotated", !granted.keepsRefreshToken());
+        LOG.info(
+                "refresh.committed",
+                "tokenVersion",
+                version.getAsLong(),
+                "refreshTokenRotated",
+                !granted.keepsRefreshToken());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, account.id(), account.name(), version.getAsLong(), now));
         if (!account.alertsSent().isEmpty()) {
-            alert(new Alert(Alert.Kind.RECOVERED, account.id(), account.name(), now,
-                    "Refreshed successfully again (token_version " + version.getAsLong() + ").", "Nothing to do."));
+            alert(new Alert(
+                    Alert.Kind.RECOVERED,
+                    account.id(),
+                    account.name(),
+                    now,
+                    "Refreshed successfully again (token_version " + version.getAsLong() + ").",
+                    "Nothing to do."));
         }
         return new RefreshOutcome.Refreshed(version.getAsLong(), expiresAt);
     }
@@ -210,13 +265,28 @@ public final class RefreshService {
         if (!ledger.markDead(account, reason, now)) {
             // the tokens moved while this refresh ran: the refresh token it used was not the current one
             long currentVersion = ledger.current(account.id(), now).tokenVersion();
-            LOG.info("refresh.stale_token_refused", "leasedVersion", account.tokenVersion(), "currentVersion", currentVersion);
+            LOG.info(
+                    "refresh.stale_token_refused",
+                    "leasedVersion",
+                    account.tokenVersion(),
+                    "currentVersion",
+                    currentVersion);
             return new RefreshOutcome.Current(currentVersion);
         }
         LOG.warn("refresh.account_dead", "reason", reason, "tokenVersion", account.tokenVersion());
-        publish(new TokenEvent(TokenEvent.REAUTH_REQUIRED, account.id(), account.name(), account.tokenVersion(), now,
+        publish(new TokenEvent(
+                TokenEvent.REAUTH_REQUIRED,
+                account.id(),
+                account.name(),
+                account.tokenVersion(),
+                now,
                 Optional.of(reason)));
-        alert(new Alert(Alert.Kind.DEAD, account.id(), account.name(), now, what + " Proxies stop using the account until then.",
+        alert(new Alert(
+                Alert.Kind.DEAD,
+                account.id(),
+                account.name(),
+                now,
+                what + " Proxies stop using the account until then.",
                 deadFix(account)));
         return new RefreshOutcome.Dead(account.tokenVersion(), reason);
     }
@@ -247,7 +317,11 @@ public final class RefreshService {
         int failures = ledger.recordFailure(account, result, retryAt, now);
         LOG.warn("refresh.failed", "result", result, "consecutiveFailures", failures, "retryAt", retryAt);
         if (failures >= FAILING_ALERT_AFTER && !account.alertsSent().contains(Alert.Kind.FAILING.wire())) {
-            alert(new Alert(Alert.Kind.FAILING, account.id(), account.name(), account.lastHealthyAt().orElse(now),
+            alert(new Alert(
+                    Alert.Kind.FAILING,
+                    account.id(),
+                    account.name(),
+                    account.lastHealthyAt().orElse(now),
                     failures + " refreshes in a row failed (last: " + result + "); the next try is at " + retryAt
                             + ". The account still serves until its access token expires.",
                     "Usually none: reauth keeps trying. If it persists past the token's expiry: reauth --reauthenticate "

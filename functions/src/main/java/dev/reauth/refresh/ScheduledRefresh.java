@@ -1,6 +1,5 @@
 package dev.reauth.refresh;
 
-import java.util.Collections;
 import dev.reauth.config.RefreshSettings;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
@@ -9,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -30,9 +30,16 @@ public final class ScheduledRefresh {
     private static final StructuredLog LOG = StructuredLog.of(ScheduledRefresh.class);
 
     /** What a run did, also emitted as metrics. */
-    public record Summary(int due, int refreshed, int current, int failed, int dead, int throttled, int leftForNextRun,
-                          List<Long> latenciesMillis) implements RefreshMetrics.RunSummary {
-    }
+    public record Summary(
+            int due,
+            int refreshed,
+            int current,
+            int failed,
+            int dead,
+            int throttled,
+            int leftForNextRun,
+            List<Long> latenciesMillis)
+            implements RefreshMetrics.RunSummary {}
 
     private final RefreshLedger ledger;
     private final RefreshService service;
@@ -44,8 +51,12 @@ public final class ScheduledRefresh {
      * @param perRefreshBudget the longest one refresh can take (provider timeout plus AWS calls): no new
      *                         refresh starts later than this before the deadline
      */
-    public ScheduledRefresh(RefreshLedger ledger, RefreshService service, RefreshSettings settings,
-                            Duration perRefreshBudget, Clock clock) {
+    public ScheduledRefresh(
+            RefreshLedger ledger,
+            RefreshService service,
+            RefreshSettings settings,
+            Duration perRefreshBudget,
+            Clock clock) {
         this.ledger = ledger;
         this.service = service;
         this.settings = settings;
@@ -58,8 +69,10 @@ public final class ScheduledRefresh {
         Instant started = clock.instant();
         List<DueAccount> due = ledger.findDue(started.plus(settings.lead()));
         alertStale(due, started);
-        List<DueAccount> work = due.stream().filter(account -> account.isActionableAt(started))
-                .sorted(Comparator.comparing(DueAccount::expiresAt)).toList();
+        List<DueAccount> work = due.stream()
+                .filter(account -> account.isActionableAt(started))
+                .sorted(Comparator.comparing(DueAccount::expiresAt))
+                .toList();
 
         AtomicInteger refreshed = new AtomicInteger();
         AtomicInteger current = new AtomicInteger();
@@ -80,7 +93,9 @@ public final class ScheduledRefresh {
                 workers.submit(() -> {
                     long t0 = System.nanoTime();
                     try {
-                        RefreshOutcome outcome = service.refresh(new AccountId(account.id()), OptionalLong.of(account.tokenVersion()),
+                        RefreshOutcome outcome = service.refresh(
+                                new AccountId(account.id()),
+                                OptionalLong.of(account.tokenVersion()),
                                 RefreshService.Trigger.SCHEDULED);
                         switch (outcome) {
                             case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();
@@ -106,11 +121,29 @@ public final class ScheduledRefresh {
             workers.shutdown();
             awaitUntil(workers, deadline);
         }
-        Summary summary = new Summary(due.size(), refreshed.get(), current.get(), failed.get(), dead.get(), throttled.get(),
-                work.size() - taken, List.copyOf(latencies));
-        LOG.info("refresh.run_finished", "due", summary.due(), "refreshed", summary.refreshed(), "failed", summary.failed(),
-                "dead", summary.dead(), "leftForNextRun", summary.leftForNextRun(),
-                "millis", Duration.between(started, clock.instant()).toMillis());
+        Summary summary = new Summary(
+                due.size(),
+                refreshed.get(),
+                current.get(),
+                failed.get(),
+                dead.get(),
+                throttled.get(),
+                work.size() - taken,
+                List.copyOf(latencies));
+        LOG.info(
+                "refresh.run_finished",
+                "due",
+                summary.due(),
+                "refreshed",
+                summary.refreshed(),
+                "failed",
+                summary.failed(),
+                "dead",
+                summary.dead(),
+                "leftForNextRun",
+                summary.leftForNextRun(),
+                "millis",
+                Duration.between(started, clock.instant()).toMillis());
         RefreshMetrics.emit(clock.instant(), summary);
         return summary;
     }
@@ -120,10 +153,15 @@ public final class ScheduledRefresh {
         for (DueAccount account : due) {
             Instant staleAt = account.expiresAt().plus(settings.lead());
             if (!now.isBefore(staleAt) && !account.alertsSent().contains(Alert.Kind.STALE.wire())) {
-                service.alert(new Alert(Alert.Kind.STALE, account.id(), account.name(), account.expiresAt().minus(settings.lead()),
+                service.alert(new Alert(
+                        Alert.Kind.STALE,
+                        account.id(),
+                        account.name(),
+                        account.expiresAt().minus(settings.lead()),
                         "No successful refresh for two lead windows: the access token expired at " + account.expiresAt()
                                 + " and proxies cannot use the account.",
-                        "Check the alerts before this one; if the refresh keeps failing: reauth --reauthenticate " + account.name()));
+                        "Check the alerts before this one; if the refresh keeps failing: reauth --reauthenticate "
+                                + account.name()));
             }
         }
     }
@@ -131,7 +169,9 @@ public final class ScheduledRefresh {
     private boolean acquire(Semaphore slots, Instant lastStart) {
         try {
             long wait = Duration.between(clock.instant(), lastStart).toMillis();
-            return wait > 0 && slots.tryAcquire(wait, TimeUnit.MILLISECONDS) && clock.instant().isBefore(lastStart);
+            return wait > 0
+                    && slots.tryAcquire(wait, TimeUnit.MILLISECONDS)
+                    && clock.instant().isBefore(lastStart);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -32,8 +32,7 @@ public final class TokenIntake {
     private static final StructuredLog LOG = StructuredLog.of(TokenIntake.class);
 
     /** What an import did. */
-    public record Imported(String accountId, boolean created, long tokenVersion) {
-    }
+    public record Imported(String accountId, boolean created, long tokenVersion) {}
 
     private final RefreshLedger ledger;
     private final AccountDirectory accounts;
@@ -42,8 +41,13 @@ public final class TokenIntake {
     private final AlertPublisher alerts;
     private final Clock clock;
 
-    public TokenIntake(RefreshLedger ledger, AccountDirectory accounts, TokenVault vault, EventPublisher events,
-                       AlertPublisher alerts, Clock clock) {
+    public TokenIntake(
+            RefreshLedger ledger,
+            AccountDirectory accounts,
+            TokenVault vault,
+            EventPublisher events,
+            AlertPublisher alerts,
+            Clock clock) {
         this.ledger = ledger;
         this.accounts = accounts;
         this.vault = vault;
@@ -63,7 +67,8 @@ public final class TokenIntake {
         String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
         RefreshLedger.Sealed current = ledger.sealed(accountId)
-                .orElseThrow(() -> new ReauthException.AccountNotFound("No account with id '" + accountId + "' holds tokens"));
+                .orElseThrow(() ->
+                        new ReauthException.AccountNotFound("No account with id '" + accountId + "' holds tokens"));
         if (current.tokenVersion() != baseVersion) {
             throw versionMoved(current.tokenVersion());
         }
@@ -71,17 +76,30 @@ public final class TokenIntake {
         TokenBundle held = vault.open(accountId, current.ciphertext());
         TokenBundle adopted = new TokenBundle(accessToken, refreshToken, held.tokenType(), held.scope(), held.apiKey());
         Instant now = clock.instant();
-        OptionalLong version = ledger.adopt(accountId, baseVersion,
-                new SealedTokens(vault.seal(accountId, adopted), expiresAt, Optional.empty()), now);
+        OptionalLong version = ledger.adopt(
+                accountId,
+                baseVersion,
+                new SealedTokens(vault.seal(accountId, adopted), expiresAt, Optional.empty()),
+                now);
         if (version.isEmpty()) {
             throw versionMoved(ledger.current(accountId, now).tokenVersion());
         }
-        LOG.warn("tokens.adopted_from_second_refresher", "baseVersion", baseVersion, "tokenVersion", version.getAsLong());
+        LOG.warn(
+                "tokens.adopted_from_second_refresher",
+                "baseVersion",
+                baseVersion,
+                "tokenVersion",
+                version.getAsLong());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version.getAsLong(), now));
         try {
-            alerts.publish(new Alert(Alert.Kind.SECOND_REFRESHER, accountId, current.name(), now,
+            alerts.publish(new Alert(
+                    Alert.Kind.SECOND_REFRESHER,
+                    accountId,
+                    current.name(),
+                    now,
                     "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to "
-                            + version.getAsLong() + "); reauth adopted them so nobody gets invalid_grant. Two refreshers"
+                            + version.getAsLong()
+                            + "); reauth adopted them so nobody gets invalid_grant. Two refreshers"
                             + " race on single-use refresh tokens and can kill the account.",
                     "Turn off the proxy's own token refresh (reauth refreshes before expiry), or check that its"
                             + " reauth-agent is running."));
@@ -92,7 +110,8 @@ public final class TokenIntake {
     }
 
     /** Imports an account a proxy holds, unless one by that name exists already (then nothing changes). */
-    public Imported importAccount(AccountName name, AccountMode mode, OptionalLong priority, TokenBundle tokens, Instant expiresAt) {
+    public Imported importAccount(
+            AccountName name, AccountMode mode, OptionalLong priority, TokenBundle tokens, Instant expiresAt) {
         Optional<Account> existing = accounts.findByName(name);
         if (existing.isPresent()) {
             LOG.info("import.exists", "accountId", existing.get().id());
@@ -101,14 +120,21 @@ public final class TokenIntake {
         String id = UUID.randomUUID().toString();
         StructuredLog.putContext("accountId", id);
         Instant now = clock.instant();
-        ledger.createImported(id, name.value(), mode, priority, new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty()), now);
+        ledger.createImported(
+                id,
+                name.value(),
+                mode,
+                priority,
+                new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty()),
+                now);
         LOG.info("import.created", "mode", mode.wire());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, id, name.value(), 1, now));
         return new Imported(id, true, 1);
     }
 
     private static ReauthException versionMoved(long current) {
-        return new ReauthException.SessionUsed("version_moved",
+        return new ReauthException.SessionUsed(
+                "version_moved",
                 "reauth's tokens moved on to token_version " + current + ": take those instead of adopting");
     }
 

@@ -17,38 +17,51 @@ import java.util.Optional;
  */
 final class LinkPages {
 
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHOWN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private LinkPages() {
-    }
+    private LinkPages() {}
 
     /** The page of a usable link: which account, which provider login, Log in, and the field for the code. */
     static String active(LinkView view) {
         String name = view.accountName().orElse("");
         String login = view.identity().map(ProviderIdentity::label).orElse(null);
         StringBuilder body = new StringBuilder()
-                .append("<h1>Re-authenticate <span class=\"account\">").append(Html.escape(name)).append("</span></h1>")
+                .append("<h1>Re-authenticate <span class=\"account\">")
+                .append(Html.escape(name))
+                .append("</span></h1>")
                 .append("<dl class=\"facts\">")
                 .append(fact("Account", Html.escape(name)))
-                .append(fact("Provider login", login != null ? Html.escape(login)
-                        : "not recorded yet: the account is bound to whoever logs in first"))
+                .append(fact(
+                        "Provider login",
+                        login != null
+                                ? Html.escape(login)
+                                : "not recorded yet: the account is bound to whoever logs in first"))
                 .append(fact("Link valid until", time(view.expiresAt())))
                 .append("</dl>")
                 .append("<noscript><p class=\"notice\">This page needs JavaScript (one small script from this site)."
-                        + " Without it, run <code>reauth --reauthenticate ").append(Html.escape(name)).append("</code>.</p></noscript>")
+                        + " Without it, run <code>reauth --reauthenticate ")
+                .append(Html.escape(name))
+                .append("</code>.</p></noscript>")
                 .append("<ol class=\"steps\" id=\"steps\" hidden>")
                 .append("<li><h2>Log in at the provider</h2><p>")
-                .append(login != null ? "Log in as <strong>" + Html.escape(login) + "</strong>." : "Log in with the provider account this account belongs to.")
+                .append(
+                        login != null
+                                ? "Log in as <strong>" + Html.escape(login) + "</strong>."
+                                : "Log in with the provider account this account belongs to.")
                 .append(" A new window opens; when you are done, the provider shows a code.</p>")
-                .append("<form id=\"start\" method=\"post\"><button type=\"submit\" id=\"login\">Log in</button></form>")
+                .append(
+                        "<form id=\"start\" method=\"post\"><button type=\"submit\" id=\"login\">Log in</button></form>")
                 .append("<p id=\"login-fallback\" hidden>The browser did not open a new window: ")
-                .append("<a id=\"login-link\" href=\"#\" target=\"_blank\" rel=\"noopener noreferrer\">open the login page</a>.</p></li>")
+                .append(
+                        "<a id=\"login-link\" href=\"#\" target=\"_blank\" rel=\"noopener noreferrer\">open the login page</a>.</p></li>")
                 .append("<li><h2>Paste the code</h2>")
                 .append("<form id=\"complete\" method=\"post\">")
                 .append("<label for=\"code\">Code from the provider</label>")
                 .append("<input id=\"code\" name=\"code\" type=\"text\" autocomplete=\"off\" autocapitalize=\"off\""
                         + " spellcheck=\"false\" required aria-describedby=\"code-help\">")
-                .append("<p id=\"code-help\" class=\"help\">The whole value the provider shows: it looks like <code>code#state</code>.</p>")
+                .append(
+                        "<p id=\"code-help\" class=\"help\">The whole value the provider shows: it looks like <code>code#state</code>.</p>")
                 .append("<button type=\"submit\" id=\"submit\">Re-authenticate</button>")
                 .append("</form>")
                 .append("<p id=\"error\" class=\"error\" role=\"alert\" hidden></p>")
@@ -62,28 +75,42 @@ final class LinkPages {
     }
 
     /** The page of a link that cannot be used, saying why and what to do instead. */
-    static String unusable(LinkStatus status, Optional<String> accountName, Optional<Instant> spentAt, Instant expiresAt) {
+    static String unusable(
+            LinkStatus status, Optional<String> accountName, Optional<Instant> spentAt, Instant expiresAt) {
         String name = accountName.map(Html::escape).orElse(null);
         String[] text = switch (status) {
-            case USED -> new String[] {"This link was already used",
+            case USED ->
+                new String[] {
+                    "This link was already used",
                     "Account <span class=\"account\">" + name + "</span> was re-authenticated through it"
-                            + spentAt.map(at -> " at " + time(at)).orElse("") + ". A link works once."};
+                            + spentAt.map(at -> " at " + time(at)).orElse("") + ". A link works once."
+                };
             case EXPIRED -> new String[] {"This link has expired", "It was valid until " + time(expiresAt) + "."};
-            case REVOKED -> new String[] {"This link was revoked",
-                    "An operator revoked it, or a newer link for this account replaced it. Use the newest link."};
-            case EXHAUSTED -> new String[] {"This link was tried too many times", "It allows a few attempts only, and they are used up."};
-            case UNKNOWN, ACTIVE -> new String[] {"This link is not valid", "It may be mistyped or cut short, or it expired long ago."};
+            case REVOKED ->
+                new String[] {
+                    "This link was revoked",
+                    "An operator revoked it, or a newer link for this account replaced it. Use the newest link."
+                };
+            case EXHAUSTED ->
+                new String[] {
+                    "This link was tried too many times", "It allows a few attempts only, and they are used up."
+                };
+            case UNKNOWN, ACTIVE ->
+                new String[] {"This link is not valid", "It may be mistyped or cut short, or it expired long ago."};
         };
         String next = "<p>To re-authenticate the account, ask the operator for a new link.</p>"
-                + (name == null ? "" : "<p class=\"commands\">Operators: <code>reauth link " + name + "</code> makes one;"
-                + " <code>reauth --reauthenticate " + name + "</code> does it from a terminal.</p>");
+                + (name == null
+                        ? ""
+                        : "<p class=\"commands\">Operators: <code>reauth link " + name + "</code> makes one;"
+                                + " <code>reauth --reauthenticate " + name + "</code> does it from a terminal.</p>");
         return page(text[0], "<h1>" + text[0] + "</h1><p>" + text[1] + "</p>" + next, false);
     }
 
     /** One sentence for the script to show when a step finds the link unusable. */
     static String unusableSummary(LinkStatus status) {
         return switch (status) {
-            case USED -> "This link was already used: a link works once. Ask for a new link if the account needs it again.";
+            case USED ->
+                "This link was already used: a link works once. Ask for a new link if the account needs it again.";
             case REVOKED -> "This link was revoked, or a newer link for this account replaced it.";
             case EXPIRED -> "This link has expired. Ask for a new link.";
             case EXHAUSTED -> "This link was tried too many times. Ask for a new link.";

@@ -1,7 +1,5 @@
 package dev.reauth.web;
 
-import java.time.Instant;
-import java.util.Locale;
 import dev.reauth.domain.AccountName;
 import dev.reauth.domain.CompletedAuthorization;
 import dev.reauth.domain.ReauthException;
@@ -17,6 +15,8 @@ import dev.reauth.link.LinkUnusable;
 import dev.reauth.link.LinkView;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.wire.Json;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,7 +37,12 @@ public final class WebApp {
 
     /** Serves one request; a route that is not the web function's is a 404. */
     public WebResponse handle(ApiRequest request) {
-        return RequestEdge.handle(request, WebRoute.of(request.routeKey()), WebRoute::routeKey, LOG, WebResponse::error,
+        return RequestEdge.handle(
+                request,
+                WebRoute.of(request.routeKey()),
+                WebRoute::routeKey,
+                LOG,
+                WebResponse::error,
                 route -> serve(route, request));
     }
 
@@ -57,9 +62,16 @@ public final class WebApp {
             LOG.warn("request.refused", "linkStatus", unusable.status());
             int status = statusOf(unusable.status());
             return page
-                    ? WebResponse.html(status, LinkPages.unusable(unusable.status(), Optional.ofNullable(unusable.accountName()),
-                            Optional.empty(), Instant.EPOCH))
-                    : WebResponse.error(status, "link_" + unusable.status().name().toLowerCase(Locale.ROOT),
+                    ? WebResponse.html(
+                            status,
+                            LinkPages.unusable(
+                                    unusable.status(),
+                                    Optional.ofNullable(unusable.accountName()),
+                                    Optional.empty(),
+                                    Instant.EPOCH))
+                    : WebResponse.error(
+                            status,
+                            "link_" + unusable.status().name().toLowerCase(Locale.ROOT),
                             LinkPages.unusableSummary(unusable.status()));
         } catch (ReauthException failure) {
             int status = ErrorResponses.statusOf(failure);
@@ -70,30 +82,46 @@ public final class WebApp {
             }
             String description = publicDescription(failure);
             return page
-                    ? WebResponse.html(status, LinkPages.failure(status >= 500 ? "Something went wrong" : "This link cannot be used", description))
+                    ? WebResponse.html(
+                            status,
+                            LinkPages.failure(
+                                    status >= 500 ? "Something went wrong" : "This link cannot be used", description))
                     : WebResponse.error(status, failure.error(), description);
         } catch (RuntimeException bug) {
             LOG.error("request.unexpected_failure", bug);
             return page
-                    ? WebResponse.html(500, LinkPages.failure("Something went wrong", "An unexpected error occurred; try again in a minute."))
-                    : WebResponse.error(500, "server_error", "An unexpected error occurred; the request id in the logs identifies it");
+                    ? WebResponse.html(
+                            500,
+                            LinkPages.failure(
+                                    "Something went wrong", "An unexpected error occurred; try again in a minute."))
+                    : WebResponse.error(
+                            500,
+                            "server_error",
+                            "An unexpected error occurred; the request id in the logs identifies it");
         }
     }
 
     private WebResponse issue(ApiRequest request) {
         IssuedLink link = links.issue(new AccountName(request.path("name").orElse(null)), request.principal());
-        return WebResponse.json(200, Json.object()
-                .put("account", link.accountName())
-                .put("accountId", link.accountId())
-                .put("url", link.url())
-                .put("expiresAt", link.expiresAt().toString())
-                .toJson());
+        return WebResponse.json(
+                200,
+                Json.object()
+                        .put("account", link.accountName())
+                        .put("accountId", link.accountId())
+                        .put("url", link.url())
+                        .put("expiresAt", link.expiresAt().toString())
+                        .toJson());
     }
 
     private WebResponse revoke(ApiRequest request) {
         AccountName name = new AccountName(request.path("name").orElse(null));
         boolean revoked = links.revoke(name);
-        return WebResponse.json(200, Json.object().put("account", name.value()).put("revoked", revoked).toJson());
+        return WebResponse.json(
+                200,
+                Json.object()
+                        .put("account", name.value())
+                        .put("revoked", revoked)
+                        .toJson());
     }
 
     private WebResponse page(ApiRequest request) {
@@ -101,30 +129,37 @@ public final class WebApp {
         if (view.status() == LinkStatus.ACTIVE) {
             return WebResponse.html(200, LinkPages.active(view));
         }
-        return WebResponse.html(statusOf(view.status()),
+        return WebResponse.html(
+                statusOf(view.status()),
                 LinkPages.unusable(view.status(), view.accountName(), view.spentAt(), view.expiresAt()));
     }
 
     private WebResponse start(ApiRequest request) {
         StartedAuthorization started = links.start(token(request));
-        return WebResponse.json(200, Json.object()
-                .put("account", started.accountName())
-                .put("authorizationUrl", started.authorizationUrl())
-                .put("expiresAt", started.expiresAt().toString())
-                .toJson());
+        return WebResponse.json(
+                200,
+                Json.object()
+                        .put("account", started.accountName())
+                        .put("authorizationUrl", started.authorizationUrl())
+                        .put("expiresAt", started.expiresAt().toString())
+                        .toJson());
     }
 
     private WebResponse complete(ApiRequest request) {
         String code = pastedCode(request);
         CompletedAuthorization done = links.complete(token(request), code);
-        return WebResponse.json(200, Json.object()
-                .put("success", true)
-                .put("message", done.message())
-                .put("detail", done.cacheFlushed()
-                        ? "Token cache has been cleared for running servers."
-                        : "The tokens are saved, but running servers could not be told; they pick the new tokens up on their next version check.")
-                .put("tokenVersion", done.tokenVersion())
-                .toJson());
+        return WebResponse.json(
+                200,
+                Json.object()
+                        .put("success", true)
+                        .put("message", done.message())
+                        .put(
+                                "detail",
+                                done.cacheFlushed()
+                                        ? "Token cache has been cleared for running servers."
+                                        : "The tokens are saved, but running servers could not be told; they pick the new tokens up on their next version check.")
+                        .put("tokenVersion", done.tokenVersion())
+                        .toJson());
     }
 
     private static Optional<LinkToken> token(ApiRequest request) {
@@ -139,7 +174,8 @@ public final class WebApp {
             throw new ReauthException.InvalidRequest("invalid_request", "The body must be a JSON object");
         }
         if (!(body.get("code") instanceof String code) || code.isBlank()) {
-            throw new ReauthException.InvalidRequest("invalid_request", "Paste the code the provider showed (code#state)");
+            throw new ReauthException.InvalidRequest(
+                    "invalid_request", "Paste the code the provider showed (code#state)");
         }
         return code.strip();
     }
@@ -148,7 +184,7 @@ public final class WebApp {
     private static String publicDescription(ReauthException failure) {
         return failure instanceof ReauthException.AccountMismatch
                 ? "A different provider account logged in than the one this account belongs to. Nothing was written."
-                + " Log in again with the right provider account."
+                        + " Log in again with the right provider account."
                 : failure.description();
     }
 

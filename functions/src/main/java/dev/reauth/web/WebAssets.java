@@ -12,8 +12,7 @@ final class WebAssets {
     // the login steps are a file of their own, shared with the CLI's dashboard; the page loads one script
     static final String SCRIPT = read("/web/login.js") + read("/web/page.js");
 
-    private WebAssets() {
-    }
+    private WebAssets() {}
 
     private static String read(String resource) {
         try (InputStream in = WebAssets.class.getResourceAsStream(resource)) {

@@ -24,7 +24,12 @@ public record WebResponse(int status, String contentType, String body) {
     }
 
     public static WebResponse error(int status, String error, String description) {
-        return json(status, Json.object().put("error", error).put("error_description", description).toJson());
+        return json(
+                status,
+                Json.object()
+                        .put("error", error)
+                        .put("error_description", description)
+                        .toJson());
     }
 
     public Map<String, String> headers() {

@@ -31,8 +31,15 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 class DynamoAccountDirectoryTest {
 
-    private static final Map<String, AttributeValue> WORK = Map.of("id", s("acct-1"), "name", s("work"),
-            "token_version", n(7), "requires_reauth", AttributeValue.fromBool(true));
+    private static final Map<String, AttributeValue> WORK = Map.of(
+            "id",
+            s("acct-1"),
+            "name",
+            s("work"),
+            "token_version",
+            n(7),
+            "requires_reauth",
+            AttributeValue.fromBool(true));
 
     private final RecordingDynamo dynamo = new RecordingDynamo();
     private final DynamoAccountDirectory directory = new DynamoAccountDirectory(dynamo, "accounts", "name-index");
@@ -50,18 +57,36 @@ class DynamoAccountDirectoryTest {
         assertThat(query.keyConditionExpression()).isEqualTo("#name = :name");
         assertThat(query.expressionAttributeValues()).isEqualTo(Map.of(":name", s("work")));
         assertThat(query.projectionExpression()).isEqualTo("#id, #name, #version, #mode, #apiKey, #reauth");
-        assertThat(query.expressionAttributeNames()).isEqualTo(Map.of("#id", "id", "#name", "name", "#version", "token_version",
-                "#mode", "account_mode", "#apiKey", "api_key", "#reauth", "requires_reauth"));
+        assertThat(query.expressionAttributeNames())
+                .isEqualTo(Map.of(
+                        "#id",
+                        "id",
+                        "#name",
+                        "name",
+                        "#version",
+                        "token_version",
+                        "#mode",
+                        "account_mode",
+                        "#apiKey",
+                        "api_key",
+                        "#reauth",
+                        "requires_reauth"));
         assertThat(query.limit()).isEqualTo(2);
-        assertPlaceholdersMatch(query.expressionAttributeNames(), query.expressionAttributeValues(),
-                query.keyConditionExpression(), query.projectionExpression());
+        assertPlaceholdersMatch(
+                query.expressionAttributeNames(),
+                query.expressionAttributeValues(),
+                query.keyConditionExpression(),
+                query.projectionExpression());
     }
 
     @Test
     void findByName_withTwoAccountsOfThatName_isRefusedAsAmbiguous() {
-        dynamo.then(QueryResponse.builder().items(WORK, Map.of("id", s("acct-2"), "name", s("work"))).build());
+        dynamo.then(QueryResponse.builder()
+                .items(WORK, Map.of("id", s("acct-2"), "name", s("work")))
+                .build());
 
-        assertThatThrownBy(() -> directory.findByName(new AccountName("work"))).isInstanceOf(ReauthException.InvalidRequest.class)
+        assertThatThrownBy(() -> directory.findByName(new AccountName("work")))
+                .isInstanceOf(ReauthException.InvalidRequest.class)
                 .satisfies(e -> assertThat(((ReauthException) e).error()).isEqualTo("ambiguous_account"));
     }
 
@@ -72,7 +97,9 @@ class DynamoAccountDirectoryTest {
 
     @Test
     void findById_isAConsistentGetItem() {
-        dynamo.then(GetItemResponse.builder().item(Map.of("id", s("acct-1"), "name", s("billing"), "api_key", s("sk-ant-api03"))).build());
+        dynamo.then(GetItemResponse.builder()
+                .item(Map.of("id", s("acct-1"), "name", s("billing"), "api_key", s("sk-ant-api03")))
+                .build());
 
         Optional<Account> found = directory.findById(new AccountId("acct-1"));
 
@@ -87,31 +114,58 @@ class DynamoAccountDirectoryTest {
 
     @Test
     void mode_anExplicitAccountModeWins_andAnUnknownOneFallsBackToTheApiKeyRule() {
-        assertThat(DynamoAccountDirectory.modeOf(Map.of("account_mode", s("console")))).isEqualTo(AccountMode.CONSOLE);
-        assertThat(DynamoAccountDirectory.modeOf(Map.of("account_mode", s("max"), "api_key", s("k")))).isEqualTo(AccountMode.MAX);
-        assertThat(DynamoAccountDirectory.modeOf(Map.of("account_mode", s("weird"), "api_key", s("k")))).isEqualTo(AccountMode.CONSOLE);
+        assertThat(DynamoAccountDirectory.modeOf(Map.of("account_mode", s("console"))))
+                .isEqualTo(AccountMode.CONSOLE);
+        assertThat(DynamoAccountDirectory.modeOf(Map.of("account_mode", s("max"), "api_key", s("k"))))
+                .isEqualTo(AccountMode.MAX);
+        assertThat(DynamoAccountDirectory.modeOf(Map.of("account_mode", s("weird"), "api_key", s("k"))))
+                .isEqualTo(AccountMode.CONSOLE);
         assertThat(DynamoAccountDirectory.modeOf(Map.of("api_key", s(" ")))).isEqualTo(AccountMode.MAX);
     }
 
     @Test
     void list_scansEveryPage_neverReadingTokenMaterial_andSortsByName() {
         Map<String, AttributeValue> lastKey = Map.of("id", s("acct-z"));
-        dynamo.then(ScanResponse.builder().items(Map.of("id", s("acct-z"), "name", s("zeta"))).lastEvaluatedKey(lastKey).build())
-                .then(ScanResponse.builder().items(Map.ofEntries(Map.entry("id", s("acct-1")), Map.entry("name", s("alpha")),
-                        Map.entry("token_version", n(4)), Map.entry("expires_at", n(1_795_751_760_000L)),
-                        Map.entry("tokens_updated_at", n(1_795_722_960_000L)), Map.entry("provider_account_uuid", s("uuid-a")),
-                        Map.entry("provider_email", s("a@example.com")), Map.entry("last_refresh_at", n(1_795_722_000_000L)),
-                        Map.entry("last_refresh_result", s("ok")), Map.entry("refresh_failures", n(0)),
-                        Map.entry("refresh_count", n(12)))).build());
+        dynamo.then(ScanResponse.builder()
+                        .items(Map.of("id", s("acct-z"), "name", s("zeta")))
+                        .lastEvaluatedKey(lastKey)
+                        .build())
+                .then(ScanResponse.builder()
+                        .items(Map.ofEntries(
+                                Map.entry("id", s("acct-1")),
+                                Map.entry("name", s("alpha")),
+                                Map.entry("token_version", n(4)),
+                                Map.entry("expires_at", n(1_795_751_760_000L)),
+                                Map.entry("tokens_updated_at", n(1_795_722_960_000L)),
+                                Map.entry("provider_account_uuid", s("uuid-a")),
+                                Map.entry("provider_email", s("a@example.com")),
+                                Map.entry("last_refresh_at", n(1_795_722_000_000L)),
+                                Map.entry("last_refresh_result", s("ok")),
+                                Map.entry("refresh_failures", n(0)),
+                                Map.entry("refresh_count", n(12))))
+                        .build());
 
         List<AccountStatus> statuses = directory.list();
 
         assertThat(statuses).extracting(AccountStatus::name).containsExactly("alpha", "zeta");
-        assertThat(statuses.getFirst()).isEqualTo(new AccountStatus("acct-1", "alpha", AccountMode.MAX,
-                Optional.of(Instant.ofEpochMilli(1_795_751_760_000L)), false, 4, Optional.of(Instant.ofEpochMilli(1_795_722_960_000L)),
-                Optional.of(new ProviderIdentity("uuid-a", Optional.of("a@example.com"), Optional.empty(), Optional.empty())),
-                new RefreshHealth(Optional.of(Instant.ofEpochMilli(1_795_722_000_000L)), Optional.of("ok"), 0, 12,
-                        Optional.empty(), Optional.empty())));
+        assertThat(statuses.getFirst())
+                .isEqualTo(new AccountStatus(
+                        "acct-1",
+                        "alpha",
+                        AccountMode.MAX,
+                        Optional.of(Instant.ofEpochMilli(1_795_751_760_000L)),
+                        false,
+                        4,
+                        Optional.of(Instant.ofEpochMilli(1_795_722_960_000L)),
+                        Optional.of(new ProviderIdentity(
+                                "uuid-a", Optional.of("a@example.com"), Optional.empty(), Optional.empty())),
+                        new RefreshHealth(
+                                Optional.of(Instant.ofEpochMilli(1_795_722_000_000L)),
+                                Optional.of("ok"),
+                                0,
+                                12,
+                                Optional.empty(),
+                                Optional.empty())));
         List<ScanRequest> scans = dynamo.all(ScanRequest.class);
         assertThat(scans).hasSize(2);
         assertThat(scans.get(0).exclusiveStartKey()).isEmpty();
@@ -119,16 +173,19 @@ class DynamoAccountDirectoryTest {
         ScanRequest scan = scans.getFirst();
         assertPlaceholdersMatch(scan.expressionAttributeNames(), Map.of(), scan.projectionExpression());
         assertThat(RecordingDynamo.attributesNamed(scan.expressionAttributeNames(), scan.projectionExpression()))
-                .doesNotContain("token_ciphertext").contains("api_key", "provider_account_uuid", "reauth_reason");
+                .doesNotContain("token_ciphertext")
+                .contains("api_key", "provider_account_uuid", "reauth_reason");
     }
 
     @Test
     void everyRead_ofAnUnreachableTable_isADependencyFailure() {
         dynamo.then(unreachable()).then(unreachable()).then(unreachable());
 
-        assertThatThrownBy(() -> directory.findByName(new AccountName("work"))).isInstanceOf(ReauthException.DependencyFailed.class)
+        assertThatThrownBy(() -> directory.findByName(new AccountName("work")))
+                .isInstanceOf(ReauthException.DependencyFailed.class)
                 .hasMessageNotContaining(AWS_TEXT);
-        assertThatThrownBy(() -> directory.findById(new AccountId("acct-1"))).isInstanceOf(ReauthException.DependencyFailed.class);
+        assertThatThrownBy(() -> directory.findById(new AccountId("acct-1")))
+                .isInstanceOf(ReauthException.DependencyFailed.class);
         assertThatThrownBy(directory::list).isInstanceOf(ReauthException.DependencyFailed.class);
     }
 }

@@ -33,32 +33,73 @@ class DynamoRefreshLedgerReadsTest {
     @Test
     void findDue_queriesEveryBucketOfTheIndex_everyPage() {
         Map<String, AttributeValue> more = Map.of("id", s("acct-0"));
-        dynamo.then(QueryResponse.builder().items(Map.of("id", s("acct-0"), "name", s("zero"), "token_version", n(1),
-                        "expires_at", n(NOW.plusSeconds(60).toEpochMilli()))).lastEvaluatedKey(more).build())
-                .then(QueryResponse.builder().items(Map.of("id", s("acct-1"), "name", s("one"), "token_version", n(2),
-                        "expires_at", n(NOW.plusSeconds(90).toEpochMilli()), "next_refresh_at", n(NOW.plusSeconds(30).toEpochMilli()),
-                        "refresh_alerts", AttributeValue.fromSs(List.of("stale")))).build());
+        dynamo.then(QueryResponse.builder()
+                        .items(Map.of(
+                                "id",
+                                s("acct-0"),
+                                "name",
+                                s("zero"),
+                                "token_version",
+                                n(1),
+                                "expires_at",
+                                n(NOW.plusSeconds(60).toEpochMilli())))
+                        .lastEvaluatedKey(more)
+                        .build())
+                .then(QueryResponse.builder()
+                        .items(Map.of(
+                                "id",
+                                s("acct-1"),
+                                "name",
+                                s("one"),
+                                "token_version",
+                                n(2),
+                                "expires_at",
+                                n(NOW.plusSeconds(90).toEpochMilli()),
+                                "next_refresh_at",
+                                n(NOW.plusSeconds(30).toEpochMilli()),
+                                "refresh_alerts",
+                                AttributeValue.fromSs(List.of("stale"))))
+                        .build());
 
         List<DueAccount> due = ledger.findDue(NOW.plusSeconds(3600));
 
-        assertThat(due).containsExactly(
-                new DueAccount("acct-0", "zero", 1, NOW.plusSeconds(60), Optional.empty(), Optional.empty(), Set.of()),
-                new DueAccount("acct-1", "one", 2, NOW.plusSeconds(90), Optional.of(NOW.plusSeconds(30)), Optional.empty(), Set.of("stale")));
+        assertThat(due)
+                .containsExactly(
+                        new DueAccount(
+                                "acct-0", "zero", 1, NOW.plusSeconds(60), Optional.empty(), Optional.empty(), Set.of()),
+                        new DueAccount(
+                                "acct-1",
+                                "one",
+                                2,
+                                NOW.plusSeconds(90),
+                                Optional.of(NOW.plusSeconds(30)),
+                                Optional.empty(),
+                                Set.of("stale")));
         List<QueryRequest> queries = dynamo.all(QueryRequest.class);
-        assertThat(queries).extracting(q -> q.expressionAttributeValues().get(":bucket").s()).containsExactly("b0", "b0", "b1", "b2", "b3");
+        assertThat(queries)
+                .extracting(q -> q.expressionAttributeValues().get(":bucket").s())
+                .containsExactly("b0", "b0", "b1", "b2", "b3");
         assertThat(queries.get(1).exclusiveStartKey()).isEqualTo(more);
         QueryRequest query = queries.getFirst();
         assertThat(query.indexName()).isEqualTo("refresh-index");
         assertThat(query.keyConditionExpression()).isEqualTo("#bucket = :bucket AND #exp <= :horizon");
-        assertThat(query.expressionAttributeValues()).containsEntry(":horizon", n(NOW.plusSeconds(3600).toEpochMilli()));
-        assertPlaceholdersMatch(query.expressionAttributeNames(), query.expressionAttributeValues(),
-                query.keyConditionExpression(), query.projectionExpression());
+        assertThat(query.expressionAttributeValues())
+                .containsEntry(":horizon", n(NOW.plusSeconds(3600).toEpochMilli()));
+        assertPlaceholdersMatch(
+                query.expressionAttributeNames(),
+                query.expressionAttributeValues(),
+                query.keyConditionExpression(),
+                query.projectionExpression());
     }
 
     @Test
     void sealed_isAConsistentRead_ofTheCiphertextAndVersion() {
-        dynamo.then(GetItemResponse.builder().item(Map.of("name", s("work"), "token_version", n(4), "token_ciphertext", CT)).build())
-                .then(GetItemResponse.builder().item(Map.of("name", s("never-sealed"))).build());
+        dynamo.then(GetItemResponse.builder()
+                        .item(Map.of("name", s("work"), "token_version", n(4), "token_ciphertext", CT))
+                        .build())
+                .then(GetItemResponse.builder()
+                        .item(Map.of("name", s("never-sealed")))
+                        .build());
 
         assertThat(ledger.sealed("acct-1")).hasValueSatisfying(read -> {
             assertThat(read.tokenVersion()).isEqualTo(4);
@@ -73,17 +114,34 @@ class DynamoRefreshLedgerReadsTest {
     @Test
     void current_tellsDeadFromInFlightFromIdle() {
         dynamo.then(GetItemResponse.builder().build())
-                .then(GetItemResponse.builder().item(Map.of("id", s("a"), "token_version", n(4), "requires_reauth", AttributeValue.fromBool(true))).build())
-                .then(GetItemResponse.builder().item(Map.of("id", s("a"), "token_version", n(4),
-                        "refresh_lease_until", n(NOW.plusSeconds(5).toEpochMilli()))).build())
-                .then(GetItemResponse.builder().item(Map.of("id", s("a"), "token_version", n(5),
-                        "refresh_lease_until", n(NOW.minusSeconds(5).toEpochMilli()))).build());
+                .then(GetItemResponse.builder()
+                        .item(Map.of(
+                                "id", s("a"), "token_version", n(4), "requires_reauth", AttributeValue.fromBool(true)))
+                        .build())
+                .then(GetItemResponse.builder()
+                        .item(Map.of(
+                                "id",
+                                s("a"),
+                                "token_version",
+                                n(4),
+                                "refresh_lease_until",
+                                n(NOW.plusSeconds(5).toEpochMilli())))
+                        .build())
+                .then(GetItemResponse.builder()
+                        .item(Map.of(
+                                "id",
+                                s("a"),
+                                "token_version",
+                                n(5),
+                                "refresh_lease_until",
+                                n(NOW.minusSeconds(5).toEpochMilli())))
+                        .build());
 
         assertThat(ledger.current("a", NOW).reason()).isEqualTo(RefreshClaim.Reason.GONE);
         assertThat(ledger.current("a", NOW).reason()).isEqualTo(RefreshClaim.Reason.DEAD);
         assertThat(ledger.current("a", NOW).reason()).isEqualTo(RefreshClaim.Reason.IN_FLIGHT);
-        assertThat(ledger.current("a", NOW)).isEqualTo(new RefreshClaim.Refused(RefreshClaim.Reason.IDLE, 5,
-                Optional.of(NOW.minusSeconds(5))));
+        assertThat(ledger.current("a", NOW))
+                .isEqualTo(new RefreshClaim.Refused(RefreshClaim.Reason.IDLE, 5, Optional.of(NOW.minusSeconds(5))));
         GetItemRequest get = dynamo.all(GetItemRequest.class).getFirst();
         assertThat(get.consistentRead()).isTrue();
         assertPlaceholdersMatch(get.expressionAttributeNames(), Map.of(), get.projectionExpression());

@@ -37,9 +37,10 @@ class DynamoRefreshLedgerTest {
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
     private static final byte[] CIPHERTEXT = {9, 8, 7};
     private static final AttributeValue CT = AttributeValue.fromB(SdkBytes.fromByteArray(CIPHERTEXT));
-    private static final LeasedAccount LEASED = new LeasedAccount("acct-1", "work", 4, CIPHERTEXT, "lease-1", 2,
-            Set.of("failing"), Optional.empty());
-    private static final SealedTokens NEW_TOKENS = new SealedTokens(new byte[] {5}, NOW.plusSeconds(28_800), Optional.empty());
+    private static final LeasedAccount LEASED =
+            new LeasedAccount("acct-1", "work", 4, CIPHERTEXT, "lease-1", 2, Set.of("failing"), Optional.empty());
+    private static final SealedTokens NEW_TOKENS =
+            new SealedTokens(new byte[] {5}, NOW.plusSeconds(28_800), Optional.empty());
 
     private final RecordingDynamo dynamo = new RecordingDynamo();
     private final DynamoRefreshLedger ledger = new DynamoRefreshLedger(dynamo, "accounts", "refresh-index", 4);
@@ -47,27 +48,57 @@ class DynamoRefreshLedgerTest {
     @Test
     void claim_onAKnownVersion_isOneConditionalUpdate_returningTheLeasedAccount() {
         // GIVEN
-        dynamo.then(UpdateItemResponse.builder().attributes(Map.of("id", s("acct-1"), "name", s("work"), "token_version", n(4),
-                "token_ciphertext", CT, "refresh_failures", n(2), "refresh_alerts", AttributeValue.fromSs(List.of("failing")),
-                "tokens_updated_at", n(NOW.minusSeconds(3600).toEpochMilli()))).build());
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of(
+                        "id",
+                        s("acct-1"),
+                        "name",
+                        s("work"),
+                        "token_version",
+                        n(4),
+                        "token_ciphertext",
+                        CT,
+                        "refresh_failures",
+                        n(2),
+                        "refresh_alerts",
+                        AttributeValue.fromSs(List.of("failing")),
+                        "tokens_updated_at",
+                        n(NOW.minusSeconds(3600).toEpochMilli())))
+                .build());
 
         // WHEN
-        RefreshClaim claim = ledger.claim("acct-1", OptionalLong.of(4), "lease-1", NOW, Duration.ofMinutes(2), Duration.ofSeconds(30));
+        RefreshClaim claim = ledger.claim(
+                "acct-1", OptionalLong.of(4), "lease-1", NOW, Duration.ofMinutes(2), Duration.ofSeconds(30));
 
         // THEN
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
         assertThat(update.key()).isEqualTo(Map.of("id", s("acct-1")));
-        assertThat(update.updateExpression()).isEqualTo(DynamoRefreshLedger.CLAIM_UPDATE)
+        assertThat(update.updateExpression())
+                .isEqualTo(DynamoRefreshLedger.CLAIM_UPDATE)
                 .isEqualTo("SET #leaseUntil = :leaseEnd, #leaseOwner = :owner, #attempt = :now");
-        assertThat(update.conditionExpression()).isEqualTo("attribute_exists(#id) AND attribute_exists(#ct)"
-                + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
-                + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
-                + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent) AND #ver = :expected");
-        assertThat(update.expressionAttributeValues()).isEqualTo(Map.of(":false", AttributeValue.fromBool(false),
-                ":now", n(NOW.toEpochMilli()), ":recent", n(NOW.minusSeconds(30).toEpochMilli()),
-                ":leaseEnd", n(NOW.plusSeconds(120).toEpochMilli()), ":owner", s("lease-1"), ":expected", n(4)));
-        assertThat(update.expressionAttributeNames()).containsEntry("#attempt", "last_refresh_attempt_at")
-                .containsEntry("#leaseOwner", "refresh_lease_owner").containsEntry("#ver", "token_version");
+        assertThat(update.conditionExpression())
+                .isEqualTo("attribute_exists(#id) AND attribute_exists(#ct)"
+                        + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
+                        + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
+                        + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent) AND #ver = :expected");
+        assertThat(update.expressionAttributeValues())
+                .isEqualTo(Map.of(
+                        ":false",
+                        AttributeValue.fromBool(false),
+                        ":now",
+                        n(NOW.toEpochMilli()),
+                        ":recent",
+                        n(NOW.minusSeconds(30).toEpochMilli()),
+                        ":leaseEnd",
+                        n(NOW.plusSeconds(120).toEpochMilli()),
+                        ":owner",
+                        s("lease-1"),
+                        ":expected",
+                        n(4)));
+        assertThat(update.expressionAttributeNames())
+                .containsEntry("#attempt", "last_refresh_attempt_at")
+                .containsEntry("#leaseOwner", "refresh_lease_owner")
+                .containsEntry("#ver", "token_version");
         assertThat(update.returnValues()).isEqualTo(ReturnValue.ALL_NEW);
         assertThat(update.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         assertPlaceholdersMatch(update);
@@ -84,7 +115,9 @@ class DynamoRefreshLedgerTest {
 
     @Test
     void claim_withoutAKnownVersion_leavesTheVersionOutOfTheCondition() {
-        dynamo.then(UpdateItemResponse.builder().attributes(Map.of("token_version", n(4), "token_ciphertext", CT)).build());
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of("token_version", n(4), "token_ciphertext", CT))
+                .build());
 
         ledger.claim("acct-1", OptionalLong.empty(), "lease-1", NOW, Duration.ofMinutes(2), Duration.ofSeconds(30));
 
@@ -98,15 +131,29 @@ class DynamoRefreshLedgerTest {
         Map<String, AttributeValue> healthy = Map.of("id", s("acct-1"), "token_version", n(4), "token_ciphertext", CT);
 
         assertThat(refusedClaim(null, OptionalLong.empty()).reason()).isEqualTo(RefreshClaim.Reason.GONE);
-        assertThat(refusedClaim(Map.of("id", s("acct-1")), OptionalLong.empty()).reason()).isEqualTo(RefreshClaim.Reason.NOT_MANAGED);
-        assertThat(refusedClaim(with(healthy, "requires_reauth", AttributeValue.fromBool(true)), OptionalLong.of(4)).reason())
+        assertThat(refusedClaim(Map.of("id", s("acct-1")), OptionalLong.empty()).reason())
+                .isEqualTo(RefreshClaim.Reason.NOT_MANAGED);
+        assertThat(refusedClaim(with(healthy, "requires_reauth", AttributeValue.fromBool(true)), OptionalLong.of(4))
+                        .reason())
                 .isEqualTo(RefreshClaim.Reason.DEAD);
-        assertThat(refusedClaim(healthy, OptionalLong.of(3))).isEqualTo(
-                new RefreshClaim.Refused(RefreshClaim.Reason.VERSION_MOVED, 4, Optional.empty()));
-        assertThat(refusedClaim(with(healthy, "refresh_lease_until", n(NOW.plusSeconds(60).toEpochMilli())), OptionalLong.of(4)))
-                .isEqualTo(new RefreshClaim.Refused(RefreshClaim.Reason.IN_FLIGHT, 4, Optional.of(NOW.plusSeconds(60))));
-        assertThat(refusedClaim(with(healthy, "last_refresh_attempt_at", n(NOW.minusSeconds(5).toEpochMilli())), OptionalLong.of(4))
-                .reason()).isEqualTo(RefreshClaim.Reason.TOO_SOON);
+        assertThat(refusedClaim(healthy, OptionalLong.of(3)))
+                .isEqualTo(new RefreshClaim.Refused(RefreshClaim.Reason.VERSION_MOVED, 4, Optional.empty()));
+        assertThat(refusedClaim(
+                        with(
+                                healthy,
+                                "refresh_lease_until",
+                                n(NOW.plusSeconds(60).toEpochMilli())),
+                        OptionalLong.of(4)))
+                .isEqualTo(
+                        new RefreshClaim.Refused(RefreshClaim.Reason.IN_FLIGHT, 4, Optional.of(NOW.plusSeconds(60))));
+        assertThat(refusedClaim(
+                                with(
+                                        healthy,
+                                        "last_refresh_attempt_at",
+                                        n(NOW.minusSeconds(5).toEpochMilli())),
+                                OptionalLong.of(4))
+                        .reason())
+                .isEqualTo(RefreshClaim.Reason.TOO_SOON);
     }
 
     @Test
@@ -115,14 +162,22 @@ class DynamoRefreshLedgerTest {
 
         assertThat(version).hasValue(5);
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
-        assertThat(update.updateExpression()).isEqualTo("SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
-                + " #failures = :zero, #bucket = :bucket, #issued = :now, #last = :now, #result = :ok"
-                + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt ADD #count :one");
-        assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.LEASE_HELD).isEqualTo("#ver = :base AND #leaseOwner = :owner");
-        assertThat(update.expressionAttributeValues()).containsEntry(":base", n(4)).containsEntry(":next", n(5))
-                .containsEntry(":owner", s("lease-1")).containsEntry(":ok", s("ok")).containsEntry(":one", n(1))
+        assertThat(update.updateExpression())
+                .isEqualTo("SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
+                        + " #failures = :zero, #bucket = :bucket, #issued = :now, #last = :now, #result = :ok"
+                        + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt ADD #count :one");
+        assertThat(update.conditionExpression())
+                .isEqualTo(DynamoRefreshLedger.LEASE_HELD)
+                .isEqualTo("#ver = :base AND #leaseOwner = :owner");
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":base", n(4))
+                .containsEntry(":next", n(5))
+                .containsEntry(":owner", s("lease-1"))
+                .containsEntry(":ok", s("ok"))
+                .containsEntry(":one", n(1))
                 .containsEntry(":bucket", s(RefreshBucket.of("acct-1", 4)));
-        assertThat(update.expressionAttributeNames()).containsEntry("#issued", "refresh_token_issued_at")
+        assertThat(update.expressionAttributeNames())
+                .containsEntry("#issued", "refresh_token_issued_at")
                 .containsEntry("#count", "refresh_count");
         assertPlaceholdersMatch(update);
     }
@@ -149,10 +204,15 @@ class DynamoRefreshLedgerTest {
 
         assertThat(version).hasValue(8);
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
-        assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.ADOPT_CONDITION)
+        assertThat(update.conditionExpression())
+                .isEqualTo(DynamoRefreshLedger.ADOPT_CONDITION)
                 .isEqualTo("#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)");
-        assertThat(update.updateExpression()).startsWith("SET #ct = :ct, #exp = :exp, #ver = :next").contains(", #issued = :now REMOVE");
-        assertThat(update.expressionAttributeValues()).containsEntry(":base", n(7)).containsEntry(":next", n(8));
+        assertThat(update.updateExpression())
+                .startsWith("SET #ct = :ct, #exp = :exp, #ver = :next")
+                .contains(", #issued = :now REMOVE");
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":base", n(7))
+                .containsEntry(":next", n(8));
         assertPlaceholdersMatch(update);
         dynamo.then(conditionFailed(Map.of()));
         assertThat(ledger.adopt("acct-1", 7, NEW_TOKENS, NOW)).isEmpty();
@@ -163,11 +223,14 @@ class DynamoRefreshLedgerTest {
         assertThat(ledger.markDead(LEASED, "invalid_grant", NOW)).isTrue();
 
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
-        assertThat(update.updateExpression()).isEqualTo(DynamoRefreshLedger.DEAD_UPDATE)
+        assertThat(update.updateExpression())
+                .isEqualTo(DynamoRefreshLedger.DEAD_UPDATE)
                 .isEqualTo("SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead"
                         + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next");
         assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.LEASE_HELD);
-        assertThat(update.expressionAttributeValues()).containsEntry(":reason", s("invalid_grant")).containsEntry(":base", n(4));
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":reason", s("invalid_grant"))
+                .containsEntry(":base", n(4));
         assertThat(RecordingDynamo.attributesNamed(update.expressionAttributeNames(), update.updateExpression()))
                 .doesNotContain("token_ciphertext", "token_version", "expires_at");
         assertPlaceholdersMatch(update);
@@ -177,23 +240,28 @@ class DynamoRefreshLedgerTest {
 
     @Test
     void recordFailure_countsInARow_andBacksOff_whileTheLeaseHolds() {
-        dynamo.then(UpdateItemResponse.builder().attributes(Map.of("refresh_failures", n(3))).build());
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of("refresh_failures", n(3)))
+                .build());
 
         int failures = ledger.recordFailure(LEASED, "provider_error", NOW.plusSeconds(240), NOW);
 
         assertThat(failures).isEqualTo(3);
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
-        assertThat(update.updateExpression()).isEqualTo(DynamoRefreshLedger.FAILURE_UPDATE)
+        assertThat(update.updateExpression())
+                .isEqualTo(DynamoRefreshLedger.FAILURE_UPDATE)
                 .isEqualTo("SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
                         + " #next = :retryAt REMOVE #leaseUntil, #leaseOwner");
         assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.LEASE_HELD);
-        assertThat(update.expressionAttributeValues()).containsEntry(":retryAt", n(NOW.plusSeconds(240).toEpochMilli()))
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":retryAt", n(NOW.plusSeconds(240).toEpochMilli()))
                 .containsEntry(":result", s("provider_error"));
         assertThat(update.returnValues()).isEqualTo(ReturnValue.UPDATED_NEW);
         assertPlaceholdersMatch(update);
         // the tokens moved meanwhile: this failure no longer describes the account
         dynamo.then(conditionFailed(Map.of()));
-        assertThat(ledger.recordFailure(LEASED, "provider_error", NOW.plusSeconds(240), NOW)).isEqualTo(2);
+        assertThat(ledger.recordFailure(LEASED, "provider_error", NOW.plusSeconds(240), NOW))
+                .isEqualTo(2);
     }
 
     @Test
@@ -205,7 +273,8 @@ class DynamoRefreshLedgerTest {
         UpdateItemRequest update = dynamo.all(UpdateItemRequest.class).getFirst();
         assertThat(update.updateExpression()).isEqualTo("ADD #alerts :kind");
         assertThat(update.conditionExpression()).isEqualTo("attribute_exists(#id)");
-        assertThat(update.expressionAttributeValues()).isEqualTo(Map.of(":kind", AttributeValue.fromSs(List.of("dead"))));
+        assertThat(update.expressionAttributeValues())
+                .isEqualTo(Map.of(":kind", AttributeValue.fromSs(List.of("dead"))));
         assertPlaceholdersMatch(update);
     }
 
@@ -215,12 +284,17 @@ class DynamoRefreshLedgerTest {
 
         PutItemRequest put = dynamo.only(PutItemRequest.class);
         assertThat(put.conditionExpression()).isEqualTo("attribute_not_exists(#id)");
-        assertThat(put.item()).containsEntry("id", s("acct-9")).containsEntry("name", s("imported"))
-                .containsEntry("account_mode", s("console")).containsEntry("priority", n(2)).containsEntry("token_version", n(1))
+        assertThat(put.item())
+                .containsEntry("id", s("acct-9"))
+                .containsEntry("name", s("imported"))
+                .containsEntry("account_mode", s("console"))
+                .containsEntry("priority", n(2))
+                .containsEntry("token_version", n(1))
                 .containsEntry("requires_reauth", AttributeValue.fromBool(false))
                 .containsEntry("refresh_bucket", s(RefreshBucket.of("acct-9", 4)));
         dynamo.then(conditionFailed(Map.of()));
-        assertThatThrownBy(() -> ledger.createImported("acct-9", "imported", AccountMode.MAX, OptionalLong.empty(), NEW_TOKENS, NOW))
+        assertThatThrownBy(() -> ledger.createImported(
+                        "acct-9", "imported", AccountMode.MAX, OptionalLong.empty(), NEW_TOKENS, NOW))
                 .isInstanceOf(ReauthException.AccountExists.class);
     }
 
@@ -239,18 +313,22 @@ class DynamoRefreshLedgerTest {
                 () -> ledger.current("a", NOW));
         for (Runnable call : calls) {
             dynamo.then(unreachable());
-            assertThatThrownBy(call::run).isInstanceOf(ReauthException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT);
+            assertThatThrownBy(call::run)
+                    .isInstanceOf(ReauthException.DependencyFailed.class)
+                    .hasMessageNotContaining(AWS_TEXT);
         }
     }
 
     private RefreshClaim.Refused refusedClaim(Map<String, AttributeValue> old, OptionalLong expected) {
         dynamo.then(conditionFailed(old));
-        RefreshClaim claim = ledger.claim("acct-1", expected, "lease-1", NOW, Duration.ofMinutes(2), Duration.ofSeconds(30));
+        RefreshClaim claim =
+                ledger.claim("acct-1", expected, "lease-1", NOW, Duration.ofMinutes(2), Duration.ofSeconds(30));
         assertThat(claim).isInstanceOf(RefreshClaim.Refused.class);
         return (RefreshClaim.Refused) claim;
     }
 
-    private static Map<String, AttributeValue> with(Map<String, AttributeValue> item, String name, AttributeValue value) {
+    private static Map<String, AttributeValue> with(
+            Map<String, AttributeValue> item, String name, AttributeValue value) {
         Map<String, AttributeValue> changed = new HashMap<>(item);
         changed.put(name, value);
         return changed;

@@ -51,49 +51,77 @@ class DynamoSessionStoreTest {
         assertThat(put.tableName()).isEqualTo("sessions");
         assertThat(put.conditionExpression()).isEqualTo("attribute_not_exists(#pk)");
         assertThat(put.expressionAttributeNames()).isEqualTo(Map.of("#pk", "state_hash"));
-        assertPlaceholdersMatch(put.expressionAttributeNames(), put.expressionAttributeValues(), put.conditionExpression());
-        assertThat(put.item()).isEqualTo(Map.ofEntries(
-                Map.entry("state_hash", s("hash-of-state")), Map.entry("intent", s("REAUTH")),
-                Map.entry("account_id", s("acct-1")), Map.entry("account_name", s("work")), Map.entry("mode", s("max")),
-                Map.entry("code_verifier", s(VERIFIER.value())),
-                Map.entry("redirect_uri", s("https://platform.claude.com/oauth/code/callback")),
-                Map.entry("initiator", s("arn:aws:iam::123456789012:user/ops")),
-                Map.entry("created_at", n(NOW.toEpochMilli())), Map.entry("expires_at", n(NOW.plusSeconds(600).toEpochMilli())),
-                // TTL: epoch seconds, a day past expiry
-                Map.entry("ttl", n(NOW.plusSeconds(600).plus(Duration.ofDays(1)).getEpochSecond())),
-                Map.entry("base_token_version", n(3)), Map.entry("allow_account_change", AttributeValue.fromBool(false)),
-                Map.entry("account_required_reauth", AttributeValue.fromBool(true))));
+        assertPlaceholdersMatch(
+                put.expressionAttributeNames(), put.expressionAttributeValues(), put.conditionExpression());
+        assertThat(put.item())
+                .isEqualTo(Map.ofEntries(
+                        Map.entry("state_hash", s("hash-of-state")),
+                        Map.entry("intent", s("REAUTH")),
+                        Map.entry("account_id", s("acct-1")),
+                        Map.entry("account_name", s("work")),
+                        Map.entry("mode", s("max")),
+                        Map.entry("code_verifier", s(VERIFIER.value())),
+                        Map.entry("redirect_uri", s("https://platform.claude.com/oauth/code/callback")),
+                        Map.entry("initiator", s("arn:aws:iam::123456789012:user/ops")),
+                        Map.entry("created_at", n(NOW.toEpochMilli())),
+                        Map.entry("expires_at", n(NOW.plusSeconds(600).toEpochMilli())),
+                        // TTL: epoch seconds, a day past expiry
+                        Map.entry(
+                                "ttl",
+                                n(NOW.plusSeconds(600).plus(Duration.ofDays(1)).getEpochSecond())),
+                        Map.entry("base_token_version", n(3)),
+                        Map.entry("allow_account_change", AttributeValue.fromBool(false)),
+                        Map.entry("account_required_reauth", AttributeValue.fromBool(true))));
     }
 
     @Test
     void create_add_storesTheSessionAndReservesTheName_inOneTransaction() {
         store.create(session(SessionIntent.ADD));
 
-        List<TransactWriteItem> items = dynamo.only(TransactWriteItemsRequest.class).transactItems();
+        List<TransactWriteItem> items =
+                dynamo.only(TransactWriteItemsRequest.class).transactItems();
         assertThat(items).hasSize(2);
-        assertThat(items.get(0).put().item()).containsEntry("state_hash", s("hash-of-state")).containsEntry("intent", s("ADD"));
+        assertThat(items.get(0).put().item())
+                .containsEntry("state_hash", s("hash-of-state"))
+                .containsEntry("intent", s("ADD"));
         assertThat(items.get(0).put().conditionExpression()).isEqualTo("attribute_not_exists(#pk)");
         var reservation = items.get(1).put();
         assertThat(reservation.tableName()).isEqualTo("sessions");
-        assertThat(reservation.item()).isEqualTo(Map.of(
-                "state_hash", s("name-reservation#work"), "reserved_by", s("hash-of-state"), "account_name", s("work"),
-                "expires_at", n(NOW.plusSeconds(600).toEpochMilli()),
-                "ttl", n(NOW.plusSeconds(600).plus(Duration.ofDays(1)).getEpochSecond())));
+        assertThat(reservation.item())
+                .isEqualTo(Map.of(
+                        "state_hash",
+                        s("name-reservation#work"),
+                        "reserved_by",
+                        s("hash-of-state"),
+                        "account_name",
+                        s("work"),
+                        "expires_at",
+                        n(NOW.plusSeconds(600).toEpochMilli()),
+                        "ttl",
+                        n(NOW.plusSeconds(600).plus(Duration.ofDays(1)).getEpochSecond())));
         assertThat(reservation.conditionExpression()).isEqualTo("attribute_not_exists(#pk) OR #expiresAt <= :now");
-        assertThat(reservation.expressionAttributeNames()).isEqualTo(Map.of("#pk", "state_hash", "#expiresAt", "expires_at"));
+        assertThat(reservation.expressionAttributeNames())
+                .isEqualTo(Map.of("#pk", "state_hash", "#expiresAt", "expires_at"));
         assertThat(reservation.expressionAttributeValues()).isEqualTo(Map.of(":now", n(NOW.toEpochMilli())));
-        assertThat(reservation.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+        assertThat(reservation.returnValuesOnConditionCheckFailure())
+                .isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         items.forEach(RecordingDynamo::assertPlaceholdersMatch);
     }
 
     @Test
     void create_add_whoseNameIsReserved_isNameReserved_sayingUntilWhen() {
-        dynamo.then(cancelled(reason("None"), reason("ConditionalCheckFailed",
-                Map.of("expires_at", n(Instant.parse("2026-11-26T19:40:00.456Z").toEpochMilli())))));
+        dynamo.then(cancelled(
+                reason("None"),
+                reason(
+                        "ConditionalCheckFailed",
+                        Map.of(
+                                "expires_at",
+                                n(Instant.parse("2026-11-26T19:40:00.456Z").toEpochMilli())))));
 
         assertThatThrownBy(() -> store.create(session(SessionIntent.ADD)))
                 .isInstanceOf(ReauthException.NameReserved.class)
-                .hasMessageContaining("'work'").hasMessageContaining("until 2026-11-26T19:40:00Z");
+                .hasMessageContaining("'work'")
+                .hasMessageContaining("until 2026-11-26T19:40:00Z");
     }
 
     @Test
@@ -101,7 +129,8 @@ class DynamoSessionStoreTest {
         dynamo.then(cancelled(reason("ConditionalCheckFailed"), reason("None")));
 
         assertThatThrownBy(() -> store.create(session(SessionIntent.ADD)))
-                .isInstanceOf(ReauthException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT);
+                .isInstanceOf(ReauthException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT);
     }
 
     @Test
@@ -109,7 +138,8 @@ class DynamoSessionStoreTest {
         dynamo.then(unreachable());
 
         assertThatThrownBy(() -> store.create(session(SessionIntent.REAUTH)))
-                .isInstanceOf(ReauthException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT);
+                .isInstanceOf(ReauthException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT);
     }
 
     @Test
@@ -126,13 +156,30 @@ class DynamoSessionStoreTest {
         assertThat(update.tableName()).isEqualTo("sessions");
         assertThat(update.key()).isEqualTo(Map.of("state_hash", s("hash-of-state")));
         assertThat(update.updateExpression()).isEqualTo("SET #claimId = :claimId, #leaseEnd = :leaseEnd");
-        assertThat(update.conditionExpression()).isEqualTo(DynamoSessionStore.CLAIM_CONDITION).isEqualTo(
-                "attribute_exists(#pk) AND #expiresAt > :now AND attribute_not_exists(#consumedAt)"
+        assertThat(update.conditionExpression())
+                .isEqualTo(DynamoSessionStore.CLAIM_CONDITION)
+                .isEqualTo("attribute_exists(#pk) AND #expiresAt > :now AND attribute_not_exists(#consumedAt)"
                         + " AND (attribute_not_exists(#leaseEnd) OR #leaseEnd < :now)");
-        assertThat(update.expressionAttributeNames()).isEqualTo(Map.of("#pk", "state_hash", "#expiresAt", "expires_at",
-                "#consumedAt", "consumed_at", "#leaseEnd", "claim_expires_at", "#claimId", "claim_id"));
-        assertThat(update.expressionAttributeValues()).isEqualTo(Map.of(":now", n(NOW.toEpochMilli()),
-                ":leaseEnd", n(NOW.plus(LEASE).toEpochMilli()), ":claimId", s(claim.claimId())));
+        assertThat(update.expressionAttributeNames())
+                .isEqualTo(Map.of(
+                        "#pk",
+                        "state_hash",
+                        "#expiresAt",
+                        "expires_at",
+                        "#consumedAt",
+                        "consumed_at",
+                        "#leaseEnd",
+                        "claim_expires_at",
+                        "#claimId",
+                        "claim_id"));
+        assertThat(update.expressionAttributeValues())
+                .isEqualTo(Map.of(
+                        ":now",
+                        n(NOW.toEpochMilli()),
+                        ":leaseEnd",
+                        n(NOW.plus(LEASE).toEpochMilli()),
+                        ":claimId",
+                        s(claim.claimId())));
         assertThat(update.returnValues()).isEqualTo(ReturnValue.ALL_NEW);
         assertThat(update.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         assertPlaceholdersMatch(update);
@@ -141,14 +188,18 @@ class DynamoSessionStoreTest {
 
     @Test
     void claim_refused_isExplainedFromTheItemAsItWas() {
-        assertThat(refusedClaim(null)).isInstanceOf(ReauthException.InvalidRequest.class)
+        assertThat(refusedClaim(null))
+                .isInstanceOf(ReauthException.InvalidRequest.class)
                 .satisfies(e -> assertThat(e.error()).isEqualTo("invalid_state"));
         assertThat(refusedClaim(with(storedItem(), "consumed_at", n(NOW.toEpochMilli()))))
-                .isInstanceOf(ReauthException.SessionUsed.class).satisfies(e -> assertThat(e.error()).isEqualTo("session_used"));
+                .isInstanceOf(ReauthException.SessionUsed.class)
+                .satisfies(e -> assertThat(e.error()).isEqualTo("session_used"));
         assertThat(refusedClaim(with(storedItem(), "expires_at", n(NOW.toEpochMilli()))))
                 .isInstanceOf(ReauthException.SessionExpired.class);
-        assertThat(refusedClaim(with(storedItem(), "claim_expires_at", n(NOW.plusSeconds(30).toEpochMilli()))))
-                .isInstanceOf(ReauthException.SessionUsed.class).satisfies(e -> assertThat(e.error()).isEqualTo("session_in_progress"));
+        assertThat(refusedClaim(with(
+                        storedItem(), "claim_expires_at", n(NOW.plusSeconds(30).toEpochMilli()))))
+                .isInstanceOf(ReauthException.SessionUsed.class)
+                .satisfies(e -> assertThat(e.error()).isEqualTo("session_in_progress"));
     }
 
     @Test
@@ -156,7 +207,8 @@ class DynamoSessionStoreTest {
         dynamo.then(unreachable());
 
         assertThatThrownBy(() -> store.claim("hash-of-state", NOW))
-                .isInstanceOf(ReauthException.DependencyFailed.class).hasMessageNotContaining(AWS_TEXT);
+                .isInstanceOf(ReauthException.DependencyFailed.class)
+                .hasMessageNotContaining(AWS_TEXT);
     }
 
     @Test
@@ -186,9 +238,20 @@ class DynamoSessionStoreTest {
     }
 
     private static OAuthSession session(SessionIntent intent) {
-        return new OAuthSession("hash-of-state", intent, "acct-1", "work", AccountMode.MAX, VERIFIER,
-                "https://platform.claude.com/oauth/code/callback", Optional.of("arn:aws:iam::123456789012:user/ops"),
-                NOW, NOW.plusSeconds(600), 3, false, true);
+        return new OAuthSession(
+                "hash-of-state",
+                intent,
+                "acct-1",
+                "work",
+                AccountMode.MAX,
+                VERIFIER,
+                "https://platform.claude.com/oauth/code/callback",
+                Optional.of("arn:aws:iam::123456789012:user/ops"),
+                NOW,
+                NOW.plusSeconds(600),
+                3,
+                false,
+                true);
     }
 
     /** The item create() writes: a claim reads back what a create wrote. */
@@ -198,7 +261,8 @@ class DynamoSessionStoreTest {
         return new HashMap<>(recorder.only(PutItemRequest.class).item());
     }
 
-    private static Map<String, AttributeValue> with(Map<String, AttributeValue> item, String name, AttributeValue value) {
+    private static Map<String, AttributeValue> with(
+            Map<String, AttributeValue> item, String name, AttributeValue value) {
         Map<String, AttributeValue> changed = new HashMap<>(item);
         changed.put(name, value);
         return changed;

@@ -15,16 +15,22 @@ class ExpressionPlaceholdersTest {
 
     @Test
     void matchingPlaceholders_pass() {
-        assertThatCode(() -> assertPlaceholdersMatch(Map.of("#v", "token_version"), Map.of(":base", ONE, ":next", ONE),
-                "SET #v = :next", "#v = :base")).doesNotThrowAnyException();
+        assertThatCode(() -> assertPlaceholdersMatch(
+                        Map.of("#v", "token_version"),
+                        Map.of(":base", ONE, ":next", ONE),
+                        "SET #v = :next",
+                        "#v = :base"))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void anUnusedName_orValue_fails() {
-        assertThatThrownBy(() -> assertPlaceholdersMatch(Map.of("#v", "token_version", "#x", "x"), Map.of(":next", ONE),
-                "SET #v = :next")).isInstanceOf(AssertionError.class);
-        assertThatThrownBy(() -> assertPlaceholdersMatch(Map.of("#v", "token_version"), Map.of(":next", ONE, ":spare", ONE),
-                "SET #v = :next")).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> assertPlaceholdersMatch(
+                        Map.of("#v", "token_version", "#x", "x"), Map.of(":next", ONE), "SET #v = :next"))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> assertPlaceholdersMatch(
+                        Map.of("#v", "token_version"), Map.of(":next", ONE, ":spare", ONE), "SET #v = :next"))
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test

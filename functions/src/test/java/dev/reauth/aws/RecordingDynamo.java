@@ -107,19 +107,25 @@ final class RecordingDynamo implements DynamoDbClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     // ---- answers
 
     static ConditionalCheckFailedException conditionFailed(Map<String, AttributeValue> old) {
-        return ConditionalCheckFailedException.builder().message("The conditional request failed").item(old).statusCode(400).build();
+        return ConditionalCheckFailedException.builder()
+                .message("The conditional request failed")
+                .item(old)
+                .statusCode(400)
+                .build();
     }
 
     /** A cancelled transaction, one reason per item: a code, or {@code null} for "None". */
     static TransactionCanceledException cancelled(CancellationReason... reasons) {
-        return TransactionCanceledException.builder().message("Transaction cancelled " + AWS_TEXT)
-                .cancellationReasons(reasons).statusCode(400).build();
+        return TransactionCanceledException.builder()
+                .message("Transaction cancelled " + AWS_TEXT)
+                .cancellationReasons(reasons)
+                .statusCode(400)
+                .build();
     }
 
     static CancellationReason reason(String code) {
@@ -142,7 +148,8 @@ final class RecordingDynamo implements DynamoDbClient {
      * Every placeholder the expressions use is defined, and every one defined is used: DynamoDB
      * refuses a request with an undefined or an unused expression attribute name or value.
      */
-    static void assertPlaceholdersMatch(Map<String, String> names, Map<String, AttributeValue> values, String... expressions) {
+    static void assertPlaceholdersMatch(
+            Map<String, String> names, Map<String, AttributeValue> values, String... expressions) {
         Set<String> usedNames = new TreeSet<>();
         Set<String> usedValues = new TreeSet<>();
         for (String expression : expressions) {
@@ -154,24 +161,39 @@ final class RecordingDynamo implements DynamoDbClient {
                 (m.group(1).equals("#") ? usedNames : usedValues).add(m.group());
             }
         }
-        assertThat(new TreeSet<>(names == null ? Set.of() : names.keySet())).as("expression attribute names").isEqualTo(usedNames);
-        assertThat(new TreeSet<>(values == null ? Set.of() : values.keySet())).as("expression attribute values").isEqualTo(usedValues);
+        assertThat(new TreeSet<>(names == null ? Set.of() : names.keySet()))
+                .as("expression attribute names")
+                .isEqualTo(usedNames);
+        assertThat(new TreeSet<>(values == null ? Set.of() : values.keySet()))
+                .as("expression attribute values")
+                .isEqualTo(usedValues);
     }
 
     static void assertPlaceholdersMatch(UpdateItemRequest u) {
-        assertPlaceholdersMatch(u.expressionAttributeNames(), u.expressionAttributeValues(), u.updateExpression(), u.conditionExpression());
+        assertPlaceholdersMatch(
+                u.expressionAttributeNames(),
+                u.expressionAttributeValues(),
+                u.updateExpression(),
+                u.conditionExpression());
     }
 
     static void assertPlaceholdersMatch(TransactWriteItem item) {
         if (item.update() != null) {
-            assertPlaceholdersMatch(item.update().expressionAttributeNames(), item.update().expressionAttributeValues(),
-                    item.update().updateExpression(), item.update().conditionExpression());
+            assertPlaceholdersMatch(
+                    item.update().expressionAttributeNames(),
+                    item.update().expressionAttributeValues(),
+                    item.update().updateExpression(),
+                    item.update().conditionExpression());
         } else if (item.put() != null) {
-            assertPlaceholdersMatch(item.put().expressionAttributeNames(), item.put().expressionAttributeValues(),
+            assertPlaceholdersMatch(
+                    item.put().expressionAttributeNames(),
+                    item.put().expressionAttributeValues(),
                     item.put().conditionExpression());
         } else if (item.conditionCheck() != null) {
-            assertPlaceholdersMatch(item.conditionCheck().expressionAttributeNames(),
-                    item.conditionCheck().expressionAttributeValues(), item.conditionCheck().conditionExpression());
+            assertPlaceholdersMatch(
+                    item.conditionCheck().expressionAttributeNames(),
+                    item.conditionCheck().expressionAttributeValues(),
+                    item.conditionCheck().conditionExpression());
         }
     }
 

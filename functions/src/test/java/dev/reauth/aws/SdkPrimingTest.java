@@ -27,11 +27,22 @@ class SdkPrimingTest {
     private final AtomicInteger credentialsResolved = new AtomicInteger();
     private final AtomicInteger marshalled = new AtomicInteger();
     private final HttpServer server = startServer();
-    private final AwsClients clients = AwsClients.create(ReauthConfig.from(Map.of(
-                    "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
-                    "ACCOUNTS_TABLE", "accounts", "SESSIONS_TABLE", "sessions", "TOKEN_KEY_ID", "alias/k",
-                    "TOKEN_EVENTS_TOPIC_ARN", "arn:aws:sns:us-east-1:000000000000:t")),
-            countingCredentials(), List.of(new ExecutionInterceptor() {
+    private final AwsClients clients = AwsClients.create(
+            ReauthConfig.from(Map.of(
+                    "AWS_REGION",
+                    "us-east-1",
+                    "AWS_ENDPOINT_URL",
+                    "http://127.0.0.1:" + server.getAddress().getPort(),
+                    "ACCOUNTS_TABLE",
+                    "accounts",
+                    "SESSIONS_TABLE",
+                    "sessions",
+                    "TOKEN_KEY_ID",
+                    "alias/k",
+                    "TOKEN_EVENTS_TOPIC_ARN",
+                    "arn:aws:sns:us-east-1:000000000000:t")),
+            countingCredentials(),
+            List.of(new ExecutionInterceptor() {
                 @Override
                 public void afterMarshalling(Context.AfterMarshalling context, ExecutionAttributes attributes) {
                     marshalled.incrementAndGet();
@@ -47,7 +58,9 @@ class SdkPrimingTest {
     void prime_marshalsAndSignsEveryOperation_andSendsNothing_withNoRealCredentials() {
         int stopped = new SdkPriming(clients).prime();
 
-        assertThat(stopped).as("getItem, query, putItem, updateItem, transactWriteItems, encrypt, decrypt, publish").isEqualTo(8);
+        assertThat(stopped)
+                .as("getItem, query, putItem, updateItem, transactWriteItems, encrypt, decrypt, publish")
+                .isEqualTo(8);
         assertThat(marshalled).hasValue(8);
         assertThat(received).as("requests that reached the server").hasValue(0);
         assertThat(credentialsResolved).hasValue(0);

@@ -35,13 +35,17 @@ class SnsEventPublisherTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @Test
     void publish_sendsTheEventsOwnJson_withTheAttributesFilterPoliciesMatch() {
-        TokenEvent event = new TokenEvent(TokenEvent.REAUTH_REQUIRED, "acct-1", "work", 4, Instant.parse("2026-11-27T12:00:00Z"),
+        TokenEvent event = new TokenEvent(
+                TokenEvent.REAUTH_REQUIRED,
+                "acct-1",
+                "work",
+                4,
+                Instant.parse("2026-11-27T12:00:00Z"),
                 Optional.of("invalid_grant"));
 
         new SnsEventPublisher(sns, "arn:aws:sns:us-east-1:123456789012:reauth-events").publish(event);
@@ -61,7 +65,8 @@ class SnsEventPublisherTest {
         fails = true;
 
         assertThatThrownBy(() -> new SnsEventPublisher(sns, "arn:aws:sns:us-east-1:123456789012:t")
-                .publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, "a", "n", 1, Instant.EPOCH)))
-                .isInstanceOf(ReauthException.DependencyFailed.class).hasMessageNotContaining(RecordingDynamo.AWS_TEXT);
+                        .publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, "a", "n", 1, Instant.EPOCH)))
+                .isInstanceOf(ReauthException.DependencyFailed.class)
+                .hasMessageNotContaining(RecordingDynamo.AWS_TEXT);
     }
 }

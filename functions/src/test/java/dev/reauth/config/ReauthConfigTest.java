@@ -36,8 +36,16 @@ class ReauthConfigTest {
         assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.providerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.provider()).isEqualTo(ProviderConfig.anthropic());
-        assertThat(config.refresh()).isEqualTo(new RefreshSettings("refresh-index", 4, Duration.ofMinutes(60), 4,
-                Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(15), Optional.empty()));
+        assertThat(config.refresh())
+                .isEqualTo(new RefreshSettings(
+                        "refresh-index",
+                        4,
+                        Duration.ofMinutes(60),
+                        4,
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(15),
+                        Optional.empty()));
     }
 
     @ParameterizedTest
@@ -46,7 +54,8 @@ class ReauthConfigTest {
         Map<String, String> env = new HashMap<>(REQUIRED);
         env.remove(name);
 
-        assertThatThrownBy(() -> ReauthConfig.from(env)).isInstanceOf(ReauthConfig.ConfigException.class)
+        assertThatThrownBy(() -> ReauthConfig.from(env))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessage("environment variable " + name + " is required");
     }
 
@@ -57,18 +66,29 @@ class ReauthConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"AWS_ENDPOINT_URL, localhost:4566", "AWS_ENDPOINT_URL, not a url", "OAUTH_TOKEN_URL, /v1/oauth/token",
-            "OAUTH_AUTHORIZE_URL, https://", "OAUTH_CONSOLE_AUTHORIZE_URL, mailto:ops@example.com",
-            "OAUTH_API_KEY_URL, api-key-endpoint"})
+    @CsvSource({
+        "AWS_ENDPOINT_URL, localhost:4566",
+        "AWS_ENDPOINT_URL, not a url",
+        "OAUTH_TOKEN_URL, /v1/oauth/token",
+        "OAUTH_AUTHORIZE_URL, https://",
+        "OAUTH_CONSOLE_AUTHORIZE_URL, mailto:ops@example.com",
+        "OAUTH_API_KEY_URL, api-key-endpoint"
+    })
     void aMalformedUrl_isNamed(String name, String value) {
-        assertThatThrownBy(() -> ReauthConfig.from(with(name, value))).isInstanceOf(ReauthConfig.ConfigException.class)
+        assertThatThrownBy(() -> ReauthConfig.from(with(name, value)))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessage(name + " must be an absolute URL");
     }
 
     @Test
     void urls_overrideThePreset_andNoneTurnsApiKeyCreationOff() {
-        ReauthConfig config = ReauthConfig.from(with("AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
-                "OAUTH_TOKEN_URL", "http://127.0.0.1:9000/token", "OAUTH_API_KEY_URL", "none"));
+        ReauthConfig config = ReauthConfig.from(with(
+                "AWS_ENDPOINT_URL",
+                "http://127.0.0.1:4566",
+                "OAUTH_TOKEN_URL",
+                "http://127.0.0.1:9000/token",
+                "OAUTH_API_KEY_URL",
+                "none"));
 
         assertThat(config.endpointOverride()).contains(URI.create("http://127.0.0.1:4566"));
         assertThat(config.provider().tokenUrl()).isEqualTo(URI.create("http://127.0.0.1:9000/token"));
@@ -76,17 +96,27 @@ class ReauthConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"SESSION_TTL", "SESSION_CLAIM_LEASE", "OAUTH_HTTP_TIMEOUT", "REFRESH_LEAD", "REFRESH_LEASE",
-            "REFRESH_MIN_INTERVAL", "REFRESH_WAIT"})
+    @ValueSource(
+            strings = {
+                "SESSION_TTL",
+                "SESSION_CLAIM_LEASE",
+                "OAUTH_HTTP_TIMEOUT",
+                "REFRESH_LEAD",
+                "REFRESH_LEASE",
+                "REFRESH_MIN_INTERVAL",
+                "REFRESH_WAIT"
+            })
     void aDurationThatIsNotIso8601_isNamed(String name) {
-        assertThatThrownBy(() -> ReauthConfig.from(with(name, "10m"))).isInstanceOf(ReauthConfig.ConfigException.class)
+        assertThatThrownBy(() -> ReauthConfig.from(with(name, "10m")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessage(name + " must be an ISO-8601 duration such as PT10M");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PT0S", "-PT1M"})
     void aDurationThatIsNotPositive_isRefused(String value) {
-        assertThatThrownBy(() -> ReauthConfig.from(with("SESSION_TTL", value))).isInstanceOf(ReauthConfig.ConfigException.class)
+        assertThatThrownBy(() -> ReauthConfig.from(with("SESSION_TTL", value)))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessage("SESSION_TTL must be positive");
     }
 
@@ -100,48 +130,74 @@ class ReauthConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"REFRESH_BUCKETS", "REFRESH_CONCURRENCY"})
     void anIntegerThatIsNotOne_isNamed(String name) {
-        assertThatThrownBy(() -> ReauthConfig.from(with(name, "four"))).isInstanceOf(ReauthConfig.ConfigException.class)
+        assertThatThrownBy(() -> ReauthConfig.from(with(name, "four")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessage(name + " must be a whole number");
         assertThatThrownBy(() -> ReauthConfig.from(with(name, "2.5"))).hasMessage(name + " must be a whole number");
     }
 
     @ParameterizedTest
-    @CsvSource({"REFRESH_BUCKETS, 0", "REFRESH_BUCKETS, 65", "REFRESH_BUCKETS, -1",
-            "REFRESH_CONCURRENCY, 0", "REFRESH_CONCURRENCY, 65"})
+    @CsvSource({
+        "REFRESH_BUCKETS, 0",
+        "REFRESH_BUCKETS, 65",
+        "REFRESH_BUCKETS, -1",
+        "REFRESH_CONCURRENCY, 0",
+        "REFRESH_CONCURRENCY, 65"
+    })
     void refreshSettingsOutOfBounds_areNamed(String name, String value) {
-        assertThatThrownBy(() -> ReauthConfig.from(with(name, value))).isInstanceOf(ReauthConfig.ConfigException.class)
+        assertThatThrownBy(() -> ReauthConfig.from(with(name, value)))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessage(name + " must be between 1 and 64");
     }
 
     @Test
     void refreshSettingsAtTheirBounds_areAccepted() {
-        assertThat(ReauthConfig.from(with("REFRESH_BUCKETS", "1", "REFRESH_CONCURRENCY", "64")).refresh())
-                .satisfies(r -> assertThat(r.buckets()).isEqualTo(1)).satisfies(r -> assertThat(r.concurrency()).isEqualTo(64));
-        assertThat(ReauthConfig.from(with("REFRESH_BUCKETS", "64", "REFRESH_CONCURRENCY", "1")).refresh().buckets()).isEqualTo(64);
+        assertThat(ReauthConfig.from(with("REFRESH_BUCKETS", "1", "REFRESH_CONCURRENCY", "64"))
+                        .refresh())
+                .satisfies(r -> assertThat(r.buckets()).isEqualTo(1))
+                .satisfies(r -> assertThat(r.concurrency()).isEqualTo(64));
+        assertThat(ReauthConfig.from(with("REFRESH_BUCKETS", "64", "REFRESH_CONCURRENCY", "1"))
+                        .refresh()
+                        .buckets())
+                .isEqualTo(64);
     }
 
     @Test
     void anUnknownPreset_orTokenFormat_isNamed() {
         assertThatThrownBy(() -> ReauthConfig.from(with("OAUTH_PRESET", "okta")))
-                .isInstanceOf(ReauthConfig.ConfigException.class).hasMessageStartingWith("OAUTH_PRESET must be");
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageStartingWith("OAUTH_PRESET must be");
         assertThatThrownBy(() -> ReauthConfig.from(with("OAUTH_TOKEN_REQUEST_FORMAT", "xml")))
-                .isInstanceOf(ReauthConfig.ConfigException.class).hasMessage("OAUTH_TOKEN_REQUEST_FORMAT must be \"json\" or \"form\"");
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessage("OAUTH_TOKEN_REQUEST_FORMAT must be \"json\" or \"form\"");
     }
 
     @Test
     void providerValues_overrideThePresetOneByOne() {
-        ReauthConfig config = ReauthConfig.from(with("OAUTH_CLIENT_ID", "client-2", "OAUTH_SCOPES", " a  b ",
-                "OAUTH_TOKEN_REQUEST_FORMAT", "FORM", "OAUTH_AUTHORIZE_EXTRA_PARAMS", "code=true&x=1&flag",
-                "ALERTS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alerts"));
+        ReauthConfig config = ReauthConfig.from(with(
+                "OAUTH_CLIENT_ID",
+                "client-2",
+                "OAUTH_SCOPES",
+                " a  b ",
+                "OAUTH_TOKEN_REQUEST_FORMAT",
+                "FORM",
+                "OAUTH_AUTHORIZE_EXTRA_PARAMS",
+                "code=true&x=1&flag",
+                "ALERTS_TOPIC_ARN",
+                "arn:aws:sns:eu-west-1:123456789012:alerts"));
 
         assertThat(config.provider().clientId()).isEqualTo("client-2");
         assertThat(config.provider().scopes()).isEqualTo(List.of("a", "b"));
         assertThat(config.provider().tokenRequestFormat()).isEqualTo(TokenRequestFormat.FORM);
-        assertThat(config.provider().leadingAuthorizeParams()).containsExactly(Map.entry("code", "true"), Map.entry("x", "1"),
-                Map.entry("flag", ""));
-        assertThat(config.provider().redirectUri()).isEqualTo(ProviderConfig.anthropic().redirectUri());
+        assertThat(config.provider().leadingAuthorizeParams())
+                .containsExactly(Map.entry("code", "true"), Map.entry("x", "1"), Map.entry("flag", ""));
+        assertThat(config.provider().redirectUri())
+                .isEqualTo(ProviderConfig.anthropic().redirectUri());
         assertThat(config.refresh().alertsTopicArn()).contains("arn:aws:sns:eu-west-1:123456789012:alerts");
-        assertThat(ReauthConfig.from(with("OAUTH_AUTHORIZE_EXTRA_PARAMS", "none")).provider().leadingAuthorizeParams()).isEmpty();
+        assertThat(ReauthConfig.from(with("OAUTH_AUTHORIZE_EXTRA_PARAMS", "none"))
+                        .provider()
+                        .leadingAuthorizeParams())
+                .isEmpty();
     }
 
     private static Map<String, String> with(String... pairs) {

@@ -24,13 +24,16 @@ class AccountIdTest {
     void exactly128Characters_isAllowed_and129_isNot() {
         assertThat(new AccountId("i".repeat(128)).value()).hasSize(128);
 
-        assertThatThrownBy(() -> new AccountId("i".repeat(129))).isInstanceOf(ReauthException.InvalidRequest.class).hasMessage(MALFORMED);
+        assertThatThrownBy(() -> new AccountId("i".repeat(129)))
+                .isInstanceOf(ReauthException.InvalidRequest.class)
+                .hasMessage(MALFORMED);
     }
 
     @Test
     void missingOrBlank_isMalformed() {
         for (String missing : new String[] {null, "", "   "}) {
-            assertThatThrownBy(() -> new AccountId(missing)).as(String.valueOf(missing))
+            assertThatThrownBy(() -> new AccountId(missing))
+                    .as(String.valueOf(missing))
                     .isInstanceOf(ReauthException.InvalidRequest.class)
                     .hasMessage(MALFORMED)
                     .satisfies(e -> assertThat(((ReauthException) e).error()).isEqualTo("invalid_request"));
@@ -40,6 +43,8 @@ class AccountIdTest {
     @ParameterizedTest
     @ValueSource(strings = {"bad\u0000id", "id\r\n", "id\u001b]0;x\u0007", "del\u007f", "c1\u009b"})
     void controlCharacters_areRefused_withoutEchoingTheId(String given) {
-        assertThatThrownBy(() -> new AccountId(given)).isInstanceOf(ReauthException.InvalidRequest.class).hasMessage(MALFORMED);
+        assertThatThrownBy(() -> new AccountId(given))
+                .isInstanceOf(ReauthException.InvalidRequest.class)
+                .hasMessage(MALFORMED);
     }
 }

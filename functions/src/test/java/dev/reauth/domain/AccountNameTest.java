@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AccountNameTest {
 
-    private static final String SHAPE = "account name must be at most 128 characters, without control characters or surrounding spaces";
+    private static final String SHAPE =
+            "account name must be at most 128 characters, without control characters or surrounding spaces";
 
     @ParameterizedTest
     @ValueSource(strings = {"work", "a", "Work Account 2", "ops@example.com", "Ärger-🙂", "with/slash", "by-name"})
@@ -25,13 +26,15 @@ class AccountNameTest {
         assertThat(new AccountName("n".repeat(128)).value()).hasSize(128);
 
         assertThatThrownBy(() -> new AccountName("n".repeat(129)))
-                .isInstanceOf(ReauthException.InvalidRequest.class).hasMessage(SHAPE);
+                .isInstanceOf(ReauthException.InvalidRequest.class)
+                .hasMessage(SHAPE);
     }
 
     @Test
     void missing_isRequired() {
         for (String missing : new String[] {null, "", " ", "\t\n"}) {
-            assertThatThrownBy(() -> new AccountName(missing)).as(String.valueOf(missing))
+            assertThatThrownBy(() -> new AccountName(missing))
+                    .as(String.valueOf(missing))
                     .isInstanceOf(ReauthException.InvalidRequest.class)
                     .hasMessage("account name is required")
                     .satisfies(e -> assertThat(((ReauthException) e).error()).isEqualTo("invalid_request"));
@@ -39,8 +42,17 @@ class AccountNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bad\u0000name", "line\nbreak", "esc\u001b[3Dname", "del\u007f", "c1\u0085control", " leading", "trailing ",
-            "\u2003em-space-led"})
+    @ValueSource(
+            strings = {
+                "bad\u0000name",
+                "line\nbreak",
+                "esc\u001b[3Dname",
+                "del\u007f",
+                "c1\u0085control",
+                " leading",
+                "trailing ",
+                "\u2003em-space-led"
+            })
     void controlCharactersAndSurroundingSpaces_areRefused_withoutEchoingTheName(String given) {
         assertThatThrownBy(() -> new AccountName(given))
                 .isInstanceOf(ReauthException.InvalidRequest.class)

@@ -19,9 +19,18 @@ import org.junit.jupiter.api.Test;
 class BoundCompletionTest {
 
     private final InMemoryBackend backend = new InMemoryBackend();
-    private final ReauthService service = new ReauthService(backend, backend, backend, backend, backend, backend, backend,
-            ProviderConfig.anthropic(), Duration.ofMinutes(10),
-            Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC), SecureRandom::new);
+    private final ReauthService service = new ReauthService(
+            backend,
+            backend,
+            backend,
+            backend,
+            backend,
+            backend,
+            backend,
+            ProviderConfig.anthropic(),
+            Duration.ofMinutes(10),
+            Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC),
+            SecureRandom::new);
 
     @Test
     void startReauthOf_startsTheAccountsReauthentication_byId_neverAllowingAnotherProviderAccount() {
@@ -29,7 +38,8 @@ class BoundCompletionTest {
 
         StartedAuthorization started = service.startReauthOf(new AccountId(work.id()), Optional.of("re-auth link"));
 
-        OAuthSession session = backend.sessions.get(new OAuthState(state(started)).hash()).session();
+        OAuthSession session =
+                backend.sessions.get(new OAuthState(state(started)).hash()).session();
         assertThat(session.intent()).isEqualTo(SessionIntent.REAUTH);
         assertThat(session.accountId()).isEqualTo(work.id());
         assertThat(session.baseTokenVersion()).isEqualTo(4);
@@ -62,10 +72,13 @@ class BoundCompletionTest {
         String othersState = state(service.startReauth(new AccountName("other"), Optional.empty()));
 
         assertThatThrownBy(() -> service.complete(CallbackRequest.of("c#" + othersState, null), work.id()))
-                .isInstanceOf(ReauthException.InvalidRequest.class).hasMessageContaining("another account");
+                .isInstanceOf(ReauthException.InvalidRequest.class)
+                .hasMessageContaining("another account");
 
         assertThat(backend.exchangedCodes).isEmpty();
-        assertThat(service.complete(CallbackRequest.of("c#" + othersState, null)).accountName()).isEqualTo("other");
+        assertThat(service.complete(CallbackRequest.of("c#" + othersState, null))
+                        .accountName())
+                .isEqualTo("other");
     }
 
     @Test

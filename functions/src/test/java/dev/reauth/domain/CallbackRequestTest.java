@@ -31,7 +31,8 @@ class CallbackRequestTest {
 
     @Test
     void sameStateBothWays_isAccepted() {
-        assertThat(CallbackRequest.of("the-code#" + STATE, STATE).state().value()).isEqualTo(STATE);
+        assertThat(CallbackRequest.of("the-code#" + STATE, STATE).state().value())
+                .isEqualTo(STATE);
     }
 
     @Test
@@ -43,11 +44,13 @@ class CallbackRequestTest {
 
     @Test
     void malformedValues_areRefusedWithoutEchoingThem() {
-        assertThatThrownBy(() -> CallbackRequest.of("#" + STATE, null)).isInstanceOf(ReauthException.InvalidRequest.class);
+        assertThatThrownBy(() -> CallbackRequest.of("#" + STATE, null))
+                .isInstanceOf(ReauthException.InvalidRequest.class);
         assertThatThrownBy(() -> CallbackRequest.of("secret code with spaces#" + STATE, null))
                 .isInstanceOf(ReauthException.InvalidRequest.class)
                 .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> CallbackRequest.of("code#short", null)).isInstanceOf(ReauthException.InvalidRequest.class);
+        assertThatThrownBy(() -> CallbackRequest.of("code#short", null))
+                .isInstanceOf(ReauthException.InvalidRequest.class);
     }
 
     @Test

@@ -1,14 +1,14 @@
 package dev.reauth.domain;
 
-import java.time.Duration;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderIdentity;
+import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
-import dev.reauth.oauth.TokenResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /** Fast in-memory stand-ins for the ports, for unit tests; the DynamoDB/KMS/SNS adapters are proven in their own tests and the ITs. */
-public final class InMemoryBackend implements AccountDirectory, SessionStore, AccountWriter, TokenVault, EventPublisher,
-        AlertPublisher, AuthorizationServer {
+public final class InMemoryBackend
+        implements AccountDirectory,
+                SessionStore,
+                AccountWriter,
+                TokenVault,
+                EventPublisher,
+                AlertPublisher,
+                AuthorizationServer {
 
-    public record StoredSession(OAuthSession session, String claimId, boolean consumed) {
-    }
+    public record StoredSession(OAuthSession session, String claimId, boolean consumed) {}
 
     public final Map<String, Account> accounts = new ConcurrentHashMap<>();
     public final Map<String, byte[]> sealed = new ConcurrentHashMap<>();
@@ -33,6 +38,7 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
     final Map<String, String> boundIdentities = new ConcurrentHashMap<>();
     /** Name to the add session holding it. */
     final Map<String, OAuthSession> nameReservations = new ConcurrentHashMap<>();
+
     boolean writeFails;
     public final List<TokenEvent> published = new ArrayList<>();
     public final List<Alert> alerts = new ArrayList<>();
@@ -41,17 +47,31 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
     boolean publishFails;
     Function<AuthorizationCode, TokenResponse> tokenEndpoint = code -> granted("access-" + code.value());
     /** The provider's refresh grant: a new access token and a rotated refresh token. */
-    public Function<String, TokenResponse> refreshEndpoint = token -> granted("refreshed-" + (redeemedRefreshTokens.size()));
+    public Function<String, TokenResponse> refreshEndpoint =
+            token -> granted("refreshed-" + (redeemedRefreshTokens.size()));
 
     public static TokenResponse granted(String accessToken) {
-        return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
-                Optional.of("user:inference"), Optional.empty()), Duration.ofHours(8));
+        return new TokenResponse.Granted(
+                new TokenBundle(
+                        accessToken,
+                        "refresh-" + accessToken,
+                        "Bearer",
+                        Optional.of("user:inference"),
+                        Optional.empty()),
+                Duration.ofHours(8));
     }
 
     static TokenResponse grantedTo(String accessToken, String providerAccountUuid, String email) {
-        return new TokenResponse.Granted(new TokenBundle(accessToken, "refresh-" + accessToken, "Bearer",
-                Optional.of("user:inference"), Optional.empty()), Duration.ofHours(8),
-                Optional.of(new ProviderIdentity(providerAccountUuid, Optional.of(email), Optional.empty(), Optional.empty())));
+        return new TokenResponse.Granted(
+                new TokenBundle(
+                        accessToken,
+                        "refresh-" + accessToken,
+                        "Bearer",
+                        Optional.of("user:inference"),
+                        Optional.empty()),
+                Duration.ofHours(8),
+                Optional.of(new ProviderIdentity(
+                        providerAccountUuid, Optional.of(email), Optional.empty(), Optional.empty())));
     }
 
     /** An account with a given id, as the events/ files name one. */
@@ -73,7 +93,9 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
 
     @Override
     public Optional<Account> findByName(AccountName name) {
-        return accounts.values().stream().filter(a -> a.name().equals(name.value())).findFirst();
+        return accounts.values().stream()
+                .filter(a -> a.name().equals(name.value()))
+                .findFirst();
     }
 
     @Override
@@ -84,9 +106,17 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
     @Override
     public List<AccountStatus> list() {
         return accounts.values().stream()
-                .map(a -> new AccountStatus(a.id(), a.name(), a.mode(), Optional.empty(), false, a.tokenVersion(),
-                        Optional.empty(), Optional.ofNullable(boundIdentities.get(a.id()))
-                        .map(uuid -> new ProviderIdentity(uuid, Optional.empty(), Optional.empty(), Optional.empty())),
+                .map(a -> new AccountStatus(
+                        a.id(),
+                        a.name(),
+                        a.mode(),
+                        Optional.empty(),
+                        false,
+                        a.tokenVersion(),
+                        Optional.empty(),
+                        Optional.ofNullable(boundIdentities.get(a.id()))
+                                .map(uuid -> new ProviderIdentity(
+                                        uuid, Optional.empty(), Optional.empty(), Optional.empty())),
                         RefreshHealth.NONE))
                 .toList();
     }
@@ -127,8 +157,9 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
 
     @Override
     public synchronized void release(ClaimedSession claim) {
-        sessions.computeIfPresent(claim.session().stateHash(), (k, s) ->
-                claim.claimId().equals(s.claimId()) ? new StoredSession(s.session(), null, s.consumed()) : s);
+        sessions.computeIfPresent(
+                claim.session().stateHash(),
+                (k, s) -> claim.claimId().equals(s.claimId()) ? new StoredSession(s.session(), null, s.consumed()) : s);
     }
 
     @Override
@@ -146,7 +177,8 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
             throw new ReauthException.AccountMismatch("bound to " + bound);
         }
         consume(claim);
-        loggedIn.ifPresentOrElse(uuid -> boundIdentities.put(account.id(), uuid), () -> boundIdentities.remove(account.id()));
+        loggedIn.ifPresentOrElse(
+                uuid -> boundIdentities.put(account.id(), uuid), () -> boundIdentities.remove(account.id()));
         Account rotated = new Account(account.id(), account.name(), account.mode(), account.tokenVersion() + 1, false);
         accounts.put(account.id(), rotated);
         return rotated.tokenVersion();
@@ -199,7 +231,8 @@ public final class InMemoryBackend implements AccountDirectory, SessionStore, Ac
     }
 
     @Override
-    public synchronized TokenResponse exchange(AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
+    public synchronized TokenResponse exchange(
+            AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
         exchangedCodes.add(code.value());
         return tokenEndpoint.apply(code);
     }

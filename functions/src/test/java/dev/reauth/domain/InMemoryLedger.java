@@ -21,8 +21,7 @@ import java.util.Set;
  */
 public final class InMemoryLedger implements RefreshLedger {
 
-    private record Lease(String owner, Instant until) {
-    }
+    private record Lease(String owner, Instant until) {}
 
     private final InMemoryBackend backend;
     private final Map<String, Instant> expiresAt = new HashMap<>();
@@ -43,38 +42,69 @@ public final class InMemoryLedger implements RefreshLedger {
     @Override
     public synchronized List<DueAccount> findDue(Instant horizon) {
         return expiresAt.entrySet().stream()
-                .filter(e -> !e.getValue().isAfter(horizon) && !backend.accounts.get(e.getKey()).requiresReauth())
+                .filter(e -> !e.getValue().isAfter(horizon)
+                        && !backend.accounts.get(e.getKey()).requiresReauth())
                 .map(e -> {
                     Account a = backend.accounts.get(e.getKey());
-                    return new DueAccount(a.id(), a.name(), a.tokenVersion(), e.getValue(), Optional.empty(),
-                            Optional.ofNullable(leases.get(a.id())).map(Lease::until), Set.of());
+                    return new DueAccount(
+                            a.id(),
+                            a.name(),
+                            a.tokenVersion(),
+                            e.getValue(),
+                            Optional.empty(),
+                            Optional.ofNullable(leases.get(a.id())).map(Lease::until),
+                            Set.of());
                 })
                 .toList();
     }
 
     @Override
-    public synchronized RefreshClaim claim(String accountId, OptionalLong expectedVersion, String leaseOwner, Instant now,
-                                           Duration lease, Duration minInterval) {
+    public synchronized RefreshClaim claim(
+            String accountId,
+            OptionalLong expectedVersion,
+            String leaseOwner,
+            Instant now,
+            Duration lease,
+            Duration minInterval) {
         Account account = backend.accounts.get(accountId);
-        RefreshClaim.Reason refused = account == null ? RefreshClaim.Reason.GONE
-                : !backend.sealed.containsKey(accountId) ? RefreshClaim.Reason.NOT_MANAGED
-                : account.requiresReauth() ? RefreshClaim.Reason.DEAD
-                : expectedVersion.isPresent() && expectedVersion.getAsLong() != account.tokenVersion() ? RefreshClaim.Reason.VERSION_MOVED
-                : leaseLive(accountId, now) ? RefreshClaim.Reason.IN_FLIGHT
-                : lastAttempt.containsKey(accountId) && lastAttempt.get(accountId).isAfter(now.minus(minInterval))
-                ? RefreshClaim.Reason.TOO_SOON : null;
+        RefreshClaim.Reason refused = account == null
+                ? RefreshClaim.Reason.GONE
+                : !backend.sealed.containsKey(accountId)
+                        ? RefreshClaim.Reason.NOT_MANAGED
+                        : account.requiresReauth()
+                                ? RefreshClaim.Reason.DEAD
+                                : expectedVersion.isPresent() && expectedVersion.getAsLong() != account.tokenVersion()
+                                        ? RefreshClaim.Reason.VERSION_MOVED
+                                        : leaseLive(accountId, now)
+                                                ? RefreshClaim.Reason.IN_FLIGHT
+                                                : lastAttempt.containsKey(accountId)
+                                                                && lastAttempt
+                                                                        .get(accountId)
+                                                                        .isAfter(now.minus(minInterval))
+                                                        ? RefreshClaim.Reason.TOO_SOON
+                                                        : null;
         if (refused != null) {
-            return new RefreshClaim.Refused(refused, account == null ? 0 : account.tokenVersion(),
+            return new RefreshClaim.Refused(
+                    refused,
+                    account == null ? 0 : account.tokenVersion(),
                     Optional.ofNullable(leases.get(accountId)).map(Lease::until));
         }
         leases.put(accountId, new Lease(leaseOwner, now.plus(lease)));
         lastAttempt.put(accountId, now);
-        return new RefreshClaim.Leased(new LeasedAccount(accountId, account.name(), account.tokenVersion(),
-                backend.sealed.get(accountId), leaseOwner, failures.getOrDefault(accountId, 0), Set.of(), Optional.empty()));
+        return new RefreshClaim.Leased(new LeasedAccount(
+                accountId,
+                account.name(),
+                account.tokenVersion(),
+                backend.sealed.get(accountId),
+                leaseOwner,
+                failures.getOrDefault(accountId, 0),
+                Set.of(),
+                Optional.empty()));
     }
 
     @Override
-    public synchronized OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
+    public synchronized OptionalLong commit(
+            LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
         if (!leaseHeld(account)) {
             return OptionalLong.empty();
         }
@@ -103,13 +133,13 @@ public final class InMemoryLedger implements RefreshLedger {
     }
 
     @Override
-    public void noteAlert(String accountId, String kind) {
-    }
+    public void noteAlert(String accountId, String kind) {}
 
     @Override
     public synchronized Optional<Sealed> sealed(String accountId) {
         Account account = backend.accounts.get(accountId);
-        return account == null || !backend.sealed.containsKey(accountId) ? Optional.empty()
+        return account == null || !backend.sealed.containsKey(accountId)
+                ? Optional.empty()
                 : Optional.of(new Sealed(account.name(), account.tokenVersion(), backend.sealed.get(accountId)));
     }
 
@@ -123,8 +153,8 @@ public final class InMemoryLedger implements RefreshLedger {
     }
 
     @Override
-    public synchronized void createImported(String accountId, String name, AccountMode mode, OptionalLong priority,
-                                            SealedTokens tokens, Instant now) {
+    public synchronized void createImported(
+            String accountId, String name, AccountMode mode, OptionalLong priority, SealedTokens tokens, Instant now) {
         if (backend.accounts.putIfAbsent(accountId, new Account(accountId, name, mode, 1, false)) != null) {
             throw new ReauthException.AccountExists("An account with this id already exists");
         }
@@ -138,9 +168,13 @@ public final class InMemoryLedger implements RefreshLedger {
         if (account == null) {
             return new RefreshClaim.Refused(RefreshClaim.Reason.GONE, 0, Optional.empty());
         }
-        RefreshClaim.Reason reason = account.requiresReauth() ? RefreshClaim.Reason.DEAD
+        RefreshClaim.Reason reason = account.requiresReauth()
+                ? RefreshClaim.Reason.DEAD
                 : leaseLive(accountId, now) ? RefreshClaim.Reason.IN_FLIGHT : RefreshClaim.Reason.IDLE;
-        return new RefreshClaim.Refused(reason, account.tokenVersion(), Optional.ofNullable(leases.get(accountId)).map(Lease::until));
+        return new RefreshClaim.Refused(
+                reason,
+                account.tokenVersion(),
+                Optional.ofNullable(leases.get(accountId)).map(Lease::until));
     }
 
     /** token_version + 1, the tokens stored, healthy, lease cleared. */
@@ -162,7 +196,9 @@ public final class InMemoryLedger implements RefreshLedger {
     private boolean leaseHeld(LeasedAccount account) {
         Account current = backend.accounts.get(account.id());
         Lease lease = leases.get(account.id());
-        return current != null && current.tokenVersion() == account.tokenVersion()
-                && lease != null && lease.owner().equals(account.leaseOwner());
+        return current != null
+                && current.tokenVersion() == account.tokenVersion()
+                && lease != null
+                && lease.owner().equals(account.leaseOwner());
     }
 }

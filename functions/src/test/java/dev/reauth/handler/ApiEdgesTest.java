@@ -1,6 +1,5 @@
 package dev.reauth.handler;
 
-import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -9,6 +8,7 @@ import dev.reauth.http.ReauthApi;
 import dev.reauth.http.RequestEdge;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 
@@ -39,7 +39,8 @@ class ApiEdgesTest {
         String encoded = Base64.getEncoder().encodeToString(event.getBody().getBytes(StandardCharsets.UTF_8));
 
         EventFile.Response response = file.with(text -> text.replace(ADD_BODY, "\"" + encoded + "\"")
-                .replace("\"isBase64Encoded\": false", "\"isBase64Encoded\": true")).sendTo(new StartReauthHandler(api));
+                        .replace("\"isBase64Encoded\": false", "\"isBase64Encoded\": true"))
+                .sendTo(new StartReauthHandler(api));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json()).containsEntry("account", "new-account");
@@ -48,9 +49,11 @@ class ApiEdgesTest {
     @ParameterizedTest
     @Event(value = "events/add-account.json", type = APIGatewayV2HTTPEvent.class)
     void aBodyOver16KiB_is413_beforeAnythingIsParsed(APIGatewayV2HTTPEvent event, TestInfo test) {
-        String padded = "\"{\\\"name\\\": \\\"new-account\\\", \\\"pad\\\": \\\"" + "x".repeat(RequestEdge.MAX_BODY_BYTES) + "\\\"}\"";
+        String padded = "\"{\\\"name\\\": \\\"new-account\\\", \\\"pad\\\": \\\""
+                + "x".repeat(RequestEdge.MAX_BODY_BYTES) + "\\\"}\"";
 
-        EventFile.Response response = EventFile.of(test).with(text -> text.replace(ADD_BODY, padded)).sendTo(new StartReauthHandler(api));
+        EventFile.Response response =
+                EventFile.of(test).with(text -> text.replace(ADD_BODY, padded)).sendTo(new StartReauthHandler(api));
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.headers()).isEqualTo(ApiEventsTest.JSON_HEADERS);
@@ -61,23 +64,27 @@ class ApiEdgesTest {
     @ParameterizedTest
     @Event(value = "events/add-account.json", type = APIGatewayV2HTTPEvent.class)
     void aBodyThatIsNotAJsonObject_is400_withoutEchoingIt(APIGatewayV2HTTPEvent event, TestInfo test) {
-        EventFile.Response response = EventFile.of(test).with(text -> text.replace(ADD_BODY, "\"name=sk-ant-secret\""))
+        EventFile.Response response = EventFile.of(test)
+                .with(text -> text.replace(ADD_BODY, "\"name=sk-ant-secret\""))
                 .sendTo(new StartReauthHandler(api));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body()).isEqualTo("{\"error\":\"invalid_request\",\"error_description\":\"The body must be a JSON object\"}");
+        assertThat(response.body())
+                .isEqualTo("{\"error\":\"invalid_request\",\"error_description\":\"The body must be a JSON object\"}");
     }
 
     @ParameterizedTest
     @Event(value = "events/add-account.json", type = APIGatewayV2HTTPEvent.class)
     void anEventThatIsNotAnHttpApiRequest_is400(APIGatewayV2HTTPEvent event, TestInfo test) {
         for (String garbage : new String[] {"[1,2]", "not json", "", "{\"routeKey\":\"POST /accounts\"} trailing"}) {
-            EventFile.Response response = EventFile.of(test).with(text -> garbage).sendTo(new StartReauthHandler(api));
+            EventFile.Response response =
+                    EventFile.of(test).with(text -> garbage).sendTo(new StartReauthHandler(api));
 
             assertThat(response.status()).as(garbage).isEqualTo(400);
             assertThat(response.headers()).isEqualTo(ApiEventsTest.JSON_HEADERS);
-            assertThat(response.body()).isEqualTo("{\"error\":\"invalid_request\","
-                    + "\"error_description\":\"The event is not an API Gateway HTTP API request\"}");
+            assertThat(response.body())
+                    .isEqualTo("{\"error\":\"invalid_request\","
+                            + "\"error_description\":\"The event is not an API Gateway HTTP API request\"}");
         }
     }
 
@@ -95,15 +102,20 @@ class ApiEdgesTest {
 
     @ParameterizedTest
     @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
-    void reloadByName_ofAMalformedName_is400_withAFixedDescription_andTellsNobody(APIGatewayV2HTTPEvent event, TestInfo test) {
+    void reloadByName_ofAMalformedName_is400_withAFixedDescription_andTellsNobody(
+            APIGatewayV2HTTPEvent event, TestInfo test) {
         for (String name : new String[] {"", " demo", "de\\u0000mo", "n".repeat(129)}) {
-            EventFile.Response response = EventFile.of(test).with(text -> text.replace("\"name\": \"demo\"", "\"name\": \"" + name + "\""))
+            EventFile.Response response = EventFile.of(test)
+                    .with(text -> text.replace("\"name\": \"demo\"", "\"name\": \"" + name + "\""))
                     .sendTo(new ReloadHandler(api));
 
             assertThat(response.status()).as(name).isEqualTo(400);
             assertThat(response.headers()).isEqualTo(ApiEventsTest.JSON_HEADERS);
-            assertThat(response.json()).containsEntry("error", "invalid_request").extractingByKey("error_description")
-                    .isIn("account name is required",
+            assertThat(response.json())
+                    .containsEntry("error", "invalid_request")
+                    .extractingByKey("error_description")
+                    .isIn(
+                            "account name is required",
                             "account name must be at most 128 characters, without control characters or surrounding spaces");
         }
         assertThat(fixture.backend.published).isEmpty();
@@ -112,11 +124,13 @@ class ApiEdgesTest {
     @ParameterizedTest
     @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
     void reloadByName_withoutItsPathParameter_is400(APIGatewayV2HTTPEvent event, TestInfo test) {
-        EventFile.Response response = EventFile.of(test).with(text -> text.replace("\"name\": \"demo\"", "\"other\": \"demo\""))
+        EventFile.Response response = EventFile.of(test)
+                .with(text -> text.replace("\"name\": \"demo\"", "\"other\": \"demo\""))
                 .sendTo(new ReloadHandler(api));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body()).isEqualTo("{\"error\":\"invalid_request\",\"error_description\":\"account name is required\"}");
+        assertThat(response.body())
+                .isEqualTo("{\"error\":\"invalid_request\",\"error_description\":\"account name is required\"}");
     }
 
     @ParameterizedTest

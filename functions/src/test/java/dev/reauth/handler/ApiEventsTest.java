@@ -36,11 +36,32 @@ class ApiEventsTest {
     static final Instant NOW = ApiFixture.NOW;
     static final String DEMO_ID = ApiFixture.DEMO_ID;
     static final String OPERATOR = "arn:aws:iam::123456789012:user/operator";
-    static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json", "Cache-Control", "no-store",
-            "Pragma", "no-cache", "Referrer-Policy", "no-referrer", "X-Content-Type-Options", "nosniff");
-    static final Map<String, String> HTML_HEADERS = Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-store",
-            "Pragma", "no-cache", "Referrer-Policy", "no-referrer", "X-Content-Type-Options", "nosniff", "X-Frame-Options", "DENY",
-            "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    static final Map<String, String> JSON_HEADERS = Map.of(
+            "Content-Type",
+            "application/json",
+            "Cache-Control",
+            "no-store",
+            "Pragma",
+            "no-cache",
+            "Referrer-Policy",
+            "no-referrer",
+            "X-Content-Type-Options",
+            "nosniff");
+    static final Map<String, String> HTML_HEADERS = Map.of(
+            "Content-Type",
+            "text/html; charset=utf-8",
+            "Cache-Control",
+            "no-store",
+            "Pragma",
+            "no-cache",
+            "Referrer-Policy",
+            "no-referrer",
+            "X-Content-Type-Options",
+            "nosniff",
+            "X-Frame-Options",
+            "DENY",
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
 
     final ApiFixture fixture = new ApiFixture();
     final InMemoryBackend backend = fixture.backend;
@@ -55,12 +76,16 @@ class ApiEventsTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
         Map<String, Object> body = response.json();
-        assertThat(body).containsOnlyKeys("account", "mode", "authorizationUrl", "expiresAt")
-                .containsEntry("account", "demo").containsEntry("mode", "max").containsEntry("expiresAt", "2026-11-26T19:46:00Z");
+        assertThat(body)
+                .containsOnlyKeys("account", "mode", "authorizationUrl", "expiresAt")
+                .containsEntry("account", "demo")
+                .containsEntry("mode", "max")
+                .containsEntry("expiresAt", "2026-11-26T19:46:00Z");
         String url = (String) body.get("authorizationUrl");
         assertThat(url).startsWith("https://claude.ai/oauth/authorize?");
         String state = url.substring(url.indexOf("&state=") + "&state=".length());
-        OAuthSession session = backend.sessions.get(new OAuthState(state).hash()).session();
+        OAuthSession session =
+                backend.sessions.get(new OAuthState(state).hash()).session();
         assertThat(session.intent()).isEqualTo(SessionIntent.REAUTH);
         assertThat(session.accountId()).isEqualTo(DEMO_ID);
         assertThat(session.baseTokenVersion()).isEqualTo(4);
@@ -75,7 +100,9 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"error\":\"account_not_found\",\"error_description\":\"No account named 'no-such-account'\"}");
+        assertThat(response.body())
+                .isEqualTo(
+                        "{\"error\":\"account_not_found\",\"error_description\":\"No account named 'no-such-account'\"}");
         assertThat(backend.sessions).isEmpty();
     }
 
@@ -95,17 +122,21 @@ class ApiEventsTest {
 
     @ParameterizedTest
     @Event(value = "events/callback-pasted-code.json", type = APIGatewayV2HTTPEvent.class)
-    void pastedCallback_exchangesTheCodeOnce_writesTheTokens_andTellsTheFleet(APIGatewayV2HTTPEvent event, TestInfo test) {
+    void pastedCallback_exchangesTheCodeOnce_writesTheTokens_andTellsTheFleet(
+            APIGatewayV2HTTPEvent event, TestInfo test) {
         openSession("PASTE-THE-STATE-HERE-0123456789", NOW.plusSeconds(300));
 
         EventFile.Response response = EventFile.of(test).readsAs(event).sendTo(new CallbackHandler(api));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"success\":true,\"message\":\"Account 'demo' has been successfully re-authenticated\","
-                + "\"accountId\":\"5f0c7a1e-demo-account-id\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}");
+        assertThat(response.body())
+                .isEqualTo(
+                        "{\"success\":true,\"message\":\"Account 'demo' has been successfully re-authenticated\","
+                                + "\"accountId\":\"5f0c7a1e-demo-account-id\",\"tokenVersion\":5,\"cacheFlush\":\"published\"}");
         assertThat(backend.exchangedCodes).containsExactly("PASTE-THE-CODE-HERE");
-        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.TOKENS_ROTATED, DEMO_ID, "demo", 5, NOW));
+        assertThat(backend.published)
+                .containsExactly(new TokenEvent(TokenEvent.TOKENS_ROTATED, DEMO_ID, "demo", 5, NOW));
 
         EventFile.Response replay = EventFile.of(test).sendTo(new CallbackHandler(api));
         assertThat(replay.status()).isEqualTo(409);
@@ -137,7 +168,8 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(HTML_HEADERS);
-        assertThat(response.body()).startsWith("<!doctype html>")
+        assertThat(response.body())
+                .startsWith("<!doctype html>")
                 .contains("<h1>Account &#39;demo&#39; has been successfully re-authenticated</h1>")
                 .contains("Token cache has been cleared for running servers")
                 .doesNotContain("THE-CODE-FROM-THE-REDIRECT", "THE-STATE-FROM-THE-REDIRECT");
@@ -146,14 +178,17 @@ class ApiEventsTest {
 
     @ParameterizedTest
     @Event(value = "events/callback-provider-error.json", type = APIGatewayV2HTTPEvent.class)
-    void browserCallback_withTheProvidersError_showsOnlyItsCode_andLeavesTheSessionOpen(APIGatewayV2HTTPEvent event, TestInfo test) {
+    void browserCallback_withTheProvidersError_showsOnlyItsCode_andLeavesTheSessionOpen(
+            APIGatewayV2HTTPEvent event, TestInfo test) {
         String stateHash = openSession("THE-STATE-FROM-THE-REDIRECT-0123", NOW.plusSeconds(300));
 
         EventFile.Response response = EventFile.of(test).readsAs(event).sendTo(new CallbackHandler(api));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.headers()).isEqualTo(HTML_HEADERS);
-        assertThat(response.body()).contains("<h1>Authorization was not granted</h1>").contains("The provider answered access_denied")
+        assertThat(response.body())
+                .contains("<h1>Authorization was not granted</h1>")
+                .contains("The provider answered access_denied")
                 .doesNotContain("The user denied the request");
         assertThat(backend.sessions.get(stateHash).claimId()).isNull();
         assertThat(backend.sessions.get(stateHash).consumed()).isFalse();
@@ -167,8 +202,10 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"success\":true,\"message\":\"Token reload triggered for account 'demo'\"}");
-        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.RELOAD_REQUESTED, DEMO_ID, "demo", 4, NOW));
+        assertThat(response.body())
+                .isEqualTo("{\"success\":true,\"message\":\"Token reload triggered for account 'demo'\"}");
+        assertThat(backend.published)
+                .containsExactly(new TokenEvent(TokenEvent.RELOAD_REQUESTED, DEMO_ID, "demo", 4, NOW));
     }
 
     @ParameterizedTest
@@ -178,19 +215,24 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"success\":true,\"message\":\"Token reload triggered for account 'demo'\"}");
-        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.RELOAD_REQUESTED, DEMO_ID, "demo", 4, NOW));
+        assertThat(response.body())
+                .isEqualTo("{\"success\":true,\"message\":\"Token reload triggered for account 'demo'\"}");
+        assertThat(backend.published)
+                .containsExactly(new TokenEvent(TokenEvent.RELOAD_REQUESTED, DEMO_ID, "demo", 4, NOW));
     }
 
     @ParameterizedTest
     @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
     void reloadByName_ofAnUnknownName_is404_andTellsNobody(APIGatewayV2HTTPEvent event, TestInfo test) {
-        EventFile.Response response = EventFile.of(test).with(text -> text.replace("\"name\": \"demo\"", "\"name\": \"no-such-account\""))
+        EventFile.Response response = EventFile.of(test)
+                .with(text -> text.replace("\"name\": \"demo\"", "\"name\": \"no-such-account\""))
                 .sendTo(new ReloadHandler(api));
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"error\":\"account_not_found\",\"error_description\":\"No account named 'no-such-account'\"}");
+        assertThat(response.body())
+                .isEqualTo(
+                        "{\"error\":\"account_not_found\",\"error_description\":\"No account named 'no-such-account'\"}");
         assertThat(backend.published).isEmpty();
     }
 
@@ -203,8 +245,9 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"accounts\":[{\"id\":\"5f0c7a1e-demo-account-id\",\"name\":\"demo\",\"mode\":\"max\","
-                + "\"requiresReauth\":false,\"tokenVersion\":4,\"refreshFailures\":0,\"refreshCount\":0}]}");
+        assertThat(response.body())
+                .isEqualTo("{\"accounts\":[{\"id\":\"5f0c7a1e-demo-account-id\",\"name\":\"demo\",\"mode\":\"max\","
+                        + "\"requiresReauth\":false,\"tokenVersion\":4,\"refreshFailures\":0,\"refreshCount\":0}]}");
     }
 
     @ParameterizedTest
@@ -217,20 +260,24 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"refreshed\","
-                + "\"tokenVersion\":5,\"expiresAt\":\"2026-11-27T03:36:00Z\"}");
+        assertThat(response.body())
+                .isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"refreshed\","
+                        + "\"tokenVersion\":5,\"expiresAt\":\"2026-11-27T03:36:00Z\"}");
         assertThat(backend.redeemedRefreshTokens).containsExactly("sk-ant-ort01-held");
-        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.TOKENS_ROTATED, DEMO_ID, "demo", 5, NOW));
+        assertThat(backend.published)
+                .containsExactly(new TokenEvent(TokenEvent.TOKENS_ROTATED, DEMO_ID, "demo", 5, NOW));
 
         // a second proxy that got a 401 on version 4 gets version 5, without another provider call
         EventFile.Response repeat = file.sendTo(new RefreshHandler(api));
-        assertThat(repeat.body()).isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"current\",\"tokenVersion\":5}");
+        assertThat(repeat.body())
+                .isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"current\",\"tokenVersion\":5}");
         assertThat(backend.redeemedRefreshTokens).hasSize(1);
     }
 
     @ParameterizedTest
     @Event(value = "events/adopt-tokens.json", type = APIGatewayV2HTTPEvent.class)
-    void adoptTokens_onTheBaseVersion_adoptsThem_alerts_andRefusesASecondAdoption(APIGatewayV2HTTPEvent event, TestInfo test) {
+    void adoptTokens_onTheBaseVersion_adoptsThem_alerts_andRefusesASecondAdoption(
+            APIGatewayV2HTTPEvent event, TestInfo test) {
         ledger.keepAlive(DEMO_ID, tokens("sk-ant-oat01-held", "sk-ant-ort01-held"), NOW.plusSeconds(600));
         EventFile file = EventFile.of(test).readsAs(event);
 
@@ -238,11 +285,18 @@ class ApiEventsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
-        assertThat(response.body()).isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"adopted\",\"tokenVersion\":5}");
-        assertThat(backend.sealedBundles.get(DEMO_ID)).isEqualTo(new TokenBundle("sk-ant-oat01-EXAMPLE-adopted",
-                "sk-ant-ort01-EXAMPLE-adopted", "Bearer", Optional.of("user:inference"), Optional.empty()));
+        assertThat(response.body())
+                .isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"adopted\",\"tokenVersion\":5}");
+        assertThat(backend.sealedBundles.get(DEMO_ID))
+                .isEqualTo(new TokenBundle(
+                        "sk-ant-oat01-EXAMPLE-adopted",
+                        "sk-ant-ort01-EXAMPLE-adopted",
+                        "Bearer",
+                        Optional.of("user:inference"),
+                        Optional.empty()));
         assertThat(backend.alerts).extracting(Alert::kind).containsExactly(Alert.Kind.SECOND_REFRESHER);
-        assertThat(backend.published).containsExactly(new TokenEvent(TokenEvent.TOKENS_ROTATED, DEMO_ID, "demo", 5, NOW));
+        assertThat(backend.published)
+                .containsExactly(new TokenEvent(TokenEvent.TOKENS_ROTATED, DEMO_ID, "demo", 5, NOW));
 
         EventFile.Response again = file.sendTo(new RefreshHandler(api));
         assertThat(again.status()).isEqualTo(409);
@@ -260,8 +314,11 @@ class ApiEventsTest {
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.headers()).isEqualTo(JSON_HEADERS);
         Map<String, Object> body = created.json();
-        assertThat(body).containsOnlyKeys("accountId", "name", "status", "tokenVersion")
-                .containsEntry("name", "imported").containsEntry("status", "created").containsEntry("tokenVersion", 1L);
+        assertThat(body)
+                .containsOnlyKeys("accountId", "name", "status", "tokenVersion")
+                .containsEntry("name", "imported")
+                .containsEntry("status", "created")
+                .containsEntry("tokenVersion", 1L);
         String id = (String) body.get("accountId");
         assertThat(backend.sealedBundles.get(id).refreshToken()).isEqualTo("sk-ant-ort01-EXAMPLE-imported");
         assertThat(created.body()).doesNotContain("sk-ant");
@@ -277,13 +334,29 @@ class ApiEventsTest {
         assertThat(event.getSource()).isEqualTo("aws.events");
         assertThat(event.getDetailType()).isEqualTo("Scheduled Event");
         ledger.keepAlive(DEMO_ID, tokens("sk-ant-oat01-held", "sk-ant-ort01-held"), NOW.plusSeconds(600));
-        RefreshHandler handler = new RefreshHandler(api, new ScheduledRefresh(ledger, fixture.refresher, fixture.settings,
-                Duration.ofSeconds(5), fixture.clock), fixture.clock);
+        RefreshHandler handler = new RefreshHandler(
+                api,
+                new ScheduledRefresh(ledger, fixture.refresher, fixture.settings, Duration.ofSeconds(5), fixture.clock),
+                fixture.clock);
 
         Map<String, Object> summary = EventFile.of(test).sendToForJson(handler);
 
-        assertThat(summary).isEqualTo(Map.of("due", 1L, "refreshed", 1L, "current", 0L, "failed", 0L, "dead", 0L, "throttled", 0L,
-                "leftForNextRun", 0L));
+        assertThat(summary)
+                .isEqualTo(Map.of(
+                        "due",
+                        1L,
+                        "refreshed",
+                        1L,
+                        "current",
+                        0L,
+                        "failed",
+                        0L,
+                        "dead",
+                        0L,
+                        "throttled",
+                        0L,
+                        "leftForNextRun",
+                        0L));
         assertThat(backend.redeemedRefreshTokens).containsExactly("sk-ant-ort01-held");
         assertThat(backend.accounts.get(DEMO_ID).tokenVersion()).isEqualTo(5);
     }
@@ -291,9 +364,20 @@ class ApiEventsTest {
     /** A session for the demo account under a state an events/ file carries. */
     String openSession(String state, Instant expiresAt) {
         String hash = new OAuthState(state).hash();
-        backend.create(new OAuthSession(hash, SessionIntent.REAUTH, DEMO_ID, "demo", AccountMode.MAX,
-                CodeVerifier.generate(new SecureRandom()), ProviderConfig.anthropic().redirectUri(), Optional.of(OPERATOR),
-                expiresAt.minusSeconds(600), expiresAt, 4, false, false));
+        backend.create(new OAuthSession(
+                hash,
+                SessionIntent.REAUTH,
+                DEMO_ID,
+                "demo",
+                AccountMode.MAX,
+                CodeVerifier.generate(new SecureRandom()),
+                ProviderConfig.anthropic().redirectUri(),
+                Optional.of(OPERATOR),
+                expiresAt.minusSeconds(600),
+                expiresAt,
+                4,
+                false,
+                false));
         return hash;
     }
 

@@ -26,12 +26,31 @@ final class ApiFixture {
     final InMemoryBackend backend = new InMemoryBackend();
     final InMemoryLedger ledger = new InMemoryLedger(backend);
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    final RefreshSettings settings = new RefreshSettings("refresh-index", 4, Duration.ofMinutes(60), 2, Duration.ofMinutes(2),
-            Duration.ofSeconds(30), Duration.ofSeconds(1), Optional.empty());
-    final RefreshService refresher = new RefreshService(ledger, backend, backend, backend, backend, settings,
-            List.of("user:profile", "user:inference"), clock);
-    final ReauthApi api = new ReauthApi(new ReauthService(backend, backend, backend, backend, backend, backend, backend,
-            ProviderConfig.anthropic(), Duration.ofMinutes(10), clock, SecureRandom::new), refresher,
+    final RefreshSettings settings = new RefreshSettings(
+            "refresh-index",
+            4,
+            Duration.ofMinutes(60),
+            2,
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(1),
+            Optional.empty());
+    final RefreshService refresher = new RefreshService(
+            ledger, backend, backend, backend, backend, settings, List.of("user:profile", "user:inference"), clock);
+    final ReauthApi api = new ReauthApi(
+            new ReauthService(
+                    backend,
+                    backend,
+                    backend,
+                    backend,
+                    backend,
+                    backend,
+                    backend,
+                    ProviderConfig.anthropic(),
+                    Duration.ofMinutes(10),
+                    clock,
+                    SecureRandom::new),
+            refresher,
             new TokenIntake(ledger, backend, backend, backend, backend, clock));
 
     ApiFixture() {

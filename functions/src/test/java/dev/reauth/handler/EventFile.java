@@ -35,7 +35,8 @@ record EventFile(String name, byte[] bytes) {
 
     /** The file the running test's {@code @Event} annotation names, from the test classpath. */
     static EventFile of(TestInfo test) {
-        String name = test.getTestMethod().orElseThrow().getAnnotation(Event.class).value();
+        String name =
+                test.getTestMethod().orElseThrow().getAnnotation(Event.class).value();
         try (InputStream in = EventFile.class.getClassLoader().getResourceAsStream(name)) {
             assertThat(in).as(name + " on the test classpath").isNotNull();
             return new EventFile(name, in.readAllBytes());
@@ -66,8 +67,9 @@ record EventFile(String name, byte[] bytes) {
         assertThat(ours.queryParameters()).isEqualTo(orEmpty(official.getQueryStringParameters()));
         assertThat(ours.body()).isEqualTo(official.getBody());
         assertThat(ours.requestId()).isEqualTo(official.getRequestContext().getRequestId());
-        assertThat(ours.principal()).isEqualTo(Optional.ofNullable(official.getRequestContext().getAuthorizer())
-                .map(a -> a.getIam().getUserArn()));
+        assertThat(ours.principal())
+                .isEqualTo(Optional.ofNullable(official.getRequestContext().getAuthorizer())
+                        .map(a -> a.getIam().getUserArn()));
         official.getHeaders().forEach((k, v) -> assertThat(ours.headers()).containsEntry(k.toLowerCase(), v));
         return this;
     }
@@ -82,8 +84,11 @@ record EventFile(String name, byte[] bytes) {
         }
         Map<String, Object> payload = Json.parseObjectOrEmpty(out.toString(StandardCharsets.UTF_8))
                 .orElseThrow(() -> new AssertionError("the handler's answer is not JSON: " + out));
-        return new Response(((Long) payload.get("statusCode")).intValue(), Json.strings(payload, "headers"),
-                (String) payload.get("body"), Boolean.TRUE.equals(payload.get("isBase64Encoded")));
+        return new Response(
+                ((Long) payload.get("statusCode")).intValue(),
+                Json.strings(payload, "headers"),
+                (String) payload.get("body"),
+                Boolean.TRUE.equals(payload.get("isBase64Encoded")));
     }
 
     /** The raw answer of a handler that answers something other than an HTTP response (the schedule). */

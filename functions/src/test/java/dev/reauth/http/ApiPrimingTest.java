@@ -34,13 +34,18 @@ class ApiPrimingTest {
     /** Every port refuses to be called: priming must end at the HTTP edge. */
     private final ReauthApi api = apiOverPortsThatMustNotBeCalled();
 
-    private final List<ApiHandler> handlers = List.of(new StartReauthHandler(api), new CallbackHandler(api), new ReloadHandler(api),
-            new ListAccountsHandler(api), new RefreshHandler(api));
+    private final List<ApiHandler> handlers = List.of(
+            new StartReauthHandler(api),
+            new CallbackHandler(api),
+            new ReloadHandler(api),
+            new ListAccountsHandler(api),
+            new RefreshHandler(api));
 
     @Test
     void theHook_runsWithoutTouchingAnyPort_orDrawingRandomness() {
         for (ApiHandler handler : handlers) {
-            assertThatCode(() -> handler.snapStartHook().beforeCheckpoint(null)).as(handler.getClass().getSimpleName())
+            assertThatCode(() -> handler.snapStartHook().beforeCheckpoint(null))
+                    .as(handler.getClass().getSimpleName())
                     .doesNotThrowAnyException();
         }
     }
@@ -48,7 +53,8 @@ class ApiPrimingTest {
     @Test
     void theHook_runsTheRoutingAndErrorPaths_404_413_400() {
         for (ApiHandler handler : handlers) {
-            assertThat(((ApiPriming) handler.snapStartHook()).prime()).as(handler.getClass().getSimpleName())
+            assertThat(((ApiPriming) handler.snapStartHook()).prime())
+                    .as(handler.getClass().getSimpleName())
                     .containsExactly(404, 413, 400);
         }
     }
@@ -60,13 +66,32 @@ class ApiPrimingTest {
         EventPublisher events = refusing(EventPublisher.class);
         AlertPublisher alerts = refusing(AlertPublisher.class);
         AccountDirectory accounts = refusing(AccountDirectory.class);
-        ReauthService service = new ReauthService(accounts, refusing(SessionStore.class), refusing(AccountWriter.class), vault,
-                events, alerts, provider, ProviderConfig.anthropic(), Duration.ofMinutes(10), Clock.systemUTC(), () -> {
+        ReauthService service = new ReauthService(
+                accounts,
+                refusing(SessionStore.class),
+                refusing(AccountWriter.class),
+                vault,
+                events,
+                alerts,
+                provider,
+                ProviderConfig.anthropic(),
+                Duration.ofMinutes(10),
+                Clock.systemUTC(),
+                () -> {
                     throw new AssertionError("priming drew randomness: a snapshot would carry it");
                 });
-        RefreshSettings settings = new RefreshSettings("refresh-index", 4, Duration.ofMinutes(60), 4, Duration.ofMinutes(2),
-                Duration.ofSeconds(30), Duration.ofSeconds(15), Optional.empty());
-        return new ReauthApi(service, new RefreshService(ledger, vault, provider, events, alerts, settings, List.of(), Clock.systemUTC()),
+        RefreshSettings settings = new RefreshSettings(
+                "refresh-index",
+                4,
+                Duration.ofMinutes(60),
+                4,
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(15),
+                Optional.empty());
+        return new ReauthApi(
+                service,
+                new RefreshService(ledger, vault, provider, events, alerts, settings, List.of(), Clock.systemUTC()),
                 new TokenIntake(ledger, accounts, vault, events, alerts, Clock.systemUTC()));
     }
 

@@ -1,11 +1,11 @@
 package dev.reauth.link;
 
-import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
@@ -29,9 +29,12 @@ class LinkTokenTest {
     @Test
     void hash_isTheBase64urlSha256OfTheValue() throws Exception {
         LinkToken token = LinkToken.generate(new SecureRandom());
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.value().getBytes(StandardCharsets.US_ASCII));
+        byte[] digest =
+                MessageDigest.getInstance("SHA-256").digest(token.value().getBytes(StandardCharsets.US_ASCII));
 
-        assertThat(token.hash()).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(digest)).isNotEqualTo(token.value());
+        assertThat(token.hash())
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(digest))
+                .isNotEqualTo(token.value());
     }
 
     @Test

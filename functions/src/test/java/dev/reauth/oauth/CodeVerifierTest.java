@@ -34,10 +34,16 @@ class CodeVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "tooShort", "has space in it and is long enough to pass the length rule x",
-            "has+plus/slash=equals-and-is-long-enough-to-pass-the-length-rule"})
+    @ValueSource(
+            strings = {
+                "",
+                "tooShort",
+                "has space in it and is long enough to pass the length rule x",
+                "has+plus/slash=equals-and-is-long-enough-to-pass-the-length-rule"
+            })
     void constructor_refusesValuesOutsideRfc7636Alphabet(String bad) {
-        assertThatThrownBy(() -> new CodeVerifier(bad)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new CodeVerifier(bad))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining(bad.isEmpty() ? "\u0000" : bad);
     }
 

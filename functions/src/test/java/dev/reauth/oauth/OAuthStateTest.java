@@ -13,7 +13,8 @@ class OAuthStateTest {
         OAuthState state = OAuthState.generate(new SecureRandom());
         assertThat(state.hash()).isEqualTo(new OAuthState(state.value()).hash()).doesNotContain(state.value());
         assertThat(state.hashMatches(state.hash())).isTrue();
-        assertThat(state.hashMatches(OAuthState.generate(new SecureRandom()).hash())).isFalse();
+        assertThat(state.hashMatches(OAuthState.generate(new SecureRandom()).hash()))
+                .isFalse();
     }
 
     @Test
@@ -21,7 +22,8 @@ class OAuthStateTest {
         // the RFC 7636 Appendix B value, used here as a state: its hash is the RFC's challenge
         OAuthState state = new OAuthState("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 
-        assertThat(state.hash()).isEqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+        assertThat(state.hash())
+                .isEqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
                 .isEqualTo(new CodeVerifier(state.value()).s256Challenge());
     }
 
@@ -36,7 +38,8 @@ class OAuthStateTest {
     @Test
     void constructor_refusesShortOrUnsafeValues_withoutEchoingThem() {
         assertThatThrownBy(() -> new OAuthState("short")).hasMessageNotContaining("short");
-        assertThatThrownBy(() -> new OAuthState("<script>alert(1)</script>")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OAuthState("<script>alert(1)</script>"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

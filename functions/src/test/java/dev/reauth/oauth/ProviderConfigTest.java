@@ -18,15 +18,16 @@ class ProviderConfigTest {
     void maxAccountUrl_matchesAnthropicOauthMdExactly() {
         String url = ProviderConfig.anthropic().authorizationUrl(AccountMode.MAX, VERIFIER, STATE);
 
-        assertThat(url).isEqualTo("https://claude.ai/oauth/authorize"
-                + "?code=true"
-                + "&client_id=9d1c250a-e61b-44d9-88ed-5944d1962f5e"
-                + "&response_type=code"
-                + "&redirect_uri=https%3A%2F%2Fplatform.claude.com%2Foauth%2Fcode%2Fcallback"
-                + "&scope=org%3Acreate_api_key+user%3Aprofile+user%3Ainference"
-                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-                + "&code_challenge_method=S256"
-                + "&state=s7aTe-value_0123456789abcdefABCDEF");
+        assertThat(url)
+                .isEqualTo("https://claude.ai/oauth/authorize"
+                        + "?code=true"
+                        + "&client_id=9d1c250a-e61b-44d9-88ed-5944d1962f5e"
+                        + "&response_type=code"
+                        + "&redirect_uri=https%3A%2F%2Fplatform.claude.com%2Foauth%2Fcode%2Fcallback"
+                        + "&scope=org%3Acreate_api_key+user%3Aprofile+user%3Ainference"
+                        + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                        + "&code_challenge_method=S256"
+                        + "&state=s7aTe-value_0123456789abcdefABCDEF");
     }
 
     @Test
@@ -35,7 +36,8 @@ class ProviderConfigTest {
         String max = preset.authorizationUrl(AccountMode.MAX, VERIFIER, STATE);
         String console = preset.authorizationUrl(AccountMode.CONSOLE, VERIFIER, STATE);
 
-        assertThat(console).isEqualTo("https://console.anthropic.com/oauth/authorize" + max.substring(max.indexOf('?')));
+        assertThat(console)
+                .isEqualTo("https://console.anthropic.com/oauth/authorize" + max.substring(max.indexOf('?')));
     }
 
     @Test
@@ -46,8 +48,16 @@ class ProviderConfigTest {
             String[] kv = pair.split("=", 2);
             query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
-        assertThat(query.keySet()).containsExactly("code", "client_id", "response_type", "redirect_uri", "scope",
-                "code_challenge", "code_challenge_method", "state");
+        assertThat(query.keySet())
+                .containsExactly(
+                        "code",
+                        "client_id",
+                        "response_type",
+                        "redirect_uri",
+                        "scope",
+                        "code_challenge",
+                        "code_challenge_method",
+                        "state");
         assertThat(query.get("redirect_uri")).isEqualTo("https://platform.claude.com/oauth/code/callback");
         assertThat(query.get("scope")).isEqualTo("org:create_api_key user:profile user:inference");
     }
@@ -55,9 +65,16 @@ class ProviderConfigTest {
     @Test
     void presetWithoutLeadingParams_startsWithClientId() {
         ProviderConfig a = ProviderConfig.anthropic();
-        ProviderConfig plain = new ProviderConfig(a.clientId(), URI.create("http://127.0.0.1:9/default/authorize"),
-                a.authorizeUrlConsole(), a.tokenUrl(), "http://127.0.0.1/cb", a.scopes(), TokenRequestFormat.FORM,
-                a.apiKeyUrl(), Map.of());
+        ProviderConfig plain = new ProviderConfig(
+                a.clientId(),
+                URI.create("http://127.0.0.1:9/default/authorize"),
+                a.authorizeUrlConsole(),
+                a.tokenUrl(),
+                "http://127.0.0.1/cb",
+                a.scopes(),
+                TokenRequestFormat.FORM,
+                a.apiKeyUrl(),
+                Map.of());
         assertThat(plain.authorizationUrl(AccountMode.MAX, VERIFIER, STATE))
                 .startsWith("http://127.0.0.1:9/default/authorize?client_id=");
     }

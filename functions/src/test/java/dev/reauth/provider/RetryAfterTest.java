@@ -19,7 +19,8 @@ class RetryAfterTest {
 
     @Test
     void anHttpDate_garbage_orNothing_isNoHint() {
-        assertThat(HttpAuthorizationServer.retryAfter(null, "Fri, 27 Nov 2026 12:00:00 GMT")).isEmpty();
+        assertThat(HttpAuthorizationServer.retryAfter(null, "Fri, 27 Nov 2026 12:00:00 GMT"))
+                .isEmpty();
         assertThat(HttpAuthorizationServer.retryAfter("soon", null)).isEmpty();
         assertThat(HttpAuthorizationServer.retryAfter(null, null)).isEmpty();
         assertThat(HttpAuthorizationServer.retryAfter(null, "-5")).isEmpty();

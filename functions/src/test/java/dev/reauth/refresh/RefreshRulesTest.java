@@ -1,16 +1,16 @@
 package dev.reauth.refresh;
 
-import java.util.ArrayList;
-import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.wire.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class RefreshRulesTest {
@@ -41,9 +41,12 @@ class RefreshRulesTest {
     void dueAccount_isNotActionable_whileBackingOff_orLeased() {
         Instant now = Instant.parse("2026-11-27T12:00:00Z");
         DueAccount free = new DueAccount("id", "n", 1, now, Optional.empty(), Optional.empty(), Set.of());
-        DueAccount backingOff = new DueAccount("id", "n", 1, now, Optional.of(now.plusSeconds(60)), Optional.empty(), Set.of());
-        DueAccount leased = new DueAccount("id", "n", 1, now, Optional.empty(), Optional.of(now.plusSeconds(60)), Set.of());
-        DueAccount leaseOver = new DueAccount("id", "n", 1, now, Optional.of(now), Optional.of(now.minusSeconds(1)), Set.of());
+        DueAccount backingOff =
+                new DueAccount("id", "n", 1, now, Optional.of(now.plusSeconds(60)), Optional.empty(), Set.of());
+        DueAccount leased =
+                new DueAccount("id", "n", 1, now, Optional.empty(), Optional.of(now.plusSeconds(60)), Set.of());
+        DueAccount leaseOver =
+                new DueAccount("id", "n", 1, now, Optional.of(now), Optional.of(now.minusSeconds(1)), Set.of());
 
         assertThat(free.isActionableAt(now)).isTrue();
         assertThat(backingOff.isActionableAt(now)).isFalse();
@@ -65,12 +68,23 @@ class RefreshRulesTest {
         Map<String, Object> directive = ((List<Map<String, Object>>) aws.get("CloudWatchMetrics")).getFirst();
         assertThat(directive.get("Namespace")).isEqualTo("reauth");
         @SuppressWarnings("unchecked")
-        List<String> declared = ((List<Map<String, Object>>) directive.get("Metrics")).stream()
-                .map(m -> (String) m.get("Name")).toList();
-        assertThat(declared).containsExactlyInAnyOrder("AccountsDue", "Refreshed", "RefreshFailed", "AccountsDead",
-                "RefreshThrottled", "LeftForNextRun", "RefreshLatency");
-        assertThat(line).containsEntry("AccountsDue", 7L).containsEntry("Refreshed", 4L).containsEntry("RefreshFailed", 1L)
-                .containsEntry("AccountsDead", 1L).containsEntry("LeftForNextRun", 2L)
+        List<String> declared = ((List<Map<String, Object>>) directive.get("Metrics"))
+                .stream().map(m -> (String) m.get("Name")).toList();
+        assertThat(declared)
+                .containsExactlyInAnyOrder(
+                        "AccountsDue",
+                        "Refreshed",
+                        "RefreshFailed",
+                        "AccountsDead",
+                        "RefreshThrottled",
+                        "LeftForNextRun",
+                        "RefreshLatency");
+        assertThat(line)
+                .containsEntry("AccountsDue", 7L)
+                .containsEntry("Refreshed", 4L)
+                .containsEntry("RefreshFailed", 1L)
+                .containsEntry("AccountsDead", 1L)
+                .containsEntry("LeftForNextRun", 2L)
                 .containsEntry("RefreshLatency", List.of(120L, 340L));
         declared.forEach(name -> assertThat(line).containsKey(name));
     }
@@ -90,7 +104,10 @@ class RefreshRulesTest {
             assertThat(values).hasSizeLessThanOrEqualTo(100);
             all.addAll(values);
         }
-        assertThat(all).hasSize(250).containsExactlyElementsOf(latencies.stream().map(v -> (Object) v).toList());
+        assertThat(all)
+                .hasSize(250)
+                .containsExactlyElementsOf(
+                        latencies.stream().map(v -> (Object) v).toList());
         // the counts are declared once, on the first line
         assertThat(Json.parseObject(lines.get(1))).doesNotContainKey("Refreshed");
     }

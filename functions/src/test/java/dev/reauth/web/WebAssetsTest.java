@@ -14,7 +14,9 @@ class WebAssetsTest {
 
         assertThat(defined).isNotNegative();
         assertThat(bound).isGreaterThan(defined);
-        assertThat(WebAssets.SCRIPT).contains("Paste the whole value the provider shows: it looks like code#state.",
-                "window.location.pathname");
+        assertThat(WebAssets.SCRIPT)
+                .contains(
+                        "Paste the whole value the provider shows: it looks like code#state.",
+                        "window.location.pathname");
     }
 }

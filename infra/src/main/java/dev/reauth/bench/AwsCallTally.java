@@ -19,7 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 final class AwsCallTally implements ExecutionInterceptor {
 
     /** The calls since the last {@link #drain()}. */
-    record Tally(Map<String, Long> calls, long attempts, long queries, long queryPages, long itemsReturned, long itemsScanned) {
+    record Tally(
+            Map<String, Long> calls,
+            long attempts,
+            long queries,
+            long queryPages,
+            long itemsReturned,
+            long itemsScanned) {
 
         long total() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
@@ -39,8 +45,11 @@ final class AwsCallTally implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        calls.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
-                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), k -> new LongAdder()).increment();
+        calls.computeIfAbsent(
+                        attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
+                                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                        k -> new LongAdder())
+                .increment();
         if (context.request() instanceof QueryRequest query) {
             queryPages.increment();
             if (!query.hasExclusiveStartKey() || query.exclusiveStartKey().isEmpty()) {
@@ -71,7 +80,12 @@ final class AwsCallTally implements ExecutionInterceptor {
                 snapshot.put(call, n);
             }
         });
-        return new Tally(snapshot, attempts.sumThenReset(), queries.sumThenReset(), queryPages.sumThenReset(),
-                itemsReturned.sumThenReset(), itemsScanned.sumThenReset());
+        return new Tally(
+                snapshot,
+                attempts.sumThenReset(),
+                queries.sumThenReset(),
+                queryPages.sumThenReset(),
+                itemsReturned.sumThenReset(),
+                itemsScanned.sumThenReset());
     }
 }

@@ -34,18 +34,28 @@ public final class CliStartBench {
                 times.add(startToPrompt(local, cache));
             }
             List<Long> sorted = times.stream().sorted().toList();
-            out.printf("CLI start to prompt (cli/reauth --reauthenticate, local API, JVM %s), %d runs:%n",
+            out.printf(
+                    "CLI start to prompt (cli/reauth --reauthenticate, local API, JVM %s), %d runs:%n",
                     System.getProperty("java.version"), runs);
             out.printf("  first run (creates the class-data archive): %d ms%n", first);
-            out.printf("  then: median %d ms, min %d ms, max %d ms   target < 1000 ms: %s%n", sorted.get(sorted.size() / 2),
-                    sorted.getFirst(), sorted.getLast(), sorted.get(sorted.size() / 2) < 1000 ? "met" : "NOT met");
+            out.printf(
+                    "  then: median %d ms, min %d ms, max %d ms   target < 1000 ms: %s%n",
+                    sorted.get(sorted.size() / 2),
+                    sorted.getFirst(),
+                    sorted.getLast(),
+                    sorted.get(sorted.size() / 2) < 1000 ? "met" : "NOT met");
         }
         System.exit(0);
     }
 
     private static long startToPrompt(LocalDeployment local, Path cache) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(ProjectFiles.root().resolve("cli/reauth").toString(),
-                "--api-url", local.api().baseUrl().toString(), "--reauthenticate", "bench").redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        ProjectFiles.root().resolve("cli/reauth").toString(),
+                        "--api-url",
+                        local.api().baseUrl().toString(),
+                        "--reauthenticate",
+                        "bench")
+                .redirectErrorStream(true);
         builder.environment().put("BROWSER", "true");
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));

@@ -31,15 +31,12 @@ public final class EmfProbe {
             + "\"time\":\"2026-11-26T19:35:00Z\",\"region\":\"us-east-1\",\"resources\":[],\"detail\":{}}";
 
     /** Loaded just before the measured call. */
-    static final class Before {
-    }
+    static final class Before {}
 
     /** Loaded just after it. */
-    static final class After {
-    }
+    static final class After {}
 
-    private EmfProbe() {
-    }
+    private EmfProbe() {}
 
     public static void main(String[] args) {
         String mode = args[0];
@@ -54,8 +51,21 @@ public final class EmfProbe {
         }
         if (mode.startsWith("after-log")) {
             Json.parseObjectOrEmpty(SCHEDULED_EVENT);
-            StructuredLog.of(ScheduledRefresh.class).info("refresh.run_finished", "due", 1000, "refreshed", 1000, "failed", 0,
-                    "dead", 0, "leftForNextRun", 0, "millis", 21000);
+            StructuredLog.of(ScheduledRefresh.class)
+                    .info(
+                            "refresh.run_finished",
+                            "due",
+                            1000,
+                            "refreshed",
+                            1000,
+                            "failed",
+                            0,
+                            "dead",
+                            0,
+                            "leftForNextRun",
+                            0,
+                            "millis",
+                            21000);
         }
         String line = null;
         new Before();
@@ -79,13 +89,31 @@ public final class EmfProbe {
         new RefreshHandler();
         Json.parseObjectOrEmpty(SCHEDULED_EVENT);
         ReauthConfig config = ReauthConfig.fromEnvironment();
-        DynamoRefreshLedger ledger = new DynamoRefreshLedger(AwsClients.fromEnvironment(config).dynamo(), config.accountsTable(),
-                config.refresh().refreshIndex(), config.refresh().buckets());
+        DynamoRefreshLedger ledger = new DynamoRefreshLedger(
+                AwsClients.fromEnvironment(config).dynamo(),
+                config.accountsTable(),
+                config.refresh().refreshIndex(),
+                config.refresh().buckets());
         Instant now = Instant.now();
         List<DueAccount> due = ledger.findDue(now.plus(config.refresh().lead()));
-        List<DueAccount> work = due.stream().filter(account -> account.isActionableAt(now))
-                .sorted(Comparator.comparing(DueAccount::expiresAt)).toList();
-        StructuredLog.of(ScheduledRefresh.class).info("refresh.run_finished", "due", due.size(), "refreshed", 0, "failed", 0,
-                "dead", 0, "leftForNextRun", work.size(), "millis", 0);
+        List<DueAccount> work = due.stream()
+                .filter(account -> account.isActionableAt(now))
+                .sorted(Comparator.comparing(DueAccount::expiresAt))
+                .toList();
+        StructuredLog.of(ScheduledRefresh.class)
+                .info(
+                        "refresh.run_finished",
+                        "due",
+                        due.size(),
+                        "refreshed",
+                        0,
+                        "failed",
+                        0,
+                        "dead",
+                        0,
+                        "leftForNextRun",
+                        work.size(),
+                        "millis",
+                        0);
     }
 }

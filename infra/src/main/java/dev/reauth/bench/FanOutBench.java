@@ -42,13 +42,29 @@ public final class FanOutBench {
             Map<Long, CountDownLatch> latches = new ConcurrentHashMap<>();
             List<AutoCloseable> running = new ArrayList<>();
             for (int i = 0; i < subscribers; i++) {
-                TokenSource server = new TokenSource(new DynamoAccountTokensReader(local.aws().dynamo(), local.aws().accountsTable()),
-                        new KmsTokenDecryptor(local.aws().kms()), Clock.systemUTC(), Duration.ofMinutes(5));
-                server.onFlush((account, version) -> latches.computeIfAbsent(version, v -> new CountDownLatch(subscribers)).countDown());
-                SnsEndpoint endpoint = new SnsEndpoint(Set.of(local.aws().topicArn()), SnsSignatureVerifier.withJdkTrust(),
+                TokenSource server = new TokenSource(
+                        new DynamoAccountTokensReader(
+                                local.aws().dynamo(), local.aws().accountsTable()),
+                        new KmsTokenDecryptor(local.aws().kms()),
+                        Clock.systemUTC(),
+                        Duration.ofMinutes(5));
+                server.onFlush(
+                        (account, version) -> latches.computeIfAbsent(version, v -> new CountDownLatch(subscribers))
+                                .countDown());
+                SnsEndpoint endpoint = new SnsEndpoint(
+                        Set.of(local.aws().topicArn()),
+                        SnsSignatureVerifier.withJdkTrust(),
                         SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
-                        (topic, token) -> local.aws().sns().confirmSubscription(c -> c.topicArn(topic).token(token)), server);
-                running.add(SnsHttpSubscriber.start(new InetSocketAddress("127.0.0.1", 0), null, endpoint, local.aws().sns(), local.aws().topicArn()));
+                        (topic, token) -> local.aws()
+                                .sns()
+                                .confirmSubscription(c -> c.topicArn(topic).token(token)),
+                        server);
+                running.add(SnsHttpSubscriber.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        null,
+                        endpoint,
+                        local.aws().sns(),
+                        local.aws().topicArn()));
                 server.accessToken(id);
             }
             Thread.sleep(1000);
@@ -65,10 +81,16 @@ public final class FanOutBench {
             }
             List<Long> sorted = millis.stream().sorted().toList();
             long p99 = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
-            out.printf("Fan-out: callback response -> last of %d SNS/HTTP subscribers flushed, %d rotations, local emulator:%n",
+            out.printf(
+                    "Fan-out: callback response -> last of %d SNS/HTTP subscribers flushed, %d rotations, local emulator:%n",
                     subscribers, rotations);
-            out.printf("  median %d ms, p99 %d ms, min %d ms, max %d ms   target p99 < 1000 ms: %s%n",
-                    sorted.get(sorted.size() / 2), p99, sorted.getFirst(), sorted.getLast(), p99 < 1000 ? "met" : "NOT met");
+            out.printf(
+                    "  median %d ms, p99 %d ms, min %d ms, max %d ms   target p99 < 1000 ms: %s%n",
+                    sorted.get(sorted.size() / 2),
+                    p99,
+                    sorted.getFirst(),
+                    sorted.getLast(),
+                    p99 < 1000 ? "met" : "NOT met");
             for (AutoCloseable c : running) {
                 c.close();
             }
@@ -79,12 +101,21 @@ public final class FanOutBench {
     /** One whole re-authentication through the local API; the new token_version. */
     private static long rotate(LocalDeployment local, HttpClient http) throws Exception {
         URI api = local.api().baseUrl();
-        String started = http.send(HttpRequest.newBuilder(api.resolve("/accounts/fanout/reauth"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String started = http.send(
+                        HttpRequest.newBuilder(api.resolve("/accounts/fanout/reauth"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         String url = started.replaceAll(".*\"authorizationUrl\":\"([^\"]+)\".*", "$1");
         String pasted = local.provider().authorize(url).pasted();
-        String done = http.send(HttpRequest.newBuilder(api.resolve("/oauth/callback")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + pasted + "\"}")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String done = http.send(
+                        HttpRequest.newBuilder(api.resolve("/oauth/callback"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + pasted + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         return Long.parseLong(done.replaceAll(".*\"tokenVersion\":(\\d+).*", "$1"));
     }
 }

@@ -61,11 +61,15 @@ public final class RefreshBench {
             Map<String, String> env = new HashMap<>(aws.functionEnvironment(provider.environment()));
             env.put("REFRESH_CONCURRENCY", Integer.toString(concurrency));
             ReauthConfig config = ReauthConfig.from(env);
-            int timeoutSeconds = TemplateFunction.of("RefreshFunction", env, List.of()).timeoutSeconds();
+            int timeoutSeconds =
+                    TemplateFunction.of("RefreshFunction", env, List.of()).timeoutSeconds();
             AwsCallTally tally = new AwsCallTally();
             AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(tally));
-            Wiring.Graph graph = Wiring.graph(config, clients,
-                    new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()), Clock.systemUTC());
+            Wiring.Graph graph = Wiring.graph(
+                    config,
+                    clients,
+                    new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
+                    Clock.systemUTC());
             RefreshHandler handler = new RefreshHandler(graph.api(), graph.schedule(), Clock.systemUTC());
             RefreshGrants grants = provider.refreshGrants();
 
@@ -77,12 +81,20 @@ public final class RefreshBench {
             grants.accessTokenLifetime(Duration.ofHours(8));
             tally.drain();
 
-            out.printf("Refresh schedule: %,d due accounts (access tokens expiring in %d min, lead window %d min), local emulator"
-                            + " and local provider (refresh tokens single-use);%n", accounts, config.refresh().lead().dividedBy(2).toMinutes(),
+            out.printf(
+                    "Refresh schedule: %,d due accounts (access tokens expiring in %d min, lead window %d min), local emulator"
+                            + " and local provider (refresh tokens single-use);%n",
+                    accounts,
+                    config.refresh().lead().dividedBy(2).toMinutes(),
                     config.refresh().lead().toMinutes());
-            out.printf("RefreshHandler with events/refresh-schedule.json, Context remaining time = RefreshFunction Timeout %d s;"
+            out.printf(
+                    "RefreshHandler with events/refresh-schedule.json, Context remaining time = RefreshFunction Timeout %d s;"
                             + " concurrency %d, %d index buckets, provider timeout %d s. Seeded in %.1f s (not counted).%n%n",
-                    timeoutSeconds, concurrency, config.refresh().buckets(), config.providerTimeout().toSeconds(), seedMillis / 1000.0);
+                    timeoutSeconds,
+                    concurrency,
+                    config.refresh().buckets(),
+                    config.providerTimeout().toSeconds(),
+                    seedMillis / 1000.0);
 
             List<RefreshReport.Row> runs = new ArrayList<>();
             int providerBefore = grants.refreshRequests();
@@ -90,41 +102,63 @@ public final class RefreshBench {
                 RefreshReport.Row run = runOnce(handler, tally, grants, emf, timeoutSeconds);
                 runs.add(run);
                 boolean nothingDue = run.summary().path("due").asInt() == 0;
-                boolean stuck = run.refreshed() == 0 && run.summary().path("leftForNextRun").asInt() == 0;
+                boolean stuck = run.refreshed() == 0
+                        && run.summary().path("leftForNextRun").asInt() == 0;
                 if (nothingDue || stuck) {
                     break;
                 }
             }
             RefreshReport.print(out, runs, timeoutSeconds, accounts);
             int providerCalls = grants.refreshRequests() - providerBefore;
-            out.printf("%nprovider: %,d refresh calls for %,d accounts (%.2f per account, target 1); reused refresh tokens: %d (target 0)%n",
+            out.printf(
+                    "%nprovider: %,d refresh calls for %,d accounts (%.2f per account, target 1); reused refresh tokens: %d (target 0)%n",
                     providerCalls, accounts, (double) providerCalls / accounts, grants.reusedRefreshTokens());
-            List<Map<String, AttributeValue>> items = ids.stream().map(id -> aws.dynamo().getItem(g -> g.tableName(aws.accountsTable())
-                    .consistentRead(true).key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item()).toList();
-            out.printf("accounts table afterwards: %,d of %,d at token_version 2 (refreshed exactly once), %,d still holding a lease%n",
-                    items.stream().filter(item -> "2".equals(item.get(Accounts.TOKEN_VERSION).n())).count(), accounts,
-                    items.stream().filter(item -> item.containsKey(Accounts.REFRESH_LEASE_OWNER)).count());
+            List<Map<String, AttributeValue>> items = ids.stream()
+                    .map(id -> aws.dynamo()
+                            .getItem(g -> g.tableName(aws.accountsTable())
+                                    .consistentRead(true)
+                                    .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                            .item())
+                    .toList();
+            out.printf(
+                    "accounts table afterwards: %,d of %,d at token_version 2 (refreshed exactly once), %,d still holding a lease%n",
+                    items.stream()
+                            .filter(item ->
+                                    "2".equals(item.get(Accounts.TOKEN_VERSION).n()))
+                            .count(),
+                    accounts,
+                    items.stream()
+                            .filter(item -> item.containsKey(Accounts.REFRESH_LEASE_OWNER))
+                            .count());
         }
         System.exit(0);
     }
 
     /** One scheduled invocation, timed from the event in to the response out. */
-    private static RefreshReport.Row runOnce(RefreshHandler handler, AwsCallTally tally, RefreshGrants grants, EmfLines emf, int timeoutSeconds)
+    private static RefreshReport.Row runOnce(
+            RefreshHandler handler, AwsCallTally tally, RefreshGrants grants, EmfLines emf, int timeoutSeconds)
             throws Exception {
-        byte[] event = ProjectFiles.eventJson("refresh-schedule.json").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] event =
+                ProjectFiles.eventJson("refresh-schedule.json").toString().getBytes(StandardCharsets.UTF_8);
         int providerBefore = grants.refreshRequests();
         emf.drain();
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         long started = System.nanoTime();
-        handler.handleRequest(new ByteArrayInputStream(event), response, new ScheduledContext(Duration.ofSeconds(timeoutSeconds)));
+        handler.handleRequest(
+                new ByteArrayInputStream(event), response, new ScheduledContext(Duration.ofSeconds(timeoutSeconds)));
         long millis = (System.nanoTime() - started) / 1_000_000;
         List<String> metricLines = emf.drain();
         List<Long> latencies = new ArrayList<>();
         for (String line : metricLines) {
             JSON.readTree(line).path("RefreshLatency").forEach(l -> latencies.add(l.asLong()));
         }
-        return new RefreshReport.Row(millis, JSON.readTree(response.toString(StandardCharsets.UTF_8)), tally.drain(),
-                grants.refreshRequests() - providerBefore, latencies, metricLines);
+        return new RefreshReport.Row(
+                millis,
+                JSON.readTree(response.toString(StandardCharsets.UTF_8)),
+                tally.drain(),
+                grants.refreshRequests() - providerBefore,
+                latencies,
+                metricLines);
     }
 
     /**
@@ -144,8 +178,14 @@ public final class RefreshBench {
                     String id = UUID.randomUUID().toString();
                     LocalOAuthProvider.Login login = LocalOAuthProvider.Login.of(name + "@example.com");
                     LocalOAuthProvider.IssuedTokens tokens = provider.issueTokens(login);
-                    byte[] sealed = vault.seal(id, new TokenBundle(tokens.accessToken(), tokens.refreshToken(), "Bearer",
-                            Optional.of(tokens.scope()), Optional.empty()));
+                    byte[] sealed = vault.seal(
+                            id,
+                            new TokenBundle(
+                                    tokens.accessToken(),
+                                    tokens.refreshToken(),
+                                    "Bearer",
+                                    Optional.of(tokens.scope()),
+                                    Optional.empty()));
                     Instant now = Instant.now();
                     Map<String, AttributeValue> item = new HashMap<>();
                     item.put(Accounts.ID, AttributeValue.fromS(id));

@@ -17,8 +17,12 @@ public final class SnapStartPrimedHandler implements RequestStreamHandler {
     private final RequestStreamHandler function;
 
     public SnapStartPrimedHandler() throws ReflectiveOperationException {
-        function = (RequestStreamHandler) Class.forName(System.getenv("BENCH_FUNCTION_HANDLER"), true, getClass().getClassLoader())
-                .getDeclaredConstructor().newInstance();
+        function = (RequestStreamHandler) Class.forName(
+                        System.getenv("BENCH_FUNCTION_HANDLER"),
+                        true,
+                        getClass().getClassLoader())
+                .getDeclaredConstructor()
+                .newInstance();
         // the runtime client's own context, which -Dorg.crac.Core.Compat bridges org.crac resources to
         Class<?> core = Class.forName("com.amazonaws.services.lambda.crac.Core");
         Class<?> context = Class.forName("com.amazonaws.services.lambda.crac.Context");

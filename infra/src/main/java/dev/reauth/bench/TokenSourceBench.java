@@ -33,7 +33,10 @@ public class TokenSourceBench {
         AccountTokensReader table = new AccountTokensReader() {
             @Override
             public Optional<StoredTokens> read(String accountId) {
-                return Optional.of(new StoredTokens(1, accountId.getBytes(StandardCharsets.UTF_8), Instant.now().plus(Duration.ofHours(8))));
+                return Optional.of(new StoredTokens(
+                        1,
+                        accountId.getBytes(StandardCharsets.UTF_8),
+                        Instant.now().plus(Duration.ofHours(8))));
             }
 
             @Override
@@ -41,8 +44,12 @@ public class TokenSourceBench {
                 return Map.of();
             }
         };
-        tokens = new TokenSource(table, (id, ciphertext) -> new TokenBundle("token-" + id, "refresh", "Bearer",
-                Optional.empty(), Optional.empty()), Clock.systemUTC(), Duration.ofMinutes(5));
+        tokens = new TokenSource(
+                table,
+                (id, ciphertext) ->
+                        new TokenBundle("token-" + id, "refresh", "Bearer", Optional.empty(), Optional.empty()),
+                Clock.systemUTC(),
+                Duration.ofMinutes(5));
         for (int i = 0; i < 100; i++) {
             tokens.accessToken("account-" + i);
         }

@@ -1,16 +1,16 @@
 package dev.reauth.local;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -30,8 +30,7 @@ public final class AwsEmulator {
     private static URI endpoint;
     private static String kind = "none";
 
-    private AwsEmulator() {
-    }
+    private AwsEmulator() {}
 
     public static synchronized URI endpoint() {
         if (endpoint == null) {
@@ -67,8 +66,8 @@ public final class AwsEmulator {
         try {
             return startPyPiEmulator("ministack");
         } catch (IllegalStateException cannotServe) {
-            System.err.println("MiniStack could not serve (" + cannotServe.getMessage().lines().findFirst().orElse("")
-                    + "); falling back to moto_server");
+            System.err.println("MiniStack could not serve ("
+                    + cannotServe.getMessage().lines().findFirst().orElse("") + "); falling back to moto_server");
             return startPyPiEmulator("moto");
         }
     }
@@ -76,15 +75,18 @@ public final class AwsEmulator {
     /** Tells emulators apart by their health route: MiniStack names itself, moto has none. */
     private static String recognise(URI uri) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) uri.resolve("/_localstack/health").toURL().openConnection();
+            HttpURLConnection connection = (HttpURLConnection)
+                    uri.resolve("/_localstack/health").toURL().openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(2000);
             if (connection.getResponseCode() != 200) {
                 return connection.getResponseCode() == 404 ? "moto" : "external";
             }
             String body = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return body.contains("\"edition\": \"light\"") || body.toLowerCase(Locale.ROOT).contains("ministack")
-                    ? "ministack" : "localstack";
+            return body.contains("\"edition\": \"light\"")
+                            || body.toLowerCase(Locale.ROOT).contains("ministack")
+                    ? "ministack"
+                    : "localstack";
         } catch (IOException e) {
             return "external";
         }
@@ -108,7 +110,8 @@ public final class AwsEmulator {
         try {
             Path log = Files.createTempFile("reauth-emulator-", ".log");
             ProcessBuilder serve = new ProcessBuilder(script.toString(), "run", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             serve.environment().put("REAUTH_EMULATOR", wanted);
             Process process = serve.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -137,7 +140,8 @@ public final class AwsEmulator {
                 throw new IllegalStateException("the AWS emulator exited at start:\n" + Files.readString(log));
             }
             try {
-                HttpURLConnection connection = (HttpURLConnection) uri.resolve("/_localstack/health").toURL().openConnection();
+                HttpURLConnection connection = (HttpURLConnection)
+                        uri.resolve("/_localstack/health").toURL().openConnection();
                 connection.setConnectTimeout(500);
                 connection.setReadTimeout(2000);
                 int status = connection.getResponseCode();
@@ -163,7 +167,8 @@ public final class AwsEmulator {
 
     private static void run(ProcessBuilder builder, Duration timeout) {
         try {
-            Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process process =
+                    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException("failed: " + String.join(" ", builder.command()));

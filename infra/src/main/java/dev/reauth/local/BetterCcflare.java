@@ -1,8 +1,8 @@
 package dev.reauth.local;
 
-import java.net.InetAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,8 +70,10 @@ public final class BetterCcflare implements AutoCloseable {
     /** The path of the installed binary (runs infra/better-ccflare: installs it on first use). */
     public static Path install() {
         try {
-            Process p = new ProcessBuilder(ProjectFiles.root().resolve("infra/better-ccflare").toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder(
+                            ProjectFiles.root().resolve("infra/better-ccflare").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("infra/better-ccflare failed");
@@ -136,20 +138,29 @@ public final class BetterCcflare implements AutoCloseable {
      * endpoint, created_at and refresh_token_issued_at now); every other column takes the default its
      * own migrations gave the table. Returns the account's id.
      */
-    public String addOAuthAccount(String name, int priority, String accessToken, String refreshToken, long expiresAtMillis) {
+    public String addOAuthAccount(
+            String name, int priority, String accessToken, String refreshToken, long expiresAtMillis) {
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        sql("INSERT INTO accounts (id, name, provider, api_key, refresh_token, access_token, expires_at, created_at,"
-                + " request_count, total_requests, priority, custom_endpoint, refresh_token_issued_at)"
-                + " VALUES (?, ?, 'anthropic', NULL, ?, ?, ?, ?, 0, 0, ?, NULL, ?)",
-                id, name, refreshToken, accessToken, expiresAtMillis, now, priority, now);
+        sql(
+                "INSERT INTO accounts (id, name, provider, api_key, refresh_token, access_token, expires_at, created_at,"
+                        + " request_count, total_requests, priority, custom_endpoint, refresh_token_issued_at)"
+                        + " VALUES (?, ?, 'anthropic', NULL, ?, ?, ?, ?, 0, 0, ?, NULL, ?)",
+                id,
+                name,
+                refreshToken,
+                accessToken,
+                expiresAtMillis,
+                now,
+                priority,
+                now);
         return id;
     }
 
     /** Runs one statement on the database (a separate connection, with a busy timeout). */
     public int sql(String statement, Object... values) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database());
-             PreparedStatement s = c.prepareStatement(statement)) {
+                PreparedStatement s = c.prepareStatement(statement)) {
             c.createStatement().execute("PRAGMA busy_timeout = 5000");
             for (int i = 0; i < values.length; i++) {
                 s.setObject(i + 1, values[i]);
@@ -169,16 +180,24 @@ public final class BetterCcflare implements AutoCloseable {
         }
         try {
             server = builder(List.of(binary.toString(), "--serve", "--port", Integer.toString(port)), extraEnvironment)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("serve.log").toFile())
+                    .start();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 if (!server.isAlive()) {
-                    throw new IllegalStateException("better-ccflare exited: " + Files.readString(dir.resolve("serve.log")));
+                    throw new IllegalStateException(
+                            "better-ccflare exited: " + Files.readString(dir.resolve("serve.log")));
                 }
                 try {
                     // any answer will do: /health says 503 while better-ccflare has no usable account
-                    http.send(HttpRequest.newBuilder(url().resolve("/health")).build(), HttpResponse.BodyHandlers.discarding());
+                    http.send(
+                            HttpRequest.newBuilder(url().resolve("/health")).build(),
+                            HttpResponse.BodyHandlers.discarding());
                     return this;
                 } catch (IOException notYet) {
                     // not listening yet
@@ -209,7 +228,8 @@ public final class BetterCcflare implements AutoCloseable {
     }
 
     private ProcessBuilder builder(List<String> command, Map<String, String> extra) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.resolve("cwd/a/b").toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(dir.resolve("cwd/a/b").toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", "/usr/bin:/bin");

@@ -18,22 +18,25 @@ import java.util.function.Consumer;
 public final class DemoCacheSubscriber implements AutoCloseable {
 
     /** One flush: which account, at which token_version, when. */
-    public record Flush(String accountId, long tokenVersion, Instant at) {
-    }
+    public record Flush(String accountId, long tokenVersion, Instant at) {}
 
     private final TokenSource tokens;
     private final SqsSubscriber subscriber;
     private final List<Flush> flushes = new CopyOnWriteArrayList<>();
 
     public DemoCacheSubscriber(LocalStack aws, String name, Consumer<Flush> onFlush) {
-        tokens = new TokenSource(new DynamoAccountTokensReader(aws.dynamo(), aws.accountsTable()),
-                new KmsTokenDecryptor(aws.kms()), Clock.systemUTC(), Duration.ofMinutes(5));
+        tokens = new TokenSource(
+                new DynamoAccountTokensReader(aws.dynamo(), aws.accountsTable()),
+                new KmsTokenDecryptor(aws.kms()),
+                Clock.systemUTC(),
+                Duration.ofMinutes(5));
         tokens.onFlush((accountId, version) -> {
             Flush flush = new Flush(accountId, version, Instant.now());
             flushes.add(flush);
             onFlush.accept(flush);
         });
-        subscriber = SqsSubscriber.start(aws.sqs(), SqsSubscriber.subscribeQueue(aws.sqs(), aws.sns(), aws.topicArn(), name), tokens);
+        subscriber = SqsSubscriber.start(
+                aws.sqs(), SqsSubscriber.subscribeQueue(aws.sqs(), aws.sns(), aws.topicArn(), name), tokens);
     }
 
     /** The proxy's token source: what it would put in its requests. */

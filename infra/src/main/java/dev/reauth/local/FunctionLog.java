@@ -17,16 +17,18 @@ final class FunctionLog {
 
     private static final int KEPT_RUN_LOGS = 10;
 
-    private FunctionLog() {
-    }
+    private FunctionLog() {}
 
     /** This run's log file; the oldest run logs beyond the last few are removed. */
     static Path newRunLog() throws IOException {
-        Path logs = Files.createDirectories(ProjectFiles.root().resolve(".tools").resolve("logs"));
+        Path logs =
+                Files.createDirectories(ProjectFiles.root().resolve(".tools").resolve("logs"));
         List<Path> old;
         try (var files = Files.list(logs)) {
             old = files.filter(f -> f.getFileName().toString().startsWith("local-run-functions-"))
-                    .sorted(Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed()).toList();
+                    .sorted(Comparator.comparing((Path f) -> f.toFile().lastModified())
+                            .reversed())
+                    .toList();
         }
         for (Path stale : old.subList(Math.min(old.size(), KEPT_RUN_LOGS - 1), old.size())) {
             Files.deleteIfExists(stale);

@@ -32,8 +32,13 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
      * org.crac one bridges the functions' CRaC hooks to the runtime client, as SnapStart does.
      */
     private static final List<String> MANAGED_RUNTIME_JVM_OPTIONS = List.of(
-            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-            "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac", "-Djava.net.preferIPv4Stack=true");
+            "-XX:+TieredCompilation",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xshare:auto",
+            "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
+            "-Djava.net.preferIPv4Stack=true");
+
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     private final Process process;
@@ -56,15 +61,20 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
     }
 
     /** What to run: a handler from a jar, with the function's memory, timeout and environment. */
-    public record Function(String handler, Path jar, int memoryMb, int timeoutSeconds, Map<String, String> environment,
-                           List<String> extraJvmOptions) {
-    }
+    public record Function(
+            String handler,
+            Path jar,
+            int memoryMb,
+            int timeoutSeconds,
+            Map<String, String> environment,
+            List<String> extraJvmOptions) {}
 
     /** Starts a function fresh (a cold start happens on the first invoke); {@link #close} removes what it left on disk. */
     public static LambdaRuntimeEmulator start(Function function) {
         Path root = ProjectFiles.root();
         try {
-            Path rie = Path.of(run(root.resolve("infra/lambda-rie").toString(), "install").strip());
+            Path rie = Path.of(
+                    run(root.resolve("infra/lambda-rie").toString(), "install").strip());
             Path taskRoot = taskRootWith(function.jar());
             String runtimeClasspath;
             try (Stream<Path> jars = Files.list(root.resolve("infra/target/lambda-runtime"))) {
@@ -72,9 +82,12 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             }
             int invokePort = AwsEmulator.freePort();
             int runtimeApiPort = AwsEmulator.freePort();
-            List<String> command = new ArrayList<>(List.of(rie.toString(),
-                    "--runtime-interface-emulator-address", "127.0.0.1:" + invokePort,
-                    "--runtime-api-address", "127.0.0.1:" + runtimeApiPort,
+            List<String> command = new ArrayList<>(List.of(
+                    rie.toString(),
+                    "--runtime-interface-emulator-address",
+                    "127.0.0.1:" + invokePort,
+                    "--runtime-api-address",
+                    "127.0.0.1:" + runtimeApiPort,
                     javaBinary().toString()));
             command.addAll(MANAGED_RUNTIME_JVM_OPTIONS);
             command.add("-Xmx" + (function.memoryMb() * 85 / 100) + "m");
@@ -92,15 +105,21 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             env.putIfAbsent("LOG_LEVEL", "error");
 
             Files.createDirectories(logDirectory());
-            Path log = Files.createTempFile(logDirectory(), "rie-" + function.handler().replaceAll(".*\\.|::.*", "") + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            Path log = Files.createTempFile(
+                    logDirectory(), "rie-" + function.handler().replaceAll(".*\\.|::.*", "") + "-", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(taskRoot.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().clear();
             builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
             builder.environment().putAll(env);
             Process process = builder.start();
-            LambdaRuntimeEmulator emulator = new LambdaRuntimeEmulator(process,
-                    URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations"), taskRoot, log);
+            LambdaRuntimeEmulator emulator = new LambdaRuntimeEmulator(
+                    process,
+                    URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations"),
+                    taskRoot,
+                    log);
             Runtime.getRuntime().addShutdownHook(emulator.cleanUpAtExit);
             try {
                 emulator.awaitListening(invokePort);
@@ -117,10 +136,15 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
     /** Invokes the function with an event, as Lambda would: the response payload as JSON text. */
     public String invoke(String eventJson) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(invokeUrl).timeout(Duration.ofMinutes(2))
-                    .POST(HttpRequest.BodyPublishers.ofString(eventJson)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(invokeUrl)
+                            .timeout(Duration.ofMinutes(2))
+                            .POST(HttpRequest.BodyPublishers.ofString(eventJson))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("invoke answered " + response.statusCode() + ": " + response.body() + "\n" + output());
+                throw new IllegalStateException(
+                        "invoke answered " + response.statusCode() + ": " + response.body() + "\n" + output());
             }
             return response.body();
         } catch (IOException e) {
@@ -180,7 +204,9 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
     }
 
     private static String run(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try (InputStream in = p.getInputStream()) {
             String out = new String(in.readAllBytes());
             if (p.waitFor() != 0) {

@@ -43,14 +43,15 @@ public final class LocalApi implements AutoCloseable {
 
     /** The principal IAM-authorized routes carry locally. */
     public static final String LOCAL_PRINCIPAL = "arn:aws:iam::000000000000:user/local-operator";
-    private static final DateTimeFormatter API_GATEWAY_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter API_GATEWAY_TIME = DateTimeFormatter.ofPattern(
+                    "dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A route and the handler serving it: an HTTP API v2 event (JSON) in, the v2 response payload out. */
-    private record Bound(SamTemplate.HttpRoute route, UnaryOperator<String> handler) {
-    }
+    private record Bound(SamTemplate.HttpRoute route, UnaryOperator<String> handler) {}
 
     private final List<Bound> routes = new ArrayList<>();
     private final HttpServer server;
@@ -64,7 +65,8 @@ public final class LocalApi implements AutoCloseable {
             handlers.computeIfAbsent(route.handlerClass(), name -> instantiate(name, graph))
                     .ifPresent(handler -> routes.add(new Bound(route, handler)));
         }
-        server.setExecutor(Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("local-api-", 0).factory()));
+        server.setExecutor(Executors.newFixedThreadPool(
+                8, Thread.ofPlatform().daemon().name("local-api-", 0).factory()));
         server.createContext("/", this::serve);
         server.start();
     }
@@ -97,7 +99,8 @@ public final class LocalApi implements AutoCloseable {
             if (type == WebHandler.class) {
                 return Optional.ofNullable(graph.web()).map(web -> new WebHandler(web)::handle);
             }
-            ApiHandler handler = (ApiHandler) type.getConstructor(ReauthApi.class).newInstance(graph.api());
+            ApiHandler handler =
+                    (ApiHandler) type.getConstructor(ReauthApi.class).newInstance(graph.api());
             return Optional.of(handler::handle);
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("template.yaml names handler " + className + ", which cannot be built", e);
@@ -136,7 +139,8 @@ public final class LocalApi implements AutoCloseable {
                 if (got[i].isEmpty()) {
                     return Optional.empty();
                 }
-                params.put(want[i].substring(1, want[i].length() - 1), URLDecoder.decode(got[i], StandardCharsets.UTF_8));
+                params.put(
+                        want[i].substring(1, want[i].length() - 1), URLDecoder.decode(got[i], StandardCharsets.UTF_8));
             } else if (!want[i].equals(got[i])) {
                 return Optional.empty();
             }
@@ -145,23 +149,29 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** The HTTP API payload format 2.0 event API Gateway would send for this request. */
-    private static ObjectNode event(HttpExchange exchange, SamTemplate.HttpRoute route,
-                                    Map<String, String> pathParameters) throws IOException {
+    private static ObjectNode event(
+            HttpExchange exchange, SamTemplate.HttpRoute route, Map<String, String> pathParameters) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        String rawQuery =
+                Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
         Map<String, String> query = new LinkedHashMap<>();
         for (String pair : rawQuery.split("&")) {
             if (!pair.isEmpty()) {
                 String[] kv = pair.split("=", 2);
                 // API Gateway joins repeated parameters with commas
-                query.merge(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "", (a, b) -> a + "," + b);
+                query.merge(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                        (a, b) -> a + "," + b);
             }
         }
         byte[] body = exchange.getRequestBody().readAllBytes();
         String contentType = headers.getOrDefault("content-type", "");
-        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
+        boolean text = contentType.isEmpty()
+                || contentType.startsWith("text/")
+                || contentType.contains("json")
                 || contentType.contains("x-www-form-urlencoded");
         Instant now = Instant.now();
 
@@ -200,16 +210,25 @@ public final class LocalApi implements AutoCloseable {
             iam.put("userArn", LOCAL_PRINCIPAL);
         }
         if (body.length > 0) {
-            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+            event.put(
+                    "body",
+                    text
+                            ? new String(body, StandardCharsets.UTF_8)
+                            : Base64.getEncoder().encodeToString(body));
         }
         event.put("isBase64Encoded", body.length > 0 && !text);
         return event;
     }
 
     private static void write(HttpExchange exchange, JsonNode response) throws IOException {
-        response.path("headers").fields().forEachRemaining(h -> exchange.getResponseHeaders().set(h.getKey(), h.getValue().asText()));
+        response.path("headers")
+                .fields()
+                .forEachRemaining(h -> exchange.getResponseHeaders()
+                        .set(h.getKey(), h.getValue().asText()));
         String body = response.path("body").asText("");
-        byte[] bytes = response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = response.path("isBase64Encoded").asBoolean()
+                ? Base64.getDecoder().decode(body)
+                : body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(response.path("statusCode").asInt(500), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);

@@ -26,19 +26,25 @@ public final class LocalDeployment implements AutoCloseable {
     private LocalDeployment(boolean localProvider, int port, Map<String, String> overrides) {
         aws = LocalStack.create();
         provider = localProvider ? LocalOAuthProvider.start() : null;
-        api = LocalApi.start(base -> {
-            // the web API is this same local API: links point at it
-            Map<String, String> env = new LinkedHashMap<>(aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
-            env.put("WEB_BASE_URL", base.toString());
-            env.putAll(overrides);
-            environment = Map.copyOf(env);
-            config = ReauthConfig.from(environment);
-            Wiring.Graph graph = Wiring.graph(config, AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
-                    new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout()),
-                    Clock.systemUTC());
-            schedule = graph.schedule();
-            return graph;
-        }, port);
+        api = LocalApi.start(
+                base -> {
+                    // the web API is this same local API: links point at it
+                    Map<String, String> env = new LinkedHashMap<>(
+                            aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
+                    env.put("WEB_BASE_URL", base.toString());
+                    env.putAll(overrides);
+                    environment = Map.copyOf(env);
+                    config = ReauthConfig.from(environment);
+                    Wiring.Graph graph = Wiring.graph(
+                            config,
+                            AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+                            new HttpAuthorizationServer(
+                                    config.provider(), config.providerTimeout(), config.providerTimeout()),
+                            Clock.systemUTC());
+                    schedule = graph.schedule();
+                    return graph;
+                },
+                port);
     }
 
     /** Stands the stack up with the local provider; {@code overrides} replace function environment variables. */

@@ -29,6 +29,7 @@ public final class LocalInvoke {
 
     /** Exit codes: 0 the function answered (below 500), 1 it failed or could not run, 2 usage. */
     private static final int OK = 0;
+
     private static final int FAILED = 1;
     private static final int USAGE = 2;
 
@@ -42,8 +43,7 @@ public final class LocalInvoke {
         }
     }
 
-    private LocalInvoke() {
-    }
+    private LocalInvoke() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -90,13 +90,16 @@ public final class LocalInvoke {
         }
         String function = positional.get(0);
         if (!functions.contains(function)) {
-            throw new Refusal(USAGE, "template.yaml has no function " + function + didYouMean(function, functions)
-                    + "; its functions: " + String.join(", ", functions));
+            throw new Refusal(
+                    USAGE,
+                    "template.yaml has no function " + function + didYouMean(function, functions) + "; its functions: "
+                            + String.join(", ", functions));
         }
         String event = readEvent(Path.of(positional.get(1)));
         Map<String, String> env = readEnvironment(envFile);
 
-        try (LambdaRuntimeEmulator emulator = LambdaRuntimeEmulator.start(TemplateFunction.of(function, env, List.of()))) {
+        try (LambdaRuntimeEmulator emulator =
+                LambdaRuntimeEmulator.start(TemplateFunction.of(function, env, List.of()))) {
             long started = System.nanoTime();
             String response = emulator.invoke(event);
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -105,12 +108,15 @@ public final class LocalInvoke {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
             err.println("(cold start + invoke: " + millis + " ms)");
             if (json.has("errorType")) {
-                throw new Refusal(FAILED, "the function failed (" + json.path("errorType").asText() + ")");
+                throw new Refusal(
+                        FAILED, "the function failed (" + json.path("errorType").asText() + ")");
             }
             int status = json.path("statusCode").asInt(200);
             if (status >= 500) {
-                throw new Refusal(FAILED, "the function answered " + status + " (" + json.path("body").asText("").replaceAll("\\s+", " ")
-                        + "); its log lines are above");
+                throw new Refusal(
+                        FAILED,
+                        "the function answered " + status + " ("
+                                + json.path("body").asText("").replaceAll("\\s+", " ") + "); its log lines are above");
             }
             return OK;
         }
@@ -120,7 +126,8 @@ public final class LocalInvoke {
     static List<String> templateFunctions() {
         List<String> names = new ArrayList<>();
         SamTemplate.project().resources().fields().forEachRemaining(resource -> {
-            if ("AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+            if ("AWS::Serverless::Function"
+                    .equals(resource.getValue().path("Type").asText())) {
                 names.add(resource.getKey());
             }
         });
@@ -131,7 +138,9 @@ public final class LocalInvoke {
         if (!Files.isRegularFile(file)) {
             String known;
             try (Stream<Path> events = Files.list(ProjectFiles.root().resolve("events"))) {
-                known = String.join(", ", events.map(p -> "events/" + p.getFileName()).sorted().toList());
+                known = String.join(
+                        ", ",
+                        events.map(p -> "events/" + p.getFileName()).sorted().toList());
             }
             throw new Refusal(USAGE, "no event file " + file + "; the sample events: " + known);
         }
@@ -147,14 +156,18 @@ public final class LocalInvoke {
     /** The function environment, once the stack it points at answers. */
     private static Map<String, String> readEnvironment(Path envFile) throws IOException {
         if (!Files.isRegularFile(envFile)) {
-            throw new Refusal(FAILED, "no environment at " + envFile + ": start `infra/local-run --serve` in another terminal,"
-                    + " or pass --env-file");
+            throw new Refusal(
+                    FAILED,
+                    "no environment at " + envFile + ": start `infra/local-run --serve` in another terminal,"
+                            + " or pass --env-file");
         }
         Map<String, String> env = readEnvFile(envFile);
         String endpoint = env.get("AWS_ENDPOINT_URL");
         if (endpoint != null && !answers(URI.create(endpoint))) {
-            throw new Refusal(FAILED, "the local stack in " + envFile + " (emulator " + endpoint + ") does not answer;"
-                    + " start `infra/local-run --serve` in another terminal");
+            throw new Refusal(
+                    FAILED,
+                    "the local stack in " + envFile + " (emulator " + endpoint + ") does not answer;"
+                            + " start `infra/local-run --serve` in another terminal");
         }
         return env;
     }
@@ -177,14 +190,17 @@ public final class LocalInvoke {
         return "usage: infra/invoke FUNCTION EVENT_FILE [--env-file FILE]\n"
                 + "  FUNCTION    a function of template.yaml: " + String.join(", ", functions) + "\n"
                 + "  EVENT_FILE  an API Gateway HTTP API event, e.g. events/start-reauth.json\n"
-                + "  --env-file  KEY=VALUE lines (default: " + DEFAULT_ENV_FILE + ", which infra/local-run --serve writes)\n"
+                + "  --env-file  KEY=VALUE lines (default: " + DEFAULT_ENV_FILE
+                + ", which infra/local-run --serve writes)\n"
                 + "Exit code: 0 the function answered, 1 it failed (status 500 or more, an error, or no stack), 2 usage.\n";
     }
 
     private static String didYouMean(String name, List<String> functions) {
-        return functions.stream().min(Comparator.comparingInt(f -> distance(f.toLowerCase(), name.toLowerCase())))
+        return functions.stream()
+                .min(Comparator.comparingInt(f -> distance(f.toLowerCase(), name.toLowerCase())))
                 .filter(f -> distance(f.toLowerCase(), name.toLowerCase()) <= 3)
-                .map(f -> " (did you mean " + f + "?)").orElse("");
+                .map(f -> " (did you mean " + f + "?)")
+                .orElse("");
     }
 
     /** Levenshtein distance, for suggesting the function a misspelt name meant. */

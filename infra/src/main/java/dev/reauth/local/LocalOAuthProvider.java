@@ -1,7 +1,5 @@
 package dev.reauth.local;
 
-import java.time.Duration;
-import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,13 +50,15 @@ public final class LocalOAuthProvider implements AutoCloseable {
 
     private final MockOAuth2Server authorizationServer = new MockOAuth2Server();
     private final HttpServer front;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final Set<String> issuedAccessTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> secretsSeen = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     /** Who logged in for each code not yet exchanged; a code from a real browser login is {@link Login#OWNER}'s. */
     private final Map<String, Login> loginsByCode = new ConcurrentHashMap<>();
+
     private final RefreshGrants refreshGrants = new RefreshGrants();
 
     /** A provider account, as the token response names it. */
@@ -66,8 +68,12 @@ public final class LocalOAuthProvider implements AutoCloseable {
 
         /** A login by this email address, with a stable uuid derived from it. */
         public static Login of(String email) {
-            return new Login(UUID.nameUUIDFromBytes(email.getBytes(StandardCharsets.UTF_8)).toString(), email,
-                    "org-" + UUID.nameUUIDFromBytes(("org:" + email).getBytes(StandardCharsets.UTF_8)), "Local Org");
+            return new Login(
+                    UUID.nameUUIDFromBytes(email.getBytes(StandardCharsets.UTF_8))
+                            .toString(),
+                    email,
+                    "org-" + UUID.nameUUIDFromBytes(("org:" + email).getBytes(StandardCharsets.UTF_8)),
+                    "Local Org");
         }
     }
 
@@ -75,7 +81,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         authorizationServer.start(loopback, 0);
         front = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
-        front.setExecutor(Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("local-oauth-", 0).factory()));
+        front.setExecutor(Executors.newFixedThreadPool(
+                8, Thread.ofPlatform().daemon().name("local-oauth-", 0).factory()));
         front.createContext("/v1/oauth/token", this::token);
         front.createContext("/oauth/code/callback", this::codePage);
         front.createContext("/api/oauth/claude_cli/create_api_key", this::createApiKey);
@@ -93,10 +100,16 @@ public final class LocalOAuthProvider implements AutoCloseable {
     /** The provider configuration pointing at this server, in the Anthropic dialect. */
     public ProviderConfig providerConfig() {
         URI authorize = authorizationServer.authorizationEndpointUrl(ISSUER).uri();
-        return new ProviderConfig(CLIENT_ID, authorize, authorize, frontUrl("/v1/oauth/token"),
+        return new ProviderConfig(
+                CLIENT_ID,
+                authorize,
+                authorize,
+                frontUrl("/v1/oauth/token"),
                 frontUrl("/oauth/code/callback").toString(),
-                List.of("openid", "user:profile", "user:inference"), TokenRequestFormat.JSON,
-                Optional.of(frontUrl("/api/oauth/claude_cli/create_api_key")), Map.of("code", "true"));
+                List.of("openid", "user:profile", "user:inference"),
+                TokenRequestFormat.JSON,
+                Optional.of(frontUrl("/api/oauth/claude_cli/create_api_key")),
+                Map.of("code", "true"));
     }
 
     /** The same configuration as the functions' OAUTH_* environment variables. */
@@ -141,10 +154,13 @@ public final class LocalOAuthProvider implements AutoCloseable {
     /** The same, logged in as {@code login}: the token response for the code names that provider account. */
     public Authorization authorize(String authorizationUrl, Login login) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            String location = response.headers().firstValue("Location").orElseThrow(() ->
-                    new IllegalStateException("the authorization server answered " + response.statusCode() + " without a redirect"));
+            String location = response.headers()
+                    .firstValue("Location")
+                    .orElseThrow(() -> new IllegalStateException(
+                            "the authorization server answered " + response.statusCode() + " without a redirect"));
             Map<String, String> query = query(URI.create(location).getRawQuery());
             Authorization authorization = new Authorization(query.get("code"), query.get("state"));
             if (authorization.code() != null) {
@@ -175,7 +191,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
         try (exchange) {
             tokenRequests.incrementAndGet();
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (!"POST".equals(exchange.getRequestMethod()) || contentType == null || !contentType.startsWith("application/json")) {
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || contentType == null
+                    || !contentType.startsWith("application/json")) {
                 respond(exchange, 400, error("invalid_request", "POST a JSON body"));
                 return;
             }
@@ -208,20 +226,28 @@ public final class LocalOAuthProvider implements AutoCloseable {
                 respond(exchange, 400, error("unsupported_grant_type", "unsupported grant_type"));
                 return;
             }
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(standardTokenUrl())
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(ProviderConfig.formEncode(form))).build(),
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(standardTokenUrl())
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(ProviderConfig.formEncode(form)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200) {
                 ObjectNode tokens = (ObjectNode) JSON.readTree(answer.body());
-                tokens.put("expires_in", refreshGrants.issued(tokens.path("access_token").asText(),
-                        tokens.path("refresh_token").asText(), login));
+                tokens.put(
+                        "expires_in",
+                        refreshGrants.issued(
+                                tokens.path("access_token").asText(),
+                                tokens.path("refresh_token").asText(),
+                                login));
                 issuedAccessTokens.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("refresh_token").asText());
                 // Anthropic names the provider account that logged in
                 tokens.putObject("account").put("uuid", login.accountUuid()).put("email_address", login.email());
-                tokens.putObject("organization").put("uuid", login.organizationUuid()).put("name", login.organizationName());
+                tokens.putObject("organization")
+                        .put("uuid", login.organizationUuid())
+                        .put("name", login.organizationName());
                 respond(exchange, 200, tokens.toString());
                 return;
             }
@@ -237,7 +263,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
         Object answer = refreshGrants.redeem(body.path("refresh_token").asText(), scope);
         if (answer instanceof RefreshGrants.Refusal refusal) {
             Thread.sleep(refusal.delay());
-            refusal.retryAfter().ifPresent(wait -> exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds())));
+            refusal.retryAfter()
+                    .ifPresent(
+                            wait -> exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds())));
             String description = refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later";
             respond(exchange, refusal.status(), error(refusal.error(), description));
             return;
@@ -246,11 +274,18 @@ public final class LocalOAuthProvider implements AutoCloseable {
         issuedAccessTokens.add(grant.accessToken());
         secretsSeen.add(grant.accessToken());
         secretsSeen.add(grant.refreshToken());
-        ObjectNode tokens = JSON.createObjectNode().put("access_token", grant.accessToken())
-                .put("refresh_token", grant.refreshToken()).put("expires_in", grant.expiresInSeconds())
-                .put("token_type", "Bearer").put("scope", grant.scope());
-        tokens.putObject("account").put("uuid", grant.login().accountUuid()).put("email_address", grant.login().email());
-        tokens.putObject("organization").put("uuid", grant.login().organizationUuid()).put("name", grant.login().organizationName());
+        ObjectNode tokens = JSON.createObjectNode()
+                .put("access_token", grant.accessToken())
+                .put("refresh_token", grant.refreshToken())
+                .put("expires_in", grant.expiresInSeconds())
+                .put("token_type", "Bearer")
+                .put("scope", grant.scope());
+        tokens.putObject("account")
+                .put("uuid", grant.login().accountUuid())
+                .put("email_address", grant.login().email());
+        tokens.putObject("organization")
+                .put("uuid", grant.login().organizationUuid())
+                .put("name", grant.login().organizationName());
         respond(exchange, 200, tokens.toString());
     }
 
@@ -271,8 +306,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
         issuedAccessTokens.add(grant.accessToken());
         secretsSeen.add(grant.accessToken());
         secretsSeen.add(grant.refreshToken());
-        return new IssuedTokens(grant.accessToken(), grant.refreshToken(), Duration.ofSeconds(grant.expiresInSeconds()),
-                grant.scope());
+        return new IssuedTokens(
+                grant.accessToken(), grant.refreshToken(), Duration.ofSeconds(grant.expiresInSeconds()), grant.scope());
     }
 
     /** The refresh rules: lifetimes, revocation, fault injection, and the counts tests check. */
@@ -285,7 +320,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             String shown = query.getOrDefault("code", "") + "#" + query.getOrDefault("state", "");
             byte[] page = ("<!doctype html><title>Authentication code</title><p>Paste this code:</p><pre>"
-                    + shown.replace("&", "&amp;").replace("<", "&lt;") + "</pre>").getBytes(StandardCharsets.UTF_8);
+                            + shown.replace("&", "&amp;").replace("<", "&lt;") + "</pre>")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, page.length);
             exchange.getResponseBody().write(page);
@@ -294,7 +330,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
 
     private void createApiKey(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
+            String authorization = Optional.ofNullable(
+                            exchange.getRequestHeaders().getFirst("Authorization"))
+                    .orElse("");
             if (!authorization.startsWith("Bearer ") || !issuedAccessTokens.contains(authorization.substring(7))) {
                 respond(exchange, 401, error("invalid_token", "unknown access token"));
                 return;
@@ -313,7 +351,10 @@ public final class LocalOAuthProvider implements AutoCloseable {
     }
 
     private static String error(String code, String description) {
-        return JSON.createObjectNode().put("error", code).put("error_description", description).toString();
+        return JSON.createObjectNode()
+                .put("error", code)
+                .put("error_description", description)
+                .toString();
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -331,9 +372,12 @@ public final class LocalOAuthProvider implements AutoCloseable {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Map.of();
         }
-        return Arrays.stream(rawQuery.split("&")).map(p -> p.split("=", 2))
-                .collect(Collectors.toMap(kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                        kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "", (a, b) -> a));
+        return Arrays.stream(rawQuery.split("&"))
+                .map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(
+                        kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                        (a, b) -> a));
     }
 
     @Override

@@ -94,20 +94,29 @@ public final class LocalRun {
 
     private void run(LocalRunOptions options) throws Exception {
         out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
-        LocalDeployment deployment = options.anthropic() ? LocalDeployment.withAnthropic(options.port())
-                : LocalDeployment.withLocalProvider(options.port(), options.tokenLifetime()
-                        .map(lifetime -> Map.of("REFRESH_LEAD", LocalRunOptions.leadFor(lifetime).toString())).orElse(Map.of()));
+        LocalDeployment deployment = options.anthropic()
+                ? LocalDeployment.withAnthropic(options.port())
+                : LocalDeployment.withLocalProvider(
+                        options.port(),
+                        options.tokenLifetime()
+                                .map(lifetime -> Map.of(
+                                        "REFRESH_LEAD",
+                                        LocalRunOptions.leadFor(lifetime).toString()))
+                                .orElse(Map.of()));
         LocalStack aws = deployment.aws();
         LocalOAuthProvider localProvider = deployment.provider();
-        options.tokenLifetime().ifPresent(lifetime -> localProvider.refreshGrants().accessTokenLifetime(lifetime));
+        options.tokenLifetime()
+                .ifPresent(lifetime -> localProvider.refreshGrants().accessTokenLifetime(lifetime));
         ReauthConfig config = deployment.config();
         LocalApi localApi = deployment.api();
-        DemoCacheSubscriber subscriber = new DemoCacheSubscriber(aws, "demo-proxy-" + UUID.randomUUID().toString().substring(0, 8),
-                flush -> {
+        DemoCacheSubscriber subscriber = new DemoCacheSubscriber(
+                aws, "demo-proxy-" + UUID.randomUUID().toString().substring(0, 8), flush -> {
                     RefreshWatch watching = watch;
                     if (watching != null) {
-                        watching.line("proxy", watching.nameOf(flush.accountId()) + ": the proxy server flushed its cached tokens"
-                                + " (token_version " + flush.tokenVersion() + ")");
+                        watching.line(
+                                "proxy",
+                                watching.nameOf(flush.accountId()) + ": the proxy server flushed its cached tokens"
+                                        + " (token_version " + flush.tokenVersion() + ")");
                     }
                 });
         String accountId = DemoAccount.seed(aws);
@@ -115,10 +124,15 @@ public final class LocalRun {
         String staleToken = options.anthropic() ? null : primeProxyCache(deployment, subscriber, accountId);
         out.println("  emulator        " + aws.endpoint());
         out.println("  API             " + localApi.baseUrl());
-        out.println("  OAuth provider  " + (localProvider != null ? config.provider().authorizeUrlMax()
-                + " (local: logs in without a password; its page shows the code#state)" : "Anthropic (real endpoints)"));
-        out.println("  accounts table  " + aws.accountsTable() + " (seeded: 'demo', priority 1, 42 requests, needs re-authentication)");
-        out.println("  proxy server    fleet library TokenSource on an SQS subscription, holding demo's current tokens");
+        out.println("  OAuth provider  "
+                + (localProvider != null
+                        ? config.provider().authorizeUrlMax()
+                                + " (local: logs in without a password; its page shows the code#state)"
+                        : "Anthropic (real endpoints)"));
+        out.println("  accounts table  " + aws.accountsTable()
+                + " (seeded: 'demo', priority 1, 42 requests, needs re-authentication)");
+        out.println(
+                "  proxy server    fleet library TokenSource on an SQS subscription, holding demo's current tokens");
         out.println("  function logs   " + functionLog);
         out.println();
 
@@ -132,13 +146,18 @@ public final class LocalRun {
         if (options.serve()) {
             Path envFile = ProjectFiles.root().resolve(LocalInvoke.DEFAULT_ENV_FILE);
             LocalInvoke.writeEnvFile(envFile, deployment.environment());
-            ProviderControls controls = localProvider == null ? null : ProviderControls.start(deployment, this::watchLine);
+            ProviderControls controls =
+                    localProvider == null ? null : ProviderControls.start(deployment, this::watchLine);
             ServeBanner banner = new ServeBanner(out);
             banner.printNextSteps(localApi.baseUrl(), localProvider != null);
             banner.printRefresher(localApi.baseUrl(), config, options, controls);
             RefreshWatch started = RefreshWatch.start(deployment, out);
-            subscriber.tokens().onReauthRequired((id, tokenVersion, reason) -> started.line("proxy", started.nameOf(id)
-                    + ": the proxy server stops serving it (requires re-authentication: " + reason + ")"));
+            subscriber
+                    .tokens()
+                    .onReauthRequired((id, tokenVersion, reason) -> started.line(
+                            "proxy",
+                            started.nameOf(id) + ": the proxy server stops serving it (requires re-authentication: "
+                                    + reason + ")"));
             watch = started;
             Thread.currentThread().join();
         }
@@ -162,9 +181,15 @@ public final class LocalRun {
     private static Operator operator(URI api, LocalOAuthProvider localProvider, PrintStream to) {
         Debug debug = new Debug(System.getenv("DEBUG"), System.err);
         ApiClient client = new ApiClient(api, Optional.empty(), debug);
-        CodeSource codes = localProvider != null ? new LocalProviderCodes(localProvider, to)
-                : new TerminalCodes(new Browser(System.getenv(), System.getProperty("os.name", ""), debug), new Prompt(
-                        Prompt.interactiveConsole(), new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), to), to);
+        CodeSource codes = localProvider != null
+                ? new LocalProviderCodes(localProvider, to)
+                : new TerminalCodes(
+                        new Browser(System.getenv(), System.getProperty("os.name", ""), debug),
+                        new Prompt(
+                                Prompt.interactiveConsole(),
+                                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                                to),
+                        to);
         return Operator.of(client, codes, ProviderHosts.forApi(client.base(), System.getenv()), to);
     }
 
@@ -173,11 +198,13 @@ public final class LocalRun {
     }
 
     /** Gives the demo account tokens once, so the proxy server has something cached to flush. */
-    private String primeProxyCache(LocalDeployment deployment, DemoCacheSubscriber subscriber, String accountId) throws Exception {
+    private String primeProxyCache(LocalDeployment deployment, DemoCacheSubscriber subscriber, String accountId)
+            throws Exception {
         // the same flow as the shown one, unshown
         operator(deployment.api().baseUrl(), deployment.provider(), new PrintStream(OutputStream.nullOutputStream()))
                 .reauthenticate(DemoAccount.NAME, false);
-        subscriber.awaitFlush(accountId, tokenVersion(DemoAccount.item(deployment.aws(), accountId)), Duration.ofSeconds(15));
+        subscriber.awaitFlush(
+                accountId, tokenVersion(DemoAccount.item(deployment.aws(), accountId)), Duration.ofSeconds(15));
         // cached before the account is marked: the fleet library serves no account that requires re-authentication
         String cached = subscriber.tokens().accessToken(accountId);
         DemoAccount.markRequiresReauth(deployment.aws(), accountId);

@@ -38,10 +38,12 @@ record LocalRunOptions(boolean serve, boolean anthropic, int port, Optional<Dura
             }
         }
         if (lifetime.isPresent() && !serve) {
-            throw new IllegalArgumentException("--token-lifetime goes with --serve (the refresh schedule runs while the API is served)");
+            throw new IllegalArgumentException(
+                    "--token-lifetime goes with --serve (the refresh schedule runs while the API is served)");
         }
         if (lifetime.isPresent() && anthropic) {
-            throw new IllegalArgumentException("--token-lifetime sets the local provider's token lifetime; Anthropic's is its own");
+            throw new IllegalArgumentException(
+                    "--token-lifetime sets the local provider's token lifetime; Anthropic's is its own");
         }
         return new LocalRunOptions(serve, anthropic, port, lifetime);
     }
@@ -66,8 +68,8 @@ record LocalRunOptions(boolean serve, boolean anthropic, int port, Optional<Dura
             lifetime = Duration.ZERO;
         }
         if (lifetime.compareTo(SHORTEST_LIFETIME) < 0 || lifetime.compareTo(LONGEST_LIFETIME) > 0) {
-            throw new IllegalArgumentException("--token-lifetime needs a duration from 1m to 24h (such as 2m, 90s or 1h), not '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "--token-lifetime needs a duration from 1m to 24h (such as 2m, 90s or 1h), not '" + value + "'");
         }
         return lifetime;
     }

@@ -1,9 +1,8 @@
 package dev.reauth.local;
 
 import dev.reauth.wire.Schema;
-import java.util.HashMap;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -43,32 +43,60 @@ public final class LocalStack {
         this.endpoint = endpoint;
         var http = UrlConnectionHttpClient.builder().build();
         Region region = Region.of(AwsEmulator.REGION);
-        dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
-        kms = KmsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
-        sns = SnsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
-        sqs = SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS).httpClient(http).build();
+        dynamo = DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(region)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(http)
+                .build();
+        kms = KmsClient.builder()
+                .endpointOverride(endpoint)
+                .region(region)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(http)
+                .build();
+        sns = SnsClient.builder()
+                .endpointOverride(endpoint)
+                .region(region)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(http)
+                .build();
+        sqs = SqsClient.builder()
+                .endpointOverride(endpoint)
+                .region(region)
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(http)
+                .build();
 
         SamTemplate template = SamTemplate.project();
         accountsTable = "reauth-accounts-" + suffix;
         sessionsTable = "reauth-sessions-" + suffix;
         createTable(template, "AccountsTable", accountsTable);
         createTable(template, "SessionsTable", sessionsTable);
-        keyArn = kms.createKey(k -> k.description("reauth tokens " + suffix)).keyMetadata().arn();
-        topicArn = sns.createTopic(t -> t.name("reauth-token-events-" + suffix)
-                .attributes(Map.of("SignatureVersion", "2"))).topicArn();
+        keyArn = kms.createKey(k -> k.description("reauth tokens " + suffix))
+                .keyMetadata()
+                .arn();
+        topicArn = sns.createTopic(
+                        t -> t.name("reauth-token-events-" + suffix).attributes(Map.of("SignatureVersion", "2")))
+                .topicArn();
         alertsTopicArn = sns.createTopic(t -> t.name("reauth-alerts-" + suffix)).topicArn();
     }
 
     /** Creates a fresh copy of the resources on the emulator the tests use. */
     public static LocalStack create() {
-        return new LocalStack(AwsEmulator.endpoint(), UUID.randomUUID().toString().substring(0, 8));
+        return new LocalStack(
+                AwsEmulator.endpoint(), UUID.randomUUID().toString().substring(0, 8));
     }
 
     private void createTable(SamTemplate template, String logicalId, String name) {
         dynamo.createTable(template.createRequest(logicalId, name));
         dynamo.waiter().waitUntilTableExists(w -> w.tableName(name));
-        template.ttlAttribute(logicalId).ifPresent(attribute -> dynamo.updateTimeToLive(u -> u.tableName(name)
-                .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())));
+        template.ttlAttribute(logicalId)
+                .ifPresent(attribute -> dynamo.updateTimeToLive(u -> u.tableName(name)
+                        .timeToLiveSpecification(TimeToLiveSpecification.builder()
+                                .attributeName(attribute)
+                                .enabled(true)
+                                .build())));
     }
 
     /** Puts an account as a proxy fleet's table holds one (name, plus the given attributes); its new id. */
@@ -94,11 +122,11 @@ public final class LocalStack {
     private String subscribeQueue(String name, String topicArn) {
         String queueUrl = sqs.createQueue(q -> q.queueName(name)).queueUrl();
         String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
         String policy = """
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},
-                "Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}"""
-                .formatted(queueArn, topicArn);
+                "Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}""".formatted(queueArn, topicArn);
         sqs.setQueueAttributes(a -> a.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
         sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
         return queueUrl;
@@ -117,7 +145,8 @@ public final class LocalStack {
                 "TokenKey.Arn", keyArn,
                 "TokenEventsTopic", topicArn,
                 "AlertsTopic", alertsTopicArn);
-        Map<String, String> env = new LinkedHashMap<>(SamTemplate.project().functionEnvironment("CallbackFunction", refs));
+        Map<String, String> env =
+                new LinkedHashMap<>(SamTemplate.project().functionEnvironment("CallbackFunction", refs));
         env.put("AWS_REGION", AwsEmulator.REGION);
         env.put("AWS_ENDPOINT_URL", endpoint.toString());
         env.put("AWS_ACCESS_KEY_ID", "test");

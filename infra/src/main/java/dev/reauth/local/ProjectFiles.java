@@ -3,15 +3,14 @@ package dev.reauth.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.UUID;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 
 /** Locates the repository root (where events/ and infra/ live) from the test JVM. */
 public final class ProjectFiles {
 
-    private ProjectFiles() {
-    }
+    private ProjectFiles() {}
 
     public static Path root() {
         String configured = System.getProperty("reauth.projectRoot");
@@ -35,8 +34,7 @@ public final class ProjectFiles {
     /** An events/ file as JSON, with a fresh request id, ready to adjust and send. */
     public static ObjectNode eventJson(String name) {
         try {
-            var event = (ObjectNode)
-                    new ObjectMapper().readTree(Files.readString(event(name)));
+            var event = (ObjectNode) new ObjectMapper().readTree(Files.readString(event(name)));
             if (event.path("requestContext") instanceof ObjectNode context) {
                 context.put("requestId", UUID.randomUUID().toString());
             }

@@ -57,8 +57,7 @@ final class ProviderControls implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    private record Answer(int status, String text) {
-    }
+    private record Answer(int status, String text) {}
 
     private Answer revoke(Map<String, String> query) {
         String name = query.getOrDefault("account", "");
@@ -70,10 +69,22 @@ final class ProviderControls implements AutoCloseable {
         if (item == null || !item.containsKey(Accounts.TOKEN_CIPHERTEXT)) {
             return new Answer(409, "'" + name + "' holds no tokens to revoke");
         }
-        byte[] plaintext = deployment.aws().kms().decrypt(d -> d.ciphertextBlob(item.get(Accounts.TOKEN_CIPHERTEXT).b())
-                .encryptionContext(Schema.encryptionContext(id.get()))).plaintext().asByteArray();
-        deployment.provider().refreshGrants().revoke(TokenBundleJson.read(plaintext).refreshToken());
-        say.accept("provider", name + ": refresh token revoked (as when its owner signs out everywhere); its next refresh finds it dead");
+        byte[] plaintext = deployment
+                .aws()
+                .kms()
+                .decrypt(d -> d.ciphertextBlob(
+                                item.get(Accounts.TOKEN_CIPHERTEXT).b())
+                        .encryptionContext(Schema.encryptionContext(id.get())))
+                .plaintext()
+                .asByteArray();
+        deployment
+                .provider()
+                .refreshGrants()
+                .revoke(TokenBundleJson.read(plaintext).refreshToken());
+        say.accept(
+                "provider",
+                name
+                        + ": refresh token revoked (as when its owner signs out everywhere); its next refresh finds it dead");
         return new Answer(200, "revoked " + name + "'s refresh token at the local provider");
     }
 
@@ -95,10 +106,15 @@ final class ProviderControls implements AutoCloseable {
     }
 
     private Optional<String> idOf(String name) {
-        List<Map<String, AttributeValue>> found = deployment.aws().dynamo().query(q -> q.tableName(deployment.aws().accountsTable())
-                .indexName(deployment.config().accountsNameIndex()).keyConditionExpression("#n = :n")
-                .expressionAttributeNames(Map.of("#n", Accounts.NAME))
-                .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(name)))).items();
+        List<Map<String, AttributeValue>> found = deployment
+                .aws()
+                .dynamo()
+                .query(q -> q.tableName(deployment.aws().accountsTable())
+                        .indexName(deployment.config().accountsNameIndex())
+                        .keyConditionExpression("#n = :n")
+                        .expressionAttributeNames(Map.of("#n", Accounts.NAME))
+                        .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(name))))
+                .items();
         return found.stream().map(item -> item.get(Accounts.ID).s()).findFirst();
     }
 
@@ -109,7 +125,9 @@ final class ProviderControls implements AutoCloseable {
     private static void answer(HttpExchange exchange, Control control) throws IOException {
         Answer answer;
         try {
-            answer = exchange.getRequestMethod().equals("POST") ? control.apply(query(exchange.getRequestURI())) : new Answer(405, "use POST");
+            answer = exchange.getRequestMethod().equals("POST")
+                    ? control.apply(query(exchange.getRequestURI()))
+                    : new Answer(405, "use POST");
         } catch (RuntimeException e) {
             answer = new Answer(500, "failed (" + e.getClass().getSimpleName() + ")");
         }
@@ -127,7 +145,9 @@ final class ProviderControls implements AutoCloseable {
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 String[] kv = pair.split("=", 2);
-                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+                query.put(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
             }
         }
         return query;

@@ -1,6 +1,5 @@
 package dev.reauth.local;
 
-import java.util.List;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,10 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RefreshGrants {
 
     /** What the next refresh request meets instead of a grant. */
-    public enum Fault { SERVER_ERROR, TIMEOUT, THROTTLED }
+    public enum Fault {
+        SERVER_ERROR,
+        TIMEOUT,
+        THROTTLED
+    }
 
     /** A granted refresh: the new tokens and who they belong to. */
-    record Grant(String accessToken, String refreshToken, long expiresInSeconds, String scope, LocalOAuthProvider.Login login) {
+    record Grant(
+            String accessToken,
+            String refreshToken,
+            long expiresInSeconds,
+            String scope,
+            LocalOAuthProvider.Login login) {
         @Override
         public String toString() {
             return "Grant[***]";
@@ -34,8 +43,7 @@ public final class RefreshGrants {
     }
 
     /** A refusal or fault, as the HTTP answer the front sends. */
-    record Refusal(int status, String error, Optional<Duration> retryAfter, Duration delay) {
-    }
+    record Refusal(int status, String error, Optional<Duration> retryAfter, Duration delay) {}
 
     private final Map<String, LocalOAuthProvider.Login> live = new ConcurrentHashMap<>();
     private final Set<String> spent = ConcurrentHashMap.newKeySet();

@@ -38,13 +38,14 @@ final class RefreshWatch implements AutoCloseable {
     static final Duration EVERY = Duration.ofSeconds(5);
     /** A run's time, as RefreshFunction gets outside Lambda. */
     private static final Duration RUN = Duration.ofSeconds(30);
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LocalDeployment deployment;
     private final PrintStream out;
-    private final ScheduledExecutorService schedule =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("local-refresh-schedule").factory());
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("local-refresh-schedule").factory());
     private final List<Thread> pollers = new ArrayList<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private volatile boolean open = true;
@@ -67,23 +68,33 @@ final class RefreshWatch implements AutoCloseable {
     /** Prints one watch line: the time, what kind of thing happened, what. */
     void line(String kind, String text) {
         synchronized (out) {
-            out.printf("[%s] %-9s %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME), kind, text);
+            out.printf(
+                    "[%s] %-9s %s%n",
+                    LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME), kind, text);
         }
     }
 
     /** An account's name, for lines about an account id (read once per account). */
     String nameOf(String accountId) {
         return names.computeIfAbsent(accountId, id -> {
-            Map<String, AttributeValue> item = deployment.aws().dynamo().getItem(g -> g.tableName(deployment.aws().accountsTable())
-                    .key(Map.of(Accounts.ID, AttributeValue.fromS(id))).projectionExpression("#n")
-                    .expressionAttributeNames(Map.of("#n", Accounts.NAME))).item();
-            return item != null && item.containsKey(Accounts.NAME) ? item.get(Accounts.NAME).s() : id;
+            Map<String, AttributeValue> item = deployment
+                    .aws()
+                    .dynamo()
+                    .getItem(g -> g.tableName(deployment.aws().accountsTable())
+                            .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))
+                            .projectionExpression("#n")
+                            .expressionAttributeNames(Map.of("#n", Accounts.NAME)))
+                    .item();
+            return item != null && item.containsKey(Accounts.NAME)
+                    ? item.get(Accounts.NAME).s()
+                    : id;
         });
     }
 
     private void runOnce() {
         try {
-            ScheduledRefresh.Summary run = deployment.schedule().run(Instant.now().plus(RUN));
+            ScheduledRefresh.Summary run =
+                    deployment.schedule().run(Instant.now().plus(RUN));
             List<String> did = new ArrayList<>();
             count(did, run.refreshed(), "refreshed");
             count(did, run.failed(), "failed (tried again after a backoff)");
@@ -110,11 +121,16 @@ final class RefreshWatch implements AutoCloseable {
             names.putIfAbsent(event.accountId(), event.accountName());
             String what = switch (event.type()) {
                 case TokenEvent.TOKENS_ROTATED -> "tokens rotated";
-                case TokenEvent.REAUTH_REQUIRED -> "requires re-authentication" + event.reason().map(r -> " (" + r + ")").orElse("");
+                case TokenEvent.REAUTH_REQUIRED ->
+                    "requires re-authentication"
+                            + event.reason().map(r -> " (" + r + ")").orElse("");
                 case TokenEvent.RELOAD_REQUESTED -> "reload requested";
                 default -> event.type();
             };
-            line("fleet", event.accountName() + ": " + what + ", token_version " + event.tokenVersion() + "  [" + event.type() + "]");
+            line(
+                    "fleet",
+                    event.accountName() + ": " + what + ", token_version " + event.tokenVersion() + "  [" + event.type()
+                            + "]");
         });
     }
 
@@ -122,8 +138,12 @@ final class RefreshWatch implements AutoCloseable {
         String message = message(envelope);
         try {
             JsonNode alert = JSON.readTree(message);
-            line("ALERT", alert.path("kind").asText() + ": " + alert.path("accountName").asText() + ": "
-                    + alert.path("what").asText() + " Fix: " + alert.path("fix").asText());
+            line(
+                    "ALERT",
+                    alert.path("kind").asText() + ": "
+                            + alert.path("accountName").asText() + ": "
+                            + alert.path("what").asText() + " Fix: "
+                            + alert.path("fix").asText());
         } catch (IOException notJson) {
             line("ALERT", message.lines().findFirst().orElse(""));
         }
@@ -142,10 +162,17 @@ final class RefreshWatch implements AutoCloseable {
         pollers.add(Thread.ofPlatform().daemon().name("local-run-watch").start(() -> {
             while (open) {
                 try {
-                    for (Message m : deployment.aws().sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)
-                            .maxNumberOfMessages(10)).messages()) {
+                    for (Message m : deployment
+                            .aws()
+                            .sqs()
+                            .receiveMessage(
+                                    r -> r.queueUrl(queueUrl).waitTimeSeconds(1).maxNumberOfMessages(10))
+                            .messages()) {
                         handle.accept(m.body());
-                        deployment.aws().sqs().deleteMessage(d -> d.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                        deployment
+                                .aws()
+                                .sqs()
+                                .deleteMessage(d -> d.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
                     }
                 } catch (SdkException e) {
                     if (open) {

@@ -53,8 +53,14 @@ public final class SamTemplate {
      * One HTTP API route of a function, as the template declares it: on which API (its logical id) and
      * under which template condition ("" when the route always exists).
      */
-    public record HttpRoute(String function, String handler, String method, String path, boolean iamAuthorized,
-                            String api, String condition) {
+    public record HttpRoute(
+            String function,
+            String handler,
+            String method,
+            String path,
+            boolean iamAuthorized,
+            String api,
+            String condition) {
         /** The API Gateway route key, e.g. {@code POST /accounts/{name}/reauth}. */
         public String routeKey() {
             return method + " " + path;
@@ -76,7 +82,10 @@ public final class SamTemplate {
         String defaultAuthorizer = "";
         for (JsonNode resource : resources) {
             if ("AWS::Serverless::HttpApi".equals(resource.path("Type").asText())) {
-                defaultAuthorizer = resource.path("Properties").path("Auth").path("DefaultAuthorizer").asText();
+                defaultAuthorizer = resource.path("Properties")
+                        .path("Auth")
+                        .path("DefaultAuthorizer")
+                        .asText();
             }
         }
         List<HttpRoute> routes = new ArrayList<>();
@@ -99,8 +108,13 @@ public final class SamTemplate {
                 }
                 JsonNode ep = event.path("Properties");
                 String authorizer = ep.path("Auth").path("Authorizer").asText(defaultAuthorizer);
-                routes.add(new HttpRoute(name, props.path("Handler").asText(), ep.path("Method").asText().toUpperCase(),
-                        ep.path("Path").asText(), "AWS_IAM".equals(authorizer), ep.path("ApiId").path("Ref").asText(),
+                routes.add(new HttpRoute(
+                        name,
+                        props.path("Handler").asText(),
+                        ep.path("Method").asText().toUpperCase(),
+                        ep.path("Path").asText(),
+                        "AWS_IAM".equals(authorizer),
+                        ep.path("ApiId").path("Ref").asText(),
                         resource.path("Condition").asText("")));
             }
         }
@@ -110,19 +124,30 @@ public final class SamTemplate {
     /** A plain ApiGatewayV2 route: Target "integrations/${Integration}", whose IntegrationUri names a function (or its alias). */
     private HttpRoute explicitRoute(JsonNode route) {
         JsonNode props = route.path("Properties");
-        String target = props.path("Target").path("Fn::Sub").asText(props.path("Target").asText());
-        Matcher integration = Pattern.compile("^integrations/\\$\\{([A-Za-z0-9]+)}$").matcher(target);
+        String target =
+                props.path("Target").path("Fn::Sub").asText(props.path("Target").asText());
+        Matcher integration =
+                Pattern.compile("^integrations/\\$\\{([A-Za-z0-9]+)}$").matcher(target);
         if (!integration.matches()) {
-            throw new IllegalArgumentException("route " + props.path("RouteKey").asText() + ": unsupported Target " + target);
+            throw new IllegalArgumentException(
+                    "route " + props.path("RouteKey").asText() + ": unsupported Target " + target);
         }
         JsonNode uri = resources.path(integration.group(1)).path("Properties").path("IntegrationUri");
-        String function = uri.path("Ref").asText(uri.path("Fn::GetAtt").path(0).asText()).replaceFirst("\\.Alias$", "");
-        if (!"AWS::Serverless::Function".equals(resources.path(function).path("Type").asText())) {
-            throw new IllegalArgumentException("integration " + integration.group(1) + " invokes no function of the template: " + uri);
+        String function =
+                uri.path("Ref").asText(uri.path("Fn::GetAtt").path(0).asText()).replaceFirst("\\.Alias$", "");
+        if (!"AWS::Serverless::Function"
+                .equals(resources.path(function).path("Type").asText())) {
+            throw new IllegalArgumentException(
+                    "integration " + integration.group(1) + " invokes no function of the template: " + uri);
         }
         String[] key = props.path("RouteKey").asText().split(" ", 2);
-        return new HttpRoute(function, functionProperty(function, "Handler").asText(), key[0], key[1],
-                "AWS_IAM".equals(props.path("AuthorizationType").asText()), props.path("ApiId").path("Ref").asText(),
+        return new HttpRoute(
+                function,
+                functionProperty(function, "Handler").asText(),
+                key[0],
+                key[1],
+                "AWS_IAM".equals(props.path("AuthorizationType").asText()),
+                props.path("ApiId").path("Ref").asText(),
                 route.path("Condition").asText(""));
     }
 
@@ -140,7 +165,8 @@ public final class SamTemplate {
      */
     public Map<String, String> functionEnvironment(String function, Map<String, String> refs) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (JsonNode variables : List.of(root.path("Globals").path("Function").path("Environment").path("Variables"),
+        for (JsonNode variables : List.of(
+                root.path("Globals").path("Function").path("Environment").path("Variables"),
                 resources.path(function).path("Properties").path("Environment").path("Variables"))) {
             variables.fields().forEachRemaining(e -> env.put(e.getKey(), resolve(e.getValue(), refs)));
         }
@@ -163,7 +189,8 @@ public final class SamTemplate {
             throw new IllegalArgumentException("no local value for Ref " + name);
         }
         if (value.has("Fn::GetAtt")) {
-            String key = value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText();
+            String key = value.get("Fn::GetAtt").get(0).asText() + "."
+                    + value.get("Fn::GetAtt").get(1).asText();
             if (!refs.containsKey(key)) {
                 throw new IllegalArgumentException("no local value for Fn::GetAtt " + key);
             }
@@ -179,7 +206,8 @@ public final class SamTemplate {
     private boolean condition(String name, Map<String, String> refs) {
         JsonNode condition = root.path("Conditions").path(name);
         if (condition.has("Fn::Equals")) {
-            return resolve(condition.get("Fn::Equals").get(0), refs).equals(resolve(condition.get("Fn::Equals").get(1), refs));
+            return resolve(condition.get("Fn::Equals").get(0), refs)
+                    .equals(resolve(condition.get("Fn::Equals").get(1), refs));
         }
         throw new IllegalArgumentException("unsupported condition " + name);
     }
@@ -193,19 +221,26 @@ public final class SamTemplate {
     public CreateTableRequest createRequest(String logicalId, String tableName) {
         JsonNode props = properties(logicalId);
         List<AttributeDefinition> attributes = new ArrayList<>();
-        props.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
-                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
+        props.path("AttributeDefinitions")
+                .forEach(a -> attributes.add(AttributeDefinition.builder()
+                        .attributeName(a.path("AttributeName").asText())
+                        .attributeType(a.path("AttributeType").asText())
+                        .build()));
         List<GlobalSecondaryIndex> indexes = new ArrayList<>();
         props.path("GlobalSecondaryIndexes").forEach(gsi -> {
             JsonNode projection = gsi.path("Projection");
             List<String> nonKey = new ArrayList<>();
             projection.path("NonKeyAttributes").forEach(n -> nonKey.add(n.asText()));
-            Projection.Builder p = Projection.builder().projectionType(projection.path("ProjectionType").asText("ALL"));
+            Projection.Builder p = Projection.builder()
+                    .projectionType(projection.path("ProjectionType").asText("ALL"));
             if (!nonKey.isEmpty()) {
                 p.nonKeyAttributes(nonKey);
             }
-            indexes.add(GlobalSecondaryIndex.builder().indexName(gsi.path("IndexName").asText())
-                    .keySchema(keySchema(gsi.path("KeySchema"))).projection(p.build()).build());
+            indexes.add(GlobalSecondaryIndex.builder()
+                    .indexName(gsi.path("IndexName").asText())
+                    .keySchema(keySchema(gsi.path("KeySchema")))
+                    .projection(p.build())
+                    .build());
         });
         CreateTableRequest.Builder request = CreateTableRequest.builder()
                 .tableName(tableName)
@@ -221,13 +256,17 @@ public final class SamTemplate {
     /** The TTL attribute of the table, when the template enables one. */
     public Optional<String> ttlAttribute(String logicalId) {
         JsonNode ttl = properties(logicalId).path("TimeToLiveSpecification");
-        return ttl.path("Enabled").asBoolean(false) ? Optional.of(ttl.path("AttributeName").asText()) : Optional.empty();
+        return ttl.path("Enabled").asBoolean(false)
+                ? Optional.of(ttl.path("AttributeName").asText())
+                : Optional.empty();
     }
 
     /** The index names the template gives the table. */
     public List<String> indexNames(String logicalId) {
         List<String> names = new ArrayList<>();
-        properties(logicalId).path("GlobalSecondaryIndexes").forEach(g -> names.add(g.path("IndexName").asText()));
+        properties(logicalId)
+                .path("GlobalSecondaryIndexes")
+                .forEach(g -> names.add(g.path("IndexName").asText()));
         return names;
     }
 
@@ -242,7 +281,9 @@ public final class SamTemplate {
     private static List<KeySchemaElement> keySchema(JsonNode schema) {
         List<KeySchemaElement> keys = new ArrayList<>();
         schema.forEach(k -> keys.add(KeySchemaElement.builder()
-                .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
+                .attributeName(k.path("AttributeName").asText())
+                .keyType(k.path("KeyType").asText())
+                .build()));
         return keys;
     }
 }

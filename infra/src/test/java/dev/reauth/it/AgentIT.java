@@ -1,12 +1,5 @@
 package dev.reauth.it;
 
-import dev.reauth.agent.TokenAdopter;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Comparator;
-import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,23 +8,30 @@ import dev.reauth.agent.AgentConfig;
 import dev.reauth.agent.AgentRuntime;
 import dev.reauth.agent.ProxyReloader;
 import dev.reauth.agent.ReauthAgent;
+import dev.reauth.agent.TokenAdopter;
 import dev.reauth.local.BetterCcflare;
 import dev.reauth.local.LocalApi;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
@@ -83,18 +83,28 @@ class AgentIT extends SystemIT {
     // ---- tests
 
     @Test
-    void reauthentication_landsInBetterCcflaresDatabase_changingOnlyTokensAndExpiry_andReloadsTheAccount() throws Exception {
+    void reauthentication_landsInBetterCcflaresDatabase_changingOnlyTokensAndExpiry_andReloadsTheAccount()
+            throws Exception {
         // GIVEN an account in better-ccflare as --add-account left it, then used: statistics and request history
-        String proxyId = betterCcflare.addOAuthAccount("bcf-work", 3, "old-access", "old-refresh", in(Duration.ofHours(2)));
+        String proxyId =
+                betterCcflare.addOAuthAccount("bcf-work", 3, "old-access", "old-refresh", in(Duration.ofHours(2)));
         long lastUsed = System.currentTimeMillis() - 60_000;
-        betterCcflare.sql("UPDATE accounts SET request_count = 42, total_requests = 4242, last_used = ?, session_start = ?,"
-                + " session_request_count = 7, rate_limit_status = 'allowed', rate_limit_remaining = 90, rate_limit_reset = ?,"
-                + " auto_fallback_enabled = 1, model_mappings = '{\"opus\":\"sonnet\"}' WHERE id = ?",
-                lastUsed, lastUsed - 3_600_000, lastUsed + 3_600_000, proxyId);
+        betterCcflare.sql(
+                "UPDATE accounts SET request_count = 42, total_requests = 4242, last_used = ?, session_start = ?,"
+                        + " session_request_count = 7, rate_limit_status = 'allowed', rate_limit_remaining = 90, rate_limit_reset = ?,"
+                        + " auto_fallback_enabled = 1, model_mappings = '{\"opus\":\"sonnet\"}' WHERE id = ?",
+                lastUsed,
+                lastUsed - 3_600_000,
+                lastUsed + 3_600_000,
+                proxyId);
         for (int i = 0; i < 3; i++) {
-            betterCcflare.sql("INSERT INTO requests (id, timestamp, method, path, account_used, status_code, success, response_time_ms,"
-                    + " model, input_tokens, output_tokens, total_tokens, cost_usd) VALUES (?, ?, 'POST', '/v1/messages', ?, 200, 1, 812,"
-                    + " 'claude-sonnet-4-5', 120, 48, 168, 0.0031)", UUID.randomUUID().toString(), lastUsed - i * 1000L, proxyId);
+            betterCcflare.sql(
+                    "INSERT INTO requests (id, timestamp, method, path, account_used, status_code, success, response_time_ms,"
+                            + " model, input_tokens, output_tokens, total_tokens, cost_usd) VALUES (?, ?, 'POST', '/v1/messages', ?, 200, 1, 812,"
+                            + " 'claude-sonnet-4-5', 120, 48, 168, 0.0031)",
+                    UUID.randomUUID().toString(),
+                    lastUsed - i * 1000L,
+                    proxyId);
         }
         String reauthId = system.seedAccount("bcf-work", Map.of());
         Map<String, String> rowBefore = SqliteRows.row(betterCcflare.database(), "accounts", proxyId);
@@ -107,7 +117,8 @@ class AgentIT extends SystemIT {
             // THEN better-ccflare's row holds the new tokens and expiry, and its reload endpoint answered success
             ProxyReloader.Outcome reload = recorder.awaitApplied("bcf-work", version);
             TokenBundle tokens = system.decryptTokens(reauthId, system.account(reauthId));
-            long expiresAt = Long.parseLong(system.account(reauthId).get(Accounts.EXPIRES_AT).n());
+            long expiresAt = Long.parseLong(
+                    system.account(reauthId).get(Accounts.EXPIRES_AT).n());
             Map<String, String> rowAfter = SqliteRows.row(betterCcflare.database(), "accounts", proxyId);
             assertThat(rowAfter.get("access_token")).isEqualTo(SqliteRows.quote(tokens.accessToken()));
             assertThat(rowAfter.get("refresh_token")).isEqualTo(SqliteRows.quote(tokens.refreshToken()));
@@ -115,12 +126,18 @@ class AgentIT extends SystemIT {
             assertThat(Long.parseLong(rowAfter.get("refresh_token_issued_at")))
                     .isGreaterThan(Long.parseLong(rowBefore.get("refresh_token_issued_at")));
             assertThat(SqliteRows.without(rowAfter, SqliteRows.TOKEN_COLUMNS))
-                    .as("every other column, byte for byte").isEqualTo(SqliteRows.without(rowBefore, SqliteRows.TOKEN_COLUMNS))
-                    .containsEntry("priority", "3").containsEntry("request_count", "42").containsEntry("total_requests", "4242");
-            assertThat(SqliteRows.table(betterCcflare.database(), "requests")).as("request history").isEqualTo(historyBefore);
+                    .as("every other column, byte for byte")
+                    .isEqualTo(SqliteRows.without(rowBefore, SqliteRows.TOKEN_COLUMNS))
+                    .containsEntry("priority", "3")
+                    .containsEntry("request_count", "42")
+                    .containsEntry("total_requests", "4242");
+            assertThat(SqliteRows.table(betterCcflare.database(), "requests"))
+                    .as("request history")
+                    .isEqualTo(historyBefore);
             assertThat(reload.success()).isTrue();
             assertThat(reload.status()).isEqualTo(200);
-            assertThat(betterCcflare.logLines()).anyMatch(line -> line.contains("Token reload triggered for account 'bcf-work'"));
+            assertThat(betterCcflare.logLines())
+                    .anyMatch(line -> line.contains("Token reload triggered for account 'bcf-work'"));
 
             // AND better-ccflare itself still lists the account, with its priority
             assertThat(betterCcflare.cli("--list")).contains("bcf-work (claude-oauth mode, priority 3)");
@@ -130,12 +147,14 @@ class AgentIT extends SystemIT {
     @Test
     void anAgentStoppedDuringARotation_catchesUpOnRestart() throws Exception {
         // GIVEN the agent (its jar, as a process) applied version 1
-        String proxyId = betterCcflare.addOAuthAccount("bcf-late", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
+        String proxyId =
+                betterCcflare.addOAuthAccount("bcf-late", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
         String reauthId = system.seedAccount("bcf-late", Map.of());
         Path state = work.resolve("late-state.json");
         AgentProcess first = AgentProcess.start(agentEnvironment(state, Map.of()), work.resolve("late-1.log"));
         long v1 = rotate("bcf-late");
-        await().atMost(Duration.ofSeconds(30)).until(() -> accessTokenIn(proxyId).equals(accessTokenOf(reauthId)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> accessTokenIn(proxyId).equals(accessTokenOf(reauthId)));
 
         // WHEN it is killed, the account is re-authenticated meanwhile, and it starts again on a new, empty queue
         first.kill();
@@ -158,30 +177,57 @@ class AgentIT extends SystemIT {
     @Test
     void reauthRequired_pausesTheAccountInBetterCcflare_andTheNextRotationUnpausesIt() throws Exception {
         // GIVEN an account the agent keeps
-        String proxyId = betterCcflare.addOAuthAccount("bcf-dead", 1, "old-access", "old-refresh", in(Duration.ofHours(2)));
+        String proxyId =
+                betterCcflare.addOAuthAccount("bcf-dead", 1, "old-access", "old-refresh", in(Duration.ofHours(2)));
         String reauthId = system.seedAccount("bcf-dead", Map.of());
         try (AgentRuntime agent = startAgent(Map.of())) {
             long v1 = rotate("bcf-dead");
             recorder.awaitApplied("bcf-dead", v1);
 
             // WHEN reauth announces that it needs re-authentication (the documented body and attributes)
-            String body = ReauthSystem.JSON.createObjectNode().put("type", TokenEvent.REAUTH_REQUIRED).put("accountId", reauthId)
-                    .put("accountName", "bcf-dead").put("tokenVersion", v1).put("occurredAt", Instant.now().toString())
-                    .put("reason", "invalid_grant").toString();
-            system.aws.sns().publish(p -> p.topicArn(system.aws.topicArn()).message(body).messageAttributes(Map.of(
-                    TokenEvent.ATTRIBUTE_EVENT_TYPE, MessageAttributeValue.builder().dataType("String").stringValue(TokenEvent.REAUTH_REQUIRED).build(),
-                    TokenEvent.ATTRIBUTE_ACCOUNT_ID, MessageAttributeValue.builder().dataType("String").stringValue(reauthId).build())));
+            String body = ReauthSystem.JSON
+                    .createObjectNode()
+                    .put("type", TokenEvent.REAUTH_REQUIRED)
+                    .put("accountId", reauthId)
+                    .put("accountName", "bcf-dead")
+                    .put("tokenVersion", v1)
+                    .put("occurredAt", Instant.now().toString())
+                    .put("reason", "invalid_grant")
+                    .toString();
+            system.aws
+                    .sns()
+                    .publish(p -> p.topicArn(system.aws.topicArn())
+                            .message(body)
+                            .messageAttributes(Map.of(
+                                    TokenEvent.ATTRIBUTE_EVENT_TYPE,
+                                            MessageAttributeValue.builder()
+                                                    .dataType("String")
+                                                    .stringValue(TokenEvent.REAUTH_REQUIRED)
+                                                    .build(),
+                                    TokenEvent.ATTRIBUTE_ACCOUNT_ID,
+                                            MessageAttributeValue.builder()
+                                                    .dataType("String")
+                                                    .stringValue(reauthId)
+                                                    .build())));
 
             // THEN better-ccflare holds it paused, as its own pause does (paused, pause_reason)
-            await().atMost(Duration.ofSeconds(30)).until(() -> SqliteRows.row(betterCcflare.database(), "accounts", proxyId).get("paused").equals("1"));
-            assertThat(SqliteRows.row(betterCcflare.database(), "accounts", proxyId)).containsEntry("pause_reason", "'reauth_required'");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> SqliteRows.row(betterCcflare.database(), "accounts", proxyId)
+                            .get("paused")
+                            .equals("1"));
+            assertThat(SqliteRows.row(betterCcflare.database(), "accounts", proxyId))
+                    .containsEntry("pause_reason", "'reauth_required'");
             assertThat(statsOf("bcf-dead").path("paused").asBoolean()).isTrue();
 
             // WHEN it is re-authenticated, THEN it is un-paused with the new tokens
             long v2 = rotate("bcf-dead");
             recorder.awaitApplied("bcf-dead", v2);
-            await().atMost(Duration.ofSeconds(10)).until(() -> SqliteRows.row(betterCcflare.database(), "accounts", proxyId).get("paused").equals("0"));
-            assertThat(SqliteRows.row(betterCcflare.database(), "accounts", proxyId)).containsEntry("pause_reason", "NULL");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> SqliteRows.row(betterCcflare.database(), "accounts", proxyId)
+                            .get("paused")
+                            .equals("0"));
+            assertThat(SqliteRows.row(betterCcflare.database(), "accounts", proxyId))
+                    .containsEntry("pause_reason", "NULL");
             assertThat(statsOf("bcf-dead").path("paused").asBoolean()).isFalse();
             assertThat(accessTokenIn(proxyId)).isEqualTo(accessTokenOf(reauthId));
         }
@@ -190,17 +236,24 @@ class AgentIT extends SystemIT {
     @Test
     void aRefreshTokenBetterCcflareWroteItself_reachesReauthsAccountsTable_andRaisesTheAlert() throws Exception {
         // GIVEN the agent applied version 1, and reauth's API on loopback (its adoption route included)
-        String proxyId = betterCcflare.addOAuthAccount("bcf-second", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
+        String proxyId =
+                betterCcflare.addOAuthAccount("bcf-second", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
         String reauthId = system.seedAccount("bcf-second", Map.of());
         try (LocalApi api = LocalApi.start(system.api, 0);
-             AgentRuntime agent = startAgent(Map.of("REAUTH_API_URL", api.baseUrl().toString(), "AGENT_FOREIGN_CHECK_INTERVAL", "PT0.5S"))) {
+                AgentRuntime agent = startAgent(
+                        Map.of("REAUTH_API_URL", api.baseUrl().toString(), "AGENT_FOREIGN_CHECK_INTERVAL", "PT0.5S"))) {
             long v1 = rotate("bcf-second");
             recorder.awaitApplied("bcf-second", v1);
 
             // WHEN better-ccflare refreshes on its own (its AccountRepository.updateTokens statement)
             long expires = in(Duration.ofHours(8));
-            betterCcflare.sql("UPDATE accounts SET access_token = ?, expires_at = ?, refresh_token = ?, refresh_token_issued_at = ? WHERE id = ?",
-                    "self-refreshed-access", expires, "self-refreshed-refresh", System.currentTimeMillis(), proxyId);
+            betterCcflare.sql(
+                    "UPDATE accounts SET access_token = ?, expires_at = ?, refresh_token = ?, refresh_token_issued_at = ? WHERE id = ?",
+                    "self-refreshed-access",
+                    expires,
+                    "self-refreshed-refresh",
+                    System.currentTimeMillis(),
+                    proxyId);
 
             // THEN the agent notices and hands those tokens to reauth, which adopts them on the version it applied
             await().atMost(Duration.ofSeconds(20)).until(() -> recorder.foreign("bcf-second") != null);
@@ -212,8 +265,8 @@ class AgentIT extends SystemIT {
             assertThat(held.accessToken()).isEqualTo("self-refreshed-access");
             assertThat(held.refreshToken()).isEqualTo("self-refreshed-refresh");
             // and a person hears that the proxy is a second refresher
-            assertThat(system.alerts(Duration.ofSeconds(5))).anySatisfy(alert ->
-                    assertThat(alert.path("kind").asText()).isEqualTo("second_refresher"));
+            assertThat(system.alerts(Duration.ofSeconds(5)))
+                    .anySatisfy(alert -> assertThat(alert.path("kind").asText()).isEqualTo("second_refresher"));
         }
     }
 
@@ -222,63 +275,99 @@ class AgentIT extends SystemIT {
         // GIVEN a credential file a proxy hot-reloads, with a field of its own
         Path credentials = Files.createDirectories(work.resolve("credentials"));
         Path file = credentials.resolve("files-work.json");
-        Files.writeString(file, "{\"access_token\":\"seed\",\"refresh_token\":\"seed\",\"expires_at\":0,\"label\":\"kept\"}");
+        Files.writeString(
+                file, "{\"access_token\":\"seed\",\"refresh_token\":\"seed\",\"expires_at\":0,\"label\":\"kept\"}");
         String reauthId = system.seedAccount("files-work", Map.of());
         FileReader reader = FileReader.start(file);
-        try (AgentRuntime agent = startAgent(Map.of("AGENT_PROXY", "json-files", "AGENT_CREDENTIALS_DIR", credentials.toString()))) {
+        try (AgentRuntime agent =
+                startAgent(Map.of("AGENT_PROXY", "json-files", "AGENT_CREDENTIALS_DIR", credentials.toString()))) {
             // WHEN it is re-authenticated five times while a reader polls the file
             for (int i = 0; i < 5; i++) {
                 long version = rotate("files-work");
                 recorder.awaitApplied("files-work", version);
-                assertThat(ReauthSystem.JSON.readTree(file.toFile()).path("access_token").asText()).isEqualTo(accessTokenOf(reauthId));
+                assertThat(ReauthSystem.JSON
+                                .readTree(file.toFile())
+                                .path("access_token")
+                                .asText())
+                        .isEqualTo(accessTokenOf(reauthId));
             }
         } finally {
             reader.stop();
         }
         // THEN every read found a whole file: all fields, parseable, the proxy's own field kept
-        assertThat(reader.bad()).as("reads that found a missing, partial or unparseable file").isEmpty();
+        assertThat(reader.bad())
+                .as("reads that found a missing, partial or unparseable file")
+                .isEmpty();
         assertThat(reader.reads()).isGreaterThan(100);
         assertThat(reader.distinctAccessTokens()).isGreaterThanOrEqualTo(5);
         JsonNode last = ReauthSystem.JSON.readTree(file.toFile());
         assertThat(last.path("label").asText()).isEqualTo("kept");
-        assertThat(last.path("expires_at").asLong()).isEqualTo(Long.parseLong(system.account(reauthId).get(Accounts.EXPIRES_AT).n()));
+        assertThat(last.path("expires_at").asLong())
+                .isEqualTo(Long.parseLong(
+                        system.account(reauthId).get(Accounts.EXPIRES_AT).n()));
     }
 
     @Test
     void betterCcflare_forwardsAClientsRequestUpstream_withTheNewAccessToken() throws Exception {
         // GIVEN a better-ccflare of its own whose upstream traffic goes through a recording HTTPS proxy
         // (its HTTPS_PROXY support; the proxy's test CA trusted through NODE_EXTRA_CA_CERTS), holding one account
-        try (RecordingHttpsProxy upstream = RecordingHttpsProxy.start(Files.createDirectories(work.resolve("upstream")));
-             BetterCcflare proxy = BetterCcflare.create(work.resolve("better-ccflare-upstream"),
-                     Map.of("HTTPS_PROXY", upstream.url(), "NODE_EXTRA_CA_CERTS", upstream.caPem().toString()))) {
+        try (RecordingHttpsProxy upstream =
+                        RecordingHttpsProxy.start(Files.createDirectories(work.resolve("upstream")));
+                BetterCcflare proxy = BetterCcflare.create(
+                        work.resolve("better-ccflare-upstream"),
+                        Map.of(
+                                "HTTPS_PROXY",
+                                upstream.url(),
+                                "NODE_EXTRA_CA_CERTS",
+                                upstream.caPem().toString()))) {
             String key = proxy.generateAdminKey("reauth-agent");
             Path keyFile = work.resolve("upstream-admin-key");
             Files.writeString(keyFile, key);
             proxy.serve();
             proxy.addOAuthAccount("up-work", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
             String reauthId = system.seedAccount("up-work", Map.of());
-            Map<String, String> env = agentEnvironment(work.resolve("state-upstream.json"), Map.of(
-                    "BETTER_CCFLARE_DB_PATH", proxy.database().toString(), "BETTER_CCFLARE_URL", proxy.url().toString(),
-                    "BETTER_CCFLARE_API_KEY_FILE", keyFile.toString()));
-            try (AgentRuntime agent = AgentRuntime.start(AgentConfig.from(env), system.aws.dynamo(), system.aws.kms(), system.aws.sqs(),
-                    system.aws.sns(), recorder)) {
-                // WHEN the account is re-authenticated through reauth, and a client sends a request through better-ccflare
+            Map<String, String> env = agentEnvironment(
+                    work.resolve("state-upstream.json"),
+                    Map.of(
+                            "BETTER_CCFLARE_DB_PATH",
+                            proxy.database().toString(),
+                            "BETTER_CCFLARE_URL",
+                            proxy.url().toString(),
+                            "BETTER_CCFLARE_API_KEY_FILE",
+                            keyFile.toString()));
+            try (AgentRuntime agent = AgentRuntime.start(
+                    AgentConfig.from(env),
+                    system.aws.dynamo(),
+                    system.aws.kms(),
+                    system.aws.sqs(),
+                    system.aws.sns(),
+                    recorder)) {
+                // WHEN the account is re-authenticated through reauth, and a client sends a request through
+                // better-ccflare
                 long version = rotate("up-work");
                 recorder.awaitApplied("up-work", version);
-                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                var answer = http.send(HttpRequest.newBuilder(proxy.url().resolve("/v1/messages"))
-                        .header("Content-Type", "application/json").header("x-api-key", key)
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                var http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+                var answer = http.send(
+                        HttpRequest.newBuilder(proxy.url().resolve("/v1/messages"))
+                                .header("Content-Type", "application/json")
+                                .header("x-api-key", key)
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
                 // THEN it went upstream with reauth's new access token, and the client got the upstream's answer
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("msg_test");
                 List<RecordingHttpsProxy.Request> messages = upstream.requests().stream()
-                        .filter(r -> r.method().equals("POST") && r.path().startsWith("/v1/messages")).toList();
+                        .filter(r -> r.method().equals("POST") && r.path().startsWith("/v1/messages"))
+                        .toList();
                 assertThat(messages).hasSize(1);
-                assertThat(messages.getFirst().headers()).containsEntry("authorization", "Bearer " + accessTokenOf(reauthId))
+                assertThat(messages.getFirst().headers())
+                        .containsEntry("authorization", "Bearer " + accessTokenOf(reauthId))
                         .containsEntry("host", "api.anthropic.com");
             }
         }
@@ -294,7 +383,13 @@ class AgentIT extends SystemIT {
 
     private AgentRuntime startAgent(Map<String, String> extra) {
         Map<String, String> env = agentEnvironment(work.resolve("state-" + UUID.randomUUID() + ".json"), extra);
-        return AgentRuntime.start(AgentConfig.from(env), system.aws.dynamo(), system.aws.kms(), system.aws.sqs(), system.aws.sns(), recorder);
+        return AgentRuntime.start(
+                AgentConfig.from(env),
+                system.aws.dynamo(),
+                system.aws.kms(),
+                system.aws.sqs(),
+                system.aws.sns(),
+                recorder);
     }
 
     private Map<String, String> agentEnvironment(Path stateFile, Map<String, String> extra) {
@@ -316,7 +411,8 @@ class AgentIT extends SystemIT {
     }
 
     private String accessTokenIn(String proxyId) throws Exception {
-        String quoted = SqliteRows.row(betterCcflare.database(), "accounts", proxyId).get("access_token");
+        String quoted =
+                SqliteRows.row(betterCcflare.database(), "accounts", proxyId).get("access_token");
         return quoted.substring(1, quoted.length() - 1);
     }
 

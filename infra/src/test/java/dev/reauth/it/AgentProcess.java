@@ -24,9 +24,13 @@ final class AgentProcess {
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("no agent jar at " + jar + " (package the agent module first)");
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        jar))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         pb.environment().putAll(environment);

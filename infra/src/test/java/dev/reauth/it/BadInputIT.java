@@ -16,7 +16,8 @@ class BadInputIT extends SystemIT {
 
     @Test
     void unknownAccount_is404_namingIt_fromTheEventsFile() {
-        LambdaResponse response = ReauthSystem.invoke(system.start, ReauthSystem.event("start-reauth-unknown-account.json"));
+        LambdaResponse response =
+                ReauthSystem.invoke(system.start, ReauthSystem.event("start-reauth-unknown-account.json"));
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).path("error").asText()).isEqualTo("account_not_found");
@@ -36,8 +37,17 @@ class BadInputIT extends SystemIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "not json", "[1,2]", "{\"name\":42}", "{\"mode\":\"max\"}", "{\"name\":\"x\",\"mode\":\"pro\"}",
-            "{\"name\":\"  padded  \"}", "{\"name\":\"tab\\there\"}"})
+    @ValueSource(
+            strings = {
+                "",
+                "not json",
+                "[1,2]",
+                "{\"name\":42}",
+                "{\"mode\":\"max\"}",
+                "{\"name\":\"x\",\"mode\":\"pro\"}",
+                "{\"name\":\"  padded  \"}",
+                "{\"name\":\"tab\\there\"}"
+            })
     void malformedAddBodies_are400(String body) {
         LambdaResponse response = system.addAccount(body);
 
@@ -48,8 +58,17 @@ class BadInputIT extends SystemIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "{", "{\"code\":7}", "{}", "{\"code\":\"\"}", "{\"code\":\"only-a-code\"}",
-            "{\"code\":\"code#short\"}", "{\"code\":\"spaces in code#state-0123456789abc\"}"})
+    @ValueSource(
+            strings = {
+                "",
+                "{",
+                "{\"code\":7}",
+                "{}",
+                "{\"code\":\"\"}",
+                "{\"code\":\"only-a-code\"}",
+                "{\"code\":\"code#short\"}",
+                "{\"code\":\"spaces in code#state-0123456789abc\"}"
+            })
     void malformedCallbackBodies_are400_withoutEchoingThem(String body) {
         LambdaResponse response = system.pasteBody(body);
 
@@ -81,7 +100,8 @@ class BadInputIT extends SystemIT {
         ObjectNode foreign = ReauthSystem.event("reload.json");
 
         assertThat(ReauthSystem.invoke(system.start, unknown).getStatusCode()).isEqualTo(404);
-        assertThat(ReauthSystem.invoke(system.callback, foreign).getStatusCode()).isEqualTo(404);
+        assertThat(ReauthSystem.invoke(system.callback, foreign).getStatusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -103,7 +123,8 @@ class BadInputIT extends SystemIT {
         assertThat(json(unknown).path("error").asText()).isEqualTo("account_not_found");
         assertThat(malformed.getStatusCode()).isEqualTo(400);
         assertThat(json(malformed).path("error_description").asText())
-                .isEqualTo("account name must be at most 128 characters, without control characters or surrounding spaces");
+                .isEqualTo(
+                        "account name must be at most 128 characters, without control characters or surrounding spaces");
         assertThat(system.receive(Duration.ofSeconds(2))).isEmpty();
     }
 
@@ -116,6 +137,11 @@ class BadInputIT extends SystemIT {
     }
 
     private int sessionCount() {
-        return system.aws.dynamo().scan(ScanRequest.builder().tableName(system.aws.sessionsTable()).build()).count();
+        return system.aws
+                .dynamo()
+                .scan(ScanRequest.builder()
+                        .tableName(system.aws.sessionsTable())
+                        .build())
+                .count();
     }
 }

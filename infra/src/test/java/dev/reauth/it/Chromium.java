@@ -1,7 +1,5 @@
 package dev.reauth.it;
 
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.local.ProjectFiles;
@@ -9,7 +7,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Set;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -55,11 +55,21 @@ final class Chromium implements AutoCloseable {
         Path profile = Files.createTempDirectory("reauth-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
         return new Chromium(driver, profile);
@@ -83,7 +93,8 @@ final class Chromium implements AutoCloseable {
     void assertFitsThePhone() {
         assertThat((Long) script("return window.innerWidth;")).isEqualTo((long) PHONE.width);
         assertThat((Boolean) script("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                .as("nothing wider than the phone's screen").isTrue();
+                .as("nothing wider than the phone's screen")
+                .isTrue();
     }
 
     /**
@@ -92,7 +103,10 @@ final class Chromium implements AutoCloseable {
      */
     String codeFromTheLoginWindow(String original, Set<String> secrets) {
         new WebDriverWait(driver, WAIT).until(d -> d.getWindowHandles().size() == 2);
-        String login = driver.getWindowHandles().stream().filter(h -> !h.equals(original)).findFirst().orElseThrow();
+        String login = driver.getWindowHandles().stream()
+                .filter(h -> !h.equals(original))
+                .findFirst()
+                .orElseThrow();
         driver.switchTo().window(login);
         String pasted = codeOnThisPage(secrets);
         driver.close();
@@ -115,13 +129,16 @@ final class Chromium implements AutoCloseable {
 
     /** The login's outcome heading, once it shows. */
     WebElement awaitDone() {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("done-message")));
+        return new WebDriverWait(driver, WAIT)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("done-message")));
     }
 
     /** The code#state the local provider's page in this window shows; it and its parts join {@code secrets}. */
     String codeOnThisPage(Set<String> secrets) {
         String pasted = new WebDriverWait(driver, WAIT)
-                .until(ExpectedConditions.presenceOfElementLocated(By.tagName("pre"))).getText().strip();
+                .until(ExpectedConditions.presenceOfElementLocated(By.tagName("pre")))
+                .getText()
+                .strip();
         assertThat(pasted).matches("[^#]+#[^#]+");
         secrets.add(pasted);
         secrets.add(pasted.substring(0, pasted.indexOf('#')));
@@ -131,7 +148,8 @@ final class Chromium implements AutoCloseable {
 
     /** The focused element shows a focus ring. */
     void assertFocusVisible() {
-        assertThat((String) script("return getComputedStyle(document.activeElement).outlineStyle;")).isNotEqualTo("none");
+        assertThat((String) script("return getComputedStyle(document.activeElement).outlineStyle;"))
+                .isNotEqualTo("none");
     }
 
     /** Waits until the element with this id has the focus. */
@@ -151,7 +169,11 @@ final class Chromium implements AutoCloseable {
 
     /** Shift+Tab. */
     void keysBack() {
-        new Actions(driver).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+        new Actions(driver)
+                .keyDown(Keys.SHIFT)
+                .sendKeys(Keys.TAB)
+                .keyUp(Keys.SHIFT)
+                .perform();
     }
 
     String text(String css) {
@@ -166,7 +188,8 @@ final class Chromium implements AutoCloseable {
     public void close() throws IOException {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 }

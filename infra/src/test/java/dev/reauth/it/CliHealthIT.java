@@ -46,24 +46,47 @@ class CliHealthIT {
 
         // refreshed once, on demand, as a proxy whose upstream call answered 401 asks for it
         ids.put("fresh", LocalLogins.logIn(listed, "h-fresh"));
-        assertThat(LocalLogins.json(LocalLogins.refreshNow(listed, ids.get("fresh")).body()).path("status").asText()).isEqualTo("refreshed");
+        assertThat(LocalLogins.json(
+                                LocalLogins.refreshNow(listed, ids.get("fresh")).body())
+                        .path("status")
+                        .asText())
+                .isEqualTo("refreshed");
         // signed out everywhere at the provider: the next refresh finds the refresh token dead
         ids.put("dead", LocalLogins.logIn(listed, "h-dead"));
-        listed.provider().refreshGrants().revoke(LocalLogins.tokens(listed, ids.get("dead")).refreshToken());
+        listed.provider()
+                .refreshGrants()
+                .revoke(LocalLogins.tokens(listed, ids.get("dead")).refreshToken());
         assertThat(LocalLogins.refreshNow(listed, ids.get("dead")).statusCode()).isEqualTo(409);
         // four failed refreshes in a row and an expired token: states the refresher writes (RefreshIT proves it does)
-        ids.put("failing", listed.aws().seedAccount("h-failing", Map.of(
-                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(SdkBytes.fromUtf8String("sealed")),
-                Accounts.TOKEN_VERSION, AttributeValue.fromN("7"),
-                Accounts.EXPIRES_AT, millis(Instant.now().plus(Duration.ofHours(3)).plus(Duration.ofMinutes(30))),
-                Accounts.LAST_REFRESH_AT, millis(Instant.now().minus(Duration.ofHours(5))),
-                Accounts.LAST_REFRESH_RESULT, AttributeValue.fromS("provider_error"),
-                Accounts.REFRESH_FAILURES, AttributeValue.fromN("4"),
-                Accounts.REFRESH_COUNT, AttributeValue.fromN("9"))));
-        ids.put("expired", listed.aws().seedAccount("h-expired", Map.of(
-                Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(SdkBytes.fromUtf8String("sealed")),
-                Accounts.TOKEN_VERSION, AttributeValue.fromN("2"),
-                Accounts.EXPIRES_AT, millis(Instant.now().minus(Duration.ofHours(2))))));
+        ids.put(
+                "failing",
+                listed.aws()
+                        .seedAccount(
+                                "h-failing",
+                                Map.of(
+                                        Accounts.TOKEN_CIPHERTEXT,
+                                                AttributeValue.fromB(SdkBytes.fromUtf8String("sealed")),
+                                        Accounts.TOKEN_VERSION, AttributeValue.fromN("7"),
+                                        Accounts.EXPIRES_AT,
+                                                millis(Instant.now()
+                                                        .plus(Duration.ofHours(3))
+                                                        .plus(Duration.ofMinutes(30))),
+                                        Accounts.LAST_REFRESH_AT,
+                                                millis(Instant.now().minus(Duration.ofHours(5))),
+                                        Accounts.LAST_REFRESH_RESULT, AttributeValue.fromS("provider_error"),
+                                        Accounts.REFRESH_FAILURES, AttributeValue.fromN("4"),
+                                        Accounts.REFRESH_COUNT, AttributeValue.fromN("9"))));
+        ids.put(
+                "expired",
+                listed.aws()
+                        .seedAccount(
+                                "h-expired",
+                                Map.of(
+                                        Accounts.TOKEN_CIPHERTEXT,
+                                                AttributeValue.fromB(SdkBytes.fromUtf8String("sealed")),
+                                        Accounts.TOKEN_VERSION, AttributeValue.fromN("2"),
+                                        Accounts.EXPIRES_AT,
+                                                millis(Instant.now().minus(Duration.ofHours(2))))));
     }
 
     @AfterAll
@@ -79,27 +102,39 @@ class CliHealthIT {
         try (Tmux terminal = terminals.cli(listed, Map.of(), "--list")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             String screen = terminal.screen();
-            assertThat(screen).containsPattern("NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH")
-                    .containsPattern("h-fresh\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+\\S+ ago\\s+ok\\s+0\\s+1\\s+2\\s+no\\s")
-                    .containsPattern("h-dead\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+never\\s+dead\\s+0\\s+0\\s+1\\s+"
-                            + "yes \\(invalid_grant, \\d+[sm] ago\\)")
+            assertThat(screen)
+                    .containsPattern(
+                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH")
+                    .containsPattern(
+                            "h-fresh\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+\\S+ ago\\s+ok\\s+0\\s+1\\s+2\\s+no\\s")
+                    .containsPattern(
+                            "h-dead\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+never\\s+dead\\s+0\\s+0\\s+1\\s+"
+                                    + "yes \\(invalid_grant, \\d+[sm] ago\\)")
                     // minutes pass between the set-up and this test
-                    .containsPattern("h-failing\\s+-\\s+max\\s+3h \\d+m\\s+5h \\d+m ago\\s+provider_error\\s+4\\s+9\\s+7\\s+no\\s")
-                    .containsPattern("h-expired\\s+-\\s+max\\s+expired 2h \\d+m ago\\s+never\\s+-\\s+0\\s+0\\s+2\\s+no\\s")
+                    .containsPattern(
+                            "h-failing\\s+-\\s+max\\s+3h \\d+m\\s+5h \\d+m ago\\s+provider_error\\s+4\\s+9\\s+7\\s+no\\s")
+                    .containsPattern(
+                            "h-expired\\s+-\\s+max\\s+expired 2h \\d+m ago\\s+never\\s+-\\s+0\\s+0\\s+2\\s+no\\s")
                     .doesNotContain("sealed", "c2VhbGVk");
         }
     }
 
     @Test
     void listJson_isOneDocumentOnStandardOutput_withEveryAccountsHealthAndWhatNeedsAttention() throws Exception {
-        ScriptRun run = ScriptRun.of("cli/reauth", Map.of("XDG_CACHE_HOME", work.resolve("cache").toString()),
-                "--api-url", listed.api().baseUrl().toString(), "--list", "--json");
+        ScriptRun run = ScriptRun.of(
+                "cli/reauth",
+                Map.of("XDG_CACHE_HOME", work.resolve("cache").toString()),
+                "--api-url",
+                listed.api().baseUrl().toString(),
+                "--list",
+                "--json");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode document = LocalLogins.json(run.stdout());
         assertThat(document.path("version").asInt()).isEqualTo(1);
         Map<String, JsonNode> byName = new HashMap<>();
-        document.path("accounts").forEach(account -> byName.put(account.path("name").asText(), account));
+        document.path("accounts")
+                .forEach(account -> byName.put(account.path("name").asText(), account));
         assertThat(byName).containsOnlyKeys("h-fresh", "h-dead", "h-failing", "h-expired");
 
         JsonNode fresh = byName.get("h-fresh");
@@ -131,18 +166,22 @@ class CliHealthIT {
         }
 
         // the provider revoked c-spare's refresh token; a proxy's 401 makes reauth refresh it, and it is found dead
-        checked.provider().refreshGrants().revoke(LocalLogins.tokens(checked, spare).refreshToken());
+        checked.provider()
+                .refreshGrants()
+                .revoke(LocalLogins.tokens(checked, spare).refreshToken());
         assertThat(LocalLogins.refreshNow(checked, spare).statusCode()).isEqualTo(409);
         try (Tmux terminal = terminals.cli(checked, Map.of(), "--check")) {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(9);
-            assertThat(terminal.screen()).containsPattern(
-                    "(?m)^c-spare: requires re-authentication since \\d+[sm] ago \\(invalid_grant\\); fix: reauth --reauthenticate c-spare$")
+            assertThat(terminal.screen())
+                    .containsPattern(
+                            "(?m)^c-spare: requires re-authentication since \\d+[sm] ago \\(invalid_grant\\); fix: reauth --reauthenticate c-spare$")
                     .doesNotContain("c-work:", "healthy");
         }
 
         // the fix the line names
         Path urlFile = work.resolve("url-spare");
-        try (Tmux terminal = terminals.cli(checked, terminals.browserRecordingTo(urlFile), "--reauthenticate", "c-spare")) {
+        try (Tmux terminal =
+                terminals.cli(checked, terminals.browserRecordingTo(urlFile), "--reauthenticate", "c-spare")) {
             LocalOAuthProvider.Authorization login = checked.provider().authorize(CliTerminals.awaitUrl(urlFile));
             terminal.await("Paste the authorization code", WAIT);
             terminal.typeLine(login.pasted());

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -56,12 +56,17 @@ class CliImportIT {
         addOAuth("imp-twin", 0, true);
         addOAuth("imp-twin", 4, true);
         secrets.put("zai", "zai-key-" + UUID.randomUUID());
-        assertThat(betterCcflare.cliWithInput(secrets.get("zai") + "\n", "--add-account", "imp-glm", "--mode", "zai", "--priority", "2"))
+        assertThat(betterCcflare.cliWithInput(
+                        secrets.get("zai") + "\n", "--add-account", "imp-glm", "--mode", "zai", "--priority", "2"))
                 .contains("Account 'imp-glm' added successfully");
         secrets.put("console", "sk-ant-api03-" + UUID.randomUUID());
-        betterCcflare.sql("INSERT INTO accounts (id, name, provider, api_key, refresh_token, access_token, expires_at, created_at,"
-                + " request_count, total_requests, priority, custom_endpoint) VALUES (?, 'imp-console', 'claude-console-api', ?, NULL,"
-                + " NULL, NULL, ?, 0, 0, 1, NULL)", UUID.randomUUID().toString(), secrets.get("console"), System.currentTimeMillis());
+        betterCcflare.sql(
+                "INSERT INTO accounts (id, name, provider, api_key, refresh_token, access_token, expires_at, created_at,"
+                        + " request_count, total_requests, priority, custom_endpoint) VALUES (?, 'imp-console', 'claude-console-api', ?, NULL,"
+                        + " NULL, NULL, ?, 0, 0, 1, NULL)",
+                UUID.randomUUID().toString(),
+                secrets.get("console"),
+                System.currentTimeMillis());
         assertThat(betterCcflare.cli("--list")).contains("imp-work", "imp-glm", "imp-console");
 
         imported = LocalDeployment.withLocalProvider(0, Map.of());
@@ -97,8 +102,10 @@ class CliImportIT {
             screen = terminal.screen();
         }
 
-        assertThat(screen).containsPattern("NAME\\s+MODE\\s+PRIORITY\\s+RESULT")
-                .containsPattern("imp-console\\s+console\\s+1\\s+cannot take: an API key only, no OAuth tokens to keep alive")
+        assertThat(screen)
+                .containsPattern("NAME\\s+MODE\\s+PRIORITY\\s+RESULT")
+                .containsPattern(
+                        "imp-console\\s+console\\s+1\\s+cannot take: an API key only, no OAuth tokens to keep alive")
                 .containsPattern("imp-glm\\s+-\\s+2\\s+cannot take: provider 'zai' is not a Claude OAuth account")
                 .containsPattern("imp-half\\s+max\\s+1\\s+cannot take: no refresh token")
                 .containsPattern("imp-spare\\s+max\\s+0\\s+imported")
@@ -123,20 +130,30 @@ class CliImportIT {
         // again: every account is already there, and nothing in reauth moves
         try (Tmux terminal = importInto(imported)) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).containsPattern("imp-work\\s+max\\s+3\\s+already there")
+            assertThat(terminal.screen())
+                    .containsPattern("imp-work\\s+max\\s+3\\s+already there")
                     .containsPattern("imp-spare\\s+max\\s+0\\s+already there")
                     .contains("Summary: 0 imported, 2 already there, 5 cannot take");
         }
         assertThat(accountsByName(imported)).isEqualTo(accounts);
-        assertThat(digest(betterCcflare.database())).as("better-ccflare's database, byte for byte").isEqualTo(before);
+        assertThat(digest(betterCcflare.database()))
+                .as("better-ccflare's database, byte for byte")
+                .isEqualTo(before);
     }
 
     @Test
     void dryRun_sendsNothing_andSaysWhatAnImportWouldDo() throws Exception {
-        try (Tmux terminal = terminals.cli(dryRun, Map.of(), "import", "better-ccflare", "--db", betterCcflare.database().toString(),
+        try (Tmux terminal = terminals.cli(
+                dryRun,
+                Map.of(),
+                "import",
+                "better-ccflare",
+                "--db",
+                betterCcflare.database().toString(),
                 "--dry-run")) {
             assertThat(terminal.awaitExit(WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Dry run (nothing is sent): the better-ccflare database")
+            assertThat(terminal.screen())
+                    .contains("Dry run (nothing is sent): the better-ccflare database")
                     .containsPattern("imp-work\\s+max\\s+3\\s+would import")
                     .containsPattern("imp-glm\\s+-\\s+2\\s+cannot take: provider 'zai'")
                     .contains("Summary (dry run, nothing sent): 2 would be imported, 0 already there, 5 cannot take");
@@ -145,12 +162,22 @@ class CliImportIT {
     }
 
     private Tmux importInto(LocalDeployment deployment) {
-        return terminals.cli(deployment, Map.of(), "import", "better-ccflare", "--db", betterCcflare.database().toString());
+        return terminals.cli(
+                deployment,
+                Map.of(),
+                "import",
+                "better-ccflare",
+                "--db",
+                betterCcflare.database().toString());
     }
 
     private static Map<String, Map<String, AttributeValue>> accountsByName(LocalDeployment deployment) {
         Map<String, Map<String, AttributeValue>> byName = new HashMap<>();
-        deployment.aws().dynamo().scan(s -> s.tableName(deployment.aws().accountsTable()).consistentRead(true)).items()
+        deployment
+                .aws()
+                .dynamo()
+                .scan(s -> s.tableName(deployment.aws().accountsTable()).consistentRead(true))
+                .items()
                 .forEach(item -> byName.put(item.get(Accounts.NAME).s(), item));
         return byName;
     }

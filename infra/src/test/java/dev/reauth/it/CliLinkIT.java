@@ -56,9 +56,11 @@ class CliLinkIT {
         try (Tmux terminal = terminals.cli(local, Map.of(), "link", "cli-linked")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isZero();
             String screen = terminal.screen();
-            assertThat(screen).containsPattern("One-time re-auth link for account 'cli-linked' \\(works once; valid until"
-                    + " \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\S+, 23h 59m from now\\):");
-            Matcher url = Pattern.compile("^(http://127\\.0\\.0\\.1:\\d+/r/[A-Za-z0-9_-]{43})$", Pattern.MULTILINE).matcher(screen);
+            assertThat(screen)
+                    .containsPattern("One-time re-auth link for account 'cli-linked' \\(works once; valid until"
+                            + " \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\S+, 23h 59m from now\\):");
+            Matcher url = Pattern.compile("^(http://127\\.0\\.0\\.1:\\d+/r/[A-Za-z0-9_-]{43})$", Pattern.MULTILINE)
+                    .matcher(screen);
             assertThat(url.find()).as(screen).isTrue();
             link = url.group(1);
             secrets.add(ReauthSystem.tokenOf(link));
@@ -68,7 +70,8 @@ class CliLinkIT {
 
         try (Tmux terminal = terminals.cli(local, Map.of(), "link", "--revoke", "cli-linked")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isZero();
-            assertThat(terminal.screen()).contains("Revoked the re-auth link of account 'cli-linked'; it no longer works.");
+            assertThat(terminal.screen())
+                    .contains("Revoked the re-auth link of account 'cli-linked'; it no longer works.");
         }
         assertThat(page(link).statusCode()).isEqualTo(410);
         assertThat(page(link).body()).contains("This link was revoked");
@@ -83,7 +86,9 @@ class CliLinkIT {
     void link_forAnUnknownAccount_isOneLine_andExitCode3() {
         try (Tmux terminal = terminals.cli(local, Map.of(), "link", "nobody-by-that-name")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isEqualTo(3);
-            assertThat(terminal.screen()).contains("Error: account 'nobody-by-that-name' not found").doesNotContain("Exception");
+            assertThat(terminal.screen())
+                    .contains("Error: account 'nobody-by-that-name' not found")
+                    .doesNotContain("Exception");
         }
         try (Tmux terminal = terminals.cli(local, Map.of(), "link", "--revoke", "nobody-by-that-name")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isEqualTo(3);

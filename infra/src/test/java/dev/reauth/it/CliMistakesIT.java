@@ -1,8 +1,5 @@
 package dev.reauth.it;
 
-import java.security.MessageDigest;
-import java.util.HashMap;
-import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.local.LocalDeployment;
@@ -10,6 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,18 +79,26 @@ class CliMistakesIT {
         Path home = work.resolve("sso-home");
         Files.createDirectories(home.resolve(".aws/sso/cache"));
         String startUrl = "https://example.awsapps.invalid/start";
-        Files.writeString(home.resolve(".aws/config"), "[profile ops]\nsso_start_url = " + startUrl
-                + "\nsso_region = eu-west-1\nsso_account_id = 111122223333\nsso_role_name = Operator\nregion = eu-west-1\n");
-        String cacheKey = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                .digest(startUrl.getBytes(StandardCharsets.UTF_8)));
-        Files.writeString(home.resolve(".aws/sso/cache/" + cacheKey + ".json"), "{\"startUrl\":\"" + startUrl
-                + "\",\"region\":\"eu-west-1\",\"accessToken\":\"expired\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
+        Files.writeString(
+                home.resolve(".aws/config"),
+                "[profile ops]\nsso_start_url = " + startUrl
+                        + "\nsso_region = eu-west-1\nsso_account_id = 111122223333\nsso_role_name = Operator\nregion = eu-west-1\n");
+        String cacheKey = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-1").digest(startUrl.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(
+                home.resolve(".aws/sso/cache/" + cacheKey + ".json"),
+                "{\"startUrl\":\"" + startUrl
+                        + "\",\"region\":\"eu-west-1\",\"accessToken\":\"expired\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
 
         // AWS_ENDPOINT_URL: should anything try to call AWS after all, it reaches a closed loopback port
-        try (Tmux terminal = terminals.raw(Map.of("HOME", home.toString(), "AWS_PROFILE", "ops",
-                "AWS_ENDPOINT_URL", "http://127.0.0.1:9"), "--api-url", DEPLOYED, "--list")) {
+        try (Tmux terminal = terminals.raw(
+                Map.of("HOME", home.toString(), "AWS_PROFILE", "ops", "AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+                "--api-url",
+                DEPLOYED,
+                "--list")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isEqualTo(7);
-            assertThat(terminal.screen()).contains("Error: AWS credentials expired: run `aws sso login` or set AWS_PROFILE");
+            assertThat(terminal.screen())
+                    .contains("Error: AWS credentials expired: run `aws sso login` or set AWS_PROFILE");
             assertNoStackTrace(terminal.screen());
         }
     }
@@ -100,8 +108,11 @@ class CliMistakesIT {
         try (Tmux terminal = terminals.raw(Map.of(), "--list", "--bogus")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isEqualTo(2);
             String screen = terminal.screen();
-            assertThat(screen.lines().map(String::strip).toList()).containsSubsequence("Error: Unknown option: '--bogus'",
-                    "Usage: reauth --reauthenticate NAME [--allow-account-change] [API]", "see reauth --help");
+            assertThat(screen.lines().map(String::strip).toList())
+                    .containsSubsequence(
+                            "Error: Unknown option: '--bogus'",
+                            "Usage: reauth --reauthenticate NAME [--allow-account-change] [API]",
+                            "see reauth --help");
             assertThat(screen).doesNotContain("Exit codes", "Error: Error:", "Show this help message");
         }
     }
@@ -110,8 +121,9 @@ class CliMistakesIT {
     void plainHttpApiOnAnotherHost_isRefused_withTheUsageExitCode() {
         try (Tmux terminal = terminals.raw(Map.of(), "--api-url", "http://reauth.example.invalid", "--list")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isEqualTo(2);
-            assertThat(terminal.screen()).contains("Error: refusing http://reauth.example.invalid: an API that is not on this"
-                    + " machine must be https://");
+            assertThat(terminal.screen())
+                    .contains("Error: refusing http://reauth.example.invalid: an API that is not on this"
+                            + " machine must be https://");
         }
     }
 
@@ -119,11 +131,14 @@ class CliMistakesIT {
     void apiUrlFlag_beatsTheEnvironment_andTheApiInUseIsNamed() {
         try (Tmux terminal = terminals.cli(local, Map.of("REAUTH_API_URL", "http://127.0.0.1:9"), "--list")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isZero();
-            assertThat(terminal.screen()).contains("API " + local.api().baseUrl() + " (--api-url; local, no credentials)");
+            assertThat(terminal.screen())
+                    .contains("API " + local.api().baseUrl() + " (--api-url; local, no credentials)");
         }
-        try (Tmux terminal = terminals.raw(Map.of("REAUTH_API_URL", local.api().baseUrl().toString()), "--list")) {
+        try (Tmux terminal =
+                terminals.raw(Map.of("REAUTH_API_URL", local.api().baseUrl().toString()), "--list")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isZero();
-            assertThat(terminal.screen()).contains("API " + local.api().baseUrl() + " ($REAUTH_API_URL; local, no credentials)");
+            assertThat(terminal.screen())
+                    .contains("API " + local.api().baseUrl() + " ($REAUTH_API_URL; local, no credentials)");
         }
     }
 
@@ -131,10 +146,13 @@ class CliMistakesIT {
     void authorizationUrlOnAHostThatIsNoProvider_isNeverOpened_unlessTheOperatorNamesTheHost() throws Exception {
         tampered.aws().seedAccount("cli-phished", Map.of());
         Path refused = work.resolve("url-refused");
-        try (Tmux terminal = terminals.cli(tampered, terminals.browserRecordingTo(refused), "--reauthenticate", "cli-phished")) {
+        try (Tmux terminal =
+                terminals.cli(tampered, terminals.browserRecordingTo(refused), "--reauthenticate", "cli-phished")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isEqualTo(8);
-            assertThat(terminal.screen()).contains("Error: the API sent an authorization URL on login.evil.invalid, which is not a"
-                    + " provider host").doesNotContain(EVIL_AUTHORIZE);
+            assertThat(terminal.screen())
+                    .contains("Error: the API sent an authorization URL on login.evil.invalid, which is not a"
+                            + " provider host")
+                    .doesNotContain(EVIL_AUTHORIZE);
         }
         assertThat(refused).doesNotExist();
 

@@ -1,7 +1,5 @@
 package dev.reauth.it;
 
-import java.util.Comparator;
-import java.util.stream.Stream;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
@@ -10,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** Starts the installed-style launcher {@code cli/reauth} in a terminal (tmux), with a private home and a recording browser. */
 final class CliTerminals {
@@ -28,14 +28,16 @@ final class CliTerminals {
 
     /** {@code reauth --api-url <deployment's API> args...}. */
     Tmux cli(LocalDeployment deployment, Map<String, String> extraEnv, String... args) {
-        List<String> all = new ArrayList<>(List.of("--api-url", deployment.api().baseUrl().toString()));
+        List<String> all =
+                new ArrayList<>(List.of("--api-url", deployment.api().baseUrl().toString()));
         all.addAll(List.of(args));
         return raw(extraEnv, all.toArray(String[]::new));
     }
 
     /** {@code reauth args...}, nothing added. */
     Tmux raw(Map<String, String> extraEnv, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProjectFiles.root().resolve("cli/reauth").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(ProjectFiles.root().resolve("cli/reauth").toString()));
         command.addAll(List.of(args));
         return new Tmux(command, env(extraEnv));
     }

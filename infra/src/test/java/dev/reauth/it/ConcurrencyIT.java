@@ -1,12 +1,11 @@
 package dev.reauth.it;
 
-import dev.reauth.local.AwsEmulator;
-import org.junit.jupiter.api.Assumptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.local.AwsEmulator;
+import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.testing.Race;
 import dev.reauth.wire.Schema.Accounts;
-import dev.reauth.local.LocalOAuthProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -23,7 +23,8 @@ class ConcurrencyIT extends SystemIT {
 
     @Test
     void callback_consumesSessionOnce_whenTwentyCallbacksRace() throws Exception {
-        Assumptions.assumeFalse(AwsEmulator.kind().equals("moto"),
+        Assumptions.assumeFalse(
+                AwsEmulator.kind().equals("moto"),
                 "moto_server does not apply DynamoDB conditional writes atomically under concurrent requests");
         // GIVEN one logged-in session
         String id = system.seedAccount("race", Map.of());
@@ -36,8 +37,11 @@ class ConcurrencyIT extends SystemIT {
 
         // THEN exactly one succeeds, the rest are told the session is taken, and the code was exchanged once
         assertThat(responses).filteredOn(r -> r.getStatusCode() == 200).hasSize(1);
-        assertThat(responses).filteredOn(r -> r.getStatusCode() == 409).hasSize(19)
-                .allSatisfy(r -> assertThat(ReauthSystem.json(r).path("error").asText()).isIn("session_in_progress", "session_used"));
+        assertThat(responses)
+                .filteredOn(r -> r.getStatusCode() == 409)
+                .hasSize(19)
+                .allSatisfy(r -> assertThat(ReauthSystem.json(r).path("error").asText())
+                        .isIn("session_in_progress", "session_used"));
         assertThat(system.provider.tokenRequests() - tokenRequestsBefore).isEqualTo(1);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("1");
         assertThat(system.receive(Duration.ofSeconds(3))).hasSize(1);
@@ -56,10 +60,12 @@ class ConcurrencyIT extends SystemIT {
         for (int i = 0; i < 200; i++) {
             increments.add(pool.submit(() -> {
                 go.await();
-                system.aws.dynamo().updateItem(u -> u.tableName(system.aws.accountsTable())
-                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))
-                        .updateExpression("ADD request_count :one")
-                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+                system.aws
+                        .dynamo()
+                        .updateItem(u -> u.tableName(system.aws.accountsTable())
+                                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))
+                                .updateExpression("ADD request_count :one")
+                                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
                 return null;
             }));
         }
@@ -86,10 +92,12 @@ class ConcurrencyIT extends SystemIT {
         // GIVEN a session started at version 2, then a refresher elsewhere moved the account to 7
         String id = system.seedAccount("moved", Map.of(Accounts.TOKEN_VERSION, AttributeValue.fromN("2")));
         LocalOAuthProvider.Authorization login = system.startAndLogIn("moved");
-        system.aws.dynamo().updateItem(u -> u.tableName(system.aws.accountsTable())
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))
-                .updateExpression("SET token_version = :v")
-                .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("7"))));
+        system.aws
+                .dynamo()
+                .updateItem(u -> u.tableName(system.aws.accountsTable())
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))
+                        .updateExpression("SET token_version = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("7"))));
 
         // WHEN the callback completes
         LambdaResponse done = system.pasteCode(login.pasted());

@@ -57,7 +57,9 @@ class DashboardBrowserIT {
     @AfterAll
     void stop() throws Exception {
         try {
-            assertThat(dashboard.stderr()).as("the dashboard's standard error").contains("API " + local.api().baseUrl());
+            assertThat(dashboard.stderr())
+                    .as("the dashboard's standard error")
+                    .contains("API " + local.api().baseUrl());
             for (String secret : secrets) {
                 assertThat(dashboard.stderr()).doesNotContain(secret);
             }
@@ -73,7 +75,8 @@ class DashboardBrowserIT {
     }
 
     @Test
-    void theDashboard_listsTheAccounts_andReauthenticatesOne_withTheKeyboardAlone_at360px_thenShowsItsNewVersion() throws Exception {
+    void theDashboard_listsTheAccounts_andReauthenticatesOne_withTheKeyboardAlone_at360px_thenShowsItsNewVersion()
+            throws Exception {
         chromium.size(Chromium.DESKTOP);
         chromium.driver.get(dashboard.url);
         WebElement work = card("dash-work");
@@ -99,7 +102,8 @@ class DashboardBrowserIT {
         String pasted = chromium.logInAndPasteWithTheKeyboard(secrets);
 
         WebElement done = chromium.awaitDone();
-        assertThat(done.getText()).isEqualTo("Account 'dash-work' (owner@example.com) has been successfully re-authenticated");
+        assertThat(done.getText())
+                .isEqualTo("Account 'dash-work' (owner@example.com) has been successfully re-authenticated");
         assertThat(chromium.text("#done-detail")).isEqualTo("Token cache has been cleared for running servers");
         assertThat(chromium.focusedId()).isEqualTo("done-message");
         assertThat(chromium.driver.getPageSource()).doesNotContain(pasted);
@@ -107,10 +111,16 @@ class DashboardBrowserIT {
 
         // Esc closes the dialog; the focus is back on the button that opened it; the list shows version 2
         chromium.keys(Keys.ESCAPE);
-        new WebDriverWait(chromium.driver, Chromium.WAIT).until(d -> !d.findElement(By.id("login-dialog")).isDisplayed());
-        assertThat(chromium.driver.switchTo().activeElement().getAttribute("aria-label")).isEqualTo("Re-authenticate dash-work");
-        new WebDriverWait(chromium.driver, Chromium.WAIT).until(d -> field("dash-work", "tokenVersion").equals("2"));
-        assertThat(LocalLogins.item(local, id("dash-work")).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
+        new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .until(d -> !d.findElement(By.id("login-dialog")).isDisplayed());
+        assertThat(chromium.driver.switchTo().activeElement().getAttribute("aria-label"))
+                .isEqualTo("Re-authenticate dash-work");
+        new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .until(d -> field("dash-work", "tokenVersion").equals("2"));
+        assertThat(LocalLogins.item(local, id("dash-work"))
+                        .get(Accounts.TOKEN_VERSION)
+                        .n())
+                .isEqualTo("2");
     }
 
     @Test
@@ -118,20 +128,26 @@ class DashboardBrowserIT {
         chromium.size(Chromium.DESKTOP);
         chromium.driver.get(dashboard.url);
         card("dash-spare").findElement(By.cssSelector("[data-action='link']")).click();
-        WebElement linkField = new WebDriverWait(chromium.driver, Chromium.WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("link-url")));
+        WebElement linkField = new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("link-url")));
         String link = linkField.getAttribute("value");
         assertThat(link).startsWith(local.api().baseUrl() + "/r/");
         secrets.add(ReauthSystem.tokenOf(link));
-        assertThat(chromium.text("#link-status")).isIn("Copied to the clipboard.",
-                "Could not copy it here: the link is selected below; copy it with Ctrl+C (⌘C).");
+        assertThat(chromium.text("#link-status"))
+                .isIn(
+                        "Copied to the clipboard.",
+                        "Could not copy it here: the link is selected below; copy it with Ctrl+C (⌘C).");
         assertThat(chromium.focusedId()).isEqualTo("link-url");
-        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page =
+                HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("dash-spare");
         chromium.driver.findElement(By.id("close-link")).click();
 
         card("dash-spare").findElement(By.cssSelector("[data-action='reload']")).click();
-        new WebDriverWait(chromium.driver, Chromium.WAIT).until(d -> !chromium.text("#notice").isEmpty() && !chromium.text("#notice").startsWith("Reloading"));
+        new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .until(d -> !chromium.text("#notice").isEmpty()
+                        && !chromium.text("#notice").startsWith("Reloading"));
         assertThat(chromium.text("#notice")).doesNotContain("failed").contains("dash-spare");
 
         chromium.driver.findElement(By.id("add")).click();
@@ -149,30 +165,38 @@ class DashboardBrowserIT {
     @Test
     void requestsFromAnotherOrigin_orWithoutTheSecret_getNothing() throws Exception {
         URI page = URI.create(dashboard.url);
-        HttpResponse<String> noSecret = HTTP.send(HttpRequest.newBuilder(page.resolve("/api/accounts")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noSecret = HTTP.send(
+                HttpRequest.newBuilder(page.resolve("/api/accounts")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(noSecret.statusCode()).isEqualTo(404);
-        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(page.resolve("api/accounts/dash-spare/link"))
-                .header("Origin", "http://evil.example").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> foreign = HTTP.send(
+                HttpRequest.newBuilder(page.resolve("api/accounts/dash-spare/link"))
+                        .header("Origin", "http://evil.example")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.body()).doesNotContain("/r/");
-        HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(page.resolve("api/accounts")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> list = HTTP.send(
+                HttpRequest.newBuilder(page.resolve("api/accounts")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(list.headers().firstValue("Content-Security-Policy")).hasValue(
-                "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        assertThat(list.headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
         assertThat(list.body()).doesNotContain("token_ciphertext", "accessToken", "refreshToken");
     }
 
     // ---- the browser
 
     private WebElement card(String name) {
-        return new WebDriverWait(chromium.driver, Chromium.WAIT).until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("li.card[data-account='" + name + "']")));
+        return new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("li.card[data-account='" + name + "']")));
     }
 
     private String field(String name, String field) {
-        return card(name).findElement(By.cssSelector("[data-field='" + field + "']")).getText();
+        return card(name)
+                .findElement(By.cssSelector("[data-field='" + field + "']"))
+                .getText();
     }
 
     /** Presses Tab until the element labelled {@code label} has the focus. */
@@ -188,6 +212,10 @@ class DashboardBrowserIT {
 
     private String id(String name) {
         return local.aws().dynamo().scan(s -> s.tableName(local.aws().accountsTable())).items().stream()
-                .filter(item -> name.equals(item.get(Accounts.NAME).s())).findFirst().orElseThrow().get(Accounts.ID).s();
+                .filter(item -> name.equals(item.get(Accounts.NAME).s()))
+                .findFirst()
+                .orElseThrow()
+                .get(Accounts.ID)
+                .s();
     }
 }

@@ -1,16 +1,16 @@
 package dev.reauth.it;
 
-import java.io.Writer;
-import java.util.Map;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /** {@code reauth dashboard --no-browser} run from the launcher, as an operator runs it: its address read from its output. */
 final class DashboardProcess implements AutoCloseable {
 
-    private static final Pattern ADDRESS = Pattern.compile("^Dashboard: (http://127\\.0\\.0\\.1:\\d+/[A-Za-z0-9_-]{43}/)$");
+    private static final Pattern ADDRESS =
+            Pattern.compile("^Dashboard: (http://127\\.0\\.0\\.1:\\d+/[A-Za-z0-9_-]{43}/)$");
 
     final String url;
     private final Process process;
@@ -33,26 +34,32 @@ final class DashboardProcess implements AutoCloseable {
 
     static DashboardProcess start(LocalDeployment deployment, CliTerminals terminals, Path work) throws Exception {
         Path stderr = Files.createTempFile(work, "dashboard-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(List.of(ProjectFiles.root().resolve("cli/reauth").toString(),
-                "dashboard", "--no-browser", "--api-url", deployment.api().baseUrl().toString()))
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        ProjectFiles.root().resolve("cli/reauth").toString(),
+                        "dashboard",
+                        "--no-browser",
+                        "--api-url",
+                        deployment.api().baseUrl().toString()))
                 .redirectError(stderr.toFile());
         builder.environment().clear();
         builder.environment().putAll(terminals.env(Map.of()));
         Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String url = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    Matcher address = ADDRESS.matcher(line);
-                    if (address.matches()) {
-                        return address.group(1);
+                    try {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            Matcher address = ADDRESS.matcher(line);
+                            if (address.matches()) {
+                                return address.group(1);
+                            }
+                        }
+                        return null;
+                    } catch (IOException e) {
+                        return null;
                     }
-                }
-                return null;
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(CliTerminals.WAIT.toSeconds(), TimeUnit.SECONDS);
+                })
+                .get(CliTerminals.WAIT.toSeconds(), TimeUnit.SECONDS);
         if (url == null) {
             process.destroy();
             throw new AssertionError("reauth dashboard printed no address: " + Files.readString(stderr));

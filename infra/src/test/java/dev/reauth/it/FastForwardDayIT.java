@@ -41,7 +41,8 @@ class FastForwardDayIT {
     @Test
     void twentyAccounts_fiveProxies_threeMinutes_noExpiredRead_noReusedRefreshToken() throws Exception {
         LogCapture.install();
-        try (ReauthSystem system = new ReauthSystem(null, Map.of("REFRESH_LEAD", "PT20S", "OAUTH_HTTP_TIMEOUT", "PT5S"))) {
+        try (ReauthSystem system =
+                new ReauthSystem(null, Map.of("REFRESH_LEAD", "PT20S", "OAUTH_HTTP_TIMEOUT", "PT5S"))) {
             RefreshGrants provider = system.provider.refreshGrants();
             provider.accessTokenLifetime(LIFETIME);
             List<String> ids = new ArrayList<>();
@@ -54,9 +55,15 @@ class FastForwardDayIT {
             List<TokenSource> proxies = new ArrayList<>();
             List<AutoCloseable> subscriptions = new ArrayList<>();
             for (int p = 0; p < PROXIES; p++) {
-                TokenSource proxy = new TokenSource(new DynamoAccountTokensReader(system.aws.dynamo(), system.aws.accountsTable()),
-                        new KmsTokenDecryptor(system.aws.kms()), Clock.systemUTC(), Duration.ofSeconds(5));
-                String queue = SqsSubscriber.subscribeQueue(system.aws.sqs(), system.aws.sns(), system.aws.topicArn(),
+                TokenSource proxy = new TokenSource(
+                        new DynamoAccountTokensReader(system.aws.dynamo(), system.aws.accountsTable()),
+                        new KmsTokenDecryptor(system.aws.kms()),
+                        Clock.systemUTC(),
+                        Duration.ofSeconds(5));
+                String queue = SqsSubscriber.subscribeQueue(
+                        system.aws.sqs(),
+                        system.aws.sns(),
+                        system.aws.topicArn(),
                         "day-proxy-" + UUID.randomUUID().toString().substring(0, 8));
                 subscriptions.add(SqsSubscriber.start(system.aws.sqs(), queue, proxy));
                 proxies.add(proxy);
@@ -100,17 +107,27 @@ class FastForwardDayIT {
                 assertThat(advanced).as("refreshes of " + id).isBetween(3L, 6L);
             }
             assertThat(reads.get()).isGreaterThan(10_000);
-            assertThat(expiredReads.get()).as("reads that got an expired access token").isZero();
-            assertThat(provider.reusedRefreshTokens()).as("refresh tokens presented twice").isZero();
-            assertThat(provider.refreshRequests() - refreshCallsBefore).as("provider calls, one per refresh").isEqualTo(refreshes);
-            System.out.printf("fast-forwarded day: %d reads, %d refreshes, 0 expired, 0 reused%n", reads.get(), refreshes);
+            assertThat(expiredReads.get())
+                    .as("reads that got an expired access token")
+                    .isZero();
+            assertThat(provider.reusedRefreshTokens())
+                    .as("refresh tokens presented twice")
+                    .isZero();
+            assertThat(provider.refreshRequests() - refreshCallsBefore)
+                    .as("provider calls, one per refresh")
+                    .isEqualTo(refreshes);
+            System.out.printf(
+                    "fast-forwarded day: %d reads, %d refreshes, 0 expired, 0 reused%n", reads.get(), refreshes);
         }
     }
 
     private static Map<String, Long> versions(ReauthSystem system, List<String> ids) {
         Map<String, Long> versions = new HashMap<>();
         for (String id : ids) {
-            versions.put(id, Long.parseLong(system.account(id).get(Accounts.TOKEN_VERSION).n()));
+            versions.put(
+                    id,
+                    Long.parseLong(
+                            system.account(id).get(Accounts.TOKEN_VERSION).n()));
         }
         return versions;
     }

@@ -22,7 +22,8 @@ final class FileReader {
 
     private FileReader(Path file) {
         this.file = file;
-        this.thread = Thread.ofPlatform().daemon().name("credential-file-reader").start(this::loop);
+        this.thread =
+                Thread.ofPlatform().daemon().name("credential-file-reader").start(this::loop);
     }
 
     static FileReader start(Path file) {
@@ -34,8 +35,11 @@ final class FileReader {
             try {
                 byte[] bytes = Files.readAllBytes(file);
                 JsonNode json = ReauthSystem.JSON.readTree(bytes);
-                if (json == null || !json.hasNonNull("access_token") || !json.hasNonNull("refresh_token")
-                        || !json.hasNonNull("expires_at") || !json.hasNonNull("label")) {
+                if (json == null
+                        || !json.hasNonNull("access_token")
+                        || !json.hasNonNull("refresh_token")
+                        || !json.hasNonNull("expires_at")
+                        || !json.hasNonNull("label")) {
                     bad.add("incomplete (" + bytes.length + " bytes)");
                 } else {
                     accessTokens.add(json.get("access_token").asText());

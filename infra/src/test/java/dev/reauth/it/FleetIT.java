@@ -1,6 +1,5 @@
 package dev.reauth.it;
 
-import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.fleet.DynamoAccountTokensReader;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -45,8 +45,11 @@ class FleetIT extends SystemIT {
 
     /** A proxy server's token source on the stack's table and key. */
     private TokenSource proxyServer() {
-        return new TokenSource(new DynamoAccountTokensReader(system.aws.dynamo(), system.aws.accountsTable()),
-                new KmsTokenDecryptor(system.aws.kms()), Clock.systemUTC(), Duration.ofMinutes(5));
+        return new TokenSource(
+                new DynamoAccountTokensReader(system.aws.dynamo(), system.aws.accountsTable()),
+                new KmsTokenDecryptor(system.aws.kms()),
+                Clock.systemUTC(),
+                Duration.ofMinutes(5));
     }
 
     @Test
@@ -68,13 +71,25 @@ class FleetIT extends SystemIT {
                 }
             });
             if (i < 14) {
-                SnsEndpoint endpoint = new SnsEndpoint(Set.of(system.aws.topicArn()), SnsSignatureVerifier.withJdkTrust(),
+                SnsEndpoint endpoint = new SnsEndpoint(
+                        Set.of(system.aws.topicArn()),
+                        SnsSignatureVerifier.withJdkTrust(),
                         SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
-                        (topic, token) -> system.aws.sns().confirmSubscription(c -> c.topicArn(topic).token(token)), server);
-                running.add(SnsHttpSubscriber.start(new InetSocketAddress("127.0.0.1", 0), null, endpoint,
-                        system.aws.sns(), system.aws.topicArn()));
+                        (topic, token) -> system.aws
+                                .sns()
+                                .confirmSubscription(c -> c.topicArn(topic).token(token)),
+                        server);
+                running.add(SnsHttpSubscriber.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        null,
+                        endpoint,
+                        system.aws.sns(),
+                        system.aws.topicArn()));
             } else {
-                String queue = SqsSubscriber.subscribeQueue(system.aws.sqs(), system.aws.sns(), system.aws.topicArn(),
+                String queue = SqsSubscriber.subscribeQueue(
+                        system.aws.sqs(),
+                        system.aws.sns(),
+                        system.aws.topicArn(),
                         "proxy-" + UUID.randomUUID().toString().substring(0, 8));
                 running.add(SqsSubscriber.start(system.aws.sqs(), queue, server));
             }
@@ -89,7 +104,9 @@ class FleetIT extends SystemIT {
         String secondToken = system.decryptTokens(id, system.account(id)).accessToken();
 
         // THEN every server flushes, and its next accessToken is the new one
-        assertThat(flushedToVersion2.await(20, TimeUnit.SECONDS)).as("all 20 servers flushed").isTrue();
+        assertThat(flushedToVersion2.await(20, TimeUnit.SECONDS))
+                .as("all 20 servers flushed")
+                .isTrue();
         assertThat(secondToken).isNotEqualTo(firstToken);
         for (TokenSource server : servers) {
             assertThat(server.accessToken(id)).isEqualTo(secondToken);
@@ -99,21 +116,41 @@ class FleetIT extends SystemIT {
     @Test
     void httpSubscriber_subscribesWithTheFilterPolicyOnStart_andUnsubscribesOnClose() {
         TokenSource server = proxyServer();
-        SnsEndpoint endpoint = new SnsEndpoint(Set.of(system.aws.topicArn()), SnsSignatureVerifier.withJdkTrust(),
+        SnsEndpoint endpoint = new SnsEndpoint(
+                Set.of(system.aws.topicArn()),
+                SnsSignatureVerifier.withJdkTrust(),
                 SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
-                (topic, token) -> system.aws.sns().confirmSubscription(c -> c.topicArn(topic).token(token)), server);
-        SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(new InetSocketAddress("127.0.0.1", 0), null, endpoint,
-                system.aws.sns(), system.aws.topicArn());
+                (topic, token) -> system.aws
+                        .sns()
+                        .confirmSubscription(c -> c.topicArn(topic).token(token)),
+                server);
+        SnsHttpSubscriber subscriber = SnsHttpSubscriber.start(
+                new InetSocketAddress("127.0.0.1", 0), null, endpoint, system.aws.sns(), system.aws.topicArn());
         String url = subscriber.publicUrl().toString();
 
-        var subscription = system.aws.sns().listSubscriptionsByTopic(l -> l.topicArn(system.aws.topicArn())).subscriptions().stream()
-                .filter(s -> s.endpoint().equals(url)).findFirst().orElseThrow();
-        assertThat(system.aws.sns().getSubscriptionAttributes(g -> g.subscriptionArn(subscription.subscriptionArn()))
-                .attributes().get("FilterPolicy")).contains("account.tokens.rotated", "account.reload.requested");
+        var subscription =
+                system
+                        .aws
+                        .sns()
+                        .listSubscriptionsByTopic(l -> l.topicArn(system.aws.topicArn()))
+                        .subscriptions()
+                        .stream()
+                        .filter(s -> s.endpoint().equals(url))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(system.aws
+                        .sns()
+                        .getSubscriptionAttributes(g -> g.subscriptionArn(subscription.subscriptionArn()))
+                        .attributes()
+                        .get("FilterPolicy"))
+                .contains("account.tokens.rotated", "account.reload.requested");
 
         subscriber.close();
 
-        assertThat(system.aws.sns().listSubscriptionsByTopic(l -> l.topicArn(system.aws.topicArn())).subscriptions())
+        assertThat(system.aws
+                        .sns()
+                        .listSubscriptionsByTopic(l -> l.topicArn(system.aws.topicArn()))
+                        .subscriptions())
                 .noneMatch(s -> url.equals(s.endpoint()));
     }
 

@@ -51,7 +51,10 @@ class FleetRefreshIT {
             logIn(local, "fleet-refresh");
             TokenSource proxy = proxy(local);
             TokenSource subscribed = proxy(local);
-            String queue = SqsSubscriber.subscribeQueue(local.aws().sqs(), local.aws().sns(), local.aws().topicArn(),
+            String queue = SqsSubscriber.subscribeQueue(
+                    local.aws().sqs(),
+                    local.aws().sns(),
+                    local.aws().topicArn(),
                     "refresh-proxy-" + UUID.randomUUID().toString().substring(0, 8));
             List<String> heard = new CopyOnWriteArrayList<>();
             subscribed.onReauthRequired((account, version, reason) -> heard.add(account + ":" + reason));
@@ -62,8 +65,11 @@ class FleetRefreshIT {
 
                 String after = proxy.refreshNow(id);
 
-                assertThat(after).isNotEqualTo(before).isEqualTo(tokens(local, id).accessToken());
-                assertThat(local.provider().refreshGrants().refreshRequests() - refreshCalls).isEqualTo(1);
+                assertThat(after)
+                        .isNotEqualTo(before)
+                        .isEqualTo(tokens(local, id).accessToken());
+                assertThat(local.provider().refreshGrants().refreshRequests() - refreshCalls)
+                        .isEqualTo(1);
                 assertThat(version(local, id)).isEqualTo(2);
 
                 // the provider revokes the refresh token: the next refresh finds the account dead
@@ -81,28 +87,44 @@ class FleetRefreshIT {
     }
 
     private TokenSource proxy(LocalDeployment local) {
-        return new TokenSource(new DynamoAccountTokensReader(local.aws().dynamo(), local.aws().accountsTable()),
-                new KmsTokenDecryptor(local.aws().kms()), Clock.systemUTC(), Duration.ofMinutes(5),
-                new ApiRefreshClient(local.api().baseUrl(), LocalStack.CREDENTIALS, AwsEmulator.REGION, Clock.systemUTC()));
+        return new TokenSource(
+                new DynamoAccountTokensReader(local.aws().dynamo(), local.aws().accountsTable()),
+                new KmsTokenDecryptor(local.aws().kms()),
+                Clock.systemUTC(),
+                Duration.ofMinutes(5),
+                new ApiRefreshClient(
+                        local.api().baseUrl(), LocalStack.CREDENTIALS, AwsEmulator.REGION, Clock.systemUTC()));
     }
 
     /** A whole re-authentication over the local HTTP API, as the CLI does it. */
     private void logIn(LocalDeployment local, String name) throws Exception {
         JsonNode started = post(local.api().baseUrl().resolve("/accounts/" + name + "/reauth"), "{}");
-        String pasted = local.provider().authorize(started.path("authorizationUrl").asText()).pasted();
-        JsonNode done = post(local.api().baseUrl().resolve("/oauth/callback"), JSON.createObjectNode().put("code", pasted).toString());
+        String pasted = local.provider()
+                .authorize(started.path("authorizationUrl").asText())
+                .pasted();
+        JsonNode done = post(
+                local.api().baseUrl().resolve("/oauth/callback"),
+                JSON.createObjectNode().put("code", pasted).toString());
         assertThat(done.path("success").asBoolean()).as(done.toString()).isTrue();
     }
 
     private JsonNode post(URI uri, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 
     private static Map<String, AttributeValue> item(LocalDeployment local, String id) {
-        return local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable()).consistentRead(true)
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item();
+        return local.aws()
+                .dynamo()
+                .getItem(g -> g.tableName(local.aws().accountsTable())
+                        .consistentRead(true)
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                .item();
     }
 
     private static long version(LocalDeployment local, String id) {
@@ -110,8 +132,13 @@ class FleetRefreshIT {
     }
 
     private static TokenBundle tokens(LocalDeployment local, String id) {
-        byte[] plaintext = local.aws().kms().decrypt(d -> d.ciphertextBlob(item(local, id).get(Accounts.TOKEN_CIPHERTEXT).b())
-                .encryptionContext(Schema.encryptionContext(id))).plaintext().asByteArray();
+        byte[] plaintext = local.aws()
+                .kms()
+                .decrypt(d -> d.ciphertextBlob(
+                                item(local, id).get(Accounts.TOKEN_CIPHERTEXT).b())
+                        .encryptionContext(Schema.encryptionContext(id)))
+                .plaintext()
+                .asByteArray();
         return TokenBundleJson.read(plaintext);
     }
 }

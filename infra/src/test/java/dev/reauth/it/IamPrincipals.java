@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  */
 final class IamPrincipals {
 
-    private IamPrincipals() {
-    }
+    private IamPrincipals() {}
 
     /** Principal (logical id of the function or policy) to its statements, Allow and Deny. */
     static Map<String, List<JsonNode>> of(ResolvedTemplate template) {
@@ -31,16 +30,19 @@ final class IamPrincipals {
                     }
                     for (JsonNode policy : ResolvedTemplate.list(props.path("Policies"))) {
                         if (!policy.isObject() || !policy.has("Statement")) {
-                            throw new IllegalArgumentException(r.getKey() + " has a policy IamPrincipals cannot read: " + policy);
+                            throw new IllegalArgumentException(
+                                    r.getKey() + " has a policy IamPrincipals cannot read: " + policy);
                         }
                         statements.addAll(ResolvedTemplate.list(policy.path("Statement")));
                     }
                 }
                 case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy" ->
-                        statements.addAll(ResolvedTemplate.list(props.path("PolicyDocument").path("Statement")));
+                    statements.addAll(
+                            ResolvedTemplate.list(props.path("PolicyDocument").path("Statement")));
                 case "AWS::IAM::Role" -> {
                     for (JsonNode policy : ResolvedTemplate.list(props.path("Policies"))) {
-                        statements.addAll(ResolvedTemplate.list(policy.path("PolicyDocument").path("Statement")));
+                        statements.addAll(ResolvedTemplate.list(
+                                policy.path("PolicyDocument").path("Statement")));
                     }
                 }
                 default -> {
@@ -49,7 +51,8 @@ final class IamPrincipals {
             }
             for (JsonNode statement : statements) {
                 if (statement.has("NotAction") || statement.has("NotResource")) {
-                    throw new IllegalArgumentException(r.getKey() + " uses NotAction/NotResource, which the checks do not read");
+                    throw new IllegalArgumentException(
+                            r.getKey() + " uses NotAction/NotResource, which the checks do not read");
                 }
             }
             principals.put(r.getKey(), statements);
@@ -59,12 +62,16 @@ final class IamPrincipals {
 
     /** The statement's actions, as written (patterns). */
     static List<String> actions(JsonNode statement) {
-        return ResolvedTemplate.list(statement.path("Action")).stream().map(JsonNode::asText).toList();
+        return ResolvedTemplate.list(statement.path("Action")).stream()
+                .map(JsonNode::asText)
+                .toList();
     }
 
     /** The statement's resources, as written (patterns). */
     static List<String> resources(JsonNode statement) {
-        return ResolvedTemplate.list(statement.path("Resource")).stream().map(JsonNode::asText).toList();
+        return ResolvedTemplate.list(statement.path("Resource")).stream()
+                .map(JsonNode::asText)
+                .toList();
     }
 
     static boolean allows(JsonNode statement) {

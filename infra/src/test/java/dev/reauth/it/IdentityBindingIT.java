@@ -25,17 +25,20 @@ class IdentityBindingIT extends SystemIT {
     void add_recordsTheProviderAccount_andTheListAndSuccessLineNameIt() {
         String url = authorizationUrl(system.addAccount("{\"name\":\"bound-add\",\"mode\":\"max\"}"));
 
-        LambdaResponse done = system.pasteCode(system.provider.authorize(url, OPS).pasted());
+        LambdaResponse done =
+                system.pasteCode(system.provider.authorize(url, OPS).pasted());
 
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         assertThat(json(done).path("message").asText())
                 .isEqualTo("Account 'bound-add' (ops@example.com) has been successfully added");
         String id = json(done).path("accountId").asText();
-        assertThat(system.account(id)).containsEntry(Accounts.PROVIDER_ACCOUNT_UUID, AttributeValue.fromS(OPS.accountUuid()))
+        assertThat(system.account(id))
+                .containsEntry(Accounts.PROVIDER_ACCOUNT_UUID, AttributeValue.fromS(OPS.accountUuid()))
                 .containsEntry(Accounts.PROVIDER_EMAIL, AttributeValue.fromS("ops@example.com"))
                 .containsEntry(Accounts.PROVIDER_ORGANIZATION_UUID, AttributeValue.fromS(OPS.organizationUuid()));
         var listed = json(system.listAccounts()).path("accounts").findValues("name").stream()
-                .filter(n -> n.asText().equals("bound-add")).count();
+                .filter(n -> n.asText().equals("bound-add"))
+                .count();
         assertThat(listed).isEqualTo(1);
         assertThat(json(system.listAccounts()).toString()).contains("\"email\":\"ops@example.com\"");
     }
@@ -45,7 +48,9 @@ class IdentityBindingIT extends SystemIT {
         String id = system.seedAccount("legacy", Map.of());
         assertThat(system.account(id)).doesNotContainKey(Accounts.PROVIDER_ACCOUNT_UUID);
 
-        LambdaResponse done = system.pasteCode(system.provider.authorize(authorizationUrl(system.startReauth("legacy")), OPS).pasted());
+        LambdaResponse done = system.pasteCode(system.provider
+                .authorize(authorizationUrl(system.startReauth("legacy")), OPS)
+                .pasted());
 
         assertThat(json(done).path("message").asText())
                 .isEqualTo("Account 'legacy' (ops@example.com) has been successfully re-authenticated");
@@ -59,17 +64,21 @@ class IdentityBindingIT extends SystemIT {
         Map<String, AttributeValue> before = system.account(id);
         String url = authorizationUrl(system.startReauth("guarded"));
 
-        LambdaResponse refused = system.pasteCode(system.provider.authorize(url, OUTSIDER).pasted());
+        LambdaResponse refused =
+                system.pasteCode(system.provider.authorize(url, OUTSIDER).pasted());
 
         assertThat(refused.getStatusCode()).isEqualTo(409);
         assertThat(json(refused).path("error").asText()).isEqualTo("account_mismatch");
         assertThat(json(refused).path("error_description").asText())
-                .contains("ops@example.com").contains("eve@example.net").contains("--allow-account-change");
+                .contains("ops@example.com")
+                .contains("eve@example.net")
+                .contains("--allow-account-change");
         assertThat(system.account(id)).isEqualTo(before);
         assertThat(system.receive(Duration.ofSeconds(2))).isEmpty();
 
         // the same authorization URL, logged in as the right account, still completes it
-        LambdaResponse retried = system.pasteCode(system.provider.authorize(url, OPS).pasted());
+        LambdaResponse retried =
+                system.pasteCode(system.provider.authorize(url, OPS).pasted());
         assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(200);
     }
 
@@ -77,7 +86,8 @@ class IdentityBindingIT extends SystemIT {
     void anotherProviderAccount_onTheBrowserCallback_isRefused_withoutNamingTheBoundAccount() {
         String id = bound("guarded-browser");
         Map<String, AttributeValue> before = system.account(id);
-        Authorization outsider = system.provider.authorize(authorizationUrl(system.startReauth("guarded-browser")), OUTSIDER);
+        Authorization outsider =
+                system.provider.authorize(authorizationUrl(system.startReauth("guarded-browser")), OUTSIDER);
 
         LambdaResponse page = system.browserCallback(Map.of("code", outsider.code(), "state", outsider.state()));
 
@@ -91,7 +101,8 @@ class IdentityBindingIT extends SystemIT {
         String id = bound("moving");
         String url = authorizationUrl(system.startReauth("moving", "{\"allowAccountChange\":true}"));
 
-        LambdaResponse done = system.pasteCode(system.provider.authorize(url, OUTSIDER).pasted());
+        LambdaResponse done =
+                system.pasteCode(system.provider.authorize(url, OUTSIDER).pasted());
 
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         assertThat(system.account(id).get(Accounts.PROVIDER_ACCOUNT_UUID).s()).isEqualTo(OUTSIDER.accountUuid());
@@ -111,7 +122,9 @@ class IdentityBindingIT extends SystemIT {
     /** An account bound to {@link #OPS} by one re-authentication. */
     private String bound(String name) {
         String id = system.seedAccount(name, Map.of());
-        LambdaResponse done = system.pasteCode(system.provider.authorize(authorizationUrl(system.startReauth(name)), OPS).pasted());
+        LambdaResponse done = system.pasteCode(system.provider
+                .authorize(authorizationUrl(system.startReauth(name)), OPS)
+                .pasted());
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         return id;
     }

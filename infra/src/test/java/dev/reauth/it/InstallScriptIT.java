@@ -1,8 +1,8 @@
 package dev.reauth.it;
 
-import dev.reauth.local.ProjectFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +28,17 @@ class InstallScriptIT {
     void binFolder_getsTheCommand_andSaysItIsNotOnPath() throws IOException {
         Path home = Files.createTempDirectory("reauth-install-it-");
 
-        ScriptRun run = ScriptRun.of("cli/install", Map.of("HOME", home.toString()), home.resolve("bin").toString());
+        ScriptRun run = ScriptRun.of(
+                "cli/install",
+                Map.of("HOME", home.toString()),
+                home.resolve("bin").toString());
 
         assertThat(run.exitCode()).as(run.screen()).isZero();
         assertThat(home.resolve("bin/reauth")).isExecutable();
         assertThat(home.resolve("lib/reauth/reauth-cli.jar")).isRegularFile();
         assertThat(home.resolve("bin/bin")).doesNotExist();
-        assertThat(run.stdout()).contains("installed: " + home.resolve("bin/reauth"), home.resolve("bin") + " is not on PATH");
+        assertThat(run.stdout())
+                .contains("installed: " + home.resolve("bin/reauth"), home.resolve("bin") + " is not on PATH");
     }
 
     @Test
@@ -42,7 +46,8 @@ class InstallScriptIT {
         Path prefix = Files.createTempDirectory("reauth-install-it-");
         Path bin = prefix.resolve("bin");
 
-        ScriptRun run = ScriptRun.of("cli/install", Map.of("PATH", bin + ":" + System.getenv("PATH")), prefix.toString());
+        ScriptRun run =
+                ScriptRun.of("cli/install", Map.of("PATH", bin + ":" + System.getenv("PATH")), prefix.toString());
 
         assertThat(run.exitCode()).as(run.screen()).isZero();
         assertThat(bin.resolve("reauth")).isExecutable();

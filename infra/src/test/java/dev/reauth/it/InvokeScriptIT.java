@@ -1,10 +1,10 @@
 package dev.reauth.it;
 
-import dev.reauth.local.LocalInvoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.local.LocalDeployment;
+import dev.reauth.local.LocalInvoke;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,27 +41,44 @@ class InvokeScriptIT {
         ScriptRun run = ScriptRun.of("infra/invoke", Map.of(), "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).contains("StartReauthFunction", "CallbackFunction", "ReloadFunction", "ListAccountsFunction");
+        assertThat(run.stdout())
+                .contains("StartReauthFunction", "CallbackFunction", "ReloadFunction", "ListAccountsFunction");
     }
 
     @Test
     void misspeltFunction_isRefused_withTheClosestName() throws IOException {
-        ScriptRun run = ScriptRun.of("infra/invoke", Map.of(), "StartReauthFuncton", "events/start-reauth.json",
-                "--env-file", envFile("live", local.environment()).toString());
+        ScriptRun run = ScriptRun.of(
+                "infra/invoke",
+                Map.of(),
+                "StartReauthFuncton",
+                "events/start-reauth.json",
+                "--env-file",
+                envFile("live", local.environment()).toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).startsWith("infra/invoke: template.yaml has no function StartReauthFuncton (did you mean"
-                + " StartReauthFunction?); its functions: StartReauthFunction, ").contains("ListAccountsFunction").hasLineCount(1);
+        assertThat(run.stderr())
+                .startsWith("infra/invoke: template.yaml has no function StartReauthFuncton (did you mean"
+                        + " StartReauthFunction?); its functions: StartReauthFunction, ")
+                .contains("ListAccountsFunction")
+                .hasLineCount(1);
     }
 
     @Test
     void missingEventFile_isOneLine_namingTheSampleEvents() throws IOException {
-        ScriptRun run = ScriptRun.of("infra/invoke", Map.of(), "StartReauthFunction", "events/start-reauht.json",
-                "--env-file", envFile("live", local.environment()).toString());
+        ScriptRun run = ScriptRun.of(
+                "infra/invoke",
+                Map.of(),
+                "StartReauthFunction",
+                "events/start-reauht.json",
+                "--env-file",
+                envFile("live", local.environment()).toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).startsWith("infra/invoke: no event file events/start-reauht.json; the sample events: ")
-                .contains("events/start-reauth.json").doesNotContain("Exception").hasLineCount(1);
+        assertThat(run.stderr())
+                .startsWith("infra/invoke: no event file events/start-reauht.json; the sample events: ")
+                .contains("events/start-reauth.json")
+                .doesNotContain("Exception")
+                .hasLineCount(1);
     }
 
     @Test
@@ -69,12 +86,19 @@ class InvokeScriptIT {
         Map<String, String> stopped = new LinkedHashMap<>(local.environment());
         stopped.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
 
-        ScriptRun run = ScriptRun.of("infra/invoke", Map.of(), "ListAccountsFunction", "events/list-accounts.json",
-                "--env-file", envFile("stopped", stopped).toString());
+        ScriptRun run = ScriptRun.of(
+                "infra/invoke",
+                Map.of(),
+                "ListAccountsFunction",
+                "events/list-accounts.json",
+                "--env-file",
+                envFile("stopped", stopped).toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.stderr()).endsWith("(emulator http://127.0.0.1:9) does not answer; start `infra/local-run --serve` in"
-                + " another terminal\n").hasLineCount(1);
+        assertThat(run.stderr())
+                .endsWith("(emulator http://127.0.0.1:9) does not answer; start `infra/local-run --serve` in"
+                        + " another terminal\n")
+                .hasLineCount(1);
     }
 
     @Test
@@ -82,8 +106,13 @@ class InvokeScriptIT {
         Map<String, String> broken = new LinkedHashMap<>(local.environment());
         broken.put("ACCOUNTS_TABLE", "no-such-table");
 
-        ScriptRun run = ScriptRun.of("infra/invoke", Map.of(), "ListAccountsFunction", "events/list-accounts.json",
-                "--env-file", envFile("broken", broken).toString());
+        ScriptRun run = ScriptRun.of(
+                "infra/invoke",
+                Map.of(),
+                "ListAccountsFunction",
+                "events/list-accounts.json",
+                "--env-file",
+                envFile("broken", broken).toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stdout()).contains("\"statusCode\" : 503");
@@ -94,11 +123,17 @@ class InvokeScriptIT {
     void liveStack_answers_andNothingIsLeftInTheTempDirectory() throws Exception {
         Path tmp = Files.createDirectories(work.resolve("tmp"));
 
-        ScriptRun run = ScriptRun.of("infra/invoke", Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp),
-                "ListAccountsFunction", "events/list-accounts.json", "--env-file", envFile("live", local.environment()).toString());
+        ScriptRun run = ScriptRun.of(
+                "infra/invoke",
+                Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp),
+                "ListAccountsFunction",
+                "events/list-accounts.json",
+                "--env-file",
+                envFile("live", local.environment()).toString());
 
         assertThat(run.exitCode()).as(run.screen()).isZero();
-        assertThat(new ObjectMapper().readTree(run.stdout()).path("statusCode").asInt()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(run.stdout()).path("statusCode").asInt())
+                .isEqualTo(200);
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left).as("task roots and jar copies left behind").isEmpty();
         }

@@ -12,8 +12,11 @@ record LambdaResponse(int getStatusCode, Map<String, String> getHeaders, String 
         try {
             JsonNode node = ReauthSystem.JSON.readTree(json);
             Map<String, String> headers = new LinkedHashMap<>();
-            node.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-            return new LambdaResponse(node.path("statusCode").asInt(), headers, node.path("body").asText(null));
+            node.path("headers")
+                    .fields()
+                    .forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+            return new LambdaResponse(
+                    node.path("statusCode").asInt(), headers, node.path("body").asText(null));
         } catch (IOException e) {
             throw new IllegalStateException("not a response payload: " + json, e);
         }

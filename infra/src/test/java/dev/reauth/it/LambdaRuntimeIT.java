@@ -1,21 +1,21 @@
 package dev.reauth.it;
 
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.local.LambdaRuntimeEmulator;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.TemplateFunction;
+import dev.reauth.wire.Schema.Accounts;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The packaged jar run as Lambda runs it: each function of template.yaml under the Runtime Interface
@@ -41,7 +41,10 @@ class LambdaRuntimeIT extends SystemIT {
     void stopFunctions() {
         for (LambdaRuntimeEmulator function : List.of(start, callback, reload, list)) {
             String output = function.output();
-            system.secrets().forEach(secret -> assertThat(output).as("function output holds no secret").doesNotContain(secret));
+            system.secrets()
+                    .forEach(secret -> assertThat(output)
+                            .as("function output holds no secret")
+                            .doesNotContain(secret));
             function.close();
         }
     }
@@ -58,7 +61,9 @@ class LambdaRuntimeIT extends SystemIT {
         LocalOAuthProvider.Authorization login = system.provider.authorize(url);
 
         ObjectNode pasted = event("callback-pasted-code.json");
-        pasted.put("body", ReauthSystem.JSON.createObjectNode().put("code", login.pasted()).toString());
+        pasted.put(
+                "body",
+                ReauthSystem.JSON.createObjectNode().put("code", login.pasted()).toString());
         JsonNode done = invoke(callback, pasted);
         assertThat(done.path("statusCode").asInt()).as(done.toString()).isEqualTo(200);
         assertThat(body(done).path("tokenVersion").asLong()).isEqualTo(3);
@@ -72,8 +77,11 @@ class LambdaRuntimeIT extends SystemIT {
         ObjectNode byName = event("reload-by-name.json");
         byName.putObject("pathParameters").put("name", "rie-demo");
         JsonNode reloadedByName = invoke(reload, byName);
-        assertThat(reloadedByName.path("statusCode").asInt()).as(reloadedByName.toString()).isEqualTo(200);
-        assertThat(body(reloadedByName).path("message").asText()).isEqualTo("Token reload triggered for account 'rie-demo'");
+        assertThat(reloadedByName.path("statusCode").asInt())
+                .as(reloadedByName.toString())
+                .isEqualTo(200);
+        assertThat(body(reloadedByName).path("message").asText())
+                .isEqualTo("Token reload triggered for account 'rie-demo'");
 
         JsonNode listed = invoke(list, event("list-accounts.json"));
         assertThat(listed.path("statusCode").asInt()).isEqualTo(200);
@@ -100,10 +108,17 @@ class LambdaRuntimeIT extends SystemIT {
 
     @Test
     void errorEvents_mapToTheirStatuses_unchanged() {
-        assertThat(invoke(start, event("start-reauth-unknown-account.json")).path("statusCode").asInt()).isEqualTo(404);
-        assertThat(invoke(callback, event("callback-expired-session.json")).path("statusCode").asInt())
-                .as("a session that does not exist (long expired and deleted)").isEqualTo(400);
-        assertThat(invoke(reload, event("reload.json")).path("statusCode").asInt()).isEqualTo(404);
+        assertThat(invoke(start, event("start-reauth-unknown-account.json"))
+                        .path("statusCode")
+                        .asInt())
+                .isEqualTo(404);
+        assertThat(invoke(callback, event("callback-expired-session.json"))
+                        .path("statusCode")
+                        .asInt())
+                .as("a session that does not exist (long expired and deleted)")
+                .isEqualTo(400);
+        assertThat(invoke(reload, event("reload.json")).path("statusCode").asInt())
+                .isEqualTo(404);
     }
 
     @Test
@@ -113,7 +128,8 @@ class LambdaRuntimeIT extends SystemIT {
 
         invoke(start, unknown);
 
-        assertThat(start.output().lines()).anyMatch(line -> line.startsWith("{") && line.contains("\"requestId\":\"" + requestId + "\""));
+        assertThat(start.output().lines())
+                .anyMatch(line -> line.startsWith("{") && line.contains("\"requestId\":\"" + requestId + "\""));
     }
 
     private static ObjectNode event(String file) {

@@ -1,6 +1,5 @@
 package dev.reauth.it;
 
-import org.openqa.selenium.WindowType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -69,7 +69,8 @@ class LinkPageBrowserIT {
     }
 
     @Test
-    void aPerson_withTheKeyboardAlone_at360px_logsIn_pastesTheCode_andIsToldTheAccountIsReauthenticated_once() throws Exception {
+    void aPerson_withTheKeyboardAlone_at360px_logsIn_pastesTheCode_andIsToldTheAccountIsReauthenticated_once()
+            throws Exception {
         String id = boundAccount(local, "work", OWNER);
         String link = issueLink(local, "work");
 
@@ -91,13 +92,21 @@ class LinkPageBrowserIT {
         String pasted = chromium.logInAndPasteWithTheKeyboard(secrets);
 
         WebElement done = chromium.awaitDone();
-        assertThat(done.getText()).isEqualTo("Account 'work' (owner@example.com) has been successfully re-authenticated");
+        assertThat(done.getText())
+                .isEqualTo("Account 'work' (owner@example.com) has been successfully re-authenticated");
         assertThat(chromium.text("#done-detail")).isEqualTo("Token cache has been cleared for running servers.");
         assertThat(chromium.focusedId()).isEqualTo("done-message");
         assertThat(chromium.driver.getPageSource()).doesNotContain(pasted).doesNotContain(ReauthSystem.tokenOf(link));
         chromium.screenshot("link-done-phone.png");
-        assertThat(local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable()).consistentRead(true)
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item().get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
+        assertThat(local.aws()
+                        .dynamo()
+                        .getItem(g -> g.tableName(local.aws().accountsTable())
+                                .consistentRead(true)
+                                .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                        .item()
+                        .get(Accounts.TOKEN_VERSION)
+                        .n())
+                .isEqualTo("2");
 
         chromium.driver.get(link);
         assertThat(heading()).isEqualTo("This link was already used");
@@ -112,7 +121,10 @@ class LinkPageBrowserIT {
         String expiring = issueLink(shortLinks, "short-lived");
         local.aws().seedAccount("revoked", Map.of());
         String revoked = issueLink(local, "revoked");
-        assertThat(operator(local, "DELETE", "/accounts/revoked/link").path("revoked").asBoolean()).isTrue();
+        assertThat(operator(local, "DELETE", "/accounts/revoked/link")
+                        .path("revoked")
+                        .asBoolean())
+                .isTrue();
 
         chromium.driver.get(revoked);
         assertThat(heading()).isEqualTo("This link was revoked");
@@ -120,10 +132,12 @@ class LinkPageBrowserIT {
         chromium.screenshot("link-revoked-phone.png");
 
         // LINK_TTL is two seconds on this deployment
-        new WebDriverWait(chromium.driver, Chromium.WAIT).pollingEvery(Duration.ofMillis(500)).until(d -> {
-            d.get(expiring);
-            return heading().equals("This link has expired");
-        });
+        new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .pollingEvery(Duration.ofMillis(500))
+                .until(d -> {
+                    d.get(expiring);
+                    return heading().equals("This link has expired");
+                });
         assertThat(chromium.text("main")).contains("It was valid until").contains("reauth link short-lived");
         chromium.screenshot("link-expired-phone.png");
 
@@ -142,7 +156,9 @@ class LinkPageBrowserIT {
         Map<String, String> versions = Map.of(alpha, "1", bravo, "1", bound, "1");
 
         // bravo's operator starts a login; its code#state is pasted into alpha's link page
-        String bravosUrl = operator(local, "POST", "/accounts/bravo/reauth").path("authorizationUrl").asText();
+        String bravosUrl = operator(local, "POST", "/accounts/bravo/reauth")
+                .path("authorizationUrl")
+                .asText();
         String original = chromium.driver.getWindowHandle();
         chromium.driver.switchTo().newWindow(WindowType.TAB).get(bravosUrl);
         String bravosCode = chromium.codeOnThisPage(secrets);
@@ -161,15 +177,24 @@ class LinkPageBrowserIT {
         assertThat(errorShown()).contains("different provider account").doesNotContain("ops@example.com");
         chromium.screenshot("link-mismatch-phone.png");
 
-        versions.forEach((id, version) -> assertThat(local.aws().dynamo().getItem(g -> g.tableName(local.aws().accountsTable())
-                .consistentRead(true).key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item()
-                .get(Accounts.TOKEN_VERSION).n()).as(id).isEqualTo(version));
+        versions.forEach((id, version) -> assertThat(local.aws()
+                        .dynamo()
+                        .getItem(g -> g.tableName(local.aws().accountsTable())
+                                .consistentRead(true)
+                                .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                        .item()
+                        .get(Accounts.TOKEN_VERSION)
+                        .n())
+                .as(id)
+                .isEqualTo(version));
     }
 
     // ---- the browser
 
     private String errorShown() {
-        return new WebDriverWait(chromium.driver, Chromium.WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("error"))).getText();
+        return new WebDriverWait(chromium.driver, Chromium.WAIT)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")))
+                .getText();
     }
 
     /** Presses Tab {@code n} times; the id of the element focused after each press. */
@@ -198,16 +223,24 @@ class LinkPageBrowserIT {
     /** An account bound to {@code login}: seeded, then re-authenticated once through the operator's routes. */
     private String boundAccount(LocalDeployment deployment, String name, Login login) throws Exception {
         String id = deployment.aws().seedAccount(name, Map.of());
-        String url = operator(deployment, "POST", "/accounts/" + name + "/reauth").path("authorizationUrl").asText();
+        String url = operator(deployment, "POST", "/accounts/" + name + "/reauth")
+                .path("authorizationUrl")
+                .asText();
         String pasted = deployment.provider().authorize(url, login).pasted();
-        JsonNode done = operator(deployment, "POST", "/oauth/callback", ReauthSystem.JSON.createObjectNode().put("code", pasted).toString());
+        JsonNode done = operator(
+                deployment,
+                "POST",
+                "/oauth/callback",
+                ReauthSystem.JSON.createObjectNode().put("code", pasted).toString());
         assertThat(done.path("success").asBoolean()).as(done.toString()).isTrue();
         return id;
     }
 
     /** POST /accounts/{name}/link: the link's address (its token joins the secrets no log may hold). */
     private String issueLink(LocalDeployment deployment, String name) throws Exception {
-        String url = operator(deployment, "POST", "/accounts/" + name + "/link").path("url").asText();
+        String url = operator(deployment, "POST", "/accounts/" + name + "/link")
+                .path("url")
+                .asText();
         assertThat(url).startsWith(deployment.api().baseUrl() + "/r/");
         secrets.add(ReauthSystem.tokenOf(url));
         return url;
@@ -217,12 +250,18 @@ class LinkPageBrowserIT {
         return operator(deployment, method, path, null);
     }
 
-    private static JsonNode operator(LocalDeployment deployment, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(deployment.api().baseUrl() + path))
+    private static JsonNode operator(LocalDeployment deployment, String method, String path, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(deployment.api().baseUrl() + path))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as(method + " " + path + ": " + response.body())
+                .isEqualTo(200);
         return ReauthSystem.JSON.readTree(response.body());
     }
 }

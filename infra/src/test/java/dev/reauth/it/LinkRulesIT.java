@@ -1,19 +1,19 @@
 package dev.reauth.it;
 
-import dev.reauth.local.AwsEmulator;
-import org.junit.jupiter.api.Assumptions;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.testing.Race;
 import dev.reauth.aws.DynamoLinkStore;
 import dev.reauth.link.LinkToken;
+import dev.reauth.local.AwsEmulator;
+import dev.reauth.testing.Race;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.Schema.Sessions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -37,30 +37,47 @@ class LinkRulesIT extends LinkSystemIT {
         assertThat(token).matches("[A-Za-z0-9_-]{43}");
         assertThat(json(issued).path("accountId").asText()).isEqualTo(id);
         // nothing in the table holds the token: only its SHA-256, under the link's key and on the account's pointer
-        List<Map<String, AttributeValue>> items = system.aws.dynamo().scan(s -> s.tableName(system.aws.sessionsTable())).items();
+        List<Map<String, AttributeValue>> items = system.aws
+                .dynamo()
+                .scan(s -> s.tableName(system.aws.sessionsTable()))
+                .items();
         assertThat(items.toString()).doesNotContain(token);
         String hash = LinkToken.parse(token).orElseThrow().hash();
         Map<String, AttributeValue> link = linkItem(token);
         assertThat(link.get(Sessions.STATE_HASH).s()).isEqualTo(DynamoLinkStore.LINK_PREFIX + hash);
         assertThat(link.get(Sessions.ACCOUNT_ID).s()).isEqualTo(id);
-        assertThat(sessionsItem(DynamoLinkStore.POINTER_PREFIX + id).get(DynamoLinkStore.LINK_HASH).s()).isEqualTo(hash);
+        assertThat(sessionsItem(DynamoLinkStore.POINTER_PREFIX + id)
+                        .get(DynamoLinkStore.LINK_HASH)
+                        .s())
+                .isEqualTo(hash);
         // 24 hours by default, and the table's TTL removes it a day after that
-        Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(link.get(Sessions.EXPIRES_AT).n()));
-        Instant createdAt = Instant.ofEpochMilli(Long.parseLong(link.get(Sessions.CREATED_AT).n()));
+        Instant expiresAt = Instant.ofEpochMilli(
+                Long.parseLong(link.get(Sessions.EXPIRES_AT).n()));
+        Instant createdAt = Instant.ofEpochMilli(
+                Long.parseLong(link.get(Sessions.CREATED_AT).n()));
         assertThat(Duration.between(createdAt, expiresAt)).isEqualTo(Duration.ofHours(24));
-        assertThat(Instant.parse(json(issued).path("expiresAt").asText()).toEpochMilli()).isEqualTo(expiresAt.toEpochMilli());
-        assertThat(Long.parseLong(link.get(Sessions.TTL).n())).isEqualTo(expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
+        assertThat(Instant.parse(json(issued).path("expiresAt").asText()).toEpochMilli())
+                .isEqualTo(expiresAt.toEpochMilli());
+        assertThat(Long.parseLong(link.get(Sessions.TTL).n()))
+                .isEqualTo(expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
     }
 
     @Test
     void issue_forAnUnknownAccount_is404_andStoresNothing() {
-        long before = system.aws.dynamo().scan(s -> s.tableName(system.aws.sessionsTable())).count();
+        long before = system.aws
+                .dynamo()
+                .scan(s -> s.tableName(system.aws.sessionsTable()))
+                .count();
 
         LambdaResponse issued = system.issueLink("nobody-here");
 
         assertThat(issued.getStatusCode()).isEqualTo(404);
         assertThat(json(issued).path("error").asText()).isEqualTo("account_not_found");
-        assertThat(system.aws.dynamo().scan(s -> s.tableName(system.aws.sessionsTable())).count()).isEqualTo(before);
+        assertThat(system.aws
+                        .dynamo()
+                        .scan(s -> s.tableName(system.aws.sessionsTable()))
+                        .count())
+                .isEqualTo(before);
     }
 
     @Test
@@ -117,7 +134,8 @@ class LinkRulesIT extends LinkSystemIT {
         assertThat(complete.getStatusCode()).isEqualTo(410);
         assertThat(json(complete).path("error").asText()).isEqualTo("link_revoked");
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("1");
-        assertThat(json(system.revokeLink("revoked-link")).path("revoked").asBoolean()).isFalse();
+        assertThat(json(system.revokeLink("revoked-link")).path("revoked").asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -144,7 +162,8 @@ class LinkRulesIT extends LinkSystemIT {
         assertThat(page.getStatusCode()).isEqualTo(410);
         assertThat(page.getBody()).contains("This link has expired");
         assertThat(json(system.linkStart(token)).path("error").asText()).isEqualTo("link_expired");
-        assertThat(json(system.linkComplete(token, pasted)).path("error").asText()).isEqualTo("link_expired");
+        assertThat(json(system.linkComplete(token, pasted)).path("error").asText())
+                .isEqualTo("link_expired");
     }
 
     @Test
@@ -156,7 +175,9 @@ class LinkRulesIT extends LinkSystemIT {
         List<Integer> statuses = Race.race(8, () -> system.linkStart(token).getStatusCode());
 
         assertThat(statuses).filteredOn(status -> status == 200).hasSize(MAX_STARTS);
-        assertThat(statuses).filteredOn(status -> status != 200).allSatisfy(status -> assertThat(status).isIn(409, 429));
+        assertThat(statuses)
+                .filteredOn(status -> status != 200)
+                .allSatisfy(status -> assertThat(status).isIn(409, 429));
         assertThat(linkItem(token).get(DynamoLinkStore.STARTS).n()).isEqualTo(Integer.toString(MAX_STARTS));
         LambdaResponse page = system.linkPage(token);
         assertThat(page.getStatusCode()).isEqualTo(429);
@@ -182,8 +203,11 @@ class LinkRulesIT extends LinkSystemIT {
         assertThat(json(refused).path("error").asText()).isEqualTo("link_exhausted");
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("1");
         // the operator's own session for the account is not the link's business: it still works
-        assertThat(system.pasteCode(system.provider.authorize(ReauthSystem.authorizationUrl(system.startReauth("guessed")), OPS)
-                .pasted()).getStatusCode()).isEqualTo(200);
+        assertThat(system.pasteCode(system.provider
+                                .authorize(ReauthSystem.authorizationUrl(system.startReauth("guessed")), OPS)
+                                .pasted())
+                        .getStatusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -194,7 +218,8 @@ class LinkRulesIT extends LinkSystemIT {
         String pasted = startAndLogIn(token, OPS);
         int tokenRequests = system.provider.tokenRequests();
 
-        List<Integer> statuses = Race.race(6, () -> system.linkComplete(token, pasted).getStatusCode());
+        List<Integer> statuses =
+                Race.race(6, () -> system.linkComplete(token, pasted).getStatusCode());
 
         assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
         assertThat(system.provider.tokenRequests() - tokenRequests).isEqualTo(1);
@@ -203,7 +228,8 @@ class LinkRulesIT extends LinkSystemIT {
     }
 
     private static void assumeAtomicConditionalWrites() {
-        Assumptions.assumeFalse(AwsEmulator.kind().equals("moto"),
+        Assumptions.assumeFalse(
+                AwsEmulator.kind().equals("moto"),
                 "moto_server does not apply DynamoDB conditional writes atomically under concurrent requests");
     }
 }

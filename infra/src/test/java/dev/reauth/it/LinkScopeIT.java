@@ -38,19 +38,31 @@ class LinkScopeIT extends LinkSystemIT {
         LambdaResponse page = system.linkPage(token);
 
         assertThat(page.getStatusCode()).isEqualTo(200);
-        assertThat(page.getBody()).contains("page-shown").contains("ops@example.com").contains("Log in")
-                .contains("<label for=\"code\">").doesNotContain(token).doesNotContain("<style").doesNotContain("<script>")
-                .doesNotContain(" style=").doesNotContain(" onclick=");
-        assertThat(page.getHeaders()).containsEntry("Content-Type", "text/html; charset=utf-8")
+        assertThat(page.getBody())
+                .contains("page-shown")
+                .contains("ops@example.com")
+                .contains("Log in")
+                .contains("<label for=\"code\">")
+                .doesNotContain(token)
+                .doesNotContain("<style")
+                .doesNotContain("<script>")
+                .doesNotContain(" style=")
+                .doesNotContain(" onclick=");
+        assertThat(page.getHeaders())
+                .containsEntry("Content-Type", "text/html; charset=utf-8")
                 .containsEntry("Cache-Control", "no-store")
                 .containsEntry("X-Content-Type-Options", "nosniff")
                 .containsEntry("X-Frame-Options", "DENY")
                 .containsEntry("Referrer-Policy", "no-referrer");
-        assertThat(page.getHeaders().get("Content-Security-Policy")).startsWith("default-src 'self'")
-                .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        assertThat(page.getHeaders().get("Content-Security-Policy"))
+                .startsWith("default-src 'self'")
+                .contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline");
         // every answer of the web function carries them, refusals and assets included
         for (LambdaResponse other : List.of(system.linkStart("x"), system.linkPage("A".repeat(43)))) {
-            assertThat(other.getHeaders()).containsEntry("Cache-Control", "no-store").containsEntry("X-Frame-Options", "DENY");
+            assertThat(other.getHeaders())
+                    .containsEntry("Cache-Control", "no-store")
+                    .containsEntry("X-Frame-Options", "DENY");
         }
     }
 
@@ -78,31 +90,41 @@ class LinkScopeIT extends LinkSystemIT {
         String token = system.issuedLinkToken("alpha");
         Map<String, AttributeValue> alphaBefore = system.account(alpha);
         Map<String, AttributeValue> bravoBefore = system.account(bravo);
-        String bravosCode = system.provider.authorize(ReauthSystem.authorizationUrl(system.startReauth("bravo")), OPS).pasted();
+        String bravosCode = system.provider
+                .authorize(ReauthSystem.authorizationUrl(system.startReauth("bravo")), OPS)
+                .pasted();
 
         LambdaResponse refused = system.linkComplete(token, bravosCode);
 
         assertThat(refused.getStatusCode()).isEqualTo(400);
         assertThat(json(refused).path("error").asText()).isEqualTo("invalid_state");
-        assertThat(json(refused).path("error_description").asText()).contains("another account").doesNotContain("bravo");
+        assertThat(json(refused).path("error_description").asText())
+                .contains("another account")
+                .doesNotContain("bravo");
         assertThat(system.account(alpha)).isEqualTo(alphaBefore);
         assertThat(system.account(bravo)).isEqualTo(bravoBefore);
         // bravo's operator still completes bravo's own session
         assertThat(system.pasteCode(bravosCode).getStatusCode()).isEqualTo(200);
-        assertThat(system.linkPage(token).getStatusCode()).as("the link is not spent").isEqualTo(200);
+        assertThat(system.linkPage(token).getStatusCode())
+                .as("the link is not spent")
+                .isEqualTo(200);
     }
 
     @Test
     void aCodeOfAnAddSession_isRefused_soALinkCannotAddAnAccount() {
         system.seedAccount("no-adds", Map.of());
         String token = system.issuedLinkToken("no-adds");
-        String addCode = system.provider.authorize(ReauthSystem.authorizationUrl(
-                system.addAccount("{\"name\":\"smuggled\",\"mode\":\"max\"}")), OPS).pasted();
+        String addCode = system.provider
+                .authorize(
+                        ReauthSystem.authorizationUrl(system.addAccount("{\"name\":\"smuggled\",\"mode\":\"max\"}")),
+                        OPS)
+                .pasted();
 
         LambdaResponse refused = system.linkComplete(token, addCode);
 
         assertThat(refused.getStatusCode()).isEqualTo(400);
-        assertThat(json(system.listAccounts()).path("accounts").findValuesAsText("name")).doesNotContain("smuggled");
+        assertThat(json(system.listAccounts()).path("accounts").findValuesAsText("name"))
+                .doesNotContain("smuggled");
     }
 
     @Test
@@ -112,7 +134,8 @@ class LinkScopeIT extends LinkSystemIT {
 
         LambdaResponse started = system.linkStart(token);
 
-        String state = ReauthSystem.query(json(started).path("authorizationUrl").asText()).get("state");
+        String state = ReauthSystem.query(json(started).path("authorizationUrl").asText())
+                .get("state");
         Map<String, AttributeValue> session = system.session(state);
         assertThat(session.get(Sessions.INTENT).s()).isEqualTo("REAUTH");
         assertThat(session.get(Sessions.ACCOUNT_ID).s()).isEqualTo(id);
@@ -128,14 +151,18 @@ class LinkScopeIT extends LinkSystemIT {
         LambdaResponse started = system.linkStart(token);
         String url = json(started).path("authorizationUrl").asText();
 
-        LambdaResponse refused = system.linkComplete(token, system.provider.authorize(url, OUTSIDER).pasted());
+        LambdaResponse refused = system.linkComplete(
+                token, system.provider.authorize(url, OUTSIDER).pasted());
 
         assertThat(refused.getStatusCode()).isEqualTo(409);
         assertThat(json(refused).path("error").asText()).isEqualTo("account_mismatch");
-        assertThat(json(refused).path("error_description").asText()).contains("different provider account")
-                .doesNotContain("ops@example.com").doesNotContain("eve@example.net");
+        assertThat(json(refused).path("error_description").asText())
+                .contains("different provider account")
+                .doesNotContain("ops@example.com")
+                .doesNotContain("eve@example.net");
         assertThat(system.account(id)).isEqualTo(before);
-        LambdaResponse done = system.linkComplete(token, system.provider.authorize(url, OPS).pasted());
+        LambdaResponse done =
+                system.linkComplete(token, system.provider.authorize(url, OPS).pasted());
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         assertThat(system.account(id).get(Accounts.PROVIDER_EMAIL).s()).isEqualTo("ops@example.com");
     }
@@ -144,8 +171,16 @@ class LinkScopeIT extends LinkSystemIT {
     void theWebFunction_servesNoOtherRoute_andItsAnswersHoldNoTokenMaterial() {
         String id = boundAccount("no-reads", OPS);
         String token = system.issuedLinkToken("no-reads");
-        for (String file : List.of("list-accounts.json", "add-account.json", "callback-pasted-code.json", "refresh.json",
-                "adopt-tokens.json", "import-account.json", "reload.json", "reload-by-name.json", "start-reauth.json")) {
+        for (String file : List.of(
+                "list-accounts.json",
+                "add-account.json",
+                "callback-pasted-code.json",
+                "refresh.json",
+                "adopt-tokens.json",
+                "import-account.json",
+                "reload.json",
+                "reload-by-name.json",
+                "start-reauth.json")) {
             LambdaResponse answer = ReauthSystem.invoke(system.web, ReauthSystem.event(file));
             assertThat(answer.getStatusCode()).as(file).isEqualTo(404);
         }
@@ -155,8 +190,11 @@ class LinkScopeIT extends LinkSystemIT {
 
         TokenBundle tokens = system.decryptTokens(id, system.account(id));
         for (String answer : List.of(page, started, done)) {
-            assertThat(answer).doesNotContain(tokens.accessToken()).doesNotContain(tokens.refreshToken())
-                    .doesNotContain("token_ciphertext").doesNotContain(OPS.accountUuid());
+            assertThat(answer)
+                    .doesNotContain(tokens.accessToken())
+                    .doesNotContain(tokens.refreshToken())
+                    .doesNotContain("token_ciphertext")
+                    .doesNotContain(OPS.accountUuid());
         }
     }
 
@@ -173,8 +211,10 @@ class LinkScopeIT extends LinkSystemIT {
         system.runSchedule();
 
         JsonNode alert = system.alerts(Duration.ofSeconds(5)).stream()
-                .filter(a -> a.path("kind").asText().equals("dead") && a.path("accountName").asText().equals("dead-linked"))
-                .findFirst().orElseThrow();
+                .filter(a -> a.path("kind").asText().equals("dead")
+                        && a.path("accountName").asText().equals("dead-linked"))
+                .findFirst()
+                .orElseThrow();
         String fix = alert.path("fix").asText();
         Matcher link = LINK_IN_TEXT.matcher(fix);
         assertThat(link.find()).as(fix).isTrue();
@@ -189,12 +229,16 @@ class LinkScopeIT extends LinkSystemIT {
     @Test
     void theWebFunction_servesItsRoutes_fromThePackagedJar_underTheRuntimeInterfaceEmulator() throws IOException {
         boundAccount("rie-link", OPS);
-        try (LambdaRuntimeEmulator web = LambdaRuntimeEmulator.start(TemplateFunction.of("WebFunction", system.environment, List.of()))) {
+        try (LambdaRuntimeEmulator web =
+                LambdaRuntimeEmulator.start(TemplateFunction.of("WebFunction", system.environment, List.of()))) {
             ObjectNode issue = ReauthSystem.event("link-issue.json");
             issue.putObject("pathParameters").put("name", "rie-link");
             JsonNode issued = ReauthSystem.JSON.readTree(web.invoke(issue.toString()));
             assertThat(issued.path("statusCode").asInt()).as(issued.toString()).isEqualTo(200);
-            String token = system.rememberLink(ReauthSystem.JSON.readTree(issued.path("body").asText()).path("url").asText());
+            String token = system.rememberLink(ReauthSystem.JSON
+                    .readTree(issued.path("body").asText())
+                    .path("url")
+                    .asText());
 
             ObjectNode pageEvent = ReauthSystem.event("link-page.json");
             pageEvent.putObject("pathParameters").put("token", token);
@@ -203,14 +247,22 @@ class LinkScopeIT extends LinkSystemIT {
             assertThat(page.path("body").asText()).contains("rie-link").contains("ops@example.com");
 
             JsonNode script = ReauthSystem.JSON.readTree(web.invoke(ReauthSystem.event("link-page.json")
-                    .put("routeKey", "GET /r/assets/page.js").toString()));
+                    .put("routeKey", "GET /r/assets/page.js")
+                    .toString()));
             assertThat(script.path("headers").path("Content-Type").asText()).startsWith("text/javascript");
             assertThat(script.path("body").asText()).contains("addEventListener");
             // the sample event's token is of the right shape but was never issued
-            assertThat(ReauthSystem.JSON.readTree(web.invoke(ReauthSystem.event("link-page.json").toString()))
-                    .path("statusCode").asInt()).isEqualTo(404);
+            assertThat(ReauthSystem.JSON
+                            .readTree(web.invoke(
+                                    ReauthSystem.event("link-page.json").toString()))
+                            .path("statusCode")
+                            .asInt())
+                    .isEqualTo(404);
             String output = web.output();
-            system.secrets().forEach(secret -> assertThat(output).as("function output holds no secret").doesNotContain(secret));
+            system.secrets()
+                    .forEach(secret -> assertThat(output)
+                            .as("function output holds no secret")
+                            .doesNotContain(secret));
         }
     }
 }

@@ -31,8 +31,15 @@ abstract class LinkSystemIT {
     @BeforeAll
     void startSystem() {
         LogCapture.install();
-        system = new ReauthSystem(null, Map.of("WEB_BASE_URL", WEB_BASE_URL,
-                "LINK_MAX_STARTS", Integer.toString(MAX_STARTS), "LINK_MAX_COMPLETIONS", Integer.toString(MAX_COMPLETIONS)));
+        system = new ReauthSystem(
+                null,
+                Map.of(
+                        "WEB_BASE_URL",
+                        WEB_BASE_URL,
+                        "LINK_MAX_STARTS",
+                        Integer.toString(MAX_STARTS),
+                        "LINK_MAX_COMPLETIONS",
+                        Integer.toString(MAX_COMPLETIONS)));
     }
 
     @AfterAll
@@ -47,20 +54,26 @@ abstract class LinkSystemIT {
     /** An account bound to {@code login} by one re-authentication through the operator's API; its id. */
     String boundAccount(String name, Login login) {
         String id = system.seedAccount(name, Map.of());
-        LambdaResponse done = system.pasteCode(system.provider.authorize(
-                ReauthSystem.authorizationUrl(system.startReauth(name)), login).pasted());
+        LambdaResponse done = system.pasteCode(system.provider
+                .authorize(ReauthSystem.authorizationUrl(system.startReauth(name)), login)
+                .pasted());
         assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
         return id;
     }
 
     /** The stored link item of a token, read straight from the sessions table. */
     Map<String, AttributeValue> linkItem(String token) {
-        return sessionsItem(DynamoLinkStore.LINK_PREFIX + LinkToken.parse(token).orElseThrow().hash());
+        return sessionsItem(DynamoLinkStore.LINK_PREFIX
+                + LinkToken.parse(token).orElseThrow().hash());
     }
 
     Map<String, AttributeValue> sessionsItem(String key) {
-        Map<String, AttributeValue> item = system.aws.dynamo().getItem(g -> g.tableName(system.aws.sessionsTable())
-                .consistentRead(true).key(Map.of(Sessions.STATE_HASH, AttributeValue.fromS(key)))).item();
+        Map<String, AttributeValue> item = system.aws
+                .dynamo()
+                .getItem(g -> g.tableName(system.aws.sessionsTable())
+                        .consistentRead(true)
+                        .key(Map.of(Sessions.STATE_HASH, AttributeValue.fromS(key))))
+                .item();
         return item == null ? Map.of() : item;
     }
 
@@ -68,6 +81,8 @@ abstract class LinkSystemIT {
     String startAndLogIn(String token, Login login) {
         LambdaResponse started = system.linkStart(token);
         assertThat(started.getStatusCode()).as(started.getBody()).isEqualTo(200);
-        return system.provider.authorize(ReauthSystem.json(started).path("authorizationUrl").asText(), login).pasted();
+        return system.provider
+                .authorize(ReauthSystem.json(started).path("authorizationUrl").asText(), login)
+                .pasted();
     }
 }

@@ -20,15 +20,21 @@ final class LocalLogins {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private LocalLogins() {
-    }
+    private LocalLogins() {}
 
     /** A new account with tokens: seeded, then one whole re-authentication through the API at the local provider. */
     static String logIn(LocalDeployment deployment, String name) throws Exception {
         String id = deployment.aws().seedAccount(name, Map.of());
         HttpResponse<String> started = post(deployment, "/accounts/" + name + "/reauth", "");
-        String pasted = deployment.provider().authorize(JSON.readTree(started.body()).path("authorizationUrl").asText()).pasted();
-        HttpResponse<String> done = post(deployment, "/oauth/callback", JSON.createObjectNode().put("code", pasted).toString());
+        String pasted = deployment
+                .provider()
+                .authorize(
+                        JSON.readTree(started.body()).path("authorizationUrl").asText())
+                .pasted();
+        HttpResponse<String> done = post(
+                deployment,
+                "/oauth/callback",
+                JSON.createObjectNode().put("code", pasted).toString());
         if (done.statusCode() != 200) {
             throw new IllegalStateException("the login of " + name + " failed: " + done.body());
         }
@@ -43,14 +49,25 @@ final class LocalLogins {
     /** The account's tokens, decrypted as the fleet decrypts them. */
     static TokenBundle tokens(LocalDeployment deployment, String id) {
         Map<String, AttributeValue> item = item(deployment, id);
-        byte[] plaintext = deployment.aws().kms().decrypt(d -> d.ciphertextBlob(item.get(Accounts.TOKEN_CIPHERTEXT).b())
-                .encryptionContext(Schema.encryptionContext(id))).plaintext().asByteArray();
+        byte[] plaintext = deployment
+                .aws()
+                .kms()
+                .decrypt(d -> d.ciphertextBlob(
+                                item.get(Accounts.TOKEN_CIPHERTEXT).b())
+                        .encryptionContext(Schema.encryptionContext(id)))
+                .plaintext()
+                .asByteArray();
         return TokenBundleJson.read(plaintext);
     }
 
     static Map<String, AttributeValue> item(LocalDeployment deployment, String id) {
-        return deployment.aws().dynamo().getItem(g -> g.tableName(deployment.aws().accountsTable()).consistentRead(true)
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item();
+        return deployment
+                .aws()
+                .dynamo()
+                .getItem(g -> g.tableName(deployment.aws().accountsTable())
+                        .consistentRead(true)
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                .item();
     }
 
     static JsonNode json(String body) throws IOException {
@@ -58,7 +75,11 @@ final class LocalLogins {
     }
 
     private static HttpResponse<String> post(LocalDeployment deployment, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(deployment.api().baseUrl().resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(deployment.api().baseUrl().resolve(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

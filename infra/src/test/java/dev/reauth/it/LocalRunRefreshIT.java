@@ -39,45 +39,75 @@ class LocalRunRefreshIT {
     @Test
     void serve_runsTheScheduleAndPrintsRefreshesFailuresDeadTokensAndAlerts() throws Exception {
         Path classpath = ProjectFiles.root().resolve("infra/target/classpath.txt");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", ProjectFiles.root().resolve("infra/target/classes") + ":" + Files.readString(classpath).strip(),
-                "dev.reauth.local.LocalRun", "--serve", "--port", "0", "--token-lifetime", "1m"));
-        Process localRun = new ProcessBuilder(command).directory(ProjectFiles.root().toFile()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                ProjectFiles.root().resolve("infra/target/classes") + ":"
+                        + Files.readString(classpath).strip(),
+                "dev.reauth.local.LocalRun",
+                "--serve",
+                "--port",
+                "0",
+                "--token-lifetime",
+                "1m"));
+        Process localRun = new ProcessBuilder(command)
+                .directory(ProjectFiles.root().toFile())
+                .redirectErrorStream(true)
+                .start();
         Screen screen = new Screen(localRun);
         try {
             String api = screen.await("^Serving the API on (http://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops\\)", STARTUP);
-            screen.await("^(Refresh schedule: every 5 s against the emulator) \\(RefreshFunction; EventBridge runs it in AWS\\), lead window 20s\\.$",
+            screen.await(
+                    "^(Refresh schedule: every 5 s against the emulator) \\(RefreshFunction; EventBridge runs it in AWS\\), lead window 20s\\.$",
                     STARTUP);
-            screen.await("^(The local provider's access tokens live 1m) \\(--token-lifetime\\): each is refreshed 20s before it expires\\.$",
+            screen.await(
+                    "^(The local provider's access tokens live 1m) \\(--token-lifetime\\): each is refreshed 20s before it expires\\.$",
                     STARTUP);
-            String controls = screen.await("^  curl -s -X POST '(http://127\\.0\\.0\\.1:\\d+)/revoke\\?account=demo'", STARTUP);
+            String controls =
+                    screen.await("^  curl -s -X POST '(http://127\\.0\\.0\\.1:\\d+)/revoke\\?account=demo'", STARTUP);
             String check = screen.await("^  (REAUTH_API_URL=\\S+ reauth --check --lead 20s)\\s", STARTUP);
             assertThat(check).isEqualTo("REAUTH_API_URL=" + api + " reauth --check --lead 20s");
 
             // the schedule refreshes demo's token before it expires; the fleet hears of it and the proxy flushes
             screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 refreshed)$", NEXT_REFRESH);
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (fleet     demo: tokens rotated, token_version 6)  \\[account\\.tokens\\.rotated]$", NEXT_REFRESH);
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server flushed its cached tokens \\(token_version 6\\))$",
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (fleet     demo: tokens rotated, token_version 6)  \\[account\\.tokens\\.rotated]$",
+                    NEXT_REFRESH);
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server flushed its cached tokens \\(token_version 6\\))$",
                     NEXT_REFRESH);
 
             // the provider fails the next refresh, and its owner signs out everywhere
             assertThat(post(controls + "/fail?count=1")).isEqualTo("the next 1 refresh request(s) will fail\n");
-            assertThat(post(controls + "/revoke?account=demo")).isEqualTo("revoked demo's refresh token at the local provider\n");
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (provider  demo: refresh token revoked) \\(as when its owner signs out everywhere\\)", NEXT_REFRESH);
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 failed) \\(tried again after a backoff\\)$", NEXT_REFRESH);
+            assertThat(post(controls + "/revoke?account=demo"))
+                    .isEqualTo("revoked demo's refresh token at the local provider\n");
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (provider  demo: refresh token revoked) \\(as when its owner signs out everywhere\\)",
+                    NEXT_REFRESH);
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 failed) \\(tried again after a backoff\\)$",
+                    NEXT_REFRESH);
             // after the backoff: invalid_grant on the refresh token reauth issued last, so demo is dead
             screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 found dead)$", AFTER_BACKOFF);
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (fleet     demo: requires re-authentication \\(invalid_grant\\), token_version 6)"
-                    + "  \\[account\\.reauth\\.required]$", NEXT_REFRESH);
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server stops serving it \\(requires re-authentication: invalid_grant\\))$",
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (fleet     demo: requires re-authentication \\(invalid_grant\\), token_version 6)"
+                            + "  \\[account\\.reauth\\.required]$",
                     NEXT_REFRESH);
-            screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (ALERT     dead: demo: The provider refused the refresh token \\(invalid_grant\\)).*"
-                    + " Fix: (open http://127\\.0\\.0\\.1:\\d+/r/\\S+ .*, or run: )?reauth --reauthenticate demo$", NEXT_REFRESH);
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server stops serving it \\(requires re-authentication: invalid_grant\\))$",
+                    NEXT_REFRESH);
+            screen.await(
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (ALERT     dead: demo: The provider refused the refresh token \\(invalid_grant\\)).*"
+                            + " Fix: (open http://127\\.0\\.0\\.1:\\d+/r/\\S+ .*, or run: )?reauth --reauthenticate demo$",
+                    NEXT_REFRESH);
 
             // the banner's check command says the same, in one line, with exit code 9
             ScriptRun run = ScriptRun.of("cli/reauth", Map.of("REAUTH_API_URL", api), "--check", "--lead", "20s");
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(9);
-            assertThat(run.stdout()).startsWith("demo: requires re-authentication since ").contains("(invalid_grant)")
+            assertThat(run.stdout())
+                    .startsWith("demo: requires re-authentication since ")
+                    .contains("(invalid_grant)")
                     .endsWith("; fix: reauth --reauthenticate demo\n");
             // the fleet library's own log line went to the function log, not between the watch lines
             assertThat(screen.text()).doesNotContain("Exception", "markDead", "not serving it");
@@ -88,8 +118,13 @@ class LocalRunRefreshIT {
     }
 
     private static String post(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** The process's output, read line by line as it comes; a pattern can be awaited over every line so far. */
@@ -98,7 +133,8 @@ class LocalRunRefreshIT {
 
         Screen(Process process) {
             Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
                         lines.add(line);

@@ -34,8 +34,12 @@ class LocalRunScriptIT {
         ScriptRun run = ScriptRun.of("infra/local-run", Map.of(), "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).startsWith("usage: infra/local-run [--serve] [--port N] [--anthropic] [--token-lifetime DURATION]")
-                .contains("--port N", "run the refresh schedule every 5 s", "the refresher's lead window is a third of it");
+        assertThat(run.stdout())
+                .startsWith("usage: infra/local-run [--serve] [--port N] [--anthropic] [--token-lifetime DURATION]")
+                .contains(
+                        "--port N",
+                        "run the refresh schedule every 5 s",
+                        "the refresher's lead window is a third of it");
         assertThat(run.screen()).doesNotContain("Building", "Installing");
     }
 
@@ -55,10 +59,12 @@ class LocalRunScriptIT {
 
         assertThat(tooShort.exitCode()).isEqualTo(2);
         assertThat(tooShort.stderr())
-                .isEqualTo("infra/local-run: --token-lifetime needs a duration from 1m to 24h (such as 2m, 90s or 1h), not '30s'\n");
+                .isEqualTo(
+                        "infra/local-run: --token-lifetime needs a duration from 1m to 24h (such as 2m, 90s or 1h), not '30s'\n");
         assertThat(notServing.exitCode()).isEqualTo(2);
         assertThat(notServing.stderr())
-                .isEqualTo("infra/local-run: --token-lifetime goes with --serve (the refresh schedule runs while the API is served)\n");
+                .isEqualTo(
+                        "infra/local-run: --token-lifetime goes with --serve (the refresh schedule runs while the API is served)\n");
         assertThat(tooShort.screen() + notServing.screen()).doesNotContain("Building", "Installing");
     }
 
@@ -89,31 +95,52 @@ class LocalRunScriptIT {
     @Test
     void serveBanner_namesTheExactCliCommand_andTheLocalProvidersCodePage_thatThenWork() throws Exception {
         Path classpath = ProjectFiles.root().resolve("infra/target/classpath.txt");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ProjectFiles.root().resolve("infra/target/classes") + ":" + Files.readString(classpath).strip(),
-                "dev.reauth.local.LocalRun", "--serve", "--port", "0"));
-        Process localRun = new ProcessBuilder(command).directory(ProjectFiles.root().toFile()).redirectErrorStream(true).start();
-        try (BufferedReader screen = new BufferedReader(new InputStreamReader(localRun.getInputStream(), StandardCharsets.UTF_8))) {
-            // first the run's own re-authentication: the CLI's flow, with the run playing the browser at the local provider
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                ProjectFiles.root().resolve("infra/target/classes") + ":"
+                        + Files.readString(classpath).strip(),
+                "dev.reauth.local.LocalRun",
+                "--serve",
+                "--port",
+                "0"));
+        Process localRun = new ProcessBuilder(command)
+                .directory(ProjectFiles.root().toFile())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader screen =
+                new BufferedReader(new InputStreamReader(localRun.getInputStream(), StandardCharsets.UTF_8))) {
+            // first the run's own re-authentication: the CLI's flow, with the run playing the browser at the local
+            // provider
             awaitGroup(screen, Pattern.compile("^(Re-authenticating account: demo)$"));
-            assertThat(List.of(screen.readLine(), screen.readLine(), screen.readLine(), screen.readLine())).containsExactly(
-                    "Logging in at the local OAuth provider (this run plays the browser)...",
-                    "Account 'demo' (owner@example.com) has been successfully re-authenticated",
-                    "Token cache has been cleared for running servers",
-                    "  [proxy server] flushed its cached tokens (token_version 5)");
-            String api = awaitGroup(screen, Pattern.compile("^Serving the API on (http://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops\\)"));
+            assertThat(List.of(screen.readLine(), screen.readLine(), screen.readLine(), screen.readLine()))
+                    .containsExactly(
+                            "Logging in at the local OAuth provider (this run plays the browser)...",
+                            "Account 'demo' (owner@example.com) has been successfully re-authenticated",
+                            "Token cache has been cleared for running servers",
+                            "  [proxy server] flushed its cached tokens (token_version 5)");
+            String api = awaitGroup(
+                    screen, Pattern.compile("^Serving the API on (http://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops\\)"));
             String next = awaitGroup(screen, Pattern.compile("^  (REAUTH_API_URL=\\S+ reauth --reauthenticate demo)$"));
             assertThat(next).isEqualTo("REAUTH_API_URL=" + api + " reauth --reauthenticate demo");
-            assertThat(awaitGroup(screen, Pattern.compile("(curl -sL 'URL'), and its page shows the code#state"))).isNotEmpty();
+            assertThat(awaitGroup(screen, Pattern.compile("(curl -sL 'URL'), and its page shows the code#state")))
+                    .isNotEmpty();
 
-            // follow the banner: the CLI against that API, the URL it prints fetched as the banner says, its code pasted
+            // follow the banner: the CLI against that API, the URL it prints fetched as the banner says, its code
+            // pasted
             Path work = Files.createTempDirectory("reauth-local-run-it-");
-            try (Tmux terminal = new CliTerminals(work).raw(Map.of("REAUTH_API_URL", api), "--reauthenticate", "demo")) {
+            try (Tmux terminal =
+                    new CliTerminals(work).raw(Map.of("REAUTH_API_URL", api), "--reauthenticate", "demo")) {
                 String url = terminal.await("^\\s+(http://\\S+/authorize\\?\\S+)$", CliTerminals.WAIT);
-                String page = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
-                        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String page = HttpClient.newBuilder()
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build()
+                        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
                 Matcher code = Pattern.compile("<pre>([^<]+#[^<]+)</pre>").matcher(page);
-                assertThat(code.find()).as("the code page shows code#state: " + page).isTrue();
+                assertThat(code.find())
+                        .as("the code page shows code#state: " + page)
+                        .isTrue();
                 terminal.await("Paste the authorization code", CliTerminals.WAIT);
 
                 terminal.typeLine(code.group(1));

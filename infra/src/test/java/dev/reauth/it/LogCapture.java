@@ -16,8 +16,7 @@ final class LogCapture {
     private static final ByteArrayOutputStream BUFFER = new ByteArrayOutputStream();
     private static boolean installed;
 
-    private LogCapture() {
-    }
+    private LogCapture() {}
 
     static synchronized void install() {
         if (!installed) {
@@ -34,22 +33,25 @@ final class LogCapture {
     }
 
     private static PrintStream tee(PrintStream original) {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                original.write(b);
-                synchronized (BUFFER) {
-                    BUFFER.write(b);
-                }
-            }
+        return new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        original.write(b);
+                        synchronized (BUFFER) {
+                            BUFFER.write(b);
+                        }
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                original.write(b, off, len);
-                synchronized (BUFFER) {
-                    BUFFER.write(b, off, len);
-                }
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        original.write(b, off, len);
+                        synchronized (BUFFER) {
+                            BUFFER.write(b, off, len);
+                        }
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
     }
 }

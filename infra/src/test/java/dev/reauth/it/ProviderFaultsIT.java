@@ -1,6 +1,5 @@
 package dev.reauth.it;
 
-import com.github.tomakehurst.wiremock.http.Fault;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -14,12 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import dev.reauth.wire.Schema.Accounts;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.reauth.handler.CallbackHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.TokenRequestFormat;
+import dev.reauth.wire.Schema.Accounts;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -60,21 +60,39 @@ class ProviderFaultsIT extends SystemIT {
     }
 
     static Stream<Arguments> faults() {
-        Supplier<ResponseDefinitionBuilder> ok = () -> aResponse().withStatus(200).withHeader("Content-Type", "application/json");
+        Supplier<ResponseDefinitionBuilder> ok =
+                () -> aResponse().withStatus(200).withHeader("Content-Type", "application/json");
         return Stream.of(
                 Arguments.of("500", aResponse().withStatus(500).withBody("{\"error\":\"server_error\"}")),
                 Arguments.of("timeout", ok.get().withFixedDelay(3000).withBody("{}")),
-                Arguments.of("html instead of json", aResponse().withStatus(200).withHeader("Content-Type", "text/html")
-                        .withBody("<html><body>Cloudflare says hi</body></html>")),
-                Arguments.of("json without access_token", ok.get().withBody(
-                        "{\"refresh_token\":\"rt-leaky-secret\",\"expires_in\":28800,\"token_type\":\"Bearer\"}")),
-                Arguments.of("negative expires_in", ok.get().withBody(
-                        "{\"access_token\":\"at-leaky-secret\",\"refresh_token\":\"rt\",\"expires_in\":-5}")),
-                Arguments.of("endpoint moved (404 page)", aResponse().withStatus(404).withBody("<h1>Not Found</h1>")),
-                Arguments.of("client refused (401 invalid_client)", aResponse().withStatus(401)
-                        .withBody("{\"error\":\"invalid_client\",\"error_description\":\"no such client\"}")),
-                Arguments.of("malformed request (400 invalid_request: a form body to a JSON endpoint)", aResponse().withStatus(400)
-                        .withBody("{\"error\":\"invalid_request\",\"error_description\":\"no such client\"}")),
+                Arguments.of(
+                        "html instead of json",
+                        aResponse()
+                                .withStatus(200)
+                                .withHeader("Content-Type", "text/html")
+                                .withBody("<html><body>Cloudflare says hi</body></html>")),
+                Arguments.of(
+                        "json without access_token",
+                        ok.get()
+                                .withBody(
+                                        "{\"refresh_token\":\"rt-leaky-secret\",\"expires_in\":28800,\"token_type\":\"Bearer\"}")),
+                Arguments.of(
+                        "negative expires_in",
+                        ok.get()
+                                .withBody(
+                                        "{\"access_token\":\"at-leaky-secret\",\"refresh_token\":\"rt\",\"expires_in\":-5}")),
+                Arguments.of(
+                        "endpoint moved (404 page)", aResponse().withStatus(404).withBody("<h1>Not Found</h1>")),
+                Arguments.of(
+                        "client refused (401 invalid_client)",
+                        aResponse()
+                                .withStatus(401)
+                                .withBody("{\"error\":\"invalid_client\",\"error_description\":\"no such client\"}")),
+                Arguments.of(
+                        "malformed request (400 invalid_request: a form body to a JSON endpoint)",
+                        aResponse()
+                                .withStatus(400)
+                                .withBody("{\"error\":\"invalid_request\",\"error_description\":\"no such client\"}")),
                 Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     }
 
@@ -98,7 +116,8 @@ class ProviderFaultsIT extends SystemIT {
         assertThat(system.account(id)).isEqualTo(before);
         if (name.contains("invalid_request")) {
             // a refusal of the request itself is a configuration fault: pasting again cannot fix it
-            assertThat(json(failed).path("error_description").asText()).contains("OAuth configuration")
+            assertThat(json(failed).path("error_description").asText())
+                    .contains("OAuth configuration")
                     .doesNotContain("paste the code again");
         }
 
@@ -119,24 +138,29 @@ class ProviderFaultsIT extends SystemIT {
 
         ReauthSystem.invoke(faultyCallback, pasted(login));
 
-        assertThat(new CodeVerifier(verifier).s256Challenge()).isEqualTo(ReauthSystem.query(url).get("code_challenge"));
-        faulty.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH))
-                .withHeader("Content-Type", equalTo("application/json"))
-                .withRequestBody(equalToJson(ReauthSystem.JSON.createObjectNode()
-                        .put("grant_type", "authorization_code")
-                        .put("code", login.code())
-                        .put("state", login.state())
-                        .put("client_id", LocalOAuthProvider.CLIENT_ID)
-                        .put("redirect_uri", system.config.provider().redirectUri())
-                        .put("code_verifier", verifier).toString())));
+        assertThat(new CodeVerifier(verifier).s256Challenge())
+                .isEqualTo(ReauthSystem.query(url).get("code_challenge"));
+        faulty.verify(
+                1,
+                postRequestedFor(urlEqualTo(TOKEN_PATH))
+                        .withHeader("Content-Type", equalTo("application/json"))
+                        .withRequestBody(equalToJson(ReauthSystem.JSON
+                                .createObjectNode()
+                                .put("grant_type", "authorization_code")
+                                .put("code", login.code())
+                                .put("state", login.state())
+                                .put("client_id", LocalOAuthProvider.CLIENT_ID)
+                                .put("redirect_uri", system.config.provider().redirectUri())
+                                .put("code_verifier", verifier)
+                                .toString())));
     }
 
     @Test
     void formEncodedExchange_worksWithAStandardRfc6749TokenEndpoint() {
         String id = system.seedAccount("standard", Map.of());
         LocalOAuthProvider.Authorization login = system.startAndLogIn("standard");
-        CallbackHandler standard = new CallbackHandler(
-                system.apiWithTokenUrl(system.provider.standardTokenUrl(), TokenRequestFormat.FORM, Duration.ofSeconds(5)));
+        CallbackHandler standard = new CallbackHandler(system.apiWithTokenUrl(
+                system.provider.standardTokenUrl(), TokenRequestFormat.FORM, Duration.ofSeconds(5)));
 
         LambdaResponse done = ReauthSystem.invoke(standard, pasted(login));
 
@@ -161,7 +185,9 @@ class ProviderFaultsIT extends SystemIT {
 
     private static ObjectNode pasted(LocalOAuthProvider.Authorization login) {
         ObjectNode event = ReauthSystem.event("callback-pasted-code.json");
-        event.put("body", ReauthSystem.JSON.createObjectNode().put("code", login.pasted()).toString());
+        event.put(
+                "body",
+                ReauthSystem.JSON.createObjectNode().put("code", login.pasted()).toString());
         return event;
     }
 }

@@ -1,15 +1,11 @@
 package dev.reauth.it;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import static dev.reauth.wire.Schema.Accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.aws.AwsClients;
-import dev.reauth.wire.Schema;
-import dev.reauth.wire.TokenBundleJson;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.CallbackHandler;
 import dev.reauth.handler.ListAccountsHandler;
@@ -26,8 +22,12 @@ import dev.reauth.local.ProjectFiles;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
-import dev.reauth.wire.TokenBundle;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.wire.Schema;
+import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenBundleJson;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -58,7 +58,8 @@ final class ReauthSystem implements AutoCloseable {
     final LocalOAuthProvider provider = LocalOAuthProvider.start();
     final CallCounter calls = new CallCounter();
     final ShiftableClock clock = new ShiftableClock();
-    final String queueUrl = aws.subscribeQueue("fleet-" + UUID.randomUUID().toString().substring(0, 8));
+    final String queueUrl =
+            aws.subscribeQueue("fleet-" + UUID.randomUUID().toString().substring(0, 8));
     final Map<String, String> environment;
     final ReauthConfig config;
     final AwsClients clients;
@@ -74,7 +75,9 @@ final class ReauthSystem implements AutoCloseable {
     final WebHandler web;
     /** The API every handler serves, for tests that need it over HTTP (LocalApi). */
     final ReauthApi api;
-    final String alertsQueueUrl = aws.subscribeAlertsQueue("alerts-" + UUID.randomUUID().toString().substring(0, 8));
+
+    final String alertsQueueUrl =
+            aws.subscribeAlertsQueue("alerts-" + UUID.randomUUID().toString().substring(0, 8));
 
     ReauthSystem() {
         this(null);
@@ -95,7 +98,8 @@ final class ReauthSystem implements AutoCloseable {
         // against a fault-injecting token endpoint a short timeout keeps timeout faults cheap; against the
         // local provider the configured one, so a loaded machine does not fail a login
         Duration timeout = tokenUrl != null && !overrides.containsKey("OAUTH_HTTP_TIMEOUT")
-                ? Duration.ofSeconds(2) : config.providerTimeout();
+                ? Duration.ofSeconds(2)
+                : config.providerTimeout();
         Wiring.Graph graph = graphWithTokenUrl(tokenUrl, null, timeout);
         api = graph.api();
         start = new StartReauthHandler(api);
@@ -116,9 +120,16 @@ final class ReauthSystem implements AutoCloseable {
 
     private Wiring.Graph graphWithTokenUrl(URI tokenUrl, TokenRequestFormat format, Duration timeout) {
         var c = config.provider();
-        var providerConfig = new ProviderConfig(c.clientId(), c.authorizeUrlMax(), c.authorizeUrlConsole(),
-                tokenUrl == null ? c.tokenUrl() : tokenUrl, c.redirectUri(), c.scopes(),
-                format == null ? c.tokenRequestFormat() : format, c.apiKeyUrl(), c.leadingAuthorizeParams());
+        var providerConfig = new ProviderConfig(
+                c.clientId(),
+                c.authorizeUrlMax(),
+                c.authorizeUrlConsole(),
+                tokenUrl == null ? c.tokenUrl() : tokenUrl,
+                c.redirectUri(),
+                c.scopes(),
+                format == null ? c.tokenRequestFormat() : format,
+                c.apiKeyUrl(),
+                c.leadingAuthorizeParams());
         var server = new HttpAuthorizationServer(providerConfig, timeout, timeout);
         return Wiring.graph(config, clients, server, clock);
     }
@@ -134,7 +145,8 @@ final class ReauthSystem implements AutoCloseable {
     static LambdaResponse invoke(ApiHandler handler, ObjectNode event) {
         try {
             var out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+            handler.handleRequest(
+                    new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
             return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -204,7 +216,8 @@ final class ReauthSystem implements AutoCloseable {
     static LambdaResponse invoke(WebHandler handler, ObjectNode event) {
         try {
             var out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+            handler.handleRequest(
+                    new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
             return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -254,7 +267,13 @@ final class ReauthSystem implements AutoCloseable {
 
     /** POST /r/{token}/complete (public) with the pasted code#state. */
     LambdaResponse linkComplete(String token, String pasted) {
-        return invoke(web, linkEvent("link-complete.json", token, "/complete", JSON.createObjectNode().put("code", pasted).toString()));
+        return invoke(
+                web,
+                linkEvent(
+                        "link-complete.json",
+                        token,
+                        "/complete",
+                        JSON.createObjectNode().put("code", pasted).toString()));
     }
 
     private static ObjectNode linkEvent(String file, String token, String suffix, String body) {
@@ -297,8 +316,11 @@ final class ReauthSystem implements AutoCloseable {
     JsonNode runSchedule() {
         try {
             var out = new ByteArrayOutputStream();
-            refresh.handleRequest(new ByteArrayInputStream(event("refresh-schedule.json").toString()
-                    .getBytes(StandardCharsets.UTF_8)), out, null);
+            refresh.handleRequest(
+                    new ByteArrayInputStream(
+                            event("refresh-schedule.json").toString().getBytes(StandardCharsets.UTF_8)),
+                    out,
+                    null);
             return JSON.readTree(out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -313,7 +335,9 @@ final class ReauthSystem implements AutoCloseable {
         if (knownVersion == null) {
             event.remove("body");
         } else {
-            event.put("body", JSON.createObjectNode().put("tokenVersion", knownVersion).toString());
+            event.put(
+                    "body",
+                    JSON.createObjectNode().put("tokenVersion", knownVersion).toString());
         }
         return invoke(refresh, event);
     }
@@ -370,20 +394,28 @@ final class ReauthSystem implements AutoCloseable {
     }
 
     Map<String, AttributeValue> account(String id) {
-        return aws.dynamo().getItem(g -> g.tableName(aws.accountsTable()).consistentRead(true)
-                .key(Map.of(Accounts.ID, AttributeValue.fromS(id)))).item();
+        return aws.dynamo()
+                .getItem(g -> g.tableName(aws.accountsTable())
+                        .consistentRead(true)
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                .item();
     }
 
     Map<String, AttributeValue> session(String state) {
-        return aws.dynamo().getItem(g -> g.tableName(aws.sessionsTable()).consistentRead(true)
-                .key(Map.of(Schema.Sessions.STATE_HASH, AttributeValue.fromS(new OAuthState(state).hash())))).item();
+        return aws.dynamo()
+                .getItem(g -> g.tableName(aws.sessionsTable())
+                        .consistentRead(true)
+                        .key(Map.of(Schema.Sessions.STATE_HASH, AttributeValue.fromS(new OAuthState(state).hash()))))
+                .item();
     }
 
     /** Decrypts an account's token_ciphertext through KMS with the documented encryption context. */
     TokenBundle decryptTokens(String accountId, Map<String, AttributeValue> item) {
         SdkBytes ciphertext = item.get(Accounts.TOKEN_CIPHERTEXT).b();
-        byte[] plaintext = aws.kms().decrypt(d -> d.ciphertextBlob(ciphertext)
-                .encryptionContext(Schema.encryptionContext(accountId))).plaintext().asByteArray();
+        byte[] plaintext = aws.kms()
+                .decrypt(d -> d.ciphertextBlob(ciphertext).encryptionContext(Schema.encryptionContext(accountId)))
+                .plaintext()
+                .asByteArray();
         return TokenBundleJson.read(plaintext);
     }
 
@@ -396,8 +428,12 @@ final class ReauthSystem implements AutoCloseable {
         List<Message> received = new ArrayList<>();
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Message> batch = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1).messageAttributeNames("All")).messages();
+            List<Message> batch = aws.sqs()
+                    .receiveMessage(r -> r.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)
+                            .messageAttributeNames("All"))
+                    .messages();
             for (Message m : batch) {
                 received.add(m);
                 aws.sqs().deleteMessage(d -> d.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));

@@ -47,13 +47,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class RecordingHttpsProxy implements AutoCloseable {
 
     /** One request as it arrived upstream. */
-    record Request(String method, String path, Map<String, String> headers) {
-    }
+    record Request(String method, String path, Map<String, String> headers) {}
 
     private static final String HOST = "api.anthropic.com";
-    private static final byte[] MESSAGE = ("{\"id\":\"msg_test\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
-            + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}")
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MESSAGE =
+            ("{\"id\":\"msg_test\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                            + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}")
+                    .getBytes(StandardCharsets.UTF_8);
 
     private final ServerSocket server;
     private final SSLContext tls;
@@ -69,9 +69,15 @@ final class RecordingHttpsProxy implements AutoCloseable {
 
     static RecordingHttpsProxy start(Path dir) throws Exception {
         KeyPair caKeys = rsa();
-        X509Certificate ca = issue(new X500Name("CN=reauth test CA"), caKeys, new X500Name("CN=reauth test CA"), caKeys.getPrivate(), true);
+        X509Certificate ca = issue(
+                new X500Name("CN=reauth test CA"),
+                caKeys,
+                new X500Name("CN=reauth test CA"),
+                caKeys.getPrivate(),
+                true);
         KeyPair leafKeys = rsa();
-        X509Certificate leaf = issue(new X500Name("CN=" + HOST), leafKeys, new X500Name("CN=reauth test CA"), caKeys.getPrivate(), false);
+        X509Certificate leaf = issue(
+                new X500Name("CN=" + HOST), leafKeys, new X500Name("CN=reauth test CA"), caKeys.getPrivate(), false);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("leaf", leafKeys.getPrivate(), new char[0], new Certificate[] {leaf, ca});
@@ -80,8 +86,12 @@ final class RecordingHttpsProxy implements AutoCloseable {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys.getKeyManagers(), null, null);
         Path pem = dir.resolve("test-ca.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(ca.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                pem,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(ca.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
         return new RecordingHttpsProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), tls, pem);
     }
 
@@ -112,10 +122,13 @@ final class RecordingHttpsProxy implements AutoCloseable {
         try (client) {
             String connect = head(client.getInputStream()).getFirst();
             if (!connect.startsWith("CONNECT " + HOST + ":443 ")) {
-                client.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream()
+                        .write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 return;
             }
-            client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream()
+                    .write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
             try (SSLSocket upstream = (SSLSocket) tls.getSocketFactory().createSocket(client, HOST, 443, true)) {
                 upstream.setUseClientMode(false);
@@ -125,15 +138,19 @@ final class RecordingHttpsProxy implements AutoCloseable {
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (String line : lines.subList(1, lines.size())) {
                     int colon = line.indexOf(':');
-                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                    headers.put(
+                            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            line.substring(colon + 1).trim());
                 }
                 in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
                 requests.add(new Request(start[0], start[1], headers));
                 boolean message = start[0].equals("POST") && start[1].startsWith("/v1/messages");
                 byte[] body = message ? MESSAGE : new byte[0];
                 OutputStream out = upstream.getOutputStream();
-                out.write(((message ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") + "\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(((message ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
+                                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
             }
@@ -161,16 +178,25 @@ final class RecordingHttpsProxy implements AutoCloseable {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate issue(X500Name subject, KeyPair subjectKeys, X500Name issuer, PrivateKey issuerKey, boolean ca)
-            throws Exception {
+    private static X509Certificate issue(
+            X500Name subject, KeyPair subjectKeys, X500Name issuer, PrivateKey issuerKey, boolean ca) throws Exception {
         Instant now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(System.nanoTime()), Date.from(now.minus(Duration.ofDays(1))),
-                Date.from(now.plus(Duration.ofDays(2))), subject, subjectKeys.getPublic());
+        var builder = new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(System.nanoTime()),
+                Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(2))),
+                subject,
+                subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (!ca) {
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, HOST)));
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, HOST)));
         }
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
     }
 
     @Override

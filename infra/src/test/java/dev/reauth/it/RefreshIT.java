@@ -1,20 +1,20 @@
 package dev.reauth.it;
 
-import java.io.IOException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.testing.Race;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reauth.local.RefreshGrants;
+import dev.reauth.testing.Race;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -96,7 +96,9 @@ class RefreshIT extends FreshSystemIT {
         // the schedule saw the account due, and either refreshed it, found it in flight, or left it to the lease holder
         JsonNode run = scheduleRuns.getFirst();
         assertThat(run.path("due").asInt()).as(run.toString()).isEqualTo(1);
-        assertThat(run.path("failed").asInt() + run.path("dead").asInt()).as(run.toString()).isZero();
+        assertThat(run.path("failed").asInt() + run.path("dead").asInt())
+                .as(run.toString())
+                .isZero();
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
         assertThat(provider.reusedRefreshTokens()).isZero();
     }
@@ -104,7 +106,8 @@ class RefreshIT extends FreshSystemIT {
     @Test
     void onDemand_withAnOldVersion_answersTheCurrentOne_withoutCallingTheProvider() {
         String id = system.liveAccount("moved-on");
-        assertThat(json(system.refreshNow(id, 1L)).path("tokenVersion").asLong()).isEqualTo(2);
+        assertThat(json(system.refreshNow(id, 1L)).path("tokenVersion").asLong())
+                .isEqualTo(2);
         int refreshCalls = provider.refreshRequests();
 
         LambdaResponse stale = system.refreshNow(id, 1L);
@@ -153,8 +156,11 @@ class RefreshIT extends FreshSystemIT {
         assertThat(healed.getStatusCode()).as(healed.getBody()).isEqualTo(200);
         Map<String, AttributeValue> healthy = system.account(id);
         assertThat(healthy.get(Accounts.REQUIRES_REAUTH).bool()).isFalse();
-        assertThat(healthy).doesNotContainKeys(Accounts.REAUTH_REASON, Accounts.REFRESH_ALERTS).containsKey(Accounts.REFRESH_BUCKET);
-        assertThat(system.alerts(Duration.ofSeconds(3))).anySatisfy(a -> assertThat(a.path("kind").asText()).isEqualTo("recovered"));
+        assertThat(healthy)
+                .doesNotContainKeys(Accounts.REAUTH_REASON, Accounts.REFRESH_ALERTS)
+                .containsKey(Accounts.REFRESH_BUCKET);
+        assertThat(system.alerts(Duration.ofSeconds(3)))
+                .anySatisfy(a -> assertThat(a.path("kind").asText()).isEqualTo("recovered"));
     }
 
     @Test
@@ -167,7 +173,9 @@ class RefreshIT extends FreshSystemIT {
 
         assertThat(system.runSchedule().path("failed").asInt()).isEqualTo(1);
         assertThat(system.runSchedule().path("due").asInt()).isEqualTo(1);
-        assertThat(system.account(id).get(Accounts.REFRESH_FAILURES).n()).as("backing off: not tried again at once").isEqualTo("1");
+        assertThat(system.account(id).get(Accounts.REFRESH_FAILURES).n())
+                .as("backing off: not tried again at once")
+                .isEqualTo("1");
         system.clock.advance(Duration.ofMinutes(2));
         assertThat(system.runSchedule().path("failed").asInt()).isEqualTo(1);
         system.clock.advance(Duration.ofMinutes(3));
@@ -181,8 +189,10 @@ class RefreshIT extends FreshSystemIT {
         assertThat(failing.get(Accounts.REQUIRES_REAUTH).bool()).isFalse();
         // the longer of the backoff (4 min after two failures) and the 429's Retry-After (90 s) wins
         assertThat(Long.parseLong(failing.get(Accounts.NEXT_REFRESH_AT).n()))
-                .isGreaterThanOrEqualTo(system.clock.instant().plus(Duration.ofMinutes(3)).toEpochMilli());
-        assertThat(system.alerts(Duration.ofSeconds(3))).singleElement()
+                .isGreaterThanOrEqualTo(
+                        system.clock.instant().plus(Duration.ofMinutes(3)).toEpochMilli());
+        assertThat(system.alerts(Duration.ofSeconds(3)))
+                .singleElement()
                 .satisfies(alert -> assertThat(alert.path("kind").asText()).isEqualTo("failing"));
 
         system.clock.advance(Duration.ofMinutes(10));
@@ -190,7 +200,8 @@ class RefreshIT extends FreshSystemIT {
         Map<String, AttributeValue> recovered = system.account(id);
         assertThat(recovered.get(Accounts.REFRESH_FAILURES).n()).isEqualTo("0");
         assertThat(recovered.get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
-        assertThat(system.alerts(Duration.ofSeconds(3))).singleElement()
+        assertThat(system.alerts(Duration.ofSeconds(3)))
+                .singleElement()
                 .satisfies(alert -> assertThat(alert.path("kind").asText()).isEqualTo("recovered"));
         assertThat(provider.reusedRefreshTokens()).isZero();
     }
@@ -223,7 +234,8 @@ class RefreshIT extends FreshSystemIT {
         assertThat(system.runSchedule().path("dead").asInt()).isEqualTo(1);
 
         assertThat(system.account(id).get(Accounts.REAUTH_REASON).s()).isEqualTo("scope_missing_inference");
-        assertThat(system.alerts(Duration.ofSeconds(3))).anySatisfy(a -> assertThat(a.path("what").asText()).contains("user:inference"));
+        assertThat(system.alerts(Duration.ofSeconds(3)))
+                .anySatisfy(a -> assertThat(a.path("what").asText()).contains("user:inference"));
         LambdaResponse onDemand = system.refreshNow(id, null);
         assertThat(onDemand.getStatusCode()).isEqualTo(409);
         assertThat(json(onDemand).path("error").asText()).isEqualTo("reauth_required");

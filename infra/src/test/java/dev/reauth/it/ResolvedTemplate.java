@@ -1,6 +1,5 @@
 package dev.reauth.it;
 
-import java.util.ArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +46,8 @@ final class ResolvedTemplate {
             }
         });
         raw.path("Parameters").fields().forEachRemaining(p -> {
-            String value = parameterValues.getOrDefault(p.getKey(), p.getValue().path("Default").asText(null));
+            String value = parameterValues.getOrDefault(
+                    p.getKey(), p.getValue().path("Default").asText(null));
             if (value == null) {
                 throw new IllegalArgumentException("parameter " + p.getKey() + " has no default and no value");
             }
@@ -55,7 +56,8 @@ final class ResolvedTemplate {
         });
         Map<String, JsonNode> present = new LinkedHashMap<>();
         raw.path("Resources").fields().forEachRemaining(r -> {
-            if (!r.getValue().has("Condition") || condition(r.getValue().path("Condition").asText())) {
+            if (!r.getValue().has("Condition")
+                    || condition(r.getValue().path("Condition").asText())) {
                 present.put(r.getKey(), r.getValue());
             }
         });
@@ -63,7 +65,8 @@ final class ResolvedTemplate {
         present.forEach((id, resource) -> {
             for (JsonNode dependency : list(resource.path("DependsOn"))) {
                 if (!present.containsKey(dependency.asText())) {
-                    throw new IllegalStateException(id + " depends on " + dependency.asText() + ", which this deployment does not create");
+                    throw new IllegalStateException(
+                            id + " depends on " + dependency.asText() + ", which this deployment does not create");
                 }
             }
             resources.set(id, resolve(resource));
@@ -83,7 +86,8 @@ final class ResolvedTemplate {
     /** A fresh, mutable tree of the project's template.yaml. */
     static ObjectNode projectTree() {
         try {
-            return (ObjectNode) YAML.readTree(ProjectFiles.root().resolve("template.yaml").toFile());
+            return (ObjectNode)
+                    YAML.readTree(ProjectFiles.root().resolve("template.yaml").toFile());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read template.yaml", e);
         }
@@ -119,9 +123,14 @@ final class ResolvedTemplate {
     Map<String, String> environment(String function) {
         Map<String, String> env = new LinkedHashMap<>();
         resolve(raw.path("Globals").path("Function").path("Environment").path("Variables"))
-                .fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-        resource(function).path("Properties").path("Environment").path("Variables")
-                .fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+                .fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        resource(function)
+                .path("Properties")
+                .path("Environment")
+                .path("Variables")
+                .fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 
@@ -129,7 +138,8 @@ final class ResolvedTemplate {
     Map<String, String> outputs() {
         Map<String, String> outputs = new LinkedHashMap<>();
         raw.path("Outputs").fields().forEachRemaining(o -> {
-            if (!o.getValue().has("Condition") || condition(o.getValue().path("Condition").asText())) {
+            if (!o.getValue().has("Condition")
+                    || condition(o.getValue().path("Condition").asText())) {
                 outputs.put(o.getKey(), resolve(o.getValue().path("Value")).asText());
             }
         });
@@ -154,7 +164,9 @@ final class ResolvedTemplate {
             return condition(condition.get("Condition").asText());
         }
         if (condition.has("Fn::Equals")) {
-            return resolve(condition.get("Fn::Equals").get(0)).asText().equals(resolve(condition.get("Fn::Equals").get(1)).asText());
+            return resolve(condition.get("Fn::Equals").get(0))
+                    .asText()
+                    .equals(resolve(condition.get("Fn::Equals").get(1)).asText());
         }
         if (condition.has("Fn::Not")) {
             return !evaluate(condition.get("Fn::Not").get(0));
@@ -185,16 +197,23 @@ final class ResolvedTemplate {
                 case "Ref":
                     return ref(args.asText());
                 case "Fn::GetAtt":
-                    return args.isArray() ? getAtt(args.get(0).asText(), args.get(1).asText())
-                            : getAtt(args.asText().substring(0, args.asText().indexOf('.')), args.asText().substring(args.asText().indexOf('.') + 1));
+                    return args.isArray()
+                            ? getAtt(args.get(0).asText(), args.get(1).asText())
+                            : getAtt(
+                                    args.asText().substring(0, args.asText().indexOf('.')),
+                                    args.asText().substring(args.asText().indexOf('.') + 1));
                 case "Fn::Sub":
-                    return TextNode.valueOf(args.isArray() ? sub(args.get(0).asText(), args.get(1)) : sub(args.asText(), NODES.objectNode()));
+                    return TextNode.valueOf(
+                            args.isArray()
+                                    ? sub(args.get(0).asText(), args.get(1))
+                                    : sub(args.asText(), NODES.objectNode()));
                 case "Fn::If":
                     return resolve(condition(args.get(0).asText()) ? args.get(1) : args.get(2));
                 case "Fn::Join": {
                     StringBuilder joined = new StringBuilder();
                     for (JsonNode part : resolve(args.get(1))) {
-                        joined.append(joined.isEmpty() ? "" : args.get(0).asText()).append(part.asText());
+                        joined.append(joined.isEmpty() ? "" : args.get(0).asText())
+                                .append(part.asText());
                     }
                     return TextNode.valueOf(joined.toString());
                 }
@@ -252,13 +271,19 @@ final class ResolvedTemplate {
             return TextNode.valueOf(getAtt(function, "Arn").asText() + ":live");
         }
         String type = typeOf(name);
-        return TextNode.valueOf(switch (type) {
-            case "AWS::KMS::Key" -> "key-" + name;
-            case "AWS::DynamoDB::Table" -> raw.path("Resources").path(name).path("Properties").path("TableName").asText(name);
-            case "AWS::SNS::Topic" -> arn("sns", name);
-            case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + ACCOUNT + ":policy/" + name;
-            default -> name;
-        });
+        return TextNode.valueOf(
+                switch (type) {
+                    case "AWS::KMS::Key" -> "key-" + name;
+                    case "AWS::DynamoDB::Table" ->
+                        raw.path("Resources")
+                                .path(name)
+                                .path("Properties")
+                                .path("TableName")
+                                .asText(name);
+                    case "AWS::SNS::Topic" -> arn("sns", name);
+                    case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + ACCOUNT + ":policy/" + name;
+                    default -> name;
+                });
     }
 
     private JsonNode getAtt(String logicalId, String attribute) {
@@ -267,14 +292,15 @@ final class ResolvedTemplate {
             return TextNode.valueOf(logicalId + "." + attribute);
         }
         String name = ref(logicalId).asText();
-        return TextNode.valueOf(switch (type) {
-            case "AWS::DynamoDB::Table" -> arn("dynamodb", "table/" + name);
-            case "AWS::KMS::Key" -> arn("kms", "key/" + name);
-            case "AWS::Logs::LogGroup" -> arn("logs", "log-group:" + name + ":*");
-            case "AWS::Serverless::Function" -> arn("lambda", "function:" + name);
-            case "AWS::SNS::Topic" -> name;
-            default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
-        });
+        return TextNode.valueOf(
+                switch (type) {
+                    case "AWS::DynamoDB::Table" -> arn("dynamodb", "table/" + name);
+                    case "AWS::KMS::Key" -> arn("kms", "key/" + name);
+                    case "AWS::Logs::LogGroup" -> arn("logs", "log-group:" + name + ":*");
+                    case "AWS::Serverless::Function" -> arn("lambda", "function:" + name);
+                    case "AWS::SNS::Topic" -> name;
+                    default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
+                });
     }
 
     private String typeOf(String logicalId) {
@@ -296,7 +322,8 @@ final class ResolvedTemplate {
             if (variables.has(name)) {
                 value = resolve(variables.get(name)).asText();
             } else if (name.contains(".") && !name.startsWith("AWS::") && !name.endsWith(".Alias")) {
-                value = getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1)).asText();
+                value = getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1))
+                        .asText();
             } else {
                 value = ref(name).asText();
             }
@@ -316,10 +343,13 @@ final class ResolvedTemplate {
                 throw new IllegalArgumentException("parameter " + name + ": " + value + " is not an allowed value");
             }
         }
-        if (parameter.has("AllowedPattern") && !Pattern.matches(parameter.get("AllowedPattern").asText(), value)) {
-            throw new IllegalArgumentException("parameter " + name + ": " + value + " does not match its AllowedPattern");
+        if (parameter.has("AllowedPattern")
+                && !Pattern.matches(parameter.get("AllowedPattern").asText(), value)) {
+            throw new IllegalArgumentException(
+                    "parameter " + name + ": " + value + " does not match its AllowedPattern");
         }
-        if (parameter.has("MinValue") && Double.parseDouble(value) < parameter.get("MinValue").asDouble()) {
+        if (parameter.has("MinValue")
+                && Double.parseDouble(value) < parameter.get("MinValue").asDouble()) {
             throw new IllegalArgumentException("parameter " + name + ": " + value + " is below its MinValue");
         }
     }

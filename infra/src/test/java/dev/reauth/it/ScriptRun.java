@@ -1,7 +1,7 @@
 package dev.reauth.it;
 
-import java.io.File;
 import dev.reauth.local.ProjectFiles;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,14 +17,18 @@ record ScriptRun(int exitCode, String stdout, String stderr) {
 
     /** Runs {@code script} (relative to the project root) with {@code args}, this JDK, and {@code env} added. */
     static ScriptRun of(String script, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProjectFiles.root().resolve(script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of(ProjectFiles.root().resolve(script).toString()));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("reauth-script-", ".out");
             Path err = Files.createTempFile("reauth-script-", ".err");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(ProjectFiles.root().toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(ProjectFiles.root().toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
                 builder.environment().putAll(env);
                 Process process = builder.start();
@@ -33,7 +37,9 @@ record ScriptRun(int exitCode, String stdout, String stderr) {
                     process.destroy();
                     throw new AssertionError(script + " did not end within 2 minutes");
                 }
-                return new ScriptRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                return new ScriptRun(
+                        process.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(out);

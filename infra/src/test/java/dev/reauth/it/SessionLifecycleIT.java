@@ -3,9 +3,9 @@ package dev.reauth.it;
 import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.Schema.Sessions;
-import dev.reauth.local.LocalOAuthProvider;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,9 @@ class SessionLifecycleIT extends SystemIT {
         assertThat(replay.getStatusCode()).isEqualTo(409);
         assertThat(json(replay).path("error").asText()).isEqualTo("session_used");
         assertThat(system.account(id)).isEqualTo(afterFirst);
-        assertThat(system.session(login.state())).as("verifier removed once used").doesNotContainKey(Sessions.CODE_VERIFIER);
+        assertThat(system.session(login.state()))
+                .as("verifier removed once used")
+                .doesNotContainKey(Sessions.CODE_VERIFIER);
     }
 
     @Test
@@ -71,9 +73,16 @@ class SessionLifecycleIT extends SystemIT {
     void codeAndStateGivenSeparately_work_andAMismatchIs400() {
         system.seedAccount("separate", Map.of());
         LocalOAuthProvider.Authorization login = system.startAndLogIn("separate");
-        String body = ReauthSystem.JSON.createObjectNode().put("code", login.code()).put("state", login.state()).toString();
-        String mismatch = ReauthSystem.JSON.createObjectNode().put("code", login.pasted())
-                .put("state", "some-other-state-0123456789").toString();
+        String body = ReauthSystem.JSON
+                .createObjectNode()
+                .put("code", login.code())
+                .put("state", login.state())
+                .toString();
+        String mismatch = ReauthSystem.JSON
+                .createObjectNode()
+                .put("code", login.pasted())
+                .put("state", "some-other-state-0123456789")
+                .toString();
 
         assertThat(system.pasteBody(mismatch).getStatusCode()).isEqualTo(400);
         assertThat(system.pasteBody(body).getStatusCode()).isEqualTo(200);

@@ -19,15 +19,19 @@ import java.util.Set;
 final class SqliteRows {
 
     /** The columns better-ccflare's re-authentication writes. */
-    static final Set<String> TOKEN_COLUMNS = Set.of("access_token", "refresh_token", "expires_at", "refresh_token_issued_at");
+    static final Set<String> TOKEN_COLUMNS =
+            Set.of("access_token", "refresh_token", "expires_at", "refresh_token_issued_at");
 
-    private SqliteRows() {
-    }
+    private SqliteRows() {}
 
     static Map<String, String> row(Path db, String table, String id) throws SQLException {
         List<String> columns = columns(db, table);
-        String select = "SELECT " + String.join(", ", columns.stream().map(c -> "quote(" + c + ")").toList()) + " FROM " + table + " WHERE id = ?";
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); var s = c.prepareStatement(select)) {
+        String select = "SELECT "
+                + String.join(
+                        ", ", columns.stream().map(c -> "quote(" + c + ")").toList()) + " FROM " + table
+                + " WHERE id = ?";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                var s = c.prepareStatement(select)) {
             s.setString(1, id);
             try (ResultSet rows = s.executeQuery()) {
                 if (!rows.next()) {
@@ -45,11 +49,14 @@ final class SqliteRows {
     /** The whole table, one quoted line per row in rowid order. */
     static String table(Path db, String table) throws SQLException {
         List<String> columns = columns(db, table);
-        String select = "SELECT " + String.join(" || '|' || ", columns.stream().map(c -> "quote(" + c + ")").toList())
-                + " FROM " + table + " ORDER BY rowid";
+        String select = "SELECT "
+                + String.join(
+                        " || '|' || ",
+                        columns.stream().map(c -> "quote(" + c + ")").toList()) + " FROM " + table + " ORDER BY rowid";
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery(select)) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery(select)) {
             while (rows.next()) {
                 out.append(rows.getString(1)).append('\n');
             }
@@ -69,8 +76,9 @@ final class SqliteRows {
 
     private static List<String> columns(Path db, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("PRAGMA table_info(" + table + ")")) {
             while (rows.next()) {
                 columns.add(rows.getString("name"));
             }

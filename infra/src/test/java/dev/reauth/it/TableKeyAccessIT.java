@@ -19,23 +19,31 @@ class TableKeyAccessIT {
 
     @Test
     void everyPrincipalOfACustomerManagedKeyTable_holdsTheKeyThroughDynamoDb_inEveryDeploymentShape() {
-        assertThat(TableKeyAccessRule.violations(ResolvedTemplate.project(DeploymentShapes.DEFAULTS))).isEmpty();
-        DeploymentShapes.all().forEach((shape, template) ->
-                assertThat(TableKeyAccessRule.violations(template)).as(shape).isEmpty());
+        assertThat(TableKeyAccessRule.violations(ResolvedTemplate.project(DeploymentShapes.DEFAULTS)))
+                .isEmpty();
+        DeploymentShapes.all()
+                .forEach((shape, template) -> assertThat(TableKeyAccessRule.violations(template))
+                        .as(shape)
+                        .isEmpty());
     }
 
     @Test
     void existingAccountsTableKey_isGrantedThroughDynamoDb_toEveryRoleThatUsesTheTable() {
         ResolvedTemplate template = ResolvedTemplate.project(DeploymentShapes.EXISTING_TABLE_WITH_CMK);
 
-        assertThat(TableKeyAccessRule.customerManagedKeyTables(template)).containsExactly(new TableKeyAccessRule.KeyedTable(
-                DeploymentShapes.EXISTING_TABLE_NAME, "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT
-                        + ":table/" + DeploymentShapes.EXISTING_TABLE_NAME, DeploymentShapes.EXISTING_TABLE_KEY_ARN));
+        assertThat(TableKeyAccessRule.customerManagedKeyTables(template))
+                .containsExactly(new TableKeyAccessRule.KeyedTable(
+                        DeploymentShapes.EXISTING_TABLE_NAME,
+                        "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":table/"
+                                + DeploymentShapes.EXISTING_TABLE_NAME,
+                        DeploymentShapes.EXISTING_TABLE_KEY_ARN));
         assertThat(TableKeyAccessRule.violations(template)).isEmpty();
         // and without the key parameter, nobody holds any key through DynamoDB
         ResolvedTemplate withoutKey = ResolvedTemplate.project(DeploymentShapes.EXISTING_TABLE);
-        IamPrincipals.of(withoutKey).forEach((principal, statements) -> assertThat(statements)
-                .as(principal).noneMatch(s -> s.path("Condition").toString().contains("kms:ViaService")));
+        IamPrincipals.of(withoutKey)
+                .forEach((principal, statements) -> assertThat(statements)
+                        .as(principal)
+                        .noneMatch(s -> s.path("Condition").toString().contains("kms:ViaService")));
     }
 
     @Test
@@ -48,7 +56,8 @@ class TableKeyAccessIT {
 
         assertThat(TableKeyAccessRule.violations(ResolvedTemplate.of(mutated, Map.of())))
                 .hasSize(4)
-                .anySatisfy(v -> assertThat(v).startsWith("StartReauthFunction reads or writes SessionsTable")
+                .anySatisfy(v -> assertThat(v)
+                        .startsWith("StartReauthFunction reads or writes SessionsTable")
                         .contains("kms:Decrypt, kms:Encrypt, kms:GenerateDataKey, kms:DescribeKey"))
                 .anySatisfy(v -> assertThat(v).startsWith("CallbackFunction reads or writes SessionsTable"))
                 .anySatisfy(v -> assertThat(v).startsWith("RefreshFunction reads or writes SessionsTable"))
@@ -60,8 +69,10 @@ class TableKeyAccessIT {
         ObjectNode mutated = ResolvedTemplate.projectTree();
         removeKeyGrant((ArrayNode) mutated.at("/Resources/FleetPolicy/Properties/PolicyDocument/Statement"));
 
-        assertThat(TableKeyAccessRule.violations(ResolvedTemplate.of(mutated, DeploymentShapes.EXISTING_TABLE_WITH_CMK)))
-                .singleElement(InstanceOfAssertFactories.STRING).startsWith("FleetPolicy reads or writes " + DeploymentShapes.EXISTING_TABLE_NAME);
+        assertThat(TableKeyAccessRule.violations(
+                        ResolvedTemplate.of(mutated, DeploymentShapes.EXISTING_TABLE_WITH_CMK)))
+                .singleElement(InstanceOfAssertFactories.STRING)
+                .startsWith("FleetPolicy reads or writes " + DeploymentShapes.EXISTING_TABLE_NAME);
     }
 
     @Test
@@ -70,18 +81,21 @@ class TableKeyAccessIT {
         for (JsonNode statement : mutated.at("/Resources/ListAccountsFunction/Properties/Policies/0/Statement")) {
             JsonNode grant = statement.path("Fn::If").path(1);
             if (grant.has("Condition")) {
-                ((ObjectNode) grant.path("Condition").path("StringEquals")).put("kms:ViaService", "sns.eu-west-1.amazonaws.com");
+                ((ObjectNode) grant.path("Condition").path("StringEquals"))
+                        .put("kms:ViaService", "sns.eu-west-1.amazonaws.com");
             }
         }
 
-        assertThat(TableKeyAccessRule.violations(ResolvedTemplate.of(mutated, DeploymentShapes.EXISTING_TABLE_WITH_CMK)))
-                .singleElement(InstanceOfAssertFactories.STRING).startsWith("ListAccountsFunction reads or writes");
+        assertThat(TableKeyAccessRule.violations(
+                        ResolvedTemplate.of(mutated, DeploymentShapes.EXISTING_TABLE_WITH_CMK)))
+                .singleElement(InstanceOfAssertFactories.STRING)
+                .startsWith("ListAccountsFunction reads or writes");
     }
 
     @Test
     void existingAccountsTableKey_mustBeAKeyArn() {
-        assertThatThrownBy(() -> ResolvedTemplate.project(Map.of("ExistingAccountsTableName", "t",
-                "ExistingAccountsTableKmsKeyArn", "alias/fleet")))
+        assertThatThrownBy(() -> ResolvedTemplate.project(
+                        Map.of("ExistingAccountsTableName", "t", "ExistingAccountsTableKmsKeyArn", "alias/fleet")))
                 .hasMessageContaining("AllowedPattern");
     }
 

@@ -16,31 +16,43 @@ import java.util.Map;
 final class TableKeyAccessRule {
 
     /** The IAM actions that read or write a table's items (each makes DynamoDB use the table key). */
-    static final List<String> TABLE_DATA_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-            "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-            "dynamodb:ConditionCheckItem", "dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
-            "dynamodb:PartiQLDelete", "dynamodb:GetRecords");
-    static final List<String> KEY_ACTIONS_THROUGH_DYNAMODB = List.of("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
-            "kms:DescribeKey");
+    static final List<String> TABLE_DATA_ACTIONS = List.of(
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:ConditionCheckItem",
+            "dynamodb:PartiQLSelect",
+            "dynamodb:PartiQLInsert",
+            "dynamodb:PartiQLUpdate",
+            "dynamodb:PartiQLDelete",
+            "dynamodb:GetRecords");
+
+    static final List<String> KEY_ACTIONS_THROUGH_DYNAMODB =
+            List.of("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey");
 
     /** A table and the customer managed key that encrypts it. */
-    record KeyedTable(String name, String arn, String keyArn) {
-    }
+    record KeyedTable(String name, String arn, String keyArn) {}
 
-    private TableKeyAccessRule() {
-    }
+    private TableKeyAccessRule() {}
 
     /** One line per principal and table it can use without the table key's permissions; empty when the rule holds. */
     static List<String> violations(ResolvedTemplate template) {
         List<KeyedTable> tables = customerManagedKeyTables(template);
         List<String> violations = new ArrayList<>();
-        for (Map.Entry<String, List<JsonNode>> principal : IamPrincipals.of(template).entrySet()) {
+        for (Map.Entry<String, List<JsonNode>> principal :
+                IamPrincipals.of(template).entrySet()) {
             for (KeyedTable table : tables) {
                 if (!usesTable(principal.getValue(), table)) {
                     continue;
                 }
                 List<String> missing = KEY_ACTIONS_THROUGH_DYNAMODB.stream()
-                        .filter(action -> principal.getValue().stream().noneMatch(s -> grantsThroughDynamoDb(s, action, table.keyArn())))
+                        .filter(action -> principal.getValue().stream()
+                                .noneMatch(s -> grantsThroughDynamoDb(s, action, table.keyArn())))
                         .toList();
                 if (!missing.isEmpty()) {
                     violations.add(principal.getKey() + " reads or writes " + table.name() + " (customer managed key "
@@ -64,10 +76,17 @@ final class TableKeyAccessRule {
                 return; // AWS owned or AWS managed key: DynamoDB needs no grant from the caller
             }
             if (key.contains("alias/")) {
-                throw new IllegalArgumentException(r.getKey() + " names its key by alias: name it by id or ARN, so IAM can be checked");
+                throw new IllegalArgumentException(
+                        r.getKey() + " names its key by alias: name it by id or ARN, so IAM can be checked");
             }
-            String keyArn = key.startsWith("arn:") ? key : "arn:aws:kms:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":key/" + key;
-            String name = template.resources().path(r.getKey()).path("Properties").path("TableName").asText(r.getKey());
+            String keyArn = key.startsWith("arn:")
+                    ? key
+                    : "arn:aws:kms:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":key/" + key;
+            String name = template.resources()
+                    .path(r.getKey())
+                    .path("Properties")
+                    .path("TableName")
+                    .asText(r.getKey());
             tables.add(new KeyedTable(r.getKey(), tableArn(name), keyArn));
         });
         String existing = template.parameterOr("ExistingAccountsTableName", "");
@@ -83,15 +102,19 @@ final class TableKeyAccessRule {
     }
 
     private static boolean usesTable(List<JsonNode> statements, KeyedTable table) {
-        return statements.stream().anyMatch(s -> IamPrincipals.allows(s)
-                && TABLE_DATA_ACTIONS.stream().anyMatch(a -> IamPrincipals.coversAction(s, a))
-                && IamPrincipals.resources(s).stream().anyMatch(r -> IamPrincipals.matches(r, table.arn(), false)
-                        || r.startsWith(table.arn() + "/") || IamPrincipals.matches(r, table.arn() + "/index/any", false)));
+        return statements.stream()
+                .anyMatch(s -> IamPrincipals.allows(s)
+                        && TABLE_DATA_ACTIONS.stream().anyMatch(a -> IamPrincipals.coversAction(s, a))
+                        && IamPrincipals.resources(s).stream()
+                                .anyMatch(r -> IamPrincipals.matches(r, table.arn(), false)
+                                        || r.startsWith(table.arn() + "/")
+                                        || IamPrincipals.matches(r, table.arn() + "/index/any", false)));
     }
 
     /** Whether the statement lets DynamoDB call {@code action} on the key for the caller. */
     private static boolean grantsThroughDynamoDb(JsonNode statement, String action, String keyArn) {
-        return IamPrincipals.allows(statement) && IamPrincipals.coversAction(statement, action)
+        return IamPrincipals.allows(statement)
+                && IamPrincipals.coversAction(statement, action)
                 && IamPrincipals.resources(statement).stream().anyMatch(r -> IamPrincipals.matches(r, keyArn, false))
                 && conditionsMetByDynamoDb(statement.path("Condition"));
     }
@@ -109,10 +132,14 @@ final class TableKeyAccessRule {
             var keys = operator.getValue().fields();
             while (keys.hasNext()) {
                 var key = keys.next();
-                String expected = key.getKey().equalsIgnoreCase("kms:ViaService") ? service
+                String expected = key.getKey().equalsIgnoreCase("kms:ViaService")
+                        ? service
                         : key.getKey().equalsIgnoreCase("kms:CallerAccount") ? ResolvedTemplate.ACCOUNT : null;
-                if (expected == null || ResolvedTemplate.list(key.getValue()).stream()
-                        .noneMatch(v -> like ? IamPrincipals.matches(v.asText(), expected, false) : v.asText().equals(expected))) {
+                if (expected == null
+                        || ResolvedTemplate.list(key.getValue()).stream()
+                                .noneMatch(v -> like
+                                        ? IamPrincipals.matches(v.asText(), expected, false)
+                                        : v.asText().equals(expected))) {
                     return false;
                 }
             }

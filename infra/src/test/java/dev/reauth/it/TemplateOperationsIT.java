@@ -1,6 +1,5 @@
 package dev.reauth.it;
 
-import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,11 +28,26 @@ class TemplateOperationsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ANTHROPIC_REDIRECT = "https://platform.claude.com/oauth/code/callback";
     /** Access-log variables that say nothing of the request's path values, query string or body. */
-    private static final Set<String> QUERY_FREE_LOG_VARIABLES = Set.of("$context.requestId", "$context.apiId",
-            "$context.requestTime", "$context.requestTimeEpoch", "$context.routeKey", "$context.status", "$context.protocol",
-            "$context.httpMethod", "$context.responseLength", "$context.responseLatency", "$context.integrationLatency",
-            "$context.integrationStatus", "$context.integrationErrorMessage", "$context.error.message",
-            "$context.identity.sourceIp", "$context.identity.userAgent", "$context.identity.userArn", "$context.stage");
+    private static final Set<String> QUERY_FREE_LOG_VARIABLES = Set.of(
+            "$context.requestId",
+            "$context.apiId",
+            "$context.requestTime",
+            "$context.requestTimeEpoch",
+            "$context.routeKey",
+            "$context.status",
+            "$context.protocol",
+            "$context.httpMethod",
+            "$context.responseLength",
+            "$context.responseLatency",
+            "$context.integrationLatency",
+            "$context.integrationStatus",
+            "$context.integrationErrorMessage",
+            "$context.error.message",
+            "$context.identity.sourceIp",
+            "$context.identity.userAgent",
+            "$context.identity.userArn",
+            "$context.stage");
+
     private static final Pattern LOG_VARIABLE = Pattern.compile("\\$[A-Za-z.]+");
 
     @Test
@@ -41,17 +56,26 @@ class TemplateOperationsIT {
         List<String> durable = new ArrayList<>();
         template.resources().fields().forEachRemaining(r -> {
             String type = r.getValue().path("Type").asText();
-            // a table without TTL keeps its items; a key's ciphertext lives on in the accounts table, which may not even be the stack's
-            boolean holdsDurableData = type.equals("AWS::DynamoDB::Table") && !r.getValue().at("/Properties/TimeToLiveSpecification/Enabled").asBoolean();
+            // a table without TTL keeps its items; a key's ciphertext lives on in the accounts table, which may not
+            // even be the stack's
+            boolean holdsDurableData = type.equals("AWS::DynamoDB::Table")
+                    && !r.getValue()
+                            .at("/Properties/TimeToLiveSpecification/Enabled")
+                            .asBoolean();
             if (holdsDurableData || type.equals("AWS::KMS::Key")) {
                 durable.add(r.getKey());
-                assertThat(r.getValue().path("DeletionPolicy").asText()).as(r.getKey()).isEqualTo("Retain");
-                assertThat(r.getValue().path("UpdateReplacePolicy").asText()).as(r.getKey()).isEqualTo("Retain");
+                assertThat(r.getValue().path("DeletionPolicy").asText())
+                        .as(r.getKey())
+                        .isEqualTo("Retain");
+                assertThat(r.getValue().path("UpdateReplacePolicy").asText())
+                        .as(r.getKey())
+                        .isEqualTo("Retain");
             }
         });
 
         String tokenKey = template.environment("CallbackFunction").get("TOKEN_KEY_ID");
-        assertThat(durable).contains("AccountsTable", tokenKey.substring(tokenKey.lastIndexOf("/key-") + "/key-".length()));
+        assertThat(durable)
+                .contains("AccountsTable", tokenKey.substring(tokenKey.lastIndexOf("/key-") + "/key-".length()));
     }
 
     @Test
@@ -70,7 +94,8 @@ class TemplateOperationsIT {
     @Test
     void browserCallback_isDeployed_andIsTheRedirectUri_whenTheRedirectIsThisApi() {
         ResolvedTemplate template = ResolvedTemplate.project(DeploymentShapes.BROWSER_CALLBACK_ON_THIS_API);
-        String url = "https://BrowserCallbackApi.execute-api." + ResolvedTemplate.REGION + ".amazonaws.com/oauth/callback";
+        String url =
+                "https://BrowserCallbackApi.execute-api." + ResolvedTemplate.REGION + ".amazonaws.com/oauth/callback";
 
         List<JsonNode> routes = callbackRoutes(template);
         assertThat(routes).hasSize(1);
@@ -78,12 +103,23 @@ class TemplateOperationsIT {
         assertThat(route.path("Type").asText()).isEqualTo("AWS::ApiGatewayV2::Route");
         assertThat(route.at("/Properties/RouteKey").asText()).isEqualTo(Route.BROWSER_CALLBACK.routeKey());
         String integration = route.at("/Properties/Target").asText().substring("integrations/".length());
-        String callbackAlias = "arn:aws:lambda:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":function:CallbackFunction:live";
-        assertThat(template.resource(integration).at("/Properties/IntegrationUri").asText()).isEqualTo(callbackAlias);
-        assertThat(template.resource("BrowserCallbackPermission").path("Properties").path("SourceArn").asText())
+        String callbackAlias = "arn:aws:lambda:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT
+                + ":function:CallbackFunction:live";
+        assertThat(template.resource(integration)
+                        .at("/Properties/IntegrationUri")
+                        .asText())
+                .isEqualTo(callbackAlias);
+        assertThat(template.resource("BrowserCallbackPermission")
+                        .path("Properties")
+                        .path("SourceArn")
+                        .asText())
                 .endsWith(":" + route.at("/Properties/ApiId").asText() + "/*/GET/oauth/callback");
-        assertThat(template.resource("BrowserCallbackPermission").at("/Properties/FunctionName").asText()).isEqualTo(callbackAlias);
-        for (String function : List.of("StartReauthFunction", "CallbackFunction", "ReloadFunction", "ListAccountsFunction")) {
+        assertThat(template.resource("BrowserCallbackPermission")
+                        .at("/Properties/FunctionName")
+                        .asText())
+                .isEqualTo(callbackAlias);
+        for (String function :
+                List.of("StartReauthFunction", "CallbackFunction", "ReloadFunction", "ListAccountsFunction")) {
             assertThat(template.environment(function)).as(function).containsEntry("OAUTH_REDIRECT_URI", url);
         }
         assertThat(template.outputs()).containsEntry("BrowserCallbackUrl", url);
@@ -99,17 +135,30 @@ class TemplateOperationsIT {
         }
         DeploymentShapes.all().forEach((shape, template) -> {
             List<JsonNode> routes = publicRoutes(template).stream()
-                    .filter(r -> !r.at("/Properties/RouteKey").asText().equals(Route.BROWSER_CALLBACK.routeKey())).toList();
-            assertThat(routes).as(shape).extracting(r -> r.at("/Properties/RouteKey").asText())
+                    .filter(r -> !r.at("/Properties/RouteKey").asText().equals(Route.BROWSER_CALLBACK.routeKey()))
+                    .toList();
+            assertThat(routes)
+                    .as(shape)
+                    .extracting(r -> r.at("/Properties/RouteKey").asText())
                     .containsExactlyInAnyOrderElementsOf(pageRoutes);
-            String webAlias = "arn:aws:lambda:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":function:WebFunction:live";
+            String webAlias = "arn:aws:lambda:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT
+                    + ":function:WebFunction:live";
             for (JsonNode route : routes) {
                 assertThat(route.at("/Properties/ApiId").asText()).as(shape).isEqualTo("WebApi");
                 String integration = route.at("/Properties/Target").asText().substring("integrations/".length());
-                assertThat(template.resource(integration).at("/Properties/IntegrationUri").asText()).isEqualTo(webAlias);
+                assertThat(template.resource(integration)
+                                .at("/Properties/IntegrationUri")
+                                .asText())
+                        .isEqualTo(webAlias);
             }
-            assertThat(template.resource("WebPermission").at("/Properties/FunctionName").asText()).isEqualTo(webAlias);
-            assertThat(template.resource("WebPermission").at("/Properties/SourceArn").asText()).endsWith(":WebApi/*/*/r/*");
+            assertThat(template.resource("WebPermission")
+                            .at("/Properties/FunctionName")
+                            .asText())
+                    .isEqualTo(webAlias);
+            assertThat(template.resource("WebPermission")
+                            .at("/Properties/SourceArn")
+                            .asText())
+                    .endsWith(":WebApi/*/*/r/*");
             // links point at that API: the web function answers them, the refresher puts them in its alerts
             assertThat(template.environment("WebFunction")).containsEntry("WEB_BASE_URL", "WebApi.ApiEndpoint");
             assertThat(template.environment("RefreshFunction")).containsEntry("WEB_BASE_URL", "WebApi.ApiEndpoint");
@@ -119,10 +168,16 @@ class TemplateOperationsIT {
 
     @Test
     void webFunction_reservesConcurrency_fromAParameter_andZeroReservesNone() {
-        assertThat(ResolvedTemplate.project(DeploymentShapes.DEFAULTS).resource("WebFunction")
-                .at("/Properties/ReservedConcurrentExecutions").asInt()).isBetween(1, 100);
-        assertThat(ResolvedTemplate.project(Map.of("WebReservedConcurrency", "0")).resource("WebFunction")
-                .path("Properties").has("ReservedConcurrentExecutions")).isFalse();
+        assertThat(ResolvedTemplate.project(DeploymentShapes.DEFAULTS)
+                        .resource("WebFunction")
+                        .at("/Properties/ReservedConcurrentExecutions")
+                        .asInt())
+                .isBetween(1, 100);
+        assertThat(ResolvedTemplate.project(Map.of("WebReservedConcurrency", "0"))
+                        .resource("WebFunction")
+                        .path("Properties")
+                        .has("ReservedConcurrentExecutions"))
+                .isFalse();
     }
 
     @Test
@@ -133,31 +188,42 @@ class TemplateOperationsIT {
             switch (r.getValue().path("Type").asText()) {
                 case "AWS::Serverless::HttpApi" -> logSettings.add(r.getValue().at("/Properties/AccessLogSettings"));
                 case "AWS::ApiGatewayV2::Stage" -> logSettings.add(r.getValue().at("/Properties/AccessLogSettings"));
-                default -> { }
+                default -> {}
             }
         });
         long apis = count(template, "AWS::Serverless::HttpApi") + count(template, "AWS::ApiGatewayV2::Api");
 
         assertThat(logSettings).hasSize((int) apis).hasSizeGreaterThanOrEqualTo(2);
         for (JsonNode settings : logSettings) {
-            String group = settings.path("DestinationArn").asText().replaceAll("^arn:aws:logs:[^:]+:[^:]+:log-group:(.*):\\*$", "$1");
-            assertThat(template.resource(group).path("Type").asText()).as(settings.toString()).isEqualTo("AWS::Logs::LogGroup");
-            assertThat(template.resource(group).at("/Properties/RetentionInDays").asInt()).isPositive();
+            String group = settings.path("DestinationArn")
+                    .asText()
+                    .replaceAll("^arn:aws:logs:[^:]+:[^:]+:log-group:(.*):\\*$", "$1");
+            assertThat(template.resource(group).path("Type").asText())
+                    .as(settings.toString())
+                    .isEqualTo("AWS::Logs::LogGroup");
+            assertThat(template.resource(group)
+                            .at("/Properties/RetentionInDays")
+                            .asInt())
+                    .isPositive();
             String format = settings.path("Format").asText();
             JsonNode line = JSON.readTree(format);
             assertThat(line.isObject()).isTrue();
             assertThat(line.path("requestId").asText()).isEqualTo("$context.requestId");
             assertThat(line.path("routeKey").asText()).isEqualTo("$context.routeKey");
             assertThat(line.path("status").asText()).isEqualTo("$context.status");
-            assertThat(logVariablesOutside(QUERY_FREE_LOG_VARIABLES, format)).as(format).isEmpty();
+            assertThat(logVariablesOutside(QUERY_FREE_LOG_VARIABLES, format))
+                    .as(format)
+                    .isEmpty();
         }
     }
 
     @Test
     void accessLogCheck_catchesQueryStringAndPathVariables() {
-        String leaky = "{\"requestId\":\"$context.requestId\",\"code\":\"$request.querystring.code\",\"path\":\"$context.path\"}";
+        String leaky =
+                "{\"requestId\":\"$context.requestId\",\"code\":\"$request.querystring.code\",\"path\":\"$context.path\"}";
 
-        assertThat(logVariablesOutside(QUERY_FREE_LOG_VARIABLES, leaky)).containsExactly("$request.querystring.code", "$context.path");
+        assertThat(logVariablesOutside(QUERY_FREE_LOG_VARIABLES, leaky))
+                .containsExactly("$request.querystring.code", "$context.path");
     }
 
     @Test
@@ -171,7 +237,8 @@ class TemplateOperationsIT {
             String routeKey = route.at("/Properties/RouteKey").asText();
             List<String> stages = new ArrayList<>();
             template.resources().fields().forEachRemaining(r -> {
-                if (r.getValue().path("Type").asText().equals("AWS::ApiGatewayV2::Stage") && r.getValue().at("/Properties/ApiId").asText().equals(api)) {
+                if (r.getValue().path("Type").asText().equals("AWS::ApiGatewayV2::Stage")
+                        && r.getValue().at("/Properties/ApiId").asText().equals(api)) {
                     stages.add(r.getKey());
                 }
             });
@@ -181,27 +248,43 @@ class TemplateOperationsIT {
             assertThat(throttle.path("ThrottlingRateLimit").asDouble()).isBetween(1.0, 50.0);
             assertThat(throttle.path("ThrottlingBurstLimit").asInt()).isBetween(1, 100);
             // API Gateway refuses route settings for a route that does not exist yet
-            String routeId = template.resources().properties().stream().filter(e -> e.getValue() == route).findFirst().orElseThrow().getKey();
-            assertThat(ResolvedTemplate.list(stage.path("DependsOn"))).extracting(JsonNode::asText).contains(routeId);
+            String routeId = template.resources().properties().stream()
+                    .filter(e -> e.getValue() == route)
+                    .findFirst()
+                    .orElseThrow()
+                    .getKey();
+            assertThat(ResolvedTemplate.list(stage.path("DependsOn")))
+                    .extracting(JsonNode::asText)
+                    .contains(routeId);
         }
     }
 
     @Test
     void callbackFunction_reservesConcurrency_fromAParameter_andZeroReservesNone() {
-        JsonNode reserved = ResolvedTemplate.project(DeploymentShapes.DEFAULTS).resource("CallbackFunction").at("/Properties/ReservedConcurrentExecutions");
+        JsonNode reserved = ResolvedTemplate.project(DeploymentShapes.DEFAULTS)
+                .resource("CallbackFunction")
+                .at("/Properties/ReservedConcurrentExecutions");
         assertThat(reserved.asInt()).isBetween(1, 100);
-        assertThat(ResolvedTemplate.project(Map.of("CallbackReservedConcurrency", "25")).resource("CallbackFunction")
-                .at("/Properties/ReservedConcurrentExecutions").asText()).isEqualTo("25");
+        assertThat(ResolvedTemplate.project(Map.of("CallbackReservedConcurrency", "25"))
+                        .resource("CallbackFunction")
+                        .at("/Properties/ReservedConcurrentExecutions")
+                        .asText())
+                .isEqualTo("25");
         // Lambda reads a reservation of 0 as "never run": the template must leave the property out instead
-        assertThat(ResolvedTemplate.project(DeploymentShapes.NO_RESERVED_CONCURRENCY).resource("CallbackFunction")
-                .path("Properties").has("ReservedConcurrentExecutions")).isFalse();
-        assertThatThrownBy(() -> ResolvedTemplate.project(Map.of("CallbackReservedConcurrency", "-1"))).hasMessageContaining("MinValue");
+        assertThat(ResolvedTemplate.project(DeploymentShapes.NO_RESERVED_CONCURRENCY)
+                        .resource("CallbackFunction")
+                        .path("Properties")
+                        .has("ReservedConcurrentExecutions"))
+                .isFalse();
+        assertThatThrownBy(() -> ResolvedTemplate.project(Map.of("CallbackReservedConcurrency", "-1")))
+                .hasMessageContaining("MinValue");
     }
 
     /** The public browser callback's routes (the template's unauthenticated routes with its route key). */
     private static List<JsonNode> callbackRoutes(ResolvedTemplate template) {
         return publicRoutes(template).stream()
-                .filter(r -> r.at("/Properties/RouteKey").asText().equals(Route.BROWSER_CALLBACK.routeKey())).toList();
+                .filter(r -> r.at("/Properties/RouteKey").asText().equals(Route.BROWSER_CALLBACK.routeKey()))
+                .toList();
     }
 
     /** The template's unauthenticated routes: SAM HttpApi events with Authorizer NONE and ApiGatewayV2 routes with AuthorizationType NONE. */
@@ -214,7 +297,8 @@ class TemplateOperationsIT {
                 routes.add(resource);
             }
             resource.at("/Properties/Events").forEach(event -> {
-                if (event.path("Type").asText().equals("HttpApi") && event.at("/Properties/Auth/Authorizer").asText().equals("NONE")) {
+                if (event.path("Type").asText().equals("HttpApi")
+                        && event.at("/Properties/Auth/Authorizer").asText().equals("NONE")) {
                     routes.add(event);
                 }
             });
@@ -235,6 +319,8 @@ class TemplateOperationsIT {
     }
 
     private static long count(ResolvedTemplate template, String type) {
-        return template.resources().properties().stream().filter(e -> e.getValue().path("Type").asText().equals(type)).count();
+        return template.resources().properties().stream()
+                .filter(e -> e.getValue().path("Type").asText().equals(type))
+                .count();
     }
 }

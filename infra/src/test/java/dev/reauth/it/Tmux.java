@@ -1,9 +1,9 @@
 package dev.reauth.it;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +20,33 @@ import java.util.stream.Collectors;
 final class Tmux implements AutoCloseable {
 
     private final String session = "reauth-" + UUID.randomUUID().toString().substring(0, 8);
-    private final String socket = Path.of(System.getProperty("java.io.tmpdir"), session + ".tmux").toString();
+    private final String socket =
+            Path.of(System.getProperty("java.io.tmpdir"), session + ".tmux").toString();
 
     /** Runs {@code command} with exactly {@code env} in a fresh 250x50 terminal; "[exit N]" is printed at the end. */
     Tmux(List<String> command, Map<String, String> env) {
-        String envPart = env.entrySet().stream().map(e -> e.getKey() + "=" + quote(e.getValue())).collect(Collectors.joining(" "));
+        String envPart = env.entrySet().stream()
+                .map(e -> e.getKey() + "=" + quote(e.getValue()))
+                .collect(Collectors.joining(" "));
         String commandPart = command.stream().map(Tmux::quote).collect(Collectors.joining(" "));
-        run("tmux", "-S", socket, "new-session", "-d", "-s", session, "-x", "250", "-y", "50",
+        run(
+                "tmux",
+                "-S",
+                socket,
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "250",
+                "-y",
+                "50",
                 "env -i " + envPart + " " + commandPart + "; echo \"[exit $?]\"; sleep 600");
     }
 
     /** Types a line, as an operator pasting would, then Enter. */
     void typeLine(String text) {
-        run("tmux", "-S", socket, "send-keys", "-t", session, "-l", "--", text);  // "--": a code may start with "-"
+        run("tmux", "-S", socket, "send-keys", "-t", session, "-l", "--", text); // "--": a code may start with "-"
         run("tmux", "-S", socket, "send-keys", "-t", session, "Enter");
     }
 
@@ -68,15 +82,18 @@ final class Tmux implements AutoCloseable {
 
     private static String run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
             }
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException("the terminal tests need tmux: install it (Debian and Ubuntu: apt-get install tmux;"
-                    + " Fedora: dnf install tmux; macOS: brew install tmux)", e);
+            throw new IllegalStateException(
+                    "the terminal tests need tmux: install it (Debian and Ubuntu: apt-get install tmux;"
+                            + " Fedora: dnf install tmux; macOS: brew install tmux)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -26,7 +26,8 @@ class TokenIntakeIT extends FreshSystemIT {
     @Test
     void tokensAProxyRefreshedItself_areAdopted_alerted_andReauthRefreshesOnFromThem() throws Exception {
         String id = system.liveAccount("second-refresher");
-        JsonNode own = proxyRefreshesItself(system.decryptTokens(id, system.account(id)).refreshToken());
+        JsonNode own = proxyRefreshesItself(
+                system.decryptTokens(id, system.account(id)).refreshToken());
         system.receive(Duration.ofSeconds(2));
 
         LambdaResponse adopted = system.adoptTokens(id, adoptBody(1, own));
@@ -37,7 +38,8 @@ class TokenIntakeIT extends FreshSystemIT {
         assertThat(held.accessToken()).isEqualTo(own.path("access_token").asText());
         assertThat(held.refreshToken()).isEqualTo(own.path("refresh_token").asText());
         assertThat(system.receive(Duration.ofSeconds(3))).hasSize(1);
-        assertThat(system.alerts(Duration.ofSeconds(3))).singleElement()
+        assertThat(system.alerts(Duration.ofSeconds(3)))
+                .singleElement()
                 .satisfies(alert -> assertThat(alert.path("kind").asText()).isEqualTo("second_refresher"));
 
         // reauth's next refresh redeems the adopted refresh token: no invalid_grant, nothing marked dead
@@ -50,7 +52,8 @@ class TokenIntakeIT extends FreshSystemIT {
     @Test
     void adoptingOnAStaleVersion_is409_andWritesNothing() throws Exception {
         String id = system.liveAccount("stale-adoption");
-        JsonNode own = proxyRefreshesItself(system.decryptTokens(id, system.account(id)).refreshToken());
+        JsonNode own = proxyRefreshesItself(
+                system.decryptTokens(id, system.account(id)).refreshToken());
         Map<String, AttributeValue> before = system.account(id);
 
         LambdaResponse refused = system.adoptTokens(id, adoptBody(0, own));
@@ -66,9 +69,13 @@ class TokenIntakeIT extends FreshSystemIT {
         String id = system.liveAccount("malformed-adoption");
         Map<String, AttributeValue> before = system.account(id);
 
-        for (String body : List.of("{}", "{\"baseTokenVersion\":\"1\"}", "{\"baseTokenVersion\":1,\"accessToken\":\"a b\","
-                + "\"refreshToken\":\"secret-refresh-xyz\",\"expiresAt\":1}", "{\"baseTokenVersion\":1,\"accessToken\":\"secret-access-xyz\","
-                + "\"refreshToken\":\"r\",\"expiresAt\":-1}")) {
+        for (String body : List.of(
+                "{}",
+                "{\"baseTokenVersion\":\"1\"}",
+                "{\"baseTokenVersion\":1,\"accessToken\":\"a b\","
+                        + "\"refreshToken\":\"secret-refresh-xyz\",\"expiresAt\":1}",
+                "{\"baseTokenVersion\":1,\"accessToken\":\"secret-access-xyz\","
+                        + "\"refreshToken\":\"r\",\"expiresAt\":-1}")) {
             LambdaResponse response = system.adoptTokens(id, body);
             assertThat(response.getStatusCode()).as(body).isEqualTo(400);
             assertThat(response.getBody()).doesNotContain("secret-");
@@ -80,10 +87,17 @@ class TokenIntakeIT extends FreshSystemIT {
     void import_createsASealedAccountOnce_andReauthKeepsItAlive() throws Exception {
         // tokens the provider issued and reauth has never held, as a proxy's database has them
         String donor = system.liveAccount("donor");
-        JsonNode tokens = proxyRefreshesItself(system.decryptTokens(donor, system.account(donor)).refreshToken());
-        ObjectNode body = ReauthSystem.JSON.createObjectNode().put("name", "from-proxy").put("mode", "console").put("priority", 3)
-                .put("accessToken", tokens.path("access_token").asText()).put("refreshToken", tokens.path("refresh_token").asText())
-                .put("expiresAt", Instant.now().plus(Duration.ofMinutes(30)).toEpochMilli()).put("apiKey", "sk-ant-api03-imported-key");
+        JsonNode tokens = proxyRefreshesItself(
+                system.decryptTokens(donor, system.account(donor)).refreshToken());
+        ObjectNode body = ReauthSystem.JSON
+                .createObjectNode()
+                .put("name", "from-proxy")
+                .put("mode", "console")
+                .put("priority", 3)
+                .put("accessToken", tokens.path("access_token").asText())
+                .put("refreshToken", tokens.path("refresh_token").asText())
+                .put("expiresAt", Instant.now().plus(Duration.ofMinutes(30)).toEpochMilli())
+                .put("apiKey", "sk-ant-api03-imported-key");
 
         LambdaResponse created = system.importAccount(body.toString());
         LambdaResponse again = system.importAccount(body.toString());
@@ -110,18 +124,30 @@ class TokenIntakeIT extends FreshSystemIT {
 
     /** What a proxy that refreshes on its own does: redeems the refresh token at the provider itself. */
     private JsonNode proxyRefreshesItself(String refreshToken) throws Exception {
-        String request = ReauthSystem.JSON.createObjectNode().put("grant_type", "refresh_token")
-                .put("refresh_token", refreshToken).put("client_id", system.config.provider().clientId()).toString();
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(system.config.provider().tokenUrl())
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        String request = ReauthSystem.JSON
+                .createObjectNode()
+                .put("grant_type", "refresh_token")
+                .put("refresh_token", refreshToken)
+                .put("client_id", system.config.provider().clientId())
+                .toString();
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(system.config.provider().tokenUrl())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(request))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         return ReauthSystem.JSON.readTree(answer.body());
     }
 
     private static String adoptBody(long base, JsonNode tokens) {
-        return ReauthSystem.JSON.createObjectNode().put("baseTokenVersion", base)
-                .put("accessToken", tokens.path("access_token").asText()).put("refreshToken", tokens.path("refresh_token").asText())
-                .put("expiresAt", Instant.now().plus(Duration.ofHours(8)).toEpochMilli()).toString();
+        return ReauthSystem.JSON
+                .createObjectNode()
+                .put("baseTokenVersion", base)
+                .put("accessToken", tokens.path("access_token").asText())
+                .put("refreshToken", tokens.path("refresh_token").asText())
+                .put("expiresAt", Instant.now().plus(Duration.ofHours(8)).toEpochMilli())
+                .toString();
     }
 }

@@ -12,8 +12,7 @@ import java.util.concurrent.Future;
 /** Runs one task on many threads released at the same instant, for tests of what must happen once. */
 public final class Race {
 
-    private Race() {
-    }
+    private Race() {}
 
     /** Runs {@code task} {@code n} times at once; the results in submission order. */
     public static <T> List<T> race(int n, Callable<T> task) throws Exception {

@@ -32,12 +32,14 @@ public final class Json {
 
     private static JsonFactory factory(int maxStringLength) {
         return JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(maxStringLength).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxStringLength(maxStringLength)
+                        .build())
                 .build();
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The text is not a JSON object. The message never quotes the text (it may hold secrets). */
     public static final class NotAnObject extends Exception {
@@ -112,8 +114,10 @@ public final class Json {
                 yield list;
             }
             case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? new BigDecimal(parser.getBigIntegerValue()) : (Object) parser.getLongValue();
+            case VALUE_NUMBER_INT ->
+                parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? new BigDecimal(parser.getBigIntegerValue())
+                        : (Object) parser.getLongValue();
             case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;

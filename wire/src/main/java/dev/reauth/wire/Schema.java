@@ -8,8 +8,7 @@ import java.util.Map;
  */
 public final class Schema {
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /** Accounts table (fleet-owned; ccflare's columns, epoch-millisecond times). */
     public static final class Accounts {
@@ -27,17 +26,20 @@ public final class Schema {
         public static final String REQUIRES_REAUTH = "requires_reauth";
         /** The provider account the tokens belong to: the account is bound to it at its first login. */
         public static final String PROVIDER_ACCOUNT_UUID = "provider_account_uuid";
+
         public static final String PROVIDER_EMAIL = "provider_email";
         public static final String PROVIDER_ORGANIZATION_UUID = "provider_organization_uuid";
         public static final String PROVIDER_ORGANIZATION_NAME = "provider_organization_name";
         /** Why the account requires re-authentication, and since when (epoch ms). */
         public static final String REAUTH_REASON = "reauth_reason";
+
         public static final String REAUTH_REQUIRED_AT = "reauth_required_at";
         /**
          * Refresh: the sparse refresh index's partition key (present only on accounts reauth keeps
          * alive), the single-flight lease, and the health an operator sees.
          */
         public static final String REFRESH_BUCKET = "refresh_bucket";
+
         public static final String REFRESH_LEASE_UNTIL = "refresh_lease_until";
         public static final String REFRESH_LEASE_OWNER = "refresh_lease_owner";
         public static final String LAST_REFRESH_ATTEMPT_AT = "last_refresh_attempt_at";
@@ -49,8 +51,7 @@ public final class Schema {
         /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
         public static final String REFRESH_ALERTS = "refresh_alerts";
 
-        private Accounts() {
-        }
+        private Accounts() {}
     }
 
     /** OAuth sessions table, keyed by the SHA-256 of the state. */
@@ -67,6 +68,7 @@ public final class Schema {
         public static final String EXPIRES_AT = "expires_at";
         /** DynamoDB TTL attribute, epoch seconds; deletion is lazy, so expiry is always checked in code too. */
         public static final String TTL = "ttl";
+
         public static final String BASE_TOKEN_VERSION = "base_token_version";
         public static final String CLAIM_ID = "claim_id";
         public static final String CLAIM_EXPIRES_AT = "claim_expires_at";
@@ -84,12 +86,12 @@ public final class Schema {
             return "name-reservation#" + accountName;
         }
 
-        private Sessions() {
-        }
+        private Sessions() {}
     }
 
     /** The encryption context every token ciphertext is bound to. */
     public static final String CONTEXT_ACCOUNT_ID = "account_id";
+
     public static final String CONTEXT_PURPOSE = "purpose";
     public static final String PURPOSE_OAUTH_TOKENS = "reauth:oauth-tokens";
 

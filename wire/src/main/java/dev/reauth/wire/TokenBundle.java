@@ -7,8 +7,8 @@ import java.util.Optional;
  * What is sealed into {@code token_ciphertext}: the tokens of one account and, for console
  * accounts, the API key made with them. {@link #toString()} shows no secret.
  */
-public record TokenBundle(String accessToken, String refreshToken, String tokenType, Optional<String> scope,
-                          Optional<String> apiKey) {
+public record TokenBundle(
+        String accessToken, String refreshToken, String tokenType, Optional<String> scope, Optional<String> apiKey) {
 
     public TokenBundle {
         Objects.requireNonNull(accessToken, "accessToken");

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class TokenBundleJson {
 
-    private TokenBundleJson() {
-    }
+    private TokenBundleJson() {}
 
     public static byte[] write(TokenBundle bundle) {
         Json.ObjectWriter json = Json.object()
@@ -27,8 +26,12 @@ public final class TokenBundleJson {
         Map<String, Object> json = Json.parseObjectOrEmpty(new String(plaintext, StandardCharsets.UTF_8))
                 .orElseThrow(() -> new IllegalArgumentException("token bundle is not a JSON object"));
         return new TokenBundle(
-                Json.string(json, "access_token").orElseThrow(() -> new IllegalArgumentException("token bundle has no access_token")),
-                Json.string(json, "refresh_token").orElseThrow(() -> new IllegalArgumentException("token bundle has no refresh_token")),
-                Json.string(json, "token_type").orElse("Bearer"), Json.string(json, "scope"), Json.string(json, "api_key"));
+                Json.string(json, "access_token")
+                        .orElseThrow(() -> new IllegalArgumentException("token bundle has no access_token")),
+                Json.string(json, "refresh_token")
+                        .orElseThrow(() -> new IllegalArgumentException("token bundle has no refresh_token")),
+                Json.string(json, "token_type").orElse("Bearer"),
+                Json.string(json, "scope"),
+                Json.string(json, "api_key"));
     }
 }

@@ -11,8 +11,13 @@ import java.util.Optional;
  * {@code account.reauth.required}), with message attributes
  * {@code event_type} and {@code account_id} for subscription filter policies.
  */
-public record TokenEvent(String type, String accountId, String accountName, long tokenVersion, Instant occurredAt,
-                         Optional<String> reason) {
+public record TokenEvent(
+        String type,
+        String accountId,
+        String accountName,
+        long tokenVersion,
+        Instant occurredAt,
+        Optional<String> reason) {
 
     public static final String TOKENS_ROTATED = "account.tokens.rotated";
     public static final String RELOAD_REQUESTED = "account.reload.requested";
@@ -22,6 +27,7 @@ public record TokenEvent(String type, String accountId, String accountName, long
     public TokenEvent(String type, String accountId, String accountName, long tokenVersion, Instant occurredAt) {
         this(type, accountId, accountName, tokenVersion, occurredAt, Optional.empty());
     }
+
     public static final String ATTRIBUTE_EVENT_TYPE = "event_type";
     public static final String ATTRIBUTE_ACCOUNT_ID = "account_id";
 
@@ -54,7 +60,12 @@ public record TokenEvent(String type, String accountId, String accountName, long
         } catch (DateTimeParseException e) {
             occurredAt = Instant.EPOCH;
         }
-        return Optional.of(new TokenEvent(type.get(), accountId.get(), Json.string(m, "accountName").orElse(""), version, occurredAt,
+        return Optional.of(new TokenEvent(
+                type.get(),
+                accountId.get(),
+                Json.string(m, "accountName").orElse(""),
+                version,
+                occurredAt,
                 Json.string(m, "reason")));
     }
 }

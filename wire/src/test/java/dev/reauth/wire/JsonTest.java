@@ -1,6 +1,5 @@
 package dev.reauth.wire;
 
-import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,8 +19,13 @@ class JsonTest {
         Map<String, Object> object = Json.parseObject("{\"s\":\"x\",\"n\":-7,\"big\":123456789012345678901234567890,"
                 + "\"f\":1.5,\"t\":true,\"no\":false,\"nil\":null,\"list\":[1,\"a\",{}],\"o\":{\"k\":\"v\"}}");
 
-        assertThat(object).containsEntry("s", "x").containsEntry("n", -7L).containsEntry("t", true)
-                .containsEntry("no", false).containsEntry("nil", null).containsEntry("o", Map.of("k", "v"))
+        assertThat(object)
+                .containsEntry("s", "x")
+                .containsEntry("n", -7L)
+                .containsEntry("t", true)
+                .containsEntry("no", false)
+                .containsEntry("nil", null)
+                .containsEntry("o", Map.of("k", "v"))
                 .containsEntry("list", List.of(1L, "a", Map.of()));
         assertThat(object.get("big")).isEqualTo(new BigDecimal("123456789012345678901234567890"));
         assertThat(object.get("f")).isEqualTo(new BigDecimal("1.5"));
@@ -53,9 +58,11 @@ class JsonTest {
     @Test
     void parseObject_neverQuotesTheTextInItsError() {
         assertThatThrownBy(() -> Json.parseObject("{\"refresh_token\": sk-ant-ort01-secret}"))
-                .isInstanceOf(Json.NotAnObject.class).hasMessageNotContaining("sk-ant");
+                .isInstanceOf(Json.NotAnObject.class)
+                .hasMessageNotContaining("sk-ant");
         assertThatThrownBy(() -> Json.parseObject("{\"a\":1} sk-ant-ort01-secret"))
-                .isInstanceOf(Json.NotAnObject.class).hasMessageNotContaining("sk-ant");
+                .isInstanceOf(Json.NotAnObject.class)
+                .hasMessageNotContaining("sk-ant");
     }
 
     @Test
@@ -73,20 +80,26 @@ class JsonTest {
 
     @Test
     void strings_upTo64KiB_areRead_andLongerAreRefused() throws Json.NotAnObject {
-        assertThat(Json.parseObject(withString(Json.MAX_STRING_LENGTH))).extractingByKey("s").asString()
+        assertThat(Json.parseObject(withString(Json.MAX_STRING_LENGTH)))
+                .extractingByKey("s")
+                .asString()
                 .hasSize(Json.MAX_STRING_LENGTH);
-        assertThatThrownBy(() -> Json.parseObject(withString(Json.MAX_STRING_LENGTH + 1))).isInstanceOf(Json.NotAnObject.class);
+        assertThatThrownBy(() -> Json.parseObject(withString(Json.MAX_STRING_LENGTH + 1)))
+                .isInstanceOf(Json.NotAnObject.class);
     }
 
     @Test
     void envelopeStrings_upTo10MB_areRead_andLongerAreRefused() throws Json.NotAnObject {
         assertThat(Json.MAX_ENVELOPE_STRING_LENGTH).isEqualTo(10 * 1024 * 1024);
-        assertThat(Json.parseEnvelope(withString(Json.MAX_ENVELOPE_STRING_LENGTH))).extractingByKey("s").asString()
+        assertThat(Json.parseEnvelope(withString(Json.MAX_ENVELOPE_STRING_LENGTH)))
+                .extractingByKey("s")
+                .asString()
                 .hasSize(Json.MAX_ENVELOPE_STRING_LENGTH);
         assertThatThrownBy(() -> Json.parseEnvelope(withString(Json.MAX_ENVELOPE_STRING_LENGTH + 1)))
                 .isInstanceOf(Json.NotAnObject.class);
         assertThatThrownBy(() -> Json.parseObject(withString(Json.MAX_STRING_LENGTH * 2)))
-                .as("an ordinary document keeps its own limit").isInstanceOf(Json.NotAnObject.class);
+                .as("an ordinary document keeps its own limit")
+                .isInstanceOf(Json.NotAnObject.class);
     }
 
     @Test
@@ -102,11 +115,19 @@ class JsonTest {
 
     @Test
     void objectWriter_writesFieldsInOrder_andEscapes_soItReadsBack() throws Json.NotAnObject {
-        String json = Json.object().put("s", "q\"uote\\ \n \u0001 \u2603").put("n", -3L).put("b", true).put("nil", (String) null)
-                .put("m", Map.of("k", "v")).putRaw("raw", "[1,2]").putIfPresent("absent", Optional.empty())
+        String json = Json.object()
+                .put("s", "q\"uote\\ \n \u0001 \u2603")
+                .put("n", -3L)
+                .put("b", true)
+                .put("nil", (String) null)
+                .put("m", Map.of("k", "v"))
+                .putRaw("raw", "[1,2]")
+                .putIfPresent("absent", Optional.empty())
                 .toJson();
 
-        assertThat(json).startsWith("{\"s\":").contains("\"n\":-3,\"b\":true,\"nil\":null,\"m\":{\"k\":\"v\"},\"raw\":[1,2]")
+        assertThat(json)
+                .startsWith("{\"s\":")
+                .contains("\"n\":-3,\"b\":true,\"nil\":null,\"m\":{\"k\":\"v\"},\"raw\":[1,2]")
                 .doesNotContain("absent");
         Map<String, Object> back = Json.parseObject(json);
         assertThat(back).containsEntry("s", "q\"uote\\ \n \u0001 \u2603").containsEntry("raw", List.of(1L, 2L));

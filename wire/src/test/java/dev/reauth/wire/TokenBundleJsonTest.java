@@ -9,16 +9,21 @@ import org.junit.jupiter.api.Test;
 
 class TokenBundleJsonTest {
 
-    private static final TokenBundle CONSOLE = new TokenBundle("sk-ant-oat01-access", "sk-ant-ort01-refresh", "Bearer",
-            Optional.of("org:create_api_key user:profile user:inference"), Optional.of("sk-ant-api03-key"));
+    private static final TokenBundle CONSOLE = new TokenBundle(
+            "sk-ant-oat01-access",
+            "sk-ant-ort01-refresh",
+            "Bearer",
+            Optional.of("org:create_api_key user:profile user:inference"),
+            Optional.of("sk-ant-api03-key"));
 
     @Test
     void write_isTheLayoutTheFleetReads_fieldByFieldInOrder() {
         String json = new String(TokenBundleJson.write(CONSOLE), StandardCharsets.UTF_8);
 
-        assertThat(json).isEqualTo("{\"access_token\":\"sk-ant-oat01-access\",\"refresh_token\":\"sk-ant-ort01-refresh\","
-                + "\"token_type\":\"Bearer\",\"scope\":\"org:create_api_key user:profile user:inference\","
-                + "\"api_key\":\"sk-ant-api03-key\"}");
+        assertThat(json)
+                .isEqualTo("{\"access_token\":\"sk-ant-oat01-access\",\"refresh_token\":\"sk-ant-ort01-refresh\","
+                        + "\"token_type\":\"Bearer\",\"scope\":\"org:create_api_key user:profile user:inference\","
+                        + "\"api_key\":\"sk-ant-api03-key\"}");
     }
 
     @Test
@@ -27,19 +32,22 @@ class TokenBundleJsonTest {
 
         assertThat(TokenBundleJson.read(TokenBundleJson.write(CONSOLE))).isEqualTo(CONSOLE);
         assertThat(TokenBundleJson.read(TokenBundleJson.write(max))).isEqualTo(max);
-        assertThat(new String(TokenBundleJson.write(max), StandardCharsets.UTF_8)).doesNotContain("scope", "api_key");
+        assertThat(new String(TokenBundleJson.write(max), StandardCharsets.UTF_8))
+                .doesNotContain("scope", "api_key");
     }
 
     @Test
     void roundTrip_keepsCharactersJsonMustEscape() {
-        TokenBundle odd = new TokenBundle("a\"b\\c\nd", "r\u00e9\u2603\ud83d\ude00", "Bearer", Optional.of("x\ty"), Optional.empty());
+        TokenBundle odd = new TokenBundle(
+                "a\"b\\c\nd", "r\u00e9\u2603\ud83d\ude00", "Bearer", Optional.of("x\ty"), Optional.empty());
 
         assertThat(TokenBundleJson.read(TokenBundleJson.write(odd))).isEqualTo(odd);
     }
 
     @Test
     void read_defaultsTheTokenTypeToBearer() {
-        TokenBundle read = TokenBundleJson.read("{\"access_token\":\"a\",\"refresh_token\":\"r\"}".getBytes(StandardCharsets.UTF_8));
+        TokenBundle read = TokenBundleJson.read(
+                "{\"access_token\":\"a\",\"refresh_token\":\"r\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(read.tokenType()).isEqualTo("Bearer");
         assertThat(read.scope()).isEmpty();
@@ -48,18 +56,27 @@ class TokenBundleJsonTest {
 
     @Test
     void read_refusesABundleWithoutATokenOrNotJson_withoutQuotingIt() {
-        assertThatThrownBy(() -> TokenBundleJson.read("{\"refresh_token\":\"secret-refresh\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("access_token").hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> TokenBundleJson.read("{\"access_token\":\"secret-access\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refresh_token").hasMessageNotContaining("secret");
+        assertThatThrownBy(() ->
+                        TokenBundleJson.read("{\"refresh_token\":\"secret-refresh\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("access_token")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() ->
+                        TokenBundleJson.read("{\"access_token\":\"secret-access\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("refresh_token")
+                .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> TokenBundleJson.read("secret-access not json".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("secret");
     }
 
     @Test
     void read_refusesATokenThatIsNotAString() {
-        assertThatThrownBy(() -> TokenBundleJson.read("{\"access_token\":42,\"refresh_token\":\"r\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("access_token");
+        assertThatThrownBy(() -> TokenBundleJson.read(
+                        "{\"access_token\":42,\"refresh_token\":\"r\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("access_token");
     }
 
     @Test
