@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.OAuthState;
-import dev.reauth.oauth.ProviderConfig;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -19,18 +16,8 @@ import org.junit.jupiter.api.Test;
 class BoundCompletionTest {
 
     private final InMemoryBackend backend = new InMemoryBackend();
-    private final ReauthService service = new ReauthService(
-            backend,
-            backend,
-            backend,
-            backend,
-            backend,
-            backend,
-            backend,
-            ProviderConfig.anthropic(),
-            Duration.ofMinutes(10),
-            Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC),
-            SecureRandom::new);
+    private final ReauthService service =
+            backend.service(Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
 
     @Test
     void startReauthOf_startsTheAccountsReauthentication_byId_neverAllowingAnotherProviderAccount() {

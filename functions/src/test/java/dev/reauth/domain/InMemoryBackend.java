@@ -4,10 +4,13 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
+import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +32,22 @@ public final class InMemoryBackend
                 AuthorizationServer {
 
     public record StoredSession(OAuthSession session, String claimId, boolean consumed) {}
+
+    /** A service over this backend for every port: Anthropic's provider settings, 10-minute sessions, on {@code clock}. */
+    public ReauthService service(Clock clock) {
+        return new ReauthService(
+                this,
+                this,
+                this,
+                this,
+                this,
+                this,
+                this,
+                ProviderConfig.anthropic(),
+                Duration.ofMinutes(10),
+                clock,
+                SecureRandom::new);
+    }
 
     public final Map<String, Account> accounts = new ConcurrentHashMap<>();
     public final Map<String, byte[]> sealed = new ConcurrentHashMap<>();

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.OAuthState;
-import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenEvent;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,18 +24,7 @@ class ReauthServiceTest {
 
     private final InMemoryBackend backend = new InMemoryBackend();
     private final MutableClock clock = MutableClock.of(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
-    private final ReauthService service = new ReauthService(
-            backend,
-            backend,
-            backend,
-            backend,
-            backend,
-            backend,
-            backend,
-            ProviderConfig.anthropic(),
-            Duration.ofMinutes(10),
-            clock,
-            SecureRandom::new);
+    private final ReauthService service = backend.service(clock);
 
     @Test
     void startReauth_storesOnlyTheStateHash_andTheUrlCarriesTheStoredVerifiersChallenge() {

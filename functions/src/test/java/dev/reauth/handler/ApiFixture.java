@@ -3,13 +3,10 @@ package dev.reauth.handler;
 import dev.reauth.config.RefreshSettings;
 import dev.reauth.domain.InMemoryBackend;
 import dev.reauth.domain.InMemoryLedger;
-import dev.reauth.domain.ReauthService;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.oauth.AccountMode;
-import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.TokenIntake;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,20 +35,7 @@ final class ApiFixture {
     final RefreshService refresher = new RefreshService(
             ledger, backend, backend, backend, backend, settings, List.of("user:profile", "user:inference"), clock);
     final ReauthApi api = new ReauthApi(
-            new ReauthService(
-                    backend,
-                    backend,
-                    backend,
-                    backend,
-                    backend,
-                    backend,
-                    backend,
-                    ProviderConfig.anthropic(),
-                    Duration.ofMinutes(10),
-                    clock,
-                    SecureRandom::new),
-            refresher,
-            new TokenIntake(ledger, backend, backend, backend, backend, clock));
+            backend.service(clock), refresher, new TokenIntake(ledger, backend, backend, backend, backend, clock));
 
     ApiFixture() {
         backend.seed(DEMO_ID, "demo", AccountMode.MAX, 4);
