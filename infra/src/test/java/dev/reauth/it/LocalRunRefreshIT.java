@@ -2,7 +2,6 @@ package dev.reauth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.local.ProjectFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,10 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,23 +34,7 @@ class LocalRunRefreshIT {
 
     @Test
     void serve_runsTheScheduleAndPrintsRefreshesFailuresDeadTokensAndAlerts() throws Exception {
-        Path classpath = ProjectFiles.root().resolve("infra/target/classpath.txt");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                ProjectFiles.root().resolve("infra/target/classes") + ":"
-                        + Files.readString(classpath).strip(),
-                "dev.reauth.local.LocalRun",
-                "--serve",
-                "--port",
-                "0",
-                "--token-lifetime",
-                "1m"));
-        Process localRun = new ProcessBuilder(command)
-                .directory(ProjectFiles.root().toFile())
-                .redirectErrorStream(true)
-                .start();
+        Process localRun = LocalRunProcess.start("--serve", "--port", "0", "--token-lifetime", "1m");
         Screen screen = new Screen(localRun);
         try {
             String api = screen.await("^Serving the API on (http://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops\\)", STARTUP);

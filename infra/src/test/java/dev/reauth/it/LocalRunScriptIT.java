@@ -2,7 +2,6 @@ package dev.reauth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reauth.local.ProjectFiles;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -94,20 +92,7 @@ class LocalRunScriptIT {
     /** The Java side of the script (the script adds arguments checks and the build, which the test build already did). */
     @Test
     void serveBanner_namesTheExactCliCommand_andTheLocalProvidersCodePage_thatThenWork() throws Exception {
-        Path classpath = ProjectFiles.root().resolve("infra/target/classpath.txt");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                ProjectFiles.root().resolve("infra/target/classes") + ":"
-                        + Files.readString(classpath).strip(),
-                "dev.reauth.local.LocalRun",
-                "--serve",
-                "--port",
-                "0"));
-        Process localRun = new ProcessBuilder(command)
-                .directory(ProjectFiles.root().toFile())
-                .redirectErrorStream(true)
-                .start();
+        Process localRun = LocalRunProcess.start("--serve", "--port", "0");
         try (BufferedReader screen =
                 new BufferedReader(new InputStreamReader(localRun.getInputStream(), StandardCharsets.UTF_8))) {
             // first the run's own re-authentication: the CLI's flow, with the run playing the browser at the local
