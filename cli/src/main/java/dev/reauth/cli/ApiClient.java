@@ -87,6 +87,11 @@ public final class ApiClient {
         return send("POST", "accounts/by-name/" + segment(name) + "/reload", null);
     }
 
+    /** {@code POST /accounts/{id}/reload}: the same by id, the one route of stacks older than reload by name. */
+    public Answer reloadById(String accountId) {
+        return send("POST", "accounts/" + segment(accountId) + "/reload", null);
+    }
+
     /** {@code POST /accounts/{name}/link}: a one-time re-auth link; its URL is a capability, never logged. */
     public Answer createLink(String name) {
         return send("POST", "accounts/" + segment(name) + "/link", null);

@@ -48,6 +48,15 @@ public final class Operator {
     /** {@code --reload NAME}: one call by name; the API finds the account through its name index. */
     public void reload(String name) {
         ApiClient.Answer answer = api.reload(name);
+        if (answer.status() == 404
+                && !"account_not_found".equals(answer.body().path("error").asText())) {
+            // a stack deployed before reload by name has no such route (API Gateway's own 404): find the id, as it did
+            answer = api.reloadById(accounts().stream()
+                    .filter(account -> account.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new CliFailure(ExitCode.UNKNOWN_ACCOUNT, "account '" + name + "' not found"))
+                    .id());
+        }
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, name);
         }

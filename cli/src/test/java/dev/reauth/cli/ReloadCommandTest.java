@@ -56,4 +56,37 @@ class ReloadCommandTest {
         assertThat(cli.err()).contains("Error: account 'nobody-here' not found");
         assertThat(cli.api().requests()).hasSize(1);
     }
+
+    @Test
+    void reload_onAStackOlderThanReloadByName_findsTheIdAndReloadsByIt() {
+        cli.api()
+                .answer("POST /accounts/by-name/work/reload", 404, "{\"message\":\"Not Found\"}")
+                .answer("GET /accounts", 200, "{\"accounts\":[{\"id\":\"id-7\",\"name\":\"work\",\"mode\":\"max\"}]}")
+                .answer(
+                        "POST /accounts/id-7/reload",
+                        200,
+                        "{\"success\":true,\"message\":\"Token reload triggered for account 'work'\"}");
+
+        assertThat(cli.run("--reload", "work")).isZero();
+
+        assertThat(cli.out()).isEqualTo("Token reload triggered for account 'work'\n");
+        assertThat(cli.api().requests())
+                .extracting(FakeApi.Request::method, FakeApi.Request::path)
+                .containsExactly(
+                        Tuple.tuple("POST", "/accounts/by-name/work/reload"),
+                        Tuple.tuple("GET", "/accounts"),
+                        Tuple.tuple("POST", "/accounts/id-7/reload"));
+    }
+
+    @Test
+    void reload_onAnOlderStack_ofANameItDoesNotHave_isExitCode3() {
+        cli.api()
+                .answer("POST /accounts/by-name/nobody/reload", 404, "{\"message\":\"Not Found\"}")
+                .answer("GET /accounts", 200, "{\"accounts\":[{\"id\":\"id-7\",\"name\":\"work\",\"mode\":\"max\"}]}");
+
+        assertThat(cli.run("--reload", "nobody")).isEqualTo(3);
+
+        assertThat(cli.err()).contains("Error: account 'nobody' not found");
+        assertThat(cli.api().requests()).hasSize(2);
+    }
 }
