@@ -106,7 +106,12 @@ final class DashboardActions {
         if (pasted.isBlank()) {
             throw new BadRequest("Paste the whole value the provider shows: it looks like code#state.");
         }
-        Optional<String> code = Login.forThisLogin(pasted.strip(), Optional.ofNullable(startedStates.get(name)));
+        String expected = startedStates.get(name);
+        if (expected == null) {
+            // only a login this dashboard started completes here: a code from any other login is never passed on
+            throw new BadRequest("Press Log in first: this dashboard has started no login for this account.");
+        }
+        Optional<String> code = Login.forThisLogin(pasted.strip(), Optional.of(expected));
         if (code.isEmpty()) {
             throw new BadRequest("That code belongs to another login; paste the code for this one.");
         }

@@ -62,7 +62,6 @@ class DashboardTest {
         try (Dashboard second =
                 Dashboard.start(new DashboardActions(null, null, Clock.systemUTC(), Duration.ofHours(1)), 0)) {
             assertThat(second.url().getPath()).isNotEqualTo(dashboard.url().getPath());
-            assertThat(second.url().getPort()).isNotEqualTo(dashboard.url().getPort());
         }
     }
 
@@ -261,6 +260,18 @@ class DashboardTest {
         assertThat(done.json().path("detail").asText()).isEqualTo("Token cache has been cleared for running servers");
         assertThat(api.bodiesSentTo("/oauth/callback")).containsExactly("{\"code\":\"new#S1\"}");
         assertThat(api.bodiesSentTo("/accounts/work/reauth")).containsExactly("");
+    }
+
+    @Test
+    void aCodePastedBeforeThisDashboardStartedALogin_isRefused_andNothingIsSent() throws Exception {
+        api.answer("POST /oauth/callback", 200, FakeApi.REAUTHENTICATED);
+
+        RawHttp.Answer early = post("/" + secret + "/api/accounts/work/complete", "{\"code\":\"someone-elses#S9\"}");
+
+        assertThat(early.status()).isEqualTo(400);
+        assertThat(early.json().path("error_description").asText())
+                .isEqualTo("Press Log in first: this dashboard has started no login for this account.");
+        assertThat(api.bodiesSentTo("/oauth/callback")).isEmpty();
     }
 
     @Test
