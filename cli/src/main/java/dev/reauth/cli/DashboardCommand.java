@@ -76,7 +76,7 @@ final class DashboardCommand extends ApiSubcommand {
                         parent.env(),
                         System.getProperty("os.name", ""),
                         new Debug(parent.env().get("DEBUG"), parent.err()))
-                .open(dashboard.url().toString())) {
+                .open(LaunchFile.write(dashboard.url()).toString())) {
             parent.out().println("Opened it in your browser.");
         } else {
             parent.out().println("No browser could be opened here: open that address in a browser on this machine.");
