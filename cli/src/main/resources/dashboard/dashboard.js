@@ -67,22 +67,11 @@
   }
 
   function render(document_) {
-    var seen = new Set();
-    document_.accounts.forEach(function (account, index) {
-      seen.add(account.name);
-      var item = cards.get(account.name);
-      if (!item) {
-        item = card(account.name);
-        cards.set(account.name, item);
-      }
-      // only a new card is inserted: moving an existing one would take the focus from its buttons
-      if (list.children[index] !== item) {
-        list.insertBefore(item, list.children[index] || null);
-      }
-      show(item, account);
-    });
+    var names = new Set(document_.accounts.map(function (account) { return account.name; }));
+    // removals first: the cards left keep their order, so only new cards are inserted below, and a card
+    // that holds the focus is never moved (moving it would drop the focus to the page)
     cards.forEach(function (item, name) {
-      if (!seen.has(name)) {
+      if (!names.has(name)) {
         if (item.contains(document.activeElement)) {
           title.focus();
         }
@@ -90,23 +79,48 @@
         cards.delete(name);
       }
     });
+    document_.accounts.forEach(function (account, index) {
+      var item = cards.get(account.name);
+      if (!item) {
+        item = card(account.name);
+        cards.set(account.name, item);
+      }
+      if (list.children[index] !== item) {
+        list.insertBefore(item, list.children[index] || null);
+      }
+      show(item, account);
+    });
     var when = new Date(document_.generatedAt).toLocaleTimeString();
     set(updated, (cards.size === 0 ? 'No accounts yet: add one. ' : cards.size + (cards.size === 1 ? ' account' : ' accounts') + ', ')
       + 'updated ' + when + '; refreshes every 5 seconds.');
   }
 
   var timer = null;
+  var running = null;
+  var again = false;
+  // one list request at a time: a refresh asked for while one runs follows it, so an older answer never
+  // lands after a newer one (a completed login's new version is not overwritten by an earlier poll)
   function refresh() {
+    if (running) {
+      again = true;
+      return running;
+    }
     clearTimeout(timer);
-    return call('GET', 'api/accounts').then(function (document_) {
+    running = call('GET', 'api/accounts').then(function (document_) {
       listError.hidden = true;
       render(document_);
     }, function (failure) {
       set(listError, 'Could not refresh the list: ' + failure.message);
       listError.hidden = false;
     }).then(function () {
+      running = null;
+      if (again) {
+        again = false;
+        return refresh();
+      }
       timer = setTimeout(refresh, POLL_MS);
     });
+    return running;
   }
 
   function say(text) {
@@ -157,6 +171,7 @@
     addFields.hidden = name !== null;
     loginTitle.textContent = name === null ? 'Add account' : 'Re-authenticate ' + name;
     document.getElementById('submit').textContent = name === null ? 'Add account' : 'Re-authenticate';
+    login.reset();
     loginDialog.showModal();
     (name === null ? addName : document.getElementById('login')).focus();
   }
@@ -210,6 +225,7 @@
       copy();
     }, function (failure) {
       say('No link for ' + name + ': ' + failure.message);
+      button.disabled = false;
       button.focus();
     }).then(function () {
       button.disabled = false;

@@ -36,6 +36,8 @@ var reauthLogin = (function () {
     var done = element('done');
     var doneMessage = element('done-message');
     var doneDetail = element('done-detail');
+    // a reset (the dialog closed) starts a new generation: a late answer of an older one changes nothing on screen
+    var generation = 0;
 
     function showError(text) {
       setText(status, '');
@@ -57,9 +59,16 @@ var reauthLogin = (function () {
       }
       // opened now, inside the key press or click; pointed at the provider once known
       var login = window.open('', '_blank');
+      var mine = generation;
       busy(startForm, true);
       setText(status, 'Starting the login…');
       started.then(function (result) {
+        if (mine !== generation) {
+          if (login) {
+            login.close();
+          }
+          return;
+        }
         if (login) {
           login.opener = null;
           login.location.replace(result.authorizationUrl);
@@ -73,7 +82,9 @@ var reauthLogin = (function () {
         if (login) {
           login.close();
         }
-        showError(failure.message);
+        if (mine === generation) {
+          showError(failure.message);
+        }
       }).then(function () {
         busy(startForm, false);
       });
@@ -95,7 +106,14 @@ var reauthLogin = (function () {
       }
       busy(completeForm, true);
       setText(status, 'Re-authenticating…');
+      var mine = generation;
       page.complete(value).then(function (result) {
+        if (mine !== generation) {
+          if (page.completed) {
+            page.completed();
+          }
+          return;
+        }
         code.value = '';
         setText(status, '');
         doneMessage.textContent = result.message;
@@ -107,6 +125,9 @@ var reauthLogin = (function () {
           page.completed();
         }
       }).catch(function (failure) {
+        if (mine !== generation) {
+          return;
+        }
         // a code is single-use at the provider: a new login gives the next one, so nothing pasted stays on screen
         code.value = '';
         showError(failure.message);
@@ -123,6 +144,7 @@ var reauthLogin = (function () {
       showError: showError,
       // back to the first step, nothing pasted, nothing said
       reset: function () {
+        generation += 1;
         steps.hidden = false;
         done.hidden = true;
         fallback.hidden = true;
