@@ -174,6 +174,8 @@ public final class ApiClient {
     }
 
     private static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        // "." and ".." are dot segments: resolving against the base would remove them, and the request go elsewhere
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 }

@@ -89,4 +89,19 @@ class ReloadCommandTest {
         assertThat(cli.err()).contains("Error: account 'nobody' not found");
         assertThat(cli.api().requests()).hasSize(2);
     }
+
+    @Test
+    void reload_ofADotDotName_staysOnItsOwnPath_insteadOfResolvingAway() {
+        cli.api()
+                .answer(
+                        "POST /accounts/by-name/../reload",
+                        200,
+                        "{\"success\":true,\"message\":\"Token reload triggered for account '..'\"}");
+
+        assertThat(cli.run("--reload", "..")).isZero();
+
+        assertThat(cli.api().requests())
+                .extracting(FakeApi.Request::path)
+                .containsExactly("/accounts/by-name/../reload");
+    }
 }
