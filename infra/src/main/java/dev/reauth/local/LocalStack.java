@@ -99,6 +99,14 @@ public final class LocalStack {
                                 .build())));
     }
 
+    /** An account's item as the table holds it now (a consistent read); empty when there is none. */
+    public Map<String, AttributeValue> account(String id) {
+        return dynamo.getItem(g -> g.tableName(accountsTable)
+                        .consistentRead(true)
+                        .key(Map.of(Schema.Accounts.ID, AttributeValue.fromS(id))))
+                .item();
+    }
+
     /** Puts an account as a proxy fleet's table holds one (name, plus the given attributes); its new id. */
     public String seedAccount(String name, Map<String, AttributeValue> attributes) {
         String id = UUID.randomUUID().toString();

@@ -104,15 +104,7 @@ class CliIT {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             assertThat(terminal.screen())
                     .contains("Account 'cli-typo' (owner@example.com) has been successfully re-authenticated");
-            assertThat(local.aws()
-                            .dynamo()
-                            .getItem(g -> g.tableName(local.aws().accountsTable())
-                                    .consistentRead(true)
-                                    .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                            .item()
-                            .get(Accounts.TOKEN_VERSION)
-                            .n())
-                    .isEqualTo("3");
+            assertThat(local.aws().account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("3");
         }
     }
 
@@ -435,15 +427,7 @@ class CliIT {
     }
 
     private static String version(LocalDeployment deployment, String id) {
-        return deployment
-                .aws()
-                .dynamo()
-                .getItem(g -> g.tableName(deployment.aws().accountsTable())
-                        .consistentRead(true)
-                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                .item()
-                .get(Accounts.TOKEN_VERSION)
-                .n();
+        return deployment.aws().account(id).get(Accounts.TOKEN_VERSION).n();
     }
 
     /** A seeded account bound to {@code login}: one whole re-authentication through the API, logged in as it. */

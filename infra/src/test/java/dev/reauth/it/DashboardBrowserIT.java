@@ -117,7 +117,8 @@ class DashboardBrowserIT {
                 .isEqualTo("Re-authenticate dash-work");
         new WebDriverWait(chromium.driver, Chromium.WAIT)
                 .until(d -> field("dash-work", "tokenVersion").equals("2"));
-        assertThat(LocalLogins.item(local, id("dash-work"))
+        assertThat(local.aws()
+                        .account(id("dash-work"))
                         .get(Accounts.TOKEN_VERSION)
                         .n())
                 .isEqualTo("2");

@@ -31,7 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The fleet library against the local stack over HTTP: a proxy whose upstream call answered 401 asks
@@ -118,24 +117,18 @@ class FleetRefreshIT {
         return JSON.readTree(response.body());
     }
 
-    private static Map<String, AttributeValue> item(LocalDeployment local, String id) {
-        return local.aws()
-                .dynamo()
-                .getItem(g -> g.tableName(local.aws().accountsTable())
-                        .consistentRead(true)
-                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                .item();
-    }
-
     private static long version(LocalDeployment local, String id) {
-        return Long.parseLong(item(local, id).get(Accounts.TOKEN_VERSION).n());
+        return Long.parseLong(
+                local.aws().account(id).get(Accounts.TOKEN_VERSION).n());
     }
 
     private static TokenBundle tokens(LocalDeployment local, String id) {
         byte[] plaintext = local.aws()
                 .kms()
-                .decrypt(d -> d.ciphertextBlob(
-                                item(local, id).get(Accounts.TOKEN_CIPHERTEXT).b())
+                .decrypt(d -> d.ciphertextBlob(local.aws()
+                                .account(id)
+                                .get(Accounts.TOKEN_CIPHERTEXT)
+                                .b())
                         .encryptionContext(Schema.encryptionContext(id)))
                 .plaintext()
                 .asByteArray();

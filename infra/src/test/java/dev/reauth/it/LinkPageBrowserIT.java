@@ -27,7 +27,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The re-auth link page in a real browser (headless Chromium) against the local stack: the local API
@@ -98,15 +97,7 @@ class LinkPageBrowserIT {
         assertThat(chromium.focusedId()).isEqualTo("done-message");
         assertThat(chromium.driver.getPageSource()).doesNotContain(pasted).doesNotContain(ReauthSystem.tokenOf(link));
         chromium.screenshot("link-done-phone.png");
-        assertThat(local.aws()
-                        .dynamo()
-                        .getItem(g -> g.tableName(local.aws().accountsTable())
-                                .consistentRead(true)
-                                .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                        .item()
-                        .get(Accounts.TOKEN_VERSION)
-                        .n())
-                .isEqualTo("2");
+        assertThat(local.aws().account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
 
         chromium.driver.get(link);
         assertThat(heading()).isEqualTo("This link was already used");
@@ -177,14 +168,8 @@ class LinkPageBrowserIT {
         assertThat(errorShown()).contains("different provider account").doesNotContain("ops@example.com");
         chromium.screenshot("link-mismatch-phone.png");
 
-        versions.forEach((id, version) -> assertThat(local.aws()
-                        .dynamo()
-                        .getItem(g -> g.tableName(local.aws().accountsTable())
-                                .consistentRead(true)
-                                .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                        .item()
-                        .get(Accounts.TOKEN_VERSION)
-                        .n())
+        versions.forEach((id, version) -> assertThat(
+                        local.aws().account(id).get(Accounts.TOKEN_VERSION).n())
                 .as(id)
                 .isEqualTo(version));
     }

@@ -48,7 +48,7 @@ final class LocalLogins {
 
     /** The account's tokens, decrypted as the fleet decrypts them. */
     static TokenBundle tokens(LocalDeployment deployment, String id) {
-        Map<String, AttributeValue> item = item(deployment, id);
+        Map<String, AttributeValue> item = deployment.aws().account(id);
         byte[] plaintext = deployment
                 .aws()
                 .kms()
@@ -58,16 +58,6 @@ final class LocalLogins {
                 .plaintext()
                 .asByteArray();
         return TokenBundleJson.read(plaintext);
-    }
-
-    static Map<String, AttributeValue> item(LocalDeployment deployment, String id) {
-        return deployment
-                .aws()
-                .dynamo()
-                .getItem(g -> g.tableName(deployment.aws().accountsTable())
-                        .consistentRead(true)
-                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                .item();
     }
 
     static JsonNode json(String body) throws IOException {

@@ -394,11 +394,7 @@ final class ReauthSystem implements AutoCloseable {
     }
 
     Map<String, AttributeValue> account(String id) {
-        return aws.dynamo()
-                .getItem(g -> g.tableName(aws.accountsTable())
-                        .consistentRead(true)
-                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
-                .item();
+        return aws.account(id);
     }
 
     Map<String, AttributeValue> session(String state) {
