@@ -54,7 +54,15 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     static final String LEASE_HELD = "#ver = :base AND #leaseOwner = :owner";
     /** New tokens make the account healthy: token_version + 1, back in the index, dead mark, backoff, lease and alerts gone. */
     static final String TOKENS_UPDATE = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
-            + " #failures = :zero, #bucket = :bucket%s REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt";
+            + " #failures = :zero, #bucket = :bucket%s REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt,"
+            + " #uncertain%s";
+    /** New tokens that need a person's look: the reason is set (otherwise it is removed with the other marks). */
+    static final String ATTENTION_SET = ", #attention = :attention, #attentionAt = :now";
+
+    static final String ATTENTION_REMOVE = ", #attention, #attentionAt";
+    /** Rescued tokens: on the version their refresh leased, unless another refresher holds a live lease. */
+    static final String LAND_CONDITION =
+            "#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now" + " OR #leaseOwner = :owner)";
 
     static final String COMMIT_EXTRA = ", #last = :now, #result = :ok";
     static final String COMMIT_COUNT = " ADD #count :one";
@@ -64,7 +72,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     static final String DEAD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead"
             + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
     static final String FAILURE_UPDATE = "SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
-            + " #next = :retryAt REMOVE #leaseUntil, #leaseOwner";
+            + " #next = :retryAt%s REMOVE #leaseUntil, #leaseOwner";
+    static final String UNCERTAIN_SET = ", #uncertain = if_not_exists(#uncertain, :uncertain)";
 
     private static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry("#id", Accounts.ID),
@@ -176,7 +185,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                             .conditionExpression(finalCondition)
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
-                            .returnValues(ReturnValue.ALL_NEW)
+                            // the item before the claim: a lease still on it expired with no outcome recorded
+                            .returnValues(ReturnValue.ALL_OLD)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
                     .attributes();
             return new RefreshClaim.Leased(new LeasedAccount(
@@ -187,7 +197,9 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                     leaseOwner,
                     number(item, Accounts.REFRESH_FAILURES).orElse(0L).intValue(),
                     alerts(item),
-                    instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT))));
+                    instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT)),
+                    instant(item, Accounts.ROTATION_UNCERTAIN_AT),
+                    instant(item, Accounts.REFRESH_LEASE_UNTIL)));
         } catch (ConditionalCheckFailedException e) {
             return whyNotClaimed(e.item(), expectedVersion, now, minInterval);
         } catch (SdkException e) {
@@ -219,7 +231,46 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     }
 
     @Override
-    public OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
+    public OptionalLong commit(
+            LeasedAccount account,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attention,
+            Instant now) {
+        return refreshedWrite(
+                account.id(),
+                account.tokenVersion(),
+                account.leaseOwner(),
+                LEASE_HELD,
+                tokens,
+                refreshTokenRotated,
+                attention,
+                now);
+    }
+
+    @Override
+    public OptionalLong land(
+            String accountId,
+            long baseVersion,
+            String leaseOwner,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attention,
+            Instant now) {
+        return refreshedWrite(
+                accountId, baseVersion, leaseOwner, LAND_CONDITION, tokens, refreshTokenRotated, attention, now);
+    }
+
+    /** Tokens from the provider's refresh answer: a commit under the lease, or a rescue landing. */
+    private OptionalLong refreshedWrite(
+            String accountId,
+            long baseVersion,
+            String leaseOwner,
+            String condition,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attention,
+            Instant now) {
         Map<String, String> names = tokenNames(refreshTokenRotated);
         names.putAll(Map.of(
                 "#last",
@@ -228,12 +279,18 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                 Accounts.LAST_REFRESH_RESULT,
                 "#count",
                 Accounts.REFRESH_COUNT));
-        Map<String, AttributeValue> values = tokenValues(account.id(), account.tokenVersion(), tokens, now);
-        values.putAll(Map.of(":ok", s("ok"), ":one", n(1), ":owner", s(account.leaseOwner())));
-        String update = String.format(TOKENS_UPDATE, (refreshTokenRotated ? ", #issued = :now" : "") + COMMIT_EXTRA)
+        Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
+        values.putAll(Map.of(":ok", s("ok"), ":one", n(1), ":owner", s(leaseOwner)));
+        attention.ifPresent(reason -> values.put(":attention", s(reason)));
+        String update = String.format(
+                        TOKENS_UPDATE,
+                        (refreshTokenRotated ? ", #issued = :now" : "")
+                                + COMMIT_EXTRA
+                                + (attention.isPresent() ? ATTENTION_SET : ""),
+                        attention.isPresent() ? "" : ATTENTION_REMOVE)
                 + COMMIT_COUNT;
-        return conditionalUpdate(account.id(), update, LEASE_HELD, names, values)
-                ? OptionalLong.of(account.tokenVersion() + 1)
+        return conditionalUpdate(accountId, update, condition, names, values)
+                ? OptionalLong.of(baseVersion + 1)
                 : OptionalLong.empty();
     }
 
@@ -242,7 +299,7 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
         return conditionalUpdate(
                         accountId,
-                        String.format(TOKENS_UPDATE, ", #issued = :now"),
+                        String.format(TOKENS_UPDATE, ", #issued = :now", ATTENTION_REMOVE),
                         ADOPT_CONDITION,
                         tokenNames(true),
                         values)
@@ -264,7 +321,10 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                 Map.entry("#next", Accounts.NEXT_REFRESH_AT),
                 Map.entry("#alerts", Accounts.REFRESH_ALERTS),
                 Map.entry("#reason", Accounts.REAUTH_REASON),
-                Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT)));
+                Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
+                Map.entry("#uncertain", Accounts.ROTATION_UNCERTAIN_AT),
+                Map.entry("#attention", Accounts.ATTENTION_REASON),
+                Map.entry("#attentionAt", Accounts.ATTENTION_AT)));
         if (refreshTokenRotated) {
             names.put("#issued", Accounts.REFRESH_TOKEN_ISSUED_AT);
         }
@@ -388,38 +448,46 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     }
 
     @Override
-    public int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now) {
+    public int recordFailure(
+            LeasedAccount account, String result, Instant retryAt, Optional<Instant> uncertainSince, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#failures",
+                Accounts.REFRESH_FAILURES,
+                "#result",
+                Accounts.LAST_REFRESH_RESULT,
+                "#next",
+                Accounts.NEXT_REFRESH_AT,
+                "#leaseUntil",
+                Accounts.REFRESH_LEASE_UNTIL,
+                "#leaseOwner",
+                Accounts.REFRESH_LEASE_OWNER,
+                "#ver",
+                Accounts.TOKEN_VERSION));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":zero",
+                n(0),
+                ":one",
+                n(1),
+                ":result",
+                s(result),
+                ":retryAt",
+                millis(retryAt),
+                ":base",
+                n(account.tokenVersion()),
+                ":owner",
+                s(account.leaseOwner())));
+        uncertainSince.ifPresent(since -> {
+            names.put("#uncertain", Accounts.ROTATION_UNCERTAIN_AT);
+            values.put(":uncertain", millis(since));
+        });
+        String update = String.format(FAILURE_UPDATE, uncertainSince.isPresent() ? UNCERTAIN_SET : "");
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(u -> u.tableName(table)
                             .key(Map.of(Accounts.ID, s(account.id())))
-                            .updateExpression(FAILURE_UPDATE)
+                            .updateExpression(update)
                             .conditionExpression(LEASE_HELD)
-                            .expressionAttributeNames(Map.of(
-                                    "#failures",
-                                    Accounts.REFRESH_FAILURES,
-                                    "#result",
-                                    Accounts.LAST_REFRESH_RESULT,
-                                    "#next",
-                                    Accounts.NEXT_REFRESH_AT,
-                                    "#leaseUntil",
-                                    Accounts.REFRESH_LEASE_UNTIL,
-                                    "#leaseOwner",
-                                    Accounts.REFRESH_LEASE_OWNER,
-                                    "#ver",
-                                    Accounts.TOKEN_VERSION))
-                            .expressionAttributeValues(Map.of(
-                                    ":zero",
-                                    n(0),
-                                    ":one",
-                                    n(1),
-                                    ":result",
-                                    s(result),
-                                    ":retryAt",
-                                    millis(retryAt),
-                                    ":base",
-                                    n(account.tokenVersion()),
-                                    ":owner",
-                                    s(account.leaseOwner())))
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
                             .returnValues(ReturnValue.UPDATED_NEW))
                     .attributes();
             return number(updated, Accounts.REFRESH_FAILURES)

@@ -30,7 +30,11 @@ public record ReauthConfig(
         Duration providerTimeout,
         ProviderConfig provider,
         RefreshSettings refresh,
-        LinkSettings links) {
+        LinkSettings links,
+        RefreshSafety safety) {
+
+    /** A provider answer can be slow; giving up early loses a rotated refresh token (issue 17). */
+    public static final Duration DEFAULT_PROVIDER_TIMEOUT = Duration.ofSeconds(30);
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -67,6 +71,8 @@ public record ReauthConfig(
                 read.optional("OAUTH_AUTHORIZE_EXTRA_PARAMS")
                         .map(Reader::pairs)
                         .orElse(preset.leadingAuthorizeParams()));
+        Duration providerTimeout = read.duration("OAUTH_HTTP_TIMEOUT", DEFAULT_PROVIDER_TIMEOUT);
+        Duration lease = read.duration("REFRESH_LEASE", Duration.ofMinutes(4));
         return new ReauthConfig(
                 read.required("AWS_REGION"),
                 read.uri("AWS_ENDPOINT_URL"),
@@ -77,14 +83,14 @@ public record ReauthConfig(
                 read.required("TOKEN_EVENTS_TOPIC_ARN"),
                 read.duration("SESSION_TTL", Duration.ofMinutes(10)),
                 read.duration("SESSION_CLAIM_LEASE", Duration.ofSeconds(60)),
-                read.duration("OAUTH_HTTP_TIMEOUT", Duration.ofSeconds(10)),
+                providerTimeout,
                 provider,
                 new RefreshSettings(
                         read.optional("ACCOUNTS_REFRESH_INDEX").orElse("refresh-index"),
                         read.integer("REFRESH_BUCKETS", 4),
                         read.duration("REFRESH_LEAD", Duration.ofMinutes(60)),
                         read.integer("REFRESH_CONCURRENCY", 4),
-                        read.duration("REFRESH_LEASE", Duration.ofMinutes(2)),
+                        lease,
                         read.duration("REFRESH_MIN_INTERVAL", Duration.ofSeconds(30)),
                         read.duration("REFRESH_WAIT", Duration.ofSeconds(15)),
                         read.optional("ALERTS_TOPIC_ARN")),
@@ -92,7 +98,16 @@ public record ReauthConfig(
                         read.uri("WEB_BASE_URL"),
                         read.duration("LINK_TTL", Duration.ofHours(24)),
                         read.integer("LINK_MAX_STARTS", 10),
-                        read.integer("LINK_MAX_COMPLETIONS", 10)));
+                        read.integer("LINK_MAX_COMPLETIONS", 10)),
+                new RefreshSafety(
+                        providerTimeout,
+                        read.duration("AWS_CALL_TIMEOUT", Duration.ofSeconds(5)),
+                        read.duration("AWS_ATTEMPT_TIMEOUT", Duration.ofSeconds(2)),
+                        read.duration("REFRESH_RETRY_BACKOFF", Duration.ofSeconds(1)),
+                        read.duration("REFRESH_LEASE_MARGIN", Duration.ofSeconds(10)),
+                        read.duration("REFRESH_FUNCTION_TIMEOUT", Duration.ofMinutes(3)),
+                        lease,
+                        read.optional("RESCUE_QUEUE_URL")));
     }
 
     /** A configuration variable is missing or malformed. */

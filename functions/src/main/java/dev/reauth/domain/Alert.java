@@ -15,7 +15,8 @@ public record Alert(Kind kind, String accountId, String accountName, Instant sin
         FAILING("failing", "refresh failing"),
         STALE("stale", "not refreshed for two lead windows"),
         RECOVERED("recovered", "healthy again"),
-        SECOND_REFRESHER("second_refresher", "refreshed by a proxy itself (a second refresher)");
+        SECOND_REFRESHER("second_refresher", "refreshed by a proxy itself (a second refresher)"),
+        ATTENTION("attention", "refreshed, but needs a look");
 
         private final String wire;
         private final String summary;

@@ -92,8 +92,23 @@ public abstract sealed class ReauthException extends RuntimeException {
 
     /** The provider failed: 5xx, timeout, unreadable or incomplete answer, or a refusal that is not about the code. */
     public static final class ProviderFailed extends ReauthException {
+        private final boolean afterSending;
+
         public ProviderFailed(String description, Throwable cause) {
+            this(description, cause, false);
+        }
+
+        /**
+         * @param afterSending the request reached the provider and its answer was lost or unusable (timeout,
+         *                     reset, 5xx, garbage): the provider may have acted on it, e.g. rotated a refresh token
+         */
+        public ProviderFailed(String description, Throwable cause, boolean afterSending) {
             super("provider_error", description, cause);
+            this.afterSending = afterSending;
+        }
+
+        public boolean afterSending() {
+            return afterSending;
         }
     }
 

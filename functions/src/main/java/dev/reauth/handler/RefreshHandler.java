@@ -1,6 +1,7 @@
 package dev.reauth.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.reauth.config.RefreshSafety;
 import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.http.Route;
@@ -21,10 +22,6 @@ import java.util.Set;
 public final class RefreshHandler extends ApiHandler {
 
     private static final Set<Route> ROUTES = Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.IMPORT_ACCOUNT);
-    /** Outside Lambda (tests, the local run) a run gets this long. */
-    private static final Duration DEFAULT_RUN = Duration.ofSeconds(30);
-    /** Left unused at the end of a run, so the function returns before Lambda's timeout. */
-    private static final Duration RUN_MARGIN = Duration.ofSeconds(2);
 
     private final ScheduledRefresh schedule;
     private final Clock clock;
@@ -54,8 +51,10 @@ public final class RefreshHandler extends ApiHandler {
         if (schedule == null || !isScheduledEvent(eventJson)) {
             return handle(eventJson);
         }
-        Duration remaining = context == null ? DEFAULT_RUN : Duration.ofMillis(context.getRemainingTimeInMillis());
-        Instant deadline = clock.instant().plus(remaining).minus(RUN_MARGIN);
+        // outside Lambda (tests, the local run) a run gets the configured function timeout
+        Duration remaining =
+                context == null ? schedule.functionTimeout() : Duration.ofMillis(context.getRemainingTimeInMillis());
+        Instant deadline = clock.instant().plus(remaining).minus(RefreshSafety.RUN_MARGIN);
         ScheduledRefresh.Summary summary = schedule.run(deadline);
         return Json.object()
                 .put("due", summary.due())
@@ -65,6 +64,8 @@ public final class RefreshHandler extends ApiHandler {
                 .put("dead", summary.dead())
                 .put("throttled", summary.throttled())
                 .put("leftForNextRun", summary.leftForNextRun())
+                .put("rescueLanded", summary.rescueLanded())
+                .put("rescuePending", summary.rescuePending())
                 .toJson();
     }
 

@@ -10,6 +10,7 @@ import dev.reauth.aws.DynamoSessionStore;
 import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.aws.SnsAlertPublisher;
 import dev.reauth.aws.SnsEventPublisher;
+import dev.reauth.aws.SqsTokenRescue;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
@@ -20,20 +21,20 @@ import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.refresh.RefreshService;
+import dev.reauth.refresh.RescueDrain;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.refresh.TokenIntake;
+import dev.reauth.refresh.TokenLanding;
+import dev.reauth.refresh.TokenRescue;
 import dev.reauth.web.WebApp;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /** Builds the object graph the handlers run on; the only place that knows every concrete class. */
 public final class Wiring {
 
     private static final StructuredLog LOG = StructuredLog.of(Wiring.class);
-    /** The AWS calls of one refresh, on top of the provider's timeout. */
-    private static final Duration AWS_CALLS_BUDGET = Duration.ofSeconds(5);
 
     private Wiring() {}
 
@@ -58,8 +59,16 @@ public final class Wiring {
                 ledger(config, aws),
                 refresher,
                 config.refresh(),
-                config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET),
-                clock);
+                config.safety().perRefreshBudget(),
+                clock,
+                rescue(config, aws)
+                        .map(queue -> new RescueDrain(
+                                queue,
+                                new KmsTokenVault(aws.kms(), config.tokenKeyId()),
+                                ledger(config, aws),
+                                new SnsEventPublisher(aws.sns(), config.topicArn()),
+                                clock)),
+                config.safety().functionTimeout());
         TokenIntake intake = new TokenIntake(
                 ledger(config, aws),
                 directory(config, aws),
@@ -113,9 +122,11 @@ public final class Wiring {
     /** The refresher; with a web base URL configured, its dead-account alerts carry a link from {@code links}. */
     private static RefreshService refreshService(
             ReauthConfig config, AwsClients aws, AuthorizationServer provider, Clock clock, LinkIssuer links) {
+        KmsTokenVault vault = new KmsTokenVault(aws.kms(), config.tokenKeyId());
+        DynamoRefreshLedger ledger = ledger(config, aws);
         return new RefreshService(
-                ledger(config, aws),
-                new KmsTokenVault(aws.kms(), config.tokenKeyId()),
+                ledger,
+                vault,
                 provider,
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
                 alerts(config, aws),
@@ -123,7 +134,14 @@ public final class Wiring {
                 RefreshService.refreshScopes(config.provider().scopes()),
                 clock,
                 Optional.ofNullable(links)
-                        .filter(issuer -> config.links().webBaseUrl().isPresent()));
+                        .filter(issuer -> config.links().webBaseUrl().isPresent()),
+                config.safety(),
+                new TokenLanding(ledger, vault, rescue(config, aws), config.safety(), clock));
+    }
+
+    /** The rescue queue, when RESCUE_QUEUE_URL names one. */
+    private static Optional<TokenRescue> rescue(ReauthConfig config, AwsClients aws) {
+        return config.safety().rescueQueueUrl().map(url -> new SqsTokenRescue(aws.sqs(), url));
     }
 
     private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {

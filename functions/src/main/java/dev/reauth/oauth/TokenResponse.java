@@ -16,6 +16,18 @@ public sealed interface TokenResponse {
         /** The refresh token of a refresh grant that carried none: the current one stays valid. */
         public static final String REFRESH_TOKEN_KEPT = "";
 
+        /**
+         * The access token's lifetime when a refresh answer names none: a quarter of the documented 8
+         * hours, so with the default 60-minute lead the account is refreshed again after about an hour
+         * (too short costs a refresh; too long would leave proxies an expired token).
+         */
+        public static final Duration DEFAULT_EXPIRES_IN = Duration.ofHours(2);
+
+        /** True when a refresh answer carried a new refresh token but no access token: redeem the new one at once. */
+        public boolean lacksAccessToken() {
+            return tokens.accessToken().isEmpty();
+        }
+
         /** True when the provider sent no new refresh token (only a refresh grant may). */
         public boolean keepsRefreshToken() {
             return REFRESH_TOKEN_KEPT.equals(tokens.refreshToken());

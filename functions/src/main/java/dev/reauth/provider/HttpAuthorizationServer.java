@@ -116,8 +116,9 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
                 return new TokenResponse.Refused(answer.status(), error.get());
             }
         }
+        // a 5xx may come after the provider acted (rotated): the caller must treat the answer as lost
         throw new ReauthException.ProviderFailed(
-                "The provider's token endpoint answered HTTP " + answer.status(), null);
+                "The provider's token endpoint answered HTTP " + answer.status(), null, answer.status() >= 500);
     }
 
     @Override
@@ -142,6 +143,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     }
 
     private Answer post(URI url, String contentType, String body, Map<String, String> headers, String what) {
+        boolean sent = false;
         try {
             HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
             connection.setRequestMethod("POST");
@@ -158,6 +160,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(bytes);
             }
+            sent = true;
             int status = connection.getResponseCode();
             InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
             String text = "";
@@ -168,9 +171,14 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             }
             return new Answer(status, text, retryAfter(connection));
         } catch (SocketTimeoutException e) {
-            throw new ReauthException.ProviderFailed("The provider's " + what + " did not answer in time", null);
+            throw new ReauthException.ProviderFailed("The provider's " + what + " did not answer in time", null, sent);
         } catch (IOException e) {
-            throw new ReauthException.ProviderFailed("The provider's " + what + " could not be reached", null);
+            throw new ReauthException.ProviderFailed(
+                    sent
+                            ? "The provider's " + what + " dropped the connection before answering"
+                            : "The provider's " + what + " could not be reached",
+                    null,
+                    sent);
         }
     }
 
@@ -200,19 +208,27 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
 
     /**
      * RFC 6749 §5.1: access_token and a positive integral expires_in are required; so is refresh_token
-     * on a code exchange (a refresh may leave it out, meaning the current one stays valid).
+     * on a code exchange (a refresh may leave it out, meaning the current one stays valid). A refresh
+     * answer is the only copy of a rotated refresh token, so it is admitted short of the RFC: without an
+     * access token (empty; the caller redeems the new refresh token once more) and without a valid
+     * expires_in ({@link TokenResponse.Granted#DEFAULT_EXPIRES_IN}).
      */
     private static TokenResponse.Granted parseGrant(String body, boolean refreshTokenRequired) {
         Map<String, Object> json = Json.parseObjectOrEmpty(body).orElseThrow(() -> incomplete("was not a JSON object"));
-        String access = boundedText(json, "access_token").orElseThrow(() -> incomplete("had no access_token"));
         Optional<String> refreshGiven = boundedText(json, "refresh_token");
+        Optional<String> accessGiven = boundedText(json, "access_token");
+        boolean lenient = !refreshTokenRequired;
+        String access = accessGiven
+                .or(() -> lenient && refreshGiven.isPresent() ? Optional.of("") : Optional.empty())
+                .orElseThrow(() -> incomplete("had no access_token"));
         if (refreshGiven.isEmpty() && refreshTokenRequired) {
             throw incomplete("had no refresh_token");
         }
         String refresh = refreshGiven.orElse(TokenResponse.Granted.REFRESH_TOKEN_KEPT);
-        long expiresIn = seconds(json.get("expires_in"))
-                .filter(s -> s > 0 && s <= MAX_EXPIRES_IN_SECONDS)
-                .orElseThrow(() -> incomplete("had no valid expires_in"));
+        Optional<Long> expiresIn = seconds(json.get("expires_in")).filter(s -> s > 0 && s <= MAX_EXPIRES_IN_SECONDS);
+        if (expiresIn.isEmpty() && !lenient) {
+            throw incomplete("had no valid expires_in");
+        }
         return new TokenResponse.Granted(
                 new TokenBundle(
                         access,
@@ -220,7 +236,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
                         boundedText(json, "token_type").orElse("Bearer"),
                         boundedText(json, "scope"),
                         Optional.empty()),
-                Duration.ofSeconds(expiresIn),
+                expiresIn.map(Duration::ofSeconds).orElse(TokenResponse.Granted.DEFAULT_EXPIRES_IN),
                 ProviderIdentity.fromTokenResponse(json));
     }
 
@@ -239,7 +255,8 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     }
 
     private static ReauthException.ProviderFailed incomplete(String what) {
-        return new ReauthException.ProviderFailed("The provider's token response " + what, null);
+        // a 2xx reauth cannot read may still have rotated the refresh token
+        return new ReauthException.ProviderFailed("The provider's token response " + what, null, true);
     }
 
     private static Optional<String> boundedText(Map<String, Object> json, String field) {

@@ -12,6 +12,9 @@ import java.util.Set;
  * @param failures    consecutive failed refreshes before this one
  * @param alertsSent  alerts sent since the account was last healthy
  * @param lastHealthyAt the last successful refresh, else when the tokens were last written
+ * @param rotationUncertainSince a provider call whose answer never arrived, when one is on record
+ * @param abandonedLeaseUntil the end of a previous lease that expired with no outcome recorded (its
+ *                            refresher died or lost the table): its provider call may have rotated
  */
 public record LeasedAccount(
         String id,
@@ -21,7 +24,37 @@ public record LeasedAccount(
         String leaseOwner,
         int failures,
         Set<String> alertsSent,
-        Optional<Instant> lastHealthyAt) {
+        Optional<Instant> lastHealthyAt,
+        Optional<Instant> rotationUncertainSince,
+        Optional<Instant> abandonedLeaseUntil) {
+
+    /** An account with no uncertain rotation on record. */
+    public LeasedAccount(
+            String id,
+            String name,
+            long tokenVersion,
+            byte[] ciphertext,
+            String leaseOwner,
+            int failures,
+            Set<String> alertsSent,
+            Optional<Instant> lastHealthyAt) {
+        this(
+                id,
+                name,
+                tokenVersion,
+                ciphertext,
+                leaseOwner,
+                failures,
+                alertsSent,
+                lastHealthyAt,
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** Since when the provider may have rotated without reauth holding the answer, if it may have. */
+    public Optional<Instant> uncertainSince() {
+        return rotationUncertainSince.or(() -> abandonedLeaseUntil);
+    }
 
     @Override
     public String toString() {

@@ -36,7 +36,38 @@ public interface RefreshLedger {
      *
      * @return the new token_version, or empty when the version or the lease moved (nothing written)
      */
-    OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now);
+    default OptionalLong commit(LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
+        return commit(account, tokens, refreshTokenRotated, Optional.empty(), now);
+    }
+
+    /**
+     * Writes refreshed tokens as {@link #commit(LeasedAccount, SealedTokens, boolean, Instant)} does, clearing
+     * any uncertain rotation, and sets or clears the account's attention reason.
+     *
+     * @param attention why a person must look although the tokens are stored (e.g. {@code scope_missing_inference})
+     */
+    OptionalLong commit(
+            LeasedAccount account,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attention,
+            Instant now);
+
+    /**
+     * Lands rescued tokens: compare-and-set on {@code baseVersion} (the version their refresh was leased
+     * on) while no other refresher holds a live lease; otherwise as a commit.
+     *
+     * @param leaseOwner the lease id of the refresh that got the tokens (its lease may still be on the item)
+     * @return the new token_version, or empty when the version moved or another refresher holds the lease
+     */
+    OptionalLong land(
+            String accountId,
+            long baseVersion,
+            String leaseOwner,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attention,
+            Instant now);
 
     /**
      * Marks the account as requiring re-authentication, if its tokens are still the leased version:
@@ -51,7 +82,16 @@ public interface RefreshLedger {
      *
      * @return the number of consecutive failures, this one included
      */
-    int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now);
+    default int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now) {
+        return recordFailure(account, result, retryAt, account.uncertainSince(), now);
+    }
+
+    /**
+     * Records a failed attempt as above; with {@code uncertainSince}, also that the provider may have
+     * rotated without reauth holding its answer ({@code rotation_uncertain_at}).
+     */
+    int recordFailure(
+            LeasedAccount account, String result, Instant retryAt, Optional<Instant> uncertainSince, Instant now);
 
     /** Notes that an alert of this kind was sent, so it is sent once until the account is healthy again. */
     void noteAlert(String accountId, String kind);

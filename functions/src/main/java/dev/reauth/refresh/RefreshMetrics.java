@@ -9,13 +9,16 @@ import java.util.stream.Collectors;
 /**
  * CloudWatch Embedded Metric Format: the JSON log lines per refresh run that CloudWatch turns into
  * metrics (namespace {@code reauth}, no dimensions), so no PutMetricData call and no metrics library
- * on the Lambda path. The alarms in template.yaml watch {@code RefreshFailed} and {@code AccountsDead}.
+ * on the Lambda path. The alarms in template.yaml watch {@code RefreshFailed}, {@code AccountsDead},
+ * {@code RescuePending} and the absence of {@code RefreshHeartbeat}.
  * EMF allows at most {@value #MAX_VALUES} values in one metric's array, so a run's latencies are
  * spread over as many lines as that takes; a run with none declares no latency at all.
  */
 public final class RefreshMetrics {
 
     public static final String NAMESPACE = "reauth";
+    /** 1 per run: the alarm on its absence (missing data breaches) notices a refresher that stopped. */
+    public static final String HEARTBEAT = "RefreshHeartbeat";
     /** The EMF specification's bound on a numeric array metric. */
     static final int MAX_VALUES = 100;
 
@@ -33,7 +36,10 @@ public final class RefreshMetrics {
                 .put("RefreshFailed", summary.failed())
                 .put("AccountsDead", summary.dead())
                 .put("RefreshThrottled", summary.throttled())
-                .put("LeftForNextRun", summary.leftForNextRun());
+                .put("LeftForNextRun", summary.leftForNextRun())
+                .put("RescueLanded", summary.rescueLanded())
+                .put("RescuePending", summary.rescuePending())
+                .put(HEARTBEAT, 1);
         if (!first.isEmpty()) {
             counts.putRaw("RefreshLatency", array(first));
         }
@@ -63,7 +69,10 @@ public final class RefreshMetrics {
                     "RefreshFailed",
                     "AccountsDead",
                     "RefreshThrottled",
-                    "LeftForNextRun")) {
+                    "LeftForNextRun",
+                    "RescueLanded",
+                    "RescuePending",
+                    HEARTBEAT)) {
                 metrics.add("{\"Name\":\"" + name + "\",\"Unit\":\"Count\"}");
             }
         }
@@ -91,6 +100,12 @@ public final class RefreshMetrics {
         int throttled();
 
         int leftForNextRun();
+
+        /** Rescued tokens that landed in this run. */
+        int rescueLanded();
+
+        /** Rescued tokens still waiting to land (KMS or DynamoDB still down). */
+        int rescuePending();
 
         List<Long> latenciesMillis();
     }

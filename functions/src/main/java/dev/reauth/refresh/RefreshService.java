@@ -1,5 +1,6 @@
 package dev.reauth.refresh;
 
+import dev.reauth.config.RefreshSafety;
 import dev.reauth.config.RefreshSettings;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
@@ -7,7 +8,6 @@ import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.EventPublisher;
 import dev.reauth.domain.ReauthException;
-import dev.reauth.domain.SealedTokens;
 import dev.reauth.domain.TokenVault;
 import dev.reauth.link.IssuedLink;
 import dev.reauth.link.LinkIssuer;
@@ -40,7 +40,12 @@ public final class RefreshService {
     private static final Duration FIRST_BACKOFF = Duration.ofMinutes(1);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final int SEAL_ATTEMPTS = 3;
+    /** The dead reason when the provider rotated and its answer never reached reauth. */
+    public static final String ROTATION_LOST = "rotation_lost";
+    /** The attention reason of tokens granted without {@value #INFERENCE_SCOPE}. */
+    public static final String SCOPE_MISSING_INFERENCE = "scope_missing_inference";
+    /** The attention reason of a grant whose access token never came, even on a second redeem. */
+    public static final String ACCESS_TOKEN_MISSING = "access_token_missing";
 
     /** Who asked: the schedule moves on when a refresh is in flight; a proxy that got a 401 waits for it. */
     public enum Trigger {
@@ -57,6 +62,8 @@ public final class RefreshService {
     private final List<String> refreshScopes;
     private final Clock clock;
     private final Optional<LinkIssuer> links;
+    private final TokenLanding landing;
+    private final RefreshSafety safety;
 
     /**
      * @param refreshScopes what a refresh grant asks for: the login scopes less {@code org:create_api_key}
@@ -86,6 +93,38 @@ public final class RefreshService {
             List<String> refreshScopes,
             Clock clock,
             Optional<LinkIssuer> links) {
+        this(
+                ledger,
+                vault,
+                provider,
+                events,
+                alerts,
+                settings,
+                refreshScopes,
+                clock,
+                links,
+                RefreshSafety.defaults(),
+                new TokenLanding(ledger, vault, Optional.empty(), RefreshSafety.defaults(), clock));
+    }
+
+    /**
+     * @param safety  the timeouts and retry budget the landing deadline and the on-demand run are computed from
+     * @param landing seals and commits the provider's answer, retrying, and rescues it when it cannot
+     */
+    public RefreshService(
+            RefreshLedger ledger,
+            TokenVault vault,
+            AuthorizationServer provider,
+            EventPublisher events,
+            AlertPublisher alerts,
+            RefreshSettings settings,
+            List<String> refreshScopes,
+            Clock clock,
+            Optional<LinkIssuer> links,
+            RefreshSafety safety,
+            TokenLanding landing) {
+        this.safety = safety;
+        this.landing = landing;
         this.links = links;
         this.ledger = ledger;
         this.vault = vault;
@@ -111,17 +150,43 @@ public final class RefreshService {
      *                     fails when the tokens already moved past it
      */
     public RefreshOutcome refresh(AccountId id, OptionalLong knownVersion, Trigger trigger) {
+        Instant now = clock.instant();
+        // on demand nothing drained the rescue queue; without one, nothing can be pending
+        Optional<Instant> drainedAt = landing.rescues() ? Optional.empty() : Optional.of(now);
+        return refresh(
+                id,
+                knownVersion,
+                trigger,
+                now.plus(safety.functionTimeout()).minus(RefreshSafety.RUN_MARGIN),
+                drainedAt);
+    }
+
+    /**
+     * Refreshes as above within a run.
+     *
+     * @param runDeadline when the run must be done: the new tokens land (or are rescued) by then
+     * @param rescuesDrainedAt when the run started draining the rescue queue (empty: it did not)
+     */
+    public RefreshOutcome refresh(
+            AccountId id,
+            OptionalLong knownVersion,
+            Trigger trigger,
+            Instant runDeadline,
+            Optional<Instant> rescuesDrainedAt) {
         String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
+        Instant claimedAt = clock.instant();
         RefreshClaim claim = ledger.claim(
                 accountId,
                 knownVersion,
                 UUID.randomUUID().toString(),
-                clock.instant(),
+                claimedAt,
                 settings.lease(),
                 settings.minInterval());
         return switch (claim) {
-            case RefreshClaim.Leased leased -> refreshLeased(leased.account());
+            case RefreshClaim.Leased leased ->
+                refreshLeased(
+                        leased.account(), landing.landBy(claimedAt, settings.lease(), runDeadline), rescuesDrainedAt);
             case RefreshClaim.Refused refused ->
                 switch (refused.reason()) {
                     case GONE -> throw new ReauthException.AccountNotFound("No account with id '" + accountId + "'");
@@ -158,7 +223,18 @@ public final class RefreshService {
         return new RefreshOutcome.InFlight(seenVersion);
     }
 
-    private RefreshOutcome refreshLeased(LeasedAccount account) {
+    private RefreshOutcome refreshLeased(LeasedAccount account, Instant landBy, Optional<Instant> drainedAt) {
+        Optional<Instant> abandoned = account.abandonedLeaseUntil();
+        if (abandoned.isPresent()
+                && drainedAt.filter(at -> at.isAfter(abandoned.get())).isEmpty()) {
+            // the refresher that held the lease died or lost the table: its answer may sit in the rescue
+            // queue, and the stored refresh token may be spent. Only a run that drained the queue after
+            // that lease ended may call the provider.
+            Instant now = clock.instant();
+            int failures = ledger.recordFailure(account, "previous_refresh_unfinished", now, now);
+            LOG.warn("refresh.previous_unfinished", "abandonedLeaseUntil", abandoned.get());
+            return new RefreshOutcome.Failed("previous_refresh_unfinished", failures, now);
+        }
         TokenBundle current;
         try {
             current = vault.open(account.id(), account.ciphertext());
@@ -172,22 +248,13 @@ public final class RefreshService {
         try {
             response = provider.refresh(current.refreshToken(), refreshScopes);
         } catch (ReauthException.ProviderFailed providerDown) {
-            return fail(account, "provider_error", Optional.empty());
+            return providerDown.afterSending()
+                    ? answerLost(account)
+                    : fail(account, "provider_error", Optional.empty());
         }
         return switch (response) {
-            case TokenResponse.Granted granted
-            when !servesInference(granted) ->
-                dead(
-                        account,
-                        "scope_missing_inference",
-                        "The provider granted tokens without the user:inference scope, which cannot serve requests.");
-            case TokenResponse.Granted granted -> commit(account, current, granted);
-            case TokenResponse.Refused refused
-            when "invalid_grant".equals(refused.error()) ->
-                dead(
-                        account,
-                        "invalid_grant",
-                        "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
+            case TokenResponse.Granted granted -> landGrant(account, current, granted, landBy);
+            case TokenResponse.Refused refused when "invalid_grant".equals(refused.error()) -> invalidGrant(account);
             case TokenResponse.Refused refused ->
                 fail(account, "provider_refused:" + refused.error(), Optional.empty());
             case TokenResponse.Throttled throttled -> {
@@ -197,6 +264,36 @@ public final class RefreshService {
         };
     }
 
+    /** The request went out and no usable answer came back: the provider may have rotated. Named, not guessed. */
+    private RefreshOutcome answerLost(LeasedAccount account) {
+        Instant now = clock.instant();
+        Duration backoff = backoff(account.failures());
+        int failures = ledger.recordFailure(
+                account,
+                "provider_answer_lost",
+                now.plus(backoff),
+                account.uncertainSince().or(() -> Optional.of(now)),
+                now);
+        LOG.warn("refresh.rotation_uncertain", "consecutiveFailures", failures);
+        return new RefreshOutcome.Failed("provider_answer_lost", failures, now.plus(backoff));
+    }
+
+    /** The current refresh token was refused: lost to a rotation whose answer never came, or revoked. */
+    private RefreshOutcome invalidGrant(LeasedAccount account) {
+        if (account.uncertainSince().isPresent()) {
+            return dead(
+                    account,
+                    ROTATION_LOST,
+                    "Rotation lost: the provider rotated and its answer never arrived (a refresh at "
+                            + account.uncertainSince().get()
+                            + " got no answer), so the provider now refuses the old refresh token (invalid_grant).");
+        }
+        return dead(
+                account,
+                "invalid_grant",
+                "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
+    }
+
     private static boolean servesInference(TokenResponse.Granted granted) {
         return granted.tokens()
                 .scope()
@@ -204,8 +301,61 @@ public final class RefreshService {
                 .orElse(true);
     }
 
-    private RefreshOutcome commit(LeasedAccount account, TokenBundle current, TokenResponse.Granted granted) {
-        TokenBundle next = new TokenBundle(
+    /**
+     * A 2xx: whatever it lacks, it may carry the only copy of the new refresh token. Without an access
+     * token the new refresh token is redeemed once more at once; without the inference scope the tokens
+     * are stored and a person is asked to look.
+     */
+    private RefreshOutcome landGrant(
+            LeasedAccount account, TokenBundle current, TokenResponse.Granted granted, Instant landBy) {
+        TokenBundle next = merged(current, granted);
+        Duration expiresIn = granted.expiresIn();
+        Optional<String> attention = Optional.empty();
+        if (granted.lacksAccessToken()) {
+            Optional<TokenResponse.Granted> again = redeemAgain(next.refreshToken());
+            if (again.isPresent()) {
+                next = merged(next, again.get());
+                expiresIn = again.get().expiresIn();
+                granted = again.get();
+            } else {
+                // keep the new refresh token; the old access token serves until the next run
+                next = new TokenBundle(
+                        current.accessToken(), next.refreshToken(), next.tokenType(), next.scope(), next.apiKey());
+                expiresIn = Duration.ZERO;
+                attention = Optional.of(ACCESS_TOKEN_MISSING);
+            }
+        }
+        if (attention.isEmpty() && !servesInference(granted)) {
+            attention = Optional.of(SCOPE_MISSING_INFERENCE);
+        }
+        Instant expiresAt = clock.instant().plus(expiresIn);
+        boolean rotated = !next.refreshToken().equals(current.refreshToken());
+        TokenLanding.Result result = landing.land(account, next, expiresAt, rotated, attention, landBy);
+        return switch (result) {
+            case TokenLanding.Result.Committed committed ->
+                committed(account, committed.tokenVersion(), expiresAt, rotated, attention);
+            case TokenLanding.Result.Superseded superseded -> {
+                // a re-authentication wrote newer tokens meanwhile: they stand, ours are dropped
+                long currentVersion =
+                        ledger.current(account.id(), clock.instant()).tokenVersion();
+                LOG.warn(
+                        "refresh.superseded",
+                        "leasedVersion",
+                        account.tokenVersion(),
+                        "currentVersion",
+                        currentVersion);
+                yield new RefreshOutcome.Current(currentVersion);
+            }
+            case TokenLanding.Result.Rescued rescued ->
+                new RefreshOutcome.Failed("tokens_rescued", account.failures() + 1, clock.instant());
+            case TokenLanding.Result.Lost lost ->
+                new RefreshOutcome.Failed("tokens_lost", account.failures() + 1, clock.instant());
+        };
+    }
+
+    /** The grant's tokens over the current ones: a kept refresh token, scope and API key carry over. */
+    private static TokenBundle merged(TokenBundle current, TokenResponse.Granted granted) {
+        return new TokenBundle(
                 granted.tokens().accessToken(),
                 granted.keepsRefreshToken()
                         ? current.refreshToken()
@@ -213,51 +363,53 @@ public final class RefreshService {
                 granted.tokens().tokenType(),
                 granted.tokens().scope().or(current::scope),
                 current.apiKey());
-        Instant expiresAt = clock.instant().plus(granted.expiresIn());
-        SealedTokens sealed = new SealedTokens(sealWithRetry(account, next), expiresAt, Optional.empty());
-        Instant now = clock.instant();
-        OptionalLong version = ledger.commit(account, sealed, !granted.keepsRefreshToken(), now);
-        if (version.isEmpty()) {
-            // a re-authentication wrote newer tokens meanwhile: they stand, ours are dropped
-            long currentVersion = ledger.current(account.id(), now).tokenVersion();
-            LOG.warn("refresh.superseded", "leasedVersion", account.tokenVersion(), "currentVersion", currentVersion);
-            return new RefreshOutcome.Current(currentVersion);
+    }
+
+    /** The second redeem of a grant that brought no access token; empty when it brought none either. */
+    private Optional<TokenResponse.Granted> redeemAgain(String refreshToken) {
+        try {
+            if (provider.refresh(refreshToken, refreshScopes) instanceof TokenResponse.Granted again
+                    && !again.lacksAccessToken()) {
+                return Optional.of(again);
+            }
+            LOG.warn("refresh.access_token_missing_twice");
+        } catch (ReauthException.ProviderFailed e) {
+            LOG.warn("refresh.access_token_redeem_failed", "afterSending", e.afterSending());
         }
-        LOG.info(
-                "refresh.committed",
-                "tokenVersion",
-                version.getAsLong(),
-                "refreshTokenRotated",
-                !granted.keepsRefreshToken());
-        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, account.id(), account.name(), version.getAsLong(), now));
+        return Optional.empty();
+    }
+
+    private RefreshOutcome committed(
+            LeasedAccount account, long version, Instant expiresAt, boolean rotated, Optional<String> attention) {
+        Instant now = clock.instant();
+        LOG.info("refresh.committed", "tokenVersion", version, "refreshTokenRotated", rotated);
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, account.id(), account.name(), version, now));
+        attention.ifPresent(reason -> alert(new Alert(
+                Alert.Kind.ATTENTION,
+                account.id(),
+                account.name(),
+                now,
+                attentionWhat(reason),
+                "reauth --reauthenticate " + account.name()
+                        + " (log in with an account and client that grant user:inference)")));
         if (!account.alertsSent().isEmpty()) {
             alert(new Alert(
                     Alert.Kind.RECOVERED,
                     account.id(),
                     account.name(),
                     now,
-                    "Refreshed successfully again (token_version " + version.getAsLong() + ").",
+                    "Refreshed successfully again (token_version " + version + ").",
                     "Nothing to do."));
         }
-        return new RefreshOutcome.Refreshed(version.getAsLong(), expiresAt);
+        return new RefreshOutcome.Refreshed(version, expiresAt);
     }
 
-    /**
-     * The provider has already rotated the refresh token, so losing the new tokens now would kill the
-     * account: a KMS hiccup gets a few quick retries before the failure stands.
-     */
-    private byte[] sealWithRetry(LeasedAccount account, TokenBundle next) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return vault.seal(account.id(), next);
-            } catch (ReauthException.DependencyFailed e) {
-                if (attempt >= SEAL_ATTEMPTS) {
-                    LOG.error("refresh.seal_failed", e, "attempts", attempt);
-                    throw e;
-                }
-                sleep(Duration.ofMillis(100L * attempt));
-            }
-        }
+    private static String attentionWhat(String reason) {
+        return SCOPE_MISSING_INFERENCE.equals(reason)
+                ? "The provider granted tokens without the user:inference scope. They are stored (the refresh token"
+                        + " is the only copy), but they cannot serve inference requests."
+                : "The provider answered a refresh with a new refresh token but no access token, twice. The new"
+                        + " refresh token is stored; the old access token serves until the next refresh.";
     }
 
     private RefreshOutcome dead(LeasedAccount account, String reason, String what) {

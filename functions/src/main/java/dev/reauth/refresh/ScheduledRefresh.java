@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,8 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One run of the schedule: find the accounts whose access token expires within the lead window
  * (one query per index bucket, never a scan), refresh them with bounded concurrency, pause every
- * provider call while the provider asks to slow down, and stop taking new work before the
- * deadline so the function never times out mid-refresh. What is left waits for the next run.
+ * provider call while the provider asks to slow down, and stop taking new work when a refresh could
+ * no longer finish before the deadline (its provider calls plus the fewest AWS calls that land the
+ * answer), so the function never times out mid-refresh. What is left waits for the next run. Every
+ * run first lands rescued tokens, and ends with a heartbeat metric whose absence alarms.
  */
 public final class ScheduledRefresh {
 
@@ -38,25 +41,57 @@ public final class ScheduledRefresh {
             int dead,
             int throttled,
             int leftForNextRun,
-            List<Long> latenciesMillis)
-            implements RefreshMetrics.RunSummary {}
+            List<Long> latenciesMillis,
+            int rescueLanded,
+            int rescuePending)
+            implements RefreshMetrics.RunSummary {
+
+        public Summary(
+                int due,
+                int refreshed,
+                int current,
+                int failed,
+                int dead,
+                int throttled,
+                int leftForNextRun,
+                List<Long> latenciesMillis) {
+            this(due, refreshed, current, failed, dead, throttled, leftForNextRun, latenciesMillis, 0, 0);
+        }
+    }
 
     private final RefreshLedger ledger;
     private final RefreshService service;
     private final RefreshSettings settings;
     private final Duration perRefreshBudget;
     private final Clock clock;
+    private final Optional<RescueDrain> rescues;
+    private final Duration functionTimeout;
 
-    /**
-     * @param perRefreshBudget the longest one refresh can take (provider timeout plus AWS calls): no new
-     *                         refresh starts later than this before the deadline
-     */
     public ScheduledRefresh(
             RefreshLedger ledger,
             RefreshService service,
             RefreshSettings settings,
             Duration perRefreshBudget,
             Clock clock) {
+        this(ledger, service, settings, perRefreshBudget, clock, Optional.empty(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param perRefreshBudget the longest one refresh can take (provider timeout plus AWS calls): no new
+     *                         refresh starts later than this before the deadline
+     * @param rescues          lands rescued tokens first, before any claim (none: no rescue queue)
+     * @param functionTimeout  how long a run gets where no Lambda context says
+     */
+    public ScheduledRefresh(
+            RefreshLedger ledger,
+            RefreshService service,
+            RefreshSettings settings,
+            Duration perRefreshBudget,
+            Clock clock,
+            Optional<RescueDrain> rescues,
+            Duration functionTimeout) {
+        this.rescues = rescues;
+        this.functionTimeout = functionTimeout;
         this.ledger = ledger;
         this.service = service;
         this.settings = settings;
@@ -64,9 +99,18 @@ public final class ScheduledRefresh {
         this.clock = clock;
     }
 
+    /** How long a run gets outside Lambda, where no context says: the function's configured timeout. */
+    public Duration functionTimeout() {
+        return functionTimeout;
+    }
+
     /** Runs once; returns by {@code deadline}. */
     public Summary run(Instant deadline) {
         Instant started = clock.instant();
+        // rescued tokens land before any provider call: an account with a pending rescue must not be
+        // refreshed with the spent refresh token still stored
+        RescueDrain.Drained drained = rescues.map(RescueDrain::drain).orElse(RescueDrain.Drained.NOTHING);
+        Optional<Instant> drainedAt = Optional.of(started);
         List<DueAccount> due = ledger.findDue(started.plus(settings.lead()));
         alertStale(due, started);
         List<DueAccount> work = due.stream()
@@ -96,7 +140,9 @@ public final class ScheduledRefresh {
                         RefreshOutcome outcome = service.refresh(
                                 new AccountId(account.id()),
                                 OptionalLong.of(account.tokenVersion()),
-                                RefreshService.Trigger.SCHEDULED);
+                                RefreshService.Trigger.SCHEDULED,
+                                deadline,
+                                drainedAt);
                         switch (outcome) {
                             case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();
                             case RefreshOutcome.Current c -> current.incrementAndGet();
@@ -129,7 +175,9 @@ public final class ScheduledRefresh {
                 dead.get(),
                 throttled.get(),
                 work.size() - taken,
-                List.copyOf(latencies));
+                List.copyOf(latencies),
+                drained.landed(),
+                drained.pending());
         LOG.info(
                 "refresh.run_finished",
                 "due",
@@ -142,6 +190,10 @@ public final class ScheduledRefresh {
                 summary.dead(),
                 "leftForNextRun",
                 summary.leftForNextRun(),
+                "rescueLanded",
+                summary.rescueLanded(),
+                "rescuePending",
+                summary.rescuePending(),
                 "millis",
                 Duration.between(started, clock.instant()).toMillis());
         RefreshMetrics.emit(clock.instant(), summary);
@@ -196,12 +248,16 @@ public final class ScheduledRefresh {
         }
     }
 
+    /**
+     * Waits for the refreshes in flight. None is interrupted: each one bounds itself (provider timeout,
+     * landing deadline), and one that holds a provider's answer must be left to land or rescue it.
+     */
     private void awaitUntil(ExecutorService workers, Instant deadline) {
         try {
             long wait = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
             if (!workers.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
-                LOG.warn("refresh.run_deadline_reached");
-                workers.shutdownNow();
+                LOG.warn("refresh.run_deadline_reached_waiting_for_refreshes_in_flight");
+                // the executor's close() waits for them
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

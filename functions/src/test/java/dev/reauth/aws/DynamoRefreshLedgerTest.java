@@ -99,7 +99,8 @@ class DynamoRefreshLedgerTest {
                 .containsEntry("#attempt", "last_refresh_attempt_at")
                 .containsEntry("#leaseOwner", "refresh_lease_owner")
                 .containsEntry("#ver", "token_version");
-        assertThat(update.returnValues()).isEqualTo(ReturnValue.ALL_NEW);
+        // the item before the claim, so a lease left on it (expired, no outcome recorded) is seen
+        assertThat(update.returnValues()).isEqualTo(ReturnValue.ALL_OLD);
         assertThat(update.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         assertPlaceholdersMatch(update);
         assertThat(claim).isInstanceOfSatisfying(RefreshClaim.Leased.class, leased -> {
@@ -110,7 +111,97 @@ class DynamoRefreshLedgerTest {
             assertThat(account.failures()).isEqualTo(2);
             assertThat(account.alertsSent()).containsExactly("failing");
             assertThat(account.lastHealthyAt()).contains(NOW.minusSeconds(3600));
+            assertThat(account.uncertainSince()).isEmpty();
         });
+    }
+
+    @Test
+    void claim_overALeaseThatExpiredWithNoOutcome_reportsItAbandoned_andCarriesAnUncertainRotation() {
+        // GIVEN the previous refresher's lease is still on the item (it died), and a lost answer is on record
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of(
+                        "token_version",
+                        n(4),
+                        "token_ciphertext",
+                        CT,
+                        "refresh_lease_until",
+                        n(NOW.minusSeconds(5).toEpochMilli()),
+                        "rotation_uncertain_at",
+                        n(NOW.minusSeconds(600).toEpochMilli())))
+                .build());
+
+        // WHEN
+        RefreshClaim claim = ledger.claim(
+                "acct-1", OptionalLong.of(4), "lease-2", NOW, Duration.ofMinutes(2), Duration.ofSeconds(30));
+
+        // THEN
+        assertThat(claim).isInstanceOfSatisfying(RefreshClaim.Leased.class, leased -> {
+            assertThat(leased.account().abandonedLeaseUntil()).contains(NOW.minusSeconds(5));
+            assertThat(leased.account().rotationUncertainSince()).contains(NOW.minusSeconds(600));
+            assertThat(leased.account().uncertainSince()).contains(NOW.minusSeconds(600));
+        });
+    }
+
+    @Test
+    void recordFailure_ofALostAnswer_marksTheRotationUncertain_keepingTheFirstMark() {
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of("refresh_failures", n(3)))
+                .build());
+
+        ledger.recordFailure(LEASED, "provider_answer_lost", NOW.plusSeconds(60), Optional.of(NOW), NOW);
+
+        UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.updateExpression())
+                .isEqualTo("SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
+                        + " #next = :retryAt, #uncertain = if_not_exists(#uncertain, :uncertain)"
+                        + " REMOVE #leaseUntil, #leaseOwner");
+        assertThat(update.expressionAttributeNames()).containsEntry("#uncertain", "rotation_uncertain_at");
+        assertThat(update.expressionAttributeValues()).containsEntry(":uncertain", n(NOW.toEpochMilli()));
+        assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.LEASE_HELD);
+        assertPlaceholdersMatch(update);
+    }
+
+    @Test
+    void commit_ofTokensWithoutTheInferenceScope_setsTheAttentionReason() {
+        dynamo.then(UpdateItemResponse.builder().build());
+
+        ledger.commit(LEASED, NEW_TOKENS, true, Optional.of("scope_missing_inference"), NOW);
+
+        UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.updateExpression())
+                .contains("#attention = :attention, #attentionAt = :now")
+                .endsWith(
+                        "REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt, #uncertain ADD #count :one");
+        assertThat(update.expressionAttributeNames())
+                .containsEntry("#attention", "attention_reason")
+                .containsEntry("#attentionAt", "attention_at");
+        assertThat(update.expressionAttributeValues()).containsEntry(":attention", s("scope_missing_inference"));
+        assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.LEASE_HELD);
+        assertPlaceholdersMatch(update);
+    }
+
+    @Test
+    void land_ofRescuedTokens_comparesAndSetsOnTheLeasedVersion_unlessAnotherRefresherHoldsALiveLease() {
+        dynamo.then(UpdateItemResponse.builder().build());
+
+        OptionalLong version = ledger.land("acct-1", 4, "lease-1", NEW_TOKENS, true, Optional.empty(), NOW);
+
+        assertThat(version).hasValue(5);
+        UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.conditionExpression())
+                .isEqualTo(DynamoRefreshLedger.LAND_CONDITION)
+                .isEqualTo("#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now"
+                        + " OR #leaseOwner = :owner)");
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":base", n(4))
+                .containsEntry(":owner", s("lease-1"))
+                .containsEntry(":next", n(5));
+        assertThat(update.updateExpression()).contains("REMOVE").contains("#uncertain, #attention, #attentionAt");
+        assertPlaceholdersMatch(update);
+        // another refresher claimed meanwhile, or the version moved: nothing written
+        dynamo.then(conditionFailed(Map.of()));
+        assertThat(ledger.land("acct-1", 4, "lease-1", NEW_TOKENS, true, Optional.empty(), NOW))
+                .isEmpty();
     }
 
     @Test
@@ -165,7 +256,8 @@ class DynamoRefreshLedgerTest {
         assertThat(update.updateExpression())
                 .isEqualTo("SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
                         + " #failures = :zero, #bucket = :bucket, #issued = :now, #last = :now, #result = :ok"
-                        + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt ADD #count :one");
+                        + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt, #uncertain,"
+                        + " #attention, #attentionAt ADD #count :one");
         assertThat(update.conditionExpression())
                 .isEqualTo(DynamoRefreshLedger.LEASE_HELD)
                 .isEqualTo("#ver = :base AND #leaseOwner = :owner");
@@ -249,7 +341,7 @@ class DynamoRefreshLedgerTest {
         assertThat(failures).isEqualTo(3);
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
         assertThat(update.updateExpression())
-                .isEqualTo(DynamoRefreshLedger.FAILURE_UPDATE)
+                .isEqualTo(String.format(DynamoRefreshLedger.FAILURE_UPDATE, ""))
                 .isEqualTo("SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
                         + " #next = :retryAt REMOVE #leaseUntil, #leaseOwner");
         assertThat(update.conditionExpression()).isEqualTo(DynamoRefreshLedger.LEASE_HELD);

@@ -34,7 +34,7 @@ class ReauthConfigTest {
         assertThat(config.accountsNameIndex()).isEqualTo("name-index");
         assertThat(config.sessionTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.providerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.providerTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.provider()).isEqualTo(ProviderConfig.anthropic());
         assertThat(config.refresh())
                 .isEqualTo(new RefreshSettings(
@@ -42,10 +42,59 @@ class ReauthConfigTest {
                         4,
                         Duration.ofMinutes(60),
                         4,
-                        Duration.ofMinutes(2),
+                        Duration.ofMinutes(4),
                         Duration.ofSeconds(30),
                         Duration.ofSeconds(15),
                         Optional.empty()));
+        assertThat(config.safety()).isEqualTo(RefreshSafety.defaults());
+        // 3 provider calls of 30 s, 2 AWS calls before them and 3 to land, 5 s each
+        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(115));
+    }
+
+    @Test
+    void aProviderTimeoutTheFunctionCannotFit_failsStartUp_namingTheVariables() {
+        // the old arithmetic silently stopped every refresh at OAUTH_HTTP_TIMEOUT >= ~27 s; now it is refused
+        assertThatThrownBy(() -> ReauthConfig.from(with("OAUTH_HTTP_TIMEOUT", "PT60S")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageContaining("REFRESH_FUNCTION_TIMEOUT")
+                .hasMessageContaining("OAUTH_HTTP_TIMEOUT")
+                .hasMessageContaining("AWS_CALL_TIMEOUT");
+    }
+
+    @Test
+    void aLeaseThatDoesNotOutlastTheFunction_failsStartUp() {
+        assertThatThrownBy(() -> ReauthConfig.from(with("REFRESH_LEASE", "PT3M")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageContaining("REFRESH_LEASE")
+                .hasMessageContaining("REFRESH_FUNCTION_TIMEOUT")
+                .hasMessageContaining("REFRESH_LEASE_MARGIN");
+    }
+
+    @Test
+    void anAttemptTimeoutLongerThanTheCall_failsStartUp() {
+        assertThatThrownBy(() -> ReauthConfig.from(with("AWS_ATTEMPT_TIMEOUT", "PT6S")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageContaining("AWS_ATTEMPT_TIMEOUT")
+                .hasMessageContaining("AWS_CALL_TIMEOUT");
+    }
+
+    @Test
+    void scaledDownTimings_fitTogether_andAreRead() {
+        ReauthConfig config = ReauthConfig.from(with(
+                "OAUTH_HTTP_TIMEOUT", "PT2S",
+                "AWS_CALL_TIMEOUT", "PT1S",
+                "AWS_ATTEMPT_TIMEOUT", "PT0.5S",
+                "REFRESH_FUNCTION_TIMEOUT", "PT15S",
+                "REFRESH_LEASE", "PT20S",
+                "REFRESH_LEASE_MARGIN", "PT2S",
+                "REFRESH_RETRY_BACKOFF", "PT0.2S",
+                "RESCUE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/rescue"));
+
+        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(11));
+        assertThat(config.safety().retryBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.refresh().lease()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.safety().rescueQueueUrl())
+                .contains("https://sqs.eu-west-1.amazonaws.com/123456789012/rescue");
     }
 
     @ParameterizedTest
@@ -104,7 +153,12 @@ class ReauthConfigTest {
                 "REFRESH_LEAD",
                 "REFRESH_LEASE",
                 "REFRESH_MIN_INTERVAL",
-                "REFRESH_WAIT"
+                "REFRESH_WAIT",
+                "AWS_CALL_TIMEOUT",
+                "AWS_ATTEMPT_TIMEOUT",
+                "REFRESH_RETRY_BACKOFF",
+                "REFRESH_LEASE_MARGIN",
+                "REFRESH_FUNCTION_TIMEOUT"
             })
     void aDurationThatIsNotIso8601_isNamed(String name) {
         assertThatThrownBy(() -> ReauthConfig.from(with(name, "10m")))

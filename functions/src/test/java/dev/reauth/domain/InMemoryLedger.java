@@ -28,6 +28,11 @@ public final class InMemoryLedger implements RefreshLedger {
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Instant> lastAttempt = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    /** rotation_uncertain_at, attention_reason and the dead reason, as the DynamoDB ledger keeps them. */
+    public final Map<String, Instant> uncertain = new HashMap<>();
+
+    public final Map<String, String> attention = new HashMap<>();
+    public final Map<String, String> deadReasons = new HashMap<>();
 
     public InMemoryLedger(InMemoryBackend backend) {
         this.backend = backend;
@@ -89,6 +94,7 @@ public final class InMemoryLedger implements RefreshLedger {
                     account == null ? 0 : account.tokenVersion(),
                     Optional.ofNullable(leases.get(accountId)).map(Lease::until));
         }
+        Optional<Instant> abandoned = Optional.ofNullable(leases.get(accountId)).map(Lease::until);
         leases.put(accountId, new Lease(leaseOwner, now.plus(lease)));
         lastAttempt.put(accountId, now);
         return new RefreshClaim.Leased(new LeasedAccount(
@@ -99,17 +105,48 @@ public final class InMemoryLedger implements RefreshLedger {
                 leaseOwner,
                 failures.getOrDefault(accountId, 0),
                 Set.of(),
-                Optional.empty()));
+                Optional.empty(),
+                Optional.ofNullable(uncertain.get(accountId)),
+                abandoned));
     }
 
     @Override
     public synchronized OptionalLong commit(
-            LeasedAccount account, SealedTokens tokens, boolean refreshTokenRotated, Instant now) {
+            LeasedAccount account,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attentionReason,
+            Instant now) {
         if (!leaseHeld(account)) {
             return OptionalLong.empty();
         }
-        failures.remove(account.id());
-        return OptionalLong.of(write(account.id(), tokens));
+        return OptionalLong.of(refreshed(account.id(), tokens, attentionReason));
+    }
+
+    @Override
+    public synchronized OptionalLong land(
+            String accountId,
+            long baseVersion,
+            String leaseOwner,
+            SealedTokens tokens,
+            boolean refreshTokenRotated,
+            Optional<String> attentionReason,
+            Instant now) {
+        Account account = backend.accounts.get(accountId);
+        Lease lease = leases.get(accountId);
+        if (account == null
+                || account.tokenVersion() != baseVersion
+                || (leaseLive(accountId, now) && !lease.owner().equals(leaseOwner))) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(refreshed(accountId, tokens, attentionReason));
+    }
+
+    private long refreshed(String accountId, SealedTokens tokens, Optional<String> attentionReason) {
+        failures.remove(accountId);
+        uncertain.remove(accountId);
+        attentionReason.ifPresentOrElse(r -> attention.put(accountId, r), () -> attention.remove(accountId));
+        return write(accountId, tokens);
     }
 
     @Override
@@ -120,15 +157,18 @@ public final class InMemoryLedger implements RefreshLedger {
         Account a = backend.accounts.get(account.id());
         backend.accounts.put(a.id(), new Account(a.id(), a.name(), a.mode(), a.tokenVersion(), true));
         leases.remove(a.id());
+        deadReasons.put(a.id(), reason);
         return true;
     }
 
     @Override
-    public synchronized int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now) {
+    public synchronized int recordFailure(
+            LeasedAccount account, String result, Instant retryAt, Optional<Instant> uncertainSince, Instant now) {
         if (!leaseHeld(account)) {
             return account.failures();
         }
         leases.remove(account.id());
+        uncertainSince.ifPresent(since -> uncertain.putIfAbsent(account.id(), since));
         return failures.merge(account.id(), 1, Integer::sum);
     }
 

@@ -342,21 +342,16 @@ class ApiEventsTest {
         Map<String, Object> summary = EventFile.of(test).sendToForJson(handler);
 
         assertThat(summary)
-                .isEqualTo(Map.of(
-                        "due",
-                        1L,
-                        "refreshed",
-                        1L,
-                        "current",
-                        0L,
-                        "failed",
-                        0L,
-                        "dead",
-                        0L,
-                        "throttled",
-                        0L,
-                        "leftForNextRun",
-                        0L));
+                .isEqualTo(Map.ofEntries(
+                        Map.entry("due", 1L),
+                        Map.entry("refreshed", 1L),
+                        Map.entry("current", 0L),
+                        Map.entry("failed", 0L),
+                        Map.entry("dead", 0L),
+                        Map.entry("throttled", 0L),
+                        Map.entry("leftForNextRun", 0L),
+                        Map.entry("rescueLanded", 0L),
+                        Map.entry("rescuePending", 0L)));
         assertThat(backend.redeemedRefreshTokens).containsExactly("sk-ant-ort01-held");
         assertThat(backend.accounts.get(DEMO_ID).tokenVersion()).isEqualTo(5);
     }

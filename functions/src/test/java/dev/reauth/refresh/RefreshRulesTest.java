@@ -78,6 +78,9 @@ class RefreshRulesTest {
                         "AccountsDead",
                         "RefreshThrottled",
                         "LeftForNextRun",
+                        "RescueLanded",
+                        "RescuePending",
+                        "RefreshHeartbeat",
                         "RefreshLatency");
         assertThat(line)
                 .containsEntry("AccountsDue", 7L)
@@ -85,6 +88,7 @@ class RefreshRulesTest {
                 .containsEntry("RefreshFailed", 1L)
                 .containsEntry("AccountsDead", 1L)
                 .containsEntry("LeftForNextRun", 2L)
+                .containsEntry("RefreshHeartbeat", 1L)
                 .containsEntry("RefreshLatency", List.of(120L, 340L));
         declared.forEach(name -> assertThat(line).containsKey(name));
     }
@@ -121,6 +125,8 @@ class RefreshRulesTest {
         assertThat(lines).singleElement().satisfies(text -> {
             assertThat(text).doesNotContain("RefreshLatency");
             assertThat(Json.parseObject(text)).containsEntry("AccountsDue", 0L);
+            // an idle run still beats: only a refresher that stopped leaves the heartbeat missing
+            assertThat(Json.parseObject(text)).containsEntry("RefreshHeartbeat", 1L);
         });
     }
 }

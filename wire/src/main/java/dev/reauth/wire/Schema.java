@@ -50,6 +50,15 @@ public final class Schema {
         public static final String NEXT_REFRESH_AT = "next_refresh_at";
         /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
         public static final String REFRESH_ALERTS = "refresh_alerts";
+        /**
+         * Epoch ms: a provider call was sent and its answer never arrived (timeout, reset, 5xx, or a
+         * refresher that died holding the lease); the provider may have rotated. Cleared by new tokens.
+         */
+        public static final String ROTATION_UNCERTAIN_AT = "rotation_uncertain_at";
+        /** Tokens are stored but a person must look (e.g. scope_missing_inference), and since when (epoch ms). */
+        public static final String ATTENTION_REASON = "attention_reason";
+
+        public static final String ATTENTION_AT = "attention_at";
 
         private Accounts() {}
     }

@@ -1,0 +1,132 @@
+package dev.reauth.refresh;
+
+import dev.reauth.domain.EventPublisher;
+import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.SealedTokens;
+import dev.reauth.domain.TokenVault;
+import dev.reauth.log.StructuredLog;
+import dev.reauth.wire.TokenEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The first thing every refresh run does: land the tokens earlier refreshes rescued, each sealed and
+ * written with compare-and-set on the version its refresh leased, before any provider call. A rescue
+ * that cannot land yet (KMS or DynamoDB still down) stays queued and is counted as pending; one that
+ * newer tokens made moot is dropped.
+ */
+public final class RescueDrain {
+
+    private static final StructuredLog LOG = StructuredLog.of(RescueDrain.class);
+    /** SQS hands out at most ten messages at a time. */
+    private static final int BATCH = 10;
+    /** Batches per run at most, so a flood cannot starve the run's refreshes. */
+    private static final int MAX_BATCHES = 20;
+
+    /** What a drain did: rescues landed, still pending, and dropped because newer tokens stand. */
+    public record Drained(int landed, int pending, int moot) {
+        public static final Drained NOTHING = new Drained(0, 0, 0);
+    }
+
+    private final TokenRescue rescue;
+    private final TokenVault vault;
+    private final RefreshLedger ledger;
+    private final EventPublisher events;
+    private final Clock clock;
+
+    public RescueDrain(TokenRescue rescue, TokenVault vault, RefreshLedger ledger, EventPublisher events, Clock clock) {
+        this.rescue = rescue;
+        this.vault = vault;
+        this.ledger = ledger;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Lands what it can; never throws (a rescue queue it cannot read counts as one pending rescue). */
+    public Drained drain() {
+        int landed = 0;
+        int pending = 0;
+        int moot = 0;
+        try {
+            for (int batch = 0; batch < MAX_BATCHES; batch++) {
+                List<TokenRescue.Pending> received = rescue.receive(BATCH);
+                for (TokenRescue.Pending each : received) {
+                    switch (land(each)) {
+                        case LANDED -> landed++;
+                        case PENDING -> pending++;
+                        case MOOT -> moot++;
+                    }
+                }
+                if (received.size() < BATCH) {
+                    break;
+                }
+            }
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.error("rescue.queue_unreadable", e);
+            pending++;
+        }
+        if (landed + pending + moot > 0) {
+            LOG.info("rescue.drained", "landed", landed, "pending", pending, "moot", moot);
+        }
+        return new Drained(landed, pending, moot);
+    }
+
+    private enum Fate {
+        LANDED,
+        PENDING,
+        MOOT
+    }
+
+    private Fate land(TokenRescue.Pending pending) {
+        RescuedTokens r = pending.tokens();
+        StructuredLog.putContext("accountId", r.accountId());
+        try {
+            byte[] ciphertext = vault.seal(r.accountId(), r.tokens());
+            Instant now = clock.instant();
+            OptionalLong version = ledger.land(
+                    r.accountId(),
+                    r.baseVersion(),
+                    r.leaseOwner(),
+                    new SealedTokens(ciphertext, r.expiresAt(), Optional.empty()),
+                    r.refreshTokenRotated(),
+                    r.attention(),
+                    now);
+            if (version.isPresent()) {
+                rescue.settle(pending);
+                LOG.info("rescue.landed", "tokenVersion", version.getAsLong(), "rescuedAt", r.rescuedAt());
+                publish(new TokenEvent(
+                        TokenEvent.TOKENS_ROTATED, r.accountId(), r.accountName(), version.getAsLong(), now));
+                return Fate.LANDED;
+            }
+            RefreshClaim.Refused current = ledger.current(r.accountId(), now);
+            if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() != r.baseVersion()) {
+                // a re-authentication or an adoption wrote newer tokens: they stand
+                rescue.settle(pending);
+                LOG.warn("rescue.moot", "baseVersion", r.baseVersion(), "currentVersion", current.tokenVersion());
+                return Fate.MOOT;
+            }
+            LOG.warn("rescue.waiting_for_lease", "baseVersion", r.baseVersion());
+            return Fate.PENDING;
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.warn(
+                    "rescue.not_landed_yet",
+                    "baseVersion",
+                    r.baseVersion(),
+                    "errorType",
+                    e.getClass().getSimpleName());
+            return Fate.PENDING;
+        }
+    }
+
+    private void publish(TokenEvent event) {
+        try {
+            events.publish(event);
+        } catch (ReauthException.DependencyFailed failure) {
+            // the write stands; proxies converge by comparing token_version
+            LOG.error("fleet.notify_failed", failure, "eventType", event.type(), "tokenVersion", event.tokenVersion());
+        }
+    }
+}
