@@ -101,11 +101,11 @@ public record ReauthConfig(
                         read.integer("LINK_MAX_COMPLETIONS", 10)),
                 new RefreshSafety(
                         providerTimeout,
-                        read.duration("AWS_CALL_TIMEOUT", Duration.ofSeconds(5)),
-                        read.duration("AWS_ATTEMPT_TIMEOUT", Duration.ofSeconds(2)),
+                        read.duration("AWS_CALL_TIMEOUT", Duration.ofSeconds(10)),
+                        read.duration("AWS_ATTEMPT_TIMEOUT", Duration.ofSeconds(3)),
                         read.duration("REFRESH_RETRY_BACKOFF", Duration.ofSeconds(1)),
                         read.duration("REFRESH_LEASE_MARGIN", Duration.ofSeconds(10)),
-                        read.duration("REFRESH_FUNCTION_TIMEOUT", Duration.ofMinutes(3)),
+                        read.durationOrSeconds("REFRESH_FUNCTION_TIMEOUT", Duration.ofMinutes(3)),
                         lease,
                         read.optional("RESCUE_QUEUE_URL")));
     }
@@ -162,6 +162,19 @@ public record ReauthConfig(
             } catch (DateTimeParseException e) {
                 throw new ConfigException(name + " must be an ISO-8601 duration such as PT10M");
             }
+        }
+
+        /** A duration, or a whole number of seconds (the template passes the function's Timeout as is). */
+        Duration durationOrSeconds(String name, Duration fallback) {
+            Optional<String> value = optional(name);
+            if (value.isPresent() && value.get().chars().allMatch(Character::isDigit)) {
+                long seconds = Long.parseLong(value.get());
+                if (seconds == 0) {
+                    throw new ConfigException(name + " must be positive");
+                }
+                return Duration.ofSeconds(seconds);
+            }
+            return duration(name, fallback);
         }
 
         TokenRequestFormat tokenFormat(String name, String value) {

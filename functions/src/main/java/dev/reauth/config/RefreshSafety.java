@@ -65,8 +65,8 @@ public record RefreshSafety(
     public static RefreshSafety defaults() {
         return new RefreshSafety(
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(2),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(3),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(3),

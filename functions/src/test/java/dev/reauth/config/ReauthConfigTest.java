@@ -47,8 +47,8 @@ class ReauthConfigTest {
                         Duration.ofSeconds(15),
                         Optional.empty()));
         assertThat(config.safety()).isEqualTo(RefreshSafety.defaults());
-        // 3 provider calls of 30 s, 2 AWS calls before them and 3 to land, 5 s each
-        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(115));
+        // 3 provider calls of 30 s, 2 AWS calls before them and 3 to land, 10 s each
+        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(140));
     }
 
     @Test
@@ -72,7 +72,7 @@ class ReauthConfigTest {
 
     @Test
     void anAttemptTimeoutLongerThanTheCall_failsStartUp() {
-        assertThatThrownBy(() -> ReauthConfig.from(with("AWS_ATTEMPT_TIMEOUT", "PT6S")))
+        assertThatThrownBy(() -> ReauthConfig.from(with("AWS_ATTEMPT_TIMEOUT", "PT11S")))
                 .isInstanceOf(ReauthConfig.ConfigException.class)
                 .hasMessageContaining("AWS_ATTEMPT_TIMEOUT")
                 .hasMessageContaining("AWS_CALL_TIMEOUT");
@@ -84,7 +84,7 @@ class ReauthConfigTest {
                 "OAUTH_HTTP_TIMEOUT", "PT2S",
                 "AWS_CALL_TIMEOUT", "PT1S",
                 "AWS_ATTEMPT_TIMEOUT", "PT0.5S",
-                "REFRESH_FUNCTION_TIMEOUT", "PT15S",
+                "REFRESH_FUNCTION_TIMEOUT", "15",
                 "REFRESH_LEASE", "PT20S",
                 "REFRESH_LEASE_MARGIN", "PT2S",
                 "REFRESH_RETRY_BACKOFF", "PT0.2S",

@@ -57,6 +57,8 @@ class TemplateIT {
             "a",
             "AlertsTopic",
             "b",
+            "RescueQueue",
+            "q",
             "WebApi.ApiEndpoint",
             "https://w");
 
