@@ -89,6 +89,7 @@ public final class RefreshGrants {
     private final Map<String, String> successors = new ConcurrentHashMap<>();
     private final List<Consumer<Answered>> answeredListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger rotatedAnswersLost = new AtomicInteger();
+    private final Set<String> lostRotations = ConcurrentHashMap.newKeySet();
     private final Random shares = new Random();
     private volatile Duration afterRotationDelay = Duration.ofSeconds(5);
     private volatile double serverErrorShare = 0;
@@ -146,6 +147,7 @@ public final class RefreshGrants {
         if (damage != null) {
             if (damage == AfterRotation.SERVER_ERROR || damage == AfterRotation.SLOW || damage == AfterRotation.LOST) {
                 rotatedAnswersLost.incrementAndGet();
+                lostRotations.add(refreshToken);
             }
             return new Rotated(grant, damage, afterRotationDelay);
         }
@@ -230,6 +232,11 @@ public final class RefreshGrants {
     /** Whether {@code refreshToken} is live: issued, never redeemed, never revoked. */
     public boolean isLiveRefreshToken(String refreshToken) {
         return live.containsKey(refreshToken);
+    }
+
+    /** Whether redeeming {@code refreshToken} rotated it and the answer was then lost (500, slow, dropped). */
+    public boolean answerLostFor(String refreshToken) {
+        return lostRotations.contains(refreshToken);
     }
 
     /** Granted refreshes whose answer did not reach the caller (500, slow, dropped after rotating). */
