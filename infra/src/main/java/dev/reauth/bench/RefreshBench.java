@@ -166,7 +166,7 @@ public final class RefreshBench {
      * encryption context, token_version 1, expires_at, refresh_bucket, provider identity), with
      * refresh tokens the local provider issued. Uses the emulator's own clients: not tallied.
      */
-    private static List<String> seed(LocalStack aws, LocalOAuthProvider provider, ReauthConfig config, int accounts)
+    static List<String> seed(LocalStack aws, LocalOAuthProvider provider, ReauthConfig config, int accounts)
             throws Exception {
         KmsTokenVault vault = new KmsTokenVault(aws.kms(), aws.keyArn());
         int buckets = config.refresh().buckets();
