@@ -13,6 +13,7 @@ import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.RefreshGrants;
+import dev.reauth.local.TemplateFunction;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.wire.Schema.Accounts;
 import java.io.ByteArrayInputStream;
@@ -87,6 +88,8 @@ public final class ChaosBench {
             env.put("REFRESH_LEAD", LEAD.toString());
             env.put("RESCUE_QUEUE_URL", rescue);
             ReauthConfig config = ReauthConfig.from(env);
+            Duration functionTimeout = Duration.ofSeconds(
+                    TemplateFunction.of("RefreshFunction", env, List.of()).timeoutSeconds());
             AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of());
             Wiring.Graph graph = Wiring.graph(
                     config,
@@ -130,7 +133,7 @@ public final class ChaosBench {
             work.submit(() -> actors.refreshAhead(secondRefresherIds));
             ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor();
             schedule.scheduleAtFixedRate(
-                    () -> work.submit(() -> runSchedule(handler, runs, failedRuns)),
+                    () -> work.submit(() -> runSchedule(handler, functionTimeout, runs, failedRuns)),
                     0,
                     PERIOD.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -148,7 +151,7 @@ public final class ChaosBench {
             work.shutdown();
             work.awaitTermination(2, TimeUnit.MINUTES);
             for (int i = 0; i < 3; i++) {
-                runSchedule(handler, runs, failedRuns);
+                runSchedule(handler, functionTimeout, runs, failedRuns);
                 Thread.sleep(PERIOD.toMillis());
             }
             report(out, aws, alerts, rescue, proxy, grants, actors, ids, runs.get(), failedRuns.get());
@@ -156,7 +159,9 @@ public final class ChaosBench {
         System.exit(0);
     }
 
-    private static void runSchedule(RefreshHandler handler, AtomicInteger runs, AtomicInteger failedRuns) {
+    /** One scheduled invocation, with the Lambda context of the template's RefreshFunction timeout. */
+    private static void runSchedule(
+            RefreshHandler handler, Duration functionTimeout, AtomicInteger runs, AtomicInteger failedRuns) {
         try {
             ByteArrayOutputStream response = new ByteArrayOutputStream();
             handler.handleRequest(
@@ -164,7 +169,7 @@ public final class ChaosBench {
                             .toString()
                             .getBytes(StandardCharsets.UTF_8)),
                     response,
-                    new ScheduledContext(Duration.ofSeconds(60)));
+                    new ScheduledContext(functionTimeout));
             runs.incrementAndGet();
         } catch (Exception | Error failed) {
             // a failed invocation: EventBridge's next one is the retry

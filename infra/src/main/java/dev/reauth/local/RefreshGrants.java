@@ -88,6 +88,7 @@ public final class RefreshGrants {
     private final Deque<AfterRotation> afterRotation = new ArrayDeque<>();
     private final Map<String, String> successors = new ConcurrentHashMap<>();
     private final List<Consumer<Answered>> answeredListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> rotationListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger rotatedAnswersLost = new AtomicInteger();
     private final Set<String> lostRotations = ConcurrentHashMap.newKeySet();
     private final Random shares = new Random();
@@ -143,6 +144,7 @@ public final class RefreshGrants {
         successors.put(refreshToken, refresh);
         String scope = grantedScope != null ? grantedScope : requestedScope.orElse("user:profile user:inference");
         Grant grant = new Grant(access, refresh, accessTokenLifetime.toSeconds(), scope, login);
+        rotationListeners.forEach(Runnable::run);
         AfterRotation damage = nextAfterRotation();
         if (damage != null) {
             if (damage == AfterRotation.SERVER_ERROR || damage == AfterRotation.SLOW || damage == AfterRotation.LOST) {
@@ -211,6 +213,14 @@ public final class RefreshGrants {
     /** Calls {@code listener} on the provider's thread as each refresh request has been answered (sent or dropped). */
     public void onRefreshAnswered(Consumer<Answered> listener) {
         answeredListeners.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} on the provider's thread as each refresh has rotated, before its answer
+     * goes out: an outage started here is already in force when the caller gets the new tokens.
+     */
+    public void onRotation(Runnable listener) {
+        rotationListeners.add(listener);
     }
 
     void answered(Answered answer) {

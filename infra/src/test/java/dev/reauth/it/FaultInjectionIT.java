@@ -7,6 +7,7 @@ import dev.reauth.local.AwsEmulator;
 import dev.reauth.local.AwsFaultProxy;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.RefreshGrants;
+import dev.reauth.local.SeededAccount;
 import dev.reauth.wire.Schema.Accounts;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +40,18 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @Tag("issue17-refresher")
 abstract class FaultInjectionIT {
 
+    /*
+     * The refresher checks these at start-up: the lease outlasts the function's timeout plus the margin
+     * (30 >= 24 + 3), and the function's timeout holds one whole refresh (24 - 2 >= 3 x 4 + 5 x 2 s).
+     */
     /** The provider call's timeout (OAUTH_HTTP_TIMEOUT): room for a login's code exchange on a loaded machine. */
-    static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(5);
-    /** How long a claimed refresh holds the account (REFRESH_LEASE): 2 minutes in the template, scaled down. */
-    static final Duration LEASE = Duration.ofSeconds(20);
-    /** What the retries leave of the lease for the rescue (REFRESH_LEASE_MARGIN). */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(4);
+    static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(4);
+    /** How long a claimed refresh holds the account (REFRESH_LEASE): 4 minutes by default, scaled down. */
+    static final Duration LEASE = Duration.ofSeconds(30);
+    /** Seal and commit retries stop this long before the lease ends, for the rescue (REFRESH_LEASE_MARGIN). */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(3);
+    /** The refresh function's timeout (REFRESH_FUNCTION_TIMEOUT): 3 minutes by default, scaled down. */
+    static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(24);
     /** The first wait between seal or commit attempts (REFRESH_RETRY_BACKOFF). */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(250);
     /** One AWS call, its retries included (AWS_CALL_TIMEOUT), and one attempt of it (AWS_ATTEMPT_TIMEOUT). */
@@ -78,6 +85,7 @@ abstract class FaultInjectionIT {
                         Map.entry("OAUTH_HTTP_TIMEOUT", OAUTH_TIMEOUT.toString()),
                         Map.entry("REFRESH_LEASE", LEASE.toString()),
                         Map.entry("REFRESH_LEASE_MARGIN", LEASE_MARGIN.toString()),
+                        Map.entry("REFRESH_FUNCTION_TIMEOUT", FUNCTION_TIMEOUT.toString()),
                         Map.entry("REFRESH_RETRY_BACKOFF", RETRY_BACKOFF.toString()),
                         Map.entry("AWS_CALL_TIMEOUT", AWS_CALL_TIMEOUT.toString()),
                         Map.entry("AWS_ATTEMPT_TIMEOUT", AWS_ATTEMPT_TIMEOUT.toString()),
@@ -119,11 +127,13 @@ abstract class FaultInjectionIT {
     }
 
     /**
-     * An account reauth keeps alive, due now; from here on the provider grants 8-hour tokens, so an
-     * account that landed its refresh is not due again within a test.
+     * An account reauth keeps alive, due now, seeded as a login leaves it (no code exchange: the
+     * scaled-down provider timeout is too short for a cold authorization server); from here on the
+     * provider grants 8-hour tokens, so an account that landed its refresh is not due again within a test.
      */
     String dueAccount(String name) {
-        String id = system.liveAccount(name);
+        String id = SeededAccount.seed(
+                system.aws, system.provider, system.config.refresh().buckets(), name);
         provider.accessTokenLifetime(Duration.ofHours(8));
         system.receive(Duration.ofSeconds(1));
         return id;
@@ -134,11 +144,14 @@ abstract class FaultInjectionIT {
         return system.decryptTokens(id, system.account(id)).refreshToken();
     }
 
-    /** Runs {@code fault} on the provider's thread once, as the first rotated answer has gone out. */
+    /**
+     * Runs {@code fault} on the provider's thread once, as the first refresh has rotated and before its
+     * answer goes out: the fault is in force when the refresher holds the only copy of the new tokens.
+     */
     void whenTheProviderHasRotated(Runnable fault) {
         AtomicBoolean done = new AtomicBoolean();
-        provider.onRefreshAnswered(answered -> {
-            if (answered.rotated() && done.compareAndSet(false, true)) {
+        provider.onRotation(() -> {
+            if (done.compareAndSet(false, true)) {
                 fault.run();
             }
         });
@@ -179,6 +192,7 @@ abstract class FaultInjectionIT {
         List<JsonNode> dead = system.alerts(Duration.ofSeconds(3)).stream()
                 .filter(a -> a.path("kind").asText().equals("dead"))
                 .toList();
+        // the refresher names the lost rotation, distinct from a revoked token
         assertThat(dead).hasSize(1);
         JsonNode alert = dead.getFirst();
         assertThat(alert.path("accountId").asText()).isEqualTo(id);

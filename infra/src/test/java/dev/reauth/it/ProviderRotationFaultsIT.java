@@ -146,6 +146,21 @@ class ProviderRotationFaultsIT {
     }
 
     @Test
+    void theRotationHook_runsAfterTheRotation_beforeTheAnswerGoesOut_andOnlyForRotations() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        String old = seed();
+        grants.onRotation(() -> order.add("rotated, old token live: " + grants.isLiveRefreshToken(old)));
+        grants.onRefreshAnswered(answered -> order.add("answered"));
+        grants.failNext(RefreshGrants.Fault.SERVER_ERROR);
+
+        refresh(old, Duration.ofSeconds(5));
+        refresh(old, Duration.ofSeconds(5));
+
+        await().untilAsserted(() ->
+                assertThat(order).containsExactly("answered", "rotated, old token live: false", "answered"));
+    }
+
+    @Test
     void shares_failAllOrNone_asAskedAndTheQueueComesFirst() throws Exception {
         String token = seed();
         grants.afterRotationShare(AfterRotation.SERVER_ERROR, 100);
