@@ -1,6 +1,5 @@
 package dev.reauth.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.config.ReauthConfig;
@@ -15,7 +14,6 @@ import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.RefreshGrants;
 import dev.reauth.local.TemplateFunction;
 import dev.reauth.provider.HttpAuthorizationServer;
-import dev.reauth.wire.Schema.Accounts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -23,21 +21,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -154,7 +146,7 @@ public final class ChaosBench {
                 runSchedule(handler, functionTimeout, runs, failedRuns);
                 Thread.sleep(PERIOD.toMillis());
             }
-            report(out, aws, alerts, rescue, proxy, grants, actors, ids, runs.get(), failedRuns.get());
+            ChaosFigures.print(out, aws, alerts, rescue, proxy, grants, actors, ids, runs.get(), failedRuns.get());
         }
         System.exit(0);
     }
@@ -174,135 +166,6 @@ public final class ChaosBench {
         } catch (Exception | Error failed) {
             // a failed invocation: EventBridge's next one is the retry
             failedRuns.incrementAndGet();
-        }
-    }
-
-    private static void report(
-            PrintStream out,
-            LocalStack aws,
-            String alertsQueue,
-            String rescueQueue,
-            AwsFaultProxy proxy,
-            RefreshGrants grants,
-            ChaosActors actors,
-            List<String> ids,
-            int runs,
-            int failedRuns)
-            throws Exception {
-        Map<String, Integer> deadByReason = new TreeMap<>();
-        Set<String> lostToLostAnswers = new HashSet<>();
-        Set<String> lostToReauth = new HashSet<>();
-        Set<String> lostToSecondRefresher = new HashSet<>();
-        Set<String> deadAtEnd = new HashSet<>();
-        int silentlyLost = 0;
-        for (String id : ids) {
-            Map<String, AttributeValue> item = actors.item(id);
-            String held = actors.tokens(id, item).refreshToken();
-            boolean dead = item.get(Accounts.REQUIRES_REAUTH).bool();
-            boolean live = grants.isLiveRefreshToken(held);
-            if (dead) {
-                deadAtEnd.add(id);
-                String reason = item.containsKey(Accounts.REAUTH_REASON)
-                        ? item.get(Accounts.REAUTH_REASON).s()
-                        : "?";
-                deadByReason.merge(reason, 1, Integer::sum);
-            }
-            if (dead || !live) {
-                if (grants.answerLostFor(held)) {
-                    lostToLostAnswers.add(id);
-                } else if (actors.spentBySecondRefresher.contains(held)) {
-                    // the proxy spent it and its tokens were not adopted: reauth holds the spent one
-                    lostToSecondRefresher.add(id);
-                } else {
-                    lostToReauth.add(id);
-                    if (!dead) {
-                        silentlyLost++;
-                    }
-                }
-            }
-        }
-        List<JsonNode> alerts = drainAlerts(aws, alertsQueue);
-        long deadAlerts = alerts.stream()
-                .filter(a -> a.path("kind").asText().equals("dead"))
-                .count();
-        long falseDeadAlerts = alerts.stream()
-                .filter(a -> a.path("kind").asText().equals("dead"))
-                // an alert for an account that recovered, or that no lost answer and no unadopted proxy refresh killed
-                .filter(a -> !deadAtEnd.contains(a.path("accountId").asText())
-                        || (!lostToLostAnswers.contains(a.path("accountId").asText())
-                                && !lostToSecondRefresher.contains(
-                                        a.path("accountId").asText())))
-                .count();
-        long lostAlerted = lostToLostAnswers.stream()
-                .filter(id -> alerts.stream()
-                        .anyMatch(a -> a.path("kind").asText().equals("dead")
-                                && a.path("accountId").asText().equals(id)
-                                && a.path("what").asText().toLowerCase().contains("rotat")))
-                .count();
-        Map<String, Long> alertKinds = new TreeMap<>();
-        alerts.forEach(a -> alertKinds.merge(a.path("kind").asText(), 1L, Long::sum));
-        int reused = grants.reusedRefreshTokens();
-        int rescued = proxy.passed("AmazonSQS.SendMessage");
-        int landed = proxy.passed("AmazonSQS.DeleteMessage");
-        String waiting = aws.sqs()
-                .getQueueAttributes(
-                        a -> a.queueUrl(rescueQueue).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                .attributes()
-                .getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "?");
-
-        out.printf(
-                "schedule runs: %d completed, %d failed outright; AWS calls failed by the fault proxy: %d%n",
-                runs, failedRuns, proxy.failed());
-        out.printf(
-                "provider: %d refresh requests, %d answers lost after rotating%n",
-                grants.refreshRequests(), grants.rotatedAnswersLost());
-        out.printf(
-                "second refresher: %d own refreshes, %d refused by the provider, %d adopted, %d adoptions refused%n",
-                actors.secondRefreshes.get(),
-                actors.secondRefresherRefused.get(),
-                actors.adoptions.get(),
-                actors.adoptionsRefused.get());
-        out.printf("adoptions refused, by answer: %s%n", new TreeMap<>(actors.adoptionRefusals));
-        out.printf(
-                "%naccounts lost to reauth's own handling: %d (target 0; %d of them not even marked dead)%n",
-                lostToReauth.size(), silentlyLost);
-        out.printf(
-                "accounts lost to lost answers: %d (%d alerted as a lost rotation)%n",
-                lostToLostAnswers.size(), lostAlerted);
-        out.printf("dead accounts by reason: %s%n", deadByReason);
-        out.printf(
-                "dead alerts: %d, false dead alerts: %d (target 0); all alerts by kind: %s%n",
-                deadAlerts, falseDeadAlerts, alertKinds);
-        out.printf(
-                "reads: %d, expired reads: %d (%.2f %%), reads of dead accounts: %d%n",
-                actors.reads.get(),
-                actors.expiredReads.get(),
-                actors.reads.get() == 0 ? 0.0 : 100.0 * actors.expiredReads.get() / actors.reads.get(),
-                actors.deadReads.get());
-        out.printf(
-                "reused refresh tokens: %d, of them by the second refresher: %d, by reauth: %d (target 0)%n",
-                reused,
-                Math.min(reused, actors.secondRefresherRefused.get()),
-                Math.max(0, reused - actors.secondRefresherRefused.get()));
-        out.printf(
-                "rescued tokens: %d sent to the rescue queue, %d landed (deleted after the commit), %s still waiting%n",
-                rescued, landed, waiting);
-    }
-
-    private static List<JsonNode> drainAlerts(LocalStack aws, String queue) throws Exception {
-        List<JsonNode> alerts = new ArrayList<>();
-        while (true) {
-            List<Message> batch = aws.sqs()
-                    .receiveMessage(
-                            r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1))
-                    .messages();
-            if (batch.isEmpty()) {
-                return alerts;
-            }
-            for (Message m : batch) {
-                alerts.add(JSON.readTree(JSON.readTree(m.body()).path("Message").asText()));
-                aws.sqs().deleteMessage(d -> d.queueUrl(queue).receiptHandle(m.receiptHandle()));
-            }
         }
     }
 }

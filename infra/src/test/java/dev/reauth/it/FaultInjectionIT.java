@@ -42,16 +42,17 @@ abstract class FaultInjectionIT {
 
     /*
      * The refresher checks these at start-up: the lease outlasts the function's timeout plus the margin
-     * (30 >= 24 + 3), and the function's timeout holds one whole refresh (24 - 2 >= 3 x 4 + 5 x 2 s).
+     * (30 >= 26 + 3), and the function's timeout holds one whole refresh (26 - 2 >= 3 x 3 + 5 x 2 s),
+     * with room for a run to start one: a run starts no refresh later than 19 s before its deadline.
      */
-    /** The provider call's timeout (OAUTH_HTTP_TIMEOUT): room for a login's code exchange on a loaded machine. */
-    static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(4);
+    /** The provider call's timeout (OAUTH_HTTP_TIMEOUT). */
+    static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(3);
     /** How long a claimed refresh holds the account (REFRESH_LEASE): 4 minutes by default, scaled down. */
     static final Duration LEASE = Duration.ofSeconds(30);
     /** Seal and commit retries stop this long before the lease ends, for the rescue (REFRESH_LEASE_MARGIN). */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(3);
     /** The refresh function's timeout (REFRESH_FUNCTION_TIMEOUT): 3 minutes by default, scaled down. */
-    static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(24);
+    static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(26);
     /** The first wait between seal or commit attempts (REFRESH_RETRY_BACKOFF). */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(250);
     /** One AWS call, its retries included (AWS_CALL_TIMEOUT), and one attempt of it (AWS_ATTEMPT_TIMEOUT). */

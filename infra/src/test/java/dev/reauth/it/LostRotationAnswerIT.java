@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * dead with reason {@code rotation_lost}, with an alert that says so and carries a link. A revoked
  * token with no uncertain refresh before it stays {@code invalid_grant}: the operator can tell them apart.
  */
-class RotationLossIT extends FaultInjectionIT {
+class LostRotationAnswerIT extends FaultInjectionIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(
