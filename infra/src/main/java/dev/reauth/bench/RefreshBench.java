@@ -2,7 +2,6 @@ package dev.reauth.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.aws.AwsClients;
-import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.RefreshHandler;
 import dev.reauth.handler.Wiring;
@@ -10,29 +9,23 @@ import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.RefreshGrants;
+import dev.reauth.local.SeededAccount;
 import dev.reauth.local.TemplateFunction;
-import dev.reauth.oauth.AccountMode;
 import dev.reauth.provider.HttpAuthorizationServer;
-import dev.reauth.refresh.RefreshBucket;
 import dev.reauth.wire.Schema.Accounts;
-import dev.reauth.wire.TokenBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -162,51 +155,17 @@ public final class RefreshBench {
     }
 
     /**
-     * Puts N accounts as the callback leaves them after a login (sealed tokens under the account's
-     * encryption context, token_version 1, expires_at, refresh_bucket, provider identity), with
-     * refresh tokens the local provider issued. Uses the emulator's own clients: not tallied.
+     * Puts N accounts as the callback leaves them after a login ({@link SeededAccount}), with refresh
+     * tokens the local provider issued. Uses the emulator's own clients: not tallied.
      */
-    private static List<String> seed(LocalStack aws, LocalOAuthProvider provider, ReauthConfig config, int accounts)
+    static List<String> seed(LocalStack aws, LocalOAuthProvider provider, ReauthConfig config, int accounts)
             throws Exception {
-        KmsTokenVault vault = new KmsTokenVault(aws.kms(), aws.keyArn());
         int buckets = config.refresh().buckets();
         List<Future<String>> seeded = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < accounts; i++) {
                 String name = String.format("bench-%04d", i);
-                seeded.add(pool.submit(() -> {
-                    String id = UUID.randomUUID().toString();
-                    LocalOAuthProvider.Login login = LocalOAuthProvider.Login.of(name + "@example.com");
-                    LocalOAuthProvider.IssuedTokens tokens = provider.issueTokens(login);
-                    byte[] sealed = vault.seal(
-                            id,
-                            new TokenBundle(
-                                    tokens.accessToken(),
-                                    tokens.refreshToken(),
-                                    "Bearer",
-                                    Optional.of(tokens.scope()),
-                                    Optional.empty()));
-                    Instant now = Instant.now();
-                    Map<String, AttributeValue> item = new HashMap<>();
-                    item.put(Accounts.ID, AttributeValue.fromS(id));
-                    item.put(Accounts.NAME, AttributeValue.fromS(name));
-                    item.put(Accounts.MODE, AttributeValue.fromS(AccountMode.MAX.wire()));
-                    item.put(Accounts.CREATED_AT, millis(now));
-                    item.put(Accounts.PRIORITY, AttributeValue.fromN("0"));
-                    item.put(Accounts.TOKEN_CIPHERTEXT, AttributeValue.fromB(SdkBytes.fromByteArray(sealed)));
-                    item.put(Accounts.EXPIRES_AT, millis(now.plus(tokens.expiresIn())));
-                    item.put(Accounts.TOKEN_VERSION, AttributeValue.fromN("1"));
-                    item.put(Accounts.TOKENS_UPDATED_AT, millis(now));
-                    item.put(Accounts.REFRESH_TOKEN_ISSUED_AT, millis(now));
-                    item.put(Accounts.REQUIRES_REAUTH, AttributeValue.fromBool(false));
-                    item.put(Accounts.REFRESH_BUCKET, AttributeValue.fromS(RefreshBucket.of(id, buckets)));
-                    item.put(Accounts.PROVIDER_ACCOUNT_UUID, AttributeValue.fromS(login.accountUuid()));
-                    item.put(Accounts.PROVIDER_EMAIL, AttributeValue.fromS(login.email()));
-                    item.put(Accounts.PROVIDER_ORGANIZATION_UUID, AttributeValue.fromS(login.organizationUuid()));
-                    item.put(Accounts.PROVIDER_ORGANIZATION_NAME, AttributeValue.fromS(login.organizationName()));
-                    aws.dynamo().putItem(p -> p.tableName(aws.accountsTable()).item(item));
-                    return id;
-                }));
+                seeded.add(pool.submit(() -> SeededAccount.seed(aws, provider, buckets, name)));
             }
         }
         List<String> ids = new ArrayList<>();
@@ -214,9 +173,5 @@ public final class RefreshBench {
             ids.add(id.get());
         }
         return ids;
-    }
-
-    private static AttributeValue millis(Instant at) {
-        return AttributeValue.fromN(Long.toString(at.toEpochMilli()));
     }
 }

@@ -219,6 +219,21 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the function and the emulator at once (SIGKILL), as Lambda ends a function that hangs or
+     * times out: nothing in the function runs after this, no shutdown hook, no finally block.
+     * {@link #close} still removes what it left on disk.
+     */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the emulator and the function, and removes the task root and the log. */
     @Override
     public void close() {

@@ -268,9 +268,45 @@ public final class LocalOAuthProvider implements AutoCloseable {
                             wait -> exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds())));
             String description = refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later";
             respond(exchange, refusal.status(), error(refusal.error(), description));
+            refreshGrants.answered(new RefreshGrants.Answered(false, Optional.empty()));
             return;
         }
-        RefreshGrants.Grant grant = (RefreshGrants.Grant) answer;
+        if (answer instanceof RefreshGrants.Rotated rotated) {
+            answerAfterRotation(exchange, rotated);
+            return;
+        }
+        respond(exchange, 200, grantBody((RefreshGrants.Grant) answer).toString());
+        refreshGrants.answered(new RefreshGrants.Answered(true, Optional.empty()));
+    }
+
+    /** A granted refresh whose answer meets one of {@link RefreshGrants.AfterRotation}'s faults. */
+    private void answerAfterRotation(HttpExchange exchange, RefreshGrants.Rotated rotated)
+            throws IOException, InterruptedException {
+        ObjectNode tokens = grantBody(rotated.grant());
+        try {
+            switch (rotated.fault()) {
+                case SERVER_ERROR -> respond(exchange, 500, error("server_error", "try again later"));
+                case SLOW -> {
+                    Thread.sleep(rotated.delay());
+                    respond(exchange, 200, tokens.toString());
+                }
+                case LOST -> {
+                    // closing the exchange unanswered drops the connection: the rotated tokens go nowhere
+                }
+                case NO_ACCESS_TOKEN ->
+                    respond(exchange, 200, tokens.without("access_token").toString());
+                case NO_EXPIRES_IN ->
+                    respond(exchange, 200, tokens.without("expires_in").toString());
+                case NO_INFERENCE_SCOPE ->
+                    respond(exchange, 200, tokens.put("scope", "user:profile").toString());
+            }
+        } catch (IOException callerGone) {
+            // a slow answer finds the caller gone: the answer is lost, which is the point
+        }
+        refreshGrants.answered(new RefreshGrants.Answered(true, Optional.of(rotated.fault())));
+    }
+
+    private ObjectNode grantBody(RefreshGrants.Grant grant) {
         issuedAccessTokens.add(grant.accessToken());
         secretsSeen.add(grant.accessToken());
         secretsSeen.add(grant.refreshToken());
@@ -286,7 +322,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         tokens.putObject("organization")
                 .put("uuid", grant.login().organizationUuid())
                 .put("name", grant.login().organizationName());
-        respond(exchange, 200, tokens.toString());
+        return tokens;
     }
 
     /** A live token pair the provider issued. {@link #toString()} hides the tokens. */

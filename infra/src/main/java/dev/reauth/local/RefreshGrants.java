@@ -10,9 +10,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The local provider's refresh rules, as Anthropic's: every refresh token is single-use and rotates;
@@ -45,6 +48,31 @@ public final class RefreshGrants {
     /** A refusal or fault, as the HTTP answer the front sends. */
     record Refusal(int status, String error, Optional<Duration> retryAfter, Duration delay) {}
 
+    /**
+     * What the answer to a refresh the provider has already granted (the old refresh token is spent,
+     * the new one live) turns into: the windows in which a refresher can lose a rotated token.
+     */
+    public enum AfterRotation {
+        /** Rotates, then answers 500: the new tokens never reach the caller. */
+        SERVER_ERROR,
+        /** Rotates, then answers in full only after {@link #afterRotationDelay}: past a client's timeout. */
+        SLOW,
+        /** Rotates, then drops the connection without an answer. */
+        LOST,
+        /** Answers 200 with the new refresh token but no {@code access_token}. */
+        NO_ACCESS_TOKEN,
+        /** Answers 200 with the new tokens but no {@code expires_in}. */
+        NO_EXPIRES_IN,
+        /** Answers 200 with the new tokens and a scope without {@code user:inference}. */
+        NO_INFERENCE_SCOPE
+    }
+
+    /** A granted refresh whose answer meets {@code fault} on its way out. */
+    record Rotated(Grant grant, AfterRotation fault, Duration delay) {}
+
+    /** A refresh request the provider just answered: whether it rotated, and what became of the answer. */
+    public record Answered(boolean rotated, Optional<AfterRotation> fault) {}
+
     private final Map<String, LocalOAuthProvider.Login> live = new ConcurrentHashMap<>();
     private final Set<String> spent = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> accessExpiry = new ConcurrentHashMap<>();
@@ -57,6 +85,17 @@ public final class RefreshGrants {
     private volatile String grantedScope = null;
     private volatile Duration retryAfter = Duration.ofSeconds(2);
     private volatile Duration timeoutDelay = Duration.ofSeconds(5);
+    private final Deque<AfterRotation> afterRotation = new ArrayDeque<>();
+    private final Map<String, String> successors = new ConcurrentHashMap<>();
+    private final List<Consumer<Answered>> answeredListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> rotationListeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger rotatedAnswersLost = new AtomicInteger();
+    private final Set<String> lostRotations = ConcurrentHashMap.newKeySet();
+    private final Random shares = new Random();
+    private volatile Duration afterRotationDelay = Duration.ofSeconds(5);
+    private volatile double serverErrorShare = 0;
+    private volatile AfterRotation sharedAfterRotation = null;
+    private volatile double afterRotationShare = 0;
 
     /** Records tokens a code exchange issued; returns the lifetime to announce. */
     long issued(String accessToken, String refreshToken, LocalOAuthProvider.Login login) {
@@ -80,6 +119,9 @@ public final class RefreshGrants {
         synchronized (faults) {
             fault = faults.poll();
         }
+        if (fault == null && serverErrorShare > 0 && draw() < serverErrorShare) {
+            fault = Fault.SERVER_ERROR;
+        }
         if (fault != null) {
             return switch (fault) {
                 case SERVER_ERROR -> new Refusal(500, "server_error", Optional.empty(), Duration.ZERO);
@@ -99,8 +141,117 @@ public final class RefreshGrants {
         String refresh = "sk-ant-ort01-local-" + token();
         live.put(refresh, login);
         accessExpiry.put(access, clock.instant().plus(accessTokenLifetime));
+        successors.put(refreshToken, refresh);
         String scope = grantedScope != null ? grantedScope : requestedScope.orElse("user:profile user:inference");
-        return new Grant(access, refresh, accessTokenLifetime.toSeconds(), scope, login);
+        Grant grant = new Grant(access, refresh, accessTokenLifetime.toSeconds(), scope, login);
+        rotationListeners.forEach(Runnable::run);
+        AfterRotation damage = nextAfterRotation();
+        if (damage != null) {
+            if (damage == AfterRotation.SERVER_ERROR || damage == AfterRotation.SLOW || damage == AfterRotation.LOST) {
+                rotatedAnswersLost.incrementAndGet();
+                lostRotations.add(refreshToken);
+            }
+            return new Rotated(grant, damage, afterRotationDelay);
+        }
+        return grant;
+    }
+
+    private AfterRotation nextAfterRotation() {
+        synchronized (afterRotation) {
+            AfterRotation queued = afterRotation.poll();
+            if (queued != null) {
+                return queued;
+            }
+        }
+        AfterRotation shared = sharedAfterRotation;
+        return shared != null && afterRotationShare > 0 && draw() < afterRotationShare ? shared : null;
+    }
+
+    private double draw() {
+        synchronized (shares) {
+            return shares.nextDouble();
+        }
+    }
+
+    /** The next granted refreshes (after rotating) answer this way, in order. */
+    public void afterRotationNext(AfterRotation... next) {
+        synchronized (afterRotation) {
+            afterRotation.addAll(List.of(next));
+        }
+    }
+
+    /** How long a {@link AfterRotation#SLOW} answer keeps the caller waiting after the rotation. */
+    public void afterRotationDelay(Duration delay) {
+        afterRotationDelay = delay;
+    }
+
+    /** From now on {@code percent} % of refresh requests meet a 500 before any rotation (0: none). */
+    public void serverErrorShare(double percent) {
+        serverErrorShare = share(percent);
+    }
+
+    /** From now on {@code percent} % of granted refreshes answer as {@code mode} after rotating (0: none). */
+    public void afterRotationShare(AfterRotation mode, double percent) {
+        afterRotationShare = share(percent);
+        sharedAfterRotation = mode;
+    }
+
+    /** Seeds the draws of the shared faults, so a run can be repeated. */
+    public void seed(long seed) {
+        synchronized (shares) {
+            shares.setSeed(seed);
+        }
+    }
+
+    private static double share(double percent) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("percent must be from 0 to 100");
+        }
+        return percent / 100.0;
+    }
+
+    /** Calls {@code listener} on the provider's thread as each refresh request has been answered (sent or dropped). */
+    public void onRefreshAnswered(Consumer<Answered> listener) {
+        answeredListeners.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} on the provider's thread as each refresh has rotated, before its answer
+     * goes out: an outage started here is already in force when the caller gets the new tokens.
+     */
+    public void onRotation(Runnable listener) {
+        rotationListeners.add(listener);
+    }
+
+    void answered(Answered answer) {
+        answeredListeners.forEach(listener -> listener.accept(answer));
+    }
+
+    /**
+     * The live refresh token that {@code refreshToken} rotated into, following every rotation since
+     * (itself when it was never redeemed): what an account must end up holding.
+     */
+    public String newestAfter(String refreshToken) {
+        String newest = refreshToken;
+        for (String next = successors.get(newest); next != null; next = successors.get(newest)) {
+            newest = next;
+        }
+        return newest;
+    }
+
+    /** Whether {@code refreshToken} is live: issued, never redeemed, never revoked. */
+    public boolean isLiveRefreshToken(String refreshToken) {
+        return live.containsKey(refreshToken);
+    }
+
+    /** Whether redeeming {@code refreshToken} rotated it and the answer was then lost (500, slow, dropped). */
+    public boolean answerLostFor(String refreshToken) {
+        return lostRotations.contains(refreshToken);
+    }
+
+    /** Granted refreshes whose answer did not reach the caller (500, slow, dropped after rotating). */
+    public int rotatedAnswersLost() {
+        return rotatedAnswersLost.get();
     }
 
     /** Access tokens from now on live this long (code exchanges and refreshes alike). */

@@ -1,0 +1,225 @@
+package dev.reauth.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.handler.RefreshHandler;
+import dev.reauth.local.LocalOAuthProvider;
+import dev.reauth.local.LocalStack;
+import dev.reauth.local.ProjectFiles;
+import dev.reauth.local.RefreshGrants;
+import dev.reauth.wire.Schema;
+import dev.reauth.wire.Schema.Accounts;
+import dev.reauth.wire.TokenBundle;
+import dev.reauth.wire.TokenBundleJson;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What goes on around the refresher in the chaos run: proxies reading tokens all the time (and
+ * noticing an expired one), and a second refresher, as better-ccflare is, that spends a refresh
+ * token on its own just before reauth's lead and hands the tokens over through the agent's route.
+ * Both read the table and KMS straight from the emulator: their own AWS trouble is not reauth's.
+ */
+final class ChaosActors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger expiredReads = new AtomicInteger();
+    final AtomicInteger deadReads = new AtomicInteger();
+    final AtomicInteger secondRefreshes = new AtomicInteger();
+    final AtomicInteger secondRefresherRefused = new AtomicInteger();
+    final AtomicInteger adoptions = new AtomicInteger();
+    final AtomicInteger adoptionsRefused = new AtomicInteger();
+
+    private final LocalStack aws;
+    private final LocalOAuthProvider provider;
+    private final RefreshHandler handler;
+    private final Duration lead;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, Long> spentByVersion = new ConcurrentHashMap<>();
+    /** Refresh tokens the second refresher redeemed itself (their successors reauth must adopt). */
+    final Set<String> spentBySecondRefresher = ConcurrentHashMap.newKeySet();
+    /** Why reauth refused an adoption, by status and error code. */
+    final Map<String, Integer> adoptionRefusals = new ConcurrentHashMap<>();
+
+    private volatile boolean running = true;
+
+    ChaosActors(LocalStack aws, LocalOAuthProvider provider, RefreshHandler handler, Duration lead) {
+        this.aws = aws;
+        this.provider = provider;
+        this.handler = handler;
+        this.lead = lead;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    /** One proxy: reads a random account's tokens as the fleet library does, about 20 times a second. */
+    void readForever(List<String> ids) {
+        RefreshGrants grants = provider.refreshGrants();
+        while (running) {
+            String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+            try {
+                Map<String, AttributeValue> item = item(id);
+                if (item.get(Accounts.REQUIRES_REAUTH).bool()) {
+                    deadReads.incrementAndGet();
+                } else {
+                    reads.incrementAndGet();
+                    if (!grants.isLive(tokens(id, item).accessToken(), Instant.now())) {
+                        expiredReads.incrementAndGet();
+                    }
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException emulatorHiccup) {
+                // a read the emulator could not serve is nobody's figure
+            }
+        }
+    }
+
+    /**
+     * The second refresher on {@code ids}: once per token version, when the access token is within
+     * the lead plus 3 s of expiry (just before reauth's scheduled refresh), it refreshes on its own at
+     * the provider and offers the tokens to reauth as the agent does.
+     */
+    void refreshAhead(List<String> ids) {
+        while (running) {
+            for (String id : ids) {
+                try {
+                    secondRefresh(id);
+                } catch (RuntimeException emulatorHiccup) {
+                    // tried again on the next pass
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void secondRefresh(String id) {
+        Map<String, AttributeValue> item = item(id);
+        long version = Long.parseLong(item.get(Accounts.TOKEN_VERSION).n());
+        long expiresAt = Long.parseLong(item.get(Accounts.EXPIRES_AT).n());
+        boolean justBeforeTheLead =
+                expiresAt - System.currentTimeMillis() < lead.plusSeconds(3).toMillis();
+        if (item.get(Accounts.REQUIRES_REAUTH).bool()
+                || !justBeforeTheLead
+                || Long.valueOf(version).equals(spentByVersion.get(id))) {
+            return;
+        }
+        spentByVersion.put(id, version);
+        secondRefreshes.incrementAndGet();
+        String spending = tokens(id, item).refreshToken();
+        Optional<JsonNode> own = providerRefresh(spending);
+        if (own.isEmpty()) {
+            secondRefresherRefused.incrementAndGet();
+            return;
+        }
+        spentBySecondRefresher.add(spending);
+        ObjectNode body = JSON.createObjectNode()
+                .put("baseTokenVersion", version)
+                .put("accessToken", own.get().path("access_token").asText())
+                .put("refreshToken", own.get().path("refresh_token").asText())
+                .put(
+                        "expiresAt",
+                        Instant.now()
+                                .plusSeconds(own.get().path("expires_in").asLong())
+                                .toEpochMilli());
+        ObjectNode event = ProjectFiles.eventJson("adopt-tokens.json");
+        event.putObject("pathParameters").put("id", id);
+        event.put("rawPath", "/accounts/" + id + "/tokens");
+        event.put("body", body.toString());
+        JsonNode answer = invoke(event);
+        if (answer.path("statusCode").asInt() == 200) {
+            adoptions.incrementAndGet();
+        } else {
+            adoptionsRefused.incrementAndGet();
+            String error = "?";
+            try {
+                error = JSON.readTree(answer.path("body").asText())
+                        .path("error")
+                        .asText();
+            } catch (java.io.IOException notJson) {
+                // the status alone says enough
+            }
+            adoptionRefusals.merge(answer.path("statusCode").asInt() + " " + error, 1, Integer::sum);
+        }
+    }
+
+    private Optional<JsonNode> providerRefresh(String refreshToken) {
+        String request = JSON.createObjectNode()
+                .put("grant_type", "refresh_token")
+                .put("refresh_token", refreshToken)
+                .put("client_id", LocalOAuthProvider.CLIENT_ID)
+                .toString();
+        try {
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(provider.providerConfig().tokenUrl())
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(request))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? Optional.of(JSON.readTree(answer.body())) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.io.IOException lost) {
+            return Optional.empty();
+        }
+    }
+
+    private JsonNode invoke(ObjectNode event) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(
+                    new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)),
+                    out,
+                    new ScheduledContext(Duration.ofSeconds(30)));
+            return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Map<String, AttributeValue> item(String id) {
+        return aws.dynamo()
+                .getItem(g -> g.tableName(aws.accountsTable())
+                        .consistentRead(true)
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(id))))
+                .item();
+    }
+
+    TokenBundle tokens(String id, Map<String, AttributeValue> item) {
+        byte[] plaintext = aws.kms()
+                .decrypt(d -> d.ciphertextBlob(
+                                item.get(Accounts.TOKEN_CIPHERTEXT).b())
+                        .encryptionContext(Schema.encryptionContext(id)))
+                .plaintext()
+                .asByteArray();
+        return TokenBundleJson.read(plaintext);
+    }
+}
