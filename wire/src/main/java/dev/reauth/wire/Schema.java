@@ -50,6 +50,8 @@ public final class Schema {
         public static final String NEXT_REFRESH_AT = "next_refresh_at";
         /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
         public static final String REFRESH_ALERTS = "refresh_alerts";
+        /** List of "kind@epochMillis", oldest first: the last few alerts sent, kept across recoveries for operators. */
+        public static final String RECENT_ALERTS = "recent_alerts";
 
         private Accounts() {}
     }
