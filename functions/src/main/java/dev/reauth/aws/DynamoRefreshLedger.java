@@ -191,7 +191,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                     leaseOwner,
                     number(item, Accounts.REFRESH_FAILURES).orElse(0L).intValue(),
                     alerts(item),
-                    instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT))));
+                    instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT)),
+                    instant(item, Accounts.EXPIRES_AT)));
         } catch (ConditionalCheckFailedException e) {
             return whyNotClaimed(e.item(), expectedVersion, now, minInterval);
         } catch (SdkException e) {

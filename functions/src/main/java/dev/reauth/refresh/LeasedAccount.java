@@ -12,6 +12,7 @@ import java.util.Set;
  * @param failures    consecutive failed refreshes before this one
  * @param alertsSent  alerts sent since the account was last healthy
  * @param lastHealthyAt the last successful refresh, else when the tokens were last written
+ * @param expiresAt   when the access token being refreshed expires, for alerts that say so
  */
 public record LeasedAccount(
         String id,
@@ -21,7 +22,21 @@ public record LeasedAccount(
         String leaseOwner,
         int failures,
         Set<String> alertsSent,
-        Optional<Instant> lastHealthyAt) {
+        Optional<Instant> lastHealthyAt,
+        Optional<Instant> expiresAt) {
+
+    /** An account whose access token expiry was not read. */
+    public LeasedAccount(
+            String id,
+            String name,
+            long tokenVersion,
+            byte[] ciphertext,
+            String leaseOwner,
+            int failures,
+            Set<String> alertsSent,
+            Optional<Instant> lastHealthyAt) {
+        this(id, name, tokenVersion, ciphertext, leaseOwner, failures, alertsSent, lastHealthyAt, Optional.empty());
+    }
 
     @Override
     public String toString() {
