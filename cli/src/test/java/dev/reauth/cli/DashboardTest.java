@@ -214,7 +214,7 @@ class DashboardTest {
                         + "\"expiresAt\":\"2030-01-01T11:55:00Z\",\"requiresReauth\":true,\"reauthReason\":\"invalid_grant\","
                         + "\"reauthRequiredAt\":\"2030-01-01T10:55:00Z\",\"lastRefreshAt\":\"2030-01-01T04:00:00Z\",\"lastRefreshResult\":\"dead\","
                         + "\"refreshFailures\":0,\"health\":{\"state\":\"dead\",\"reasons\":[\"invalid_grant\"],"
-                        + "\"summary\":\"requires re-authentication since 1h 5m ago (invalid_grant); proxies do not use it\","
+                        + "\"summary\":\"requires re-authentication since 1h 5m ago; proxies do not use it\","
                         + "\"fix\":\"reauth --reauthenticate spare\",\"lastSuccessAt\":\"2030-01-01T04:00:00Z\","
                         + "\"lastAttemptAt\":\"2030-01-01T10:55:00Z\",\"lastAttemptResult\":\"dead\","
                         + "\"recentAlerts\":[{\"kind\":\"dead\",\"at\":\"2030-01-01T10:55:00Z\"},{\"kind\":\"failing\",\"at\":null}]}},"
@@ -235,8 +235,8 @@ class DashboardTest {
         assertThat(spare.path("state").asText()).isEqualTo("dead");
         assertThat(spare.path("healthy").asBoolean()).isFalse();
         assertThat(spare.path("health").asText())
-                .isEqualTo("Dead (invalid_grant): requires re-authentication since 1h 5m ago (invalid_grant);"
-                        + " proxies do not use it");
+                .isEqualTo(
+                        "Dead (invalid_grant): requires re-authentication since 1h 5m ago;" + " proxies do not use it");
         assertThat(spare.path("fix").asText()).isEqualTo("reauth --reauthenticate spare");
         assertThat(spare.path("alerts").asText()).isEqualTo("dead 1h 5m ago, failing");
         assertThat(spare.path("reauth").asText()).isEqualTo("yes (invalid_grant, 1h 5m ago)");

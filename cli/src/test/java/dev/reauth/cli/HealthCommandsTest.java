@@ -74,7 +74,7 @@ class HealthCommandsTest {
         ObjectNode health = verdict(
                 account,
                 "dead",
-                "requires re-authentication since 2h 5m ago (invalid_grant); proxies do not use it",
+                "requires re-authentication since 2h 5m ago; proxies do not use it",
                 "reauth --reauthenticate " + name,
                 "invalid_grant");
         health.put("lastSuccessAt", ago(Duration.ofHours(3)))
@@ -223,7 +223,7 @@ class HealthCommandsTest {
 
         assertThat(cli.out().lines().toList())
                 .containsExactly(
-                        "spare: dead (invalid_grant): requires re-authentication since 2h 5m ago (invalid_grant);"
+                        "spare: dead (invalid_grant): requires re-authentication since 2h 5m ago;"
                                 + " proxies do not use it; fix: reauth --reauthenticate spare",
                         "flaky: attention (refresh_failing): 3 refreshes in a row failed (last: provider_error);"
                                 + " fix: usually none: reauth keeps trying; if it persists: reauth --reauthenticate flaky");

@@ -46,9 +46,6 @@ public final class HealthVerdict {
                             + facts.reauthRequiredAt()
                                     .map(at -> " since " + ago(at, now))
                                     .orElse("")
-                            + facts.reauthReason()
-                                    .map(reason -> " (" + reason + ")")
-                                    .orElse("")
                             + "; proxies do not use it",
                     Optional.of(relogin)));
         } else if (account.expiresAt().isEmpty()) {
@@ -84,9 +81,9 @@ public final class HealthVerdict {
                 .ifPresent(reason -> findings.add(new Finding(
                         State.ATTENTION,
                         reason,
-                        "needs a look (" + reason + ")"
+                        "flagged for a person"
                                 + facts.attentionAt()
-                                        .map(at -> " since " + ago(at, now))
+                                        .map(at -> " " + ago(at, now))
                                         .orElse("")
                                 + "; its tokens still serve",
                         Optional.of("look at the account's alerts, then: " + relogin))));

@@ -200,7 +200,7 @@ class HealthVerdictTest {
         Health scope = flagged.judge();
         assertThat(scope.state()).isEqualTo(State.ATTENTION);
         assertThat(scope.reasons()).containsExactly("scope_changed");
-        assertThat(scope.summary()).isEqualTo("needs a look (scope_changed) since 3m ago; its tokens still serve");
+        assertThat(scope.summary()).isEqualTo("flagged for a person 3m ago; its tokens still serve");
 
         Facts uncertain = refreshed();
         uncertain.uncertainAt = at(min(-2));
@@ -257,8 +257,7 @@ class HealthVerdictTest {
 
         assertThat(health.state()).isEqualTo(State.DEAD);
         assertThat(health.reasons()).containsExactly("rotation_lost");
-        assertThat(health.summary())
-                .isEqualTo("requires re-authentication since 3m ago (rotation_lost); proxies do not use it");
+        assertThat(health.summary()).isEqualTo("requires re-authentication since 3m ago; proxies do not use it");
         assertThat(health.fix()).contains("reauth --reauthenticate work");
         assertThat(health.nextDueAt()).isEmpty();
     }
