@@ -1,6 +1,7 @@
 package dev.reauth.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,25 +12,32 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The accounts' token status and refresh health, three ways: a table for people ({@code --list}), a
- * stable JSON document for scripts ({@code --list --json}), and one line per account that needs
- * attention for cron and monitors ({@code --check}).
+ * The accounts' token status and the stack's health verdicts, three ways: a table for people
+ * ({@code --list}), a stable JSON document for scripts ({@code --list --json}), and one line per
+ * account that needs a person for cron and monitors ({@code --check}). Nothing here judges health:
+ * the stack did, with its own lead window and schedule.
  */
 final class AccountReport {
 
-    /** The JSON document's format; raised only when a field changes meaning or goes away. */
-    static final int JSON_VERSION = 1;
+    /** The JSON document's format; raised only when a field changes meaning or goes away (2: the stack's verdict). */
+    static final int JSON_VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<AccountStatus> accounts;
+    private final JsonNode rules;
     private final Instant now;
-    private final Duration lead;
 
-    AccountReport(List<AccountStatus> accounts, Instant now, Duration lead) {
+    /** {@code rules}: the settings the stack judged by, as it served them (missing from an older stack). */
+    AccountReport(List<AccountStatus> accounts, JsonNode rules, Instant now) {
         this.accounts = accounts;
+        this.rules = rules;
         this.now = now;
-        this.lead = lead;
+    }
+
+    /** Whether every account came with the stack's verdict (a stack deployed before verdicts sends none). */
+    boolean verdictsServed() {
+        return accounts.stream().allMatch(account -> account.verdict().isPresent());
     }
 
     /** One row per account. */
@@ -39,28 +47,18 @@ final class AccountReport {
             return;
         }
         Table table = new Table(
-                "NAME",
-                "IDENTITY",
-                "MODE",
-                "EXPIRES IN",
-                "REFRESHED",
-                "RESULT",
-                "FAILS",
-                "REFRESHES",
-                "VERSION",
-                "REAUTH");
+                "NAME", "IDENTITY", "MODE", "HEALTH", "EXPIRES IN", "LAST SUCCESS", "LAST ATTEMPT", "FAILS", "VERSION");
         for (AccountStatus account : accounts) {
             table.row(
                     account.name(),
                     account.email().orElse("-"),
                     account.mode(),
+                    account.verdict().map(AccountReport::state).orElse("-"),
                     expiresIn(account),
-                    account.lastRefreshAt().map(this::ago).orElse("never"),
-                    account.lastRefreshResult().orElse("-"),
+                    lastSuccess(account),
+                    lastAttempt(account),
                     Long.toString(account.refreshFailures()),
-                    Long.toString(account.refreshCount()),
-                    Long.toString(account.tokenVersion()),
-                    reauth(account));
+                    Long.toString(account.tokenVersion()));
         }
         table.print(out);
     }
@@ -70,9 +68,10 @@ final class AccountReport {
         ObjectNode document = JSON.createObjectNode();
         document.put("version", JSON_VERSION);
         document.put("generatedAt", now.toString());
-        document.put("leadWindowSeconds", lead.toSeconds());
+        document.set("rules", rules == null ? null : rules.deepCopy());
         ArrayNode list = document.putArray("accounts");
         for (AccountStatus account : accounts) {
+            StackVerdict verdict = account.verdict().orElseThrow();
             ObjectNode item = list.addObject();
             item.put("name", account.name());
             item.put("id", account.id());
@@ -94,17 +93,26 @@ final class AccountReport {
                     account.expiresAt()
                             .map(at -> Duration.between(now, at).toSeconds())
                             .orElse(null));
-            item.put("lastRefreshAt", text(account.lastRefreshAt()));
-            item.put("lastRefreshResult", account.lastRefreshResult().orElse(null));
             item.put("refreshFailures", account.refreshFailures());
             item.put("refreshCount", account.refreshCount());
             item.put("requiresReauth", account.requiresReauth());
             item.put("reauthReason", account.reauthReason().orElse(null));
             item.put("reauthRequiredAt", text(account.reauthRequiredAt()));
-            List<AccountHealth.Problem> problems = AccountHealth.problems(account, now, lead);
-            item.put("healthy", problems.isEmpty());
-            ArrayNode attention = item.putArray("attention");
-            problems.forEach(problem -> attention.add(problem.wire()));
+            item.put("healthy", !verdict.needsPerson());
+            ObjectNode health = item.putObject("health");
+            health.put("state", verdict.state());
+            ArrayNode reasons = health.putArray("reasons");
+            verdict.reasons().forEach(reasons::add);
+            health.put("summary", verdict.summary());
+            health.put("fix", verdict.fix().orElse(null));
+            health.put("nextDueAt", text(verdict.nextDueAt()));
+            health.put("lastSuccessAt", text(verdict.lastSuccessAt()));
+            health.put("lastAttemptAt", text(verdict.lastAttemptAt()));
+            health.put("lastAttemptResult", verdict.lastAttemptResult().orElse(null));
+            ArrayNode alerts = health.putArray("recentAlerts");
+            verdict.recentAlerts()
+                    .forEach(alert ->
+                            alerts.addObject().put("kind", alert.kind()).put("at", text(alert.at())));
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document);
@@ -113,13 +121,12 @@ final class AccountReport {
         }
     }
 
-    /** What the dashboard shows: per account, the table's columns as text, and the health verdict in words. */
+    /** What the dashboard shows: per account, the table's columns as text, and the stack's verdict in words. */
     ObjectNode dashboard() {
         ObjectNode document = JSON.createObjectNode();
         document.put("generatedAt", now.toString());
         ArrayNode list = document.putArray("accounts");
         for (AccountStatus account : accounts) {
-            List<AccountHealth.Problem> problems = AccountHealth.problems(account, now, lead);
             ObjectNode item = list.addObject();
             item.put("name", account.name());
             item.put("mode", account.mode());
@@ -133,54 +140,85 @@ final class AccountReport {
                             .orElse("not recorded yet"));
             item.put("tokenVersion", account.tokenVersion());
             item.put("expiresIn", expiresIn(account).equals("-") ? "no tokens" : expiresIn(account));
-            item.put(
-                    "lastRefresh",
-                    account.lastRefreshAt().map(this::ago).orElse("never")
-                            + account.lastRefreshResult()
-                                    .map(result -> " (" + result + ")")
-                                    .orElse(""));
+            item.put("lastSuccess", lastSuccess(account));
+            item.put("lastAttempt", lastAttempt(account));
             item.put("failures", account.refreshFailures());
             item.put("reauth", reauth(account));
-            item.put("healthy", problems.isEmpty());
+            Optional<StackVerdict> verdict = account.verdict();
+            item.put("state", verdict.map(StackVerdict::state).orElse("unknown"));
+            item.put("healthy", verdict.map(v -> !v.needsPerson()).orElse(false));
             item.put(
                     "health",
-                    problems.isEmpty()
-                            ? "Healthy"
-                            : "Needs attention: "
-                                    + String.join(
-                                            ", ",
-                                            problems.stream()
-                                                    .map(AccountReport::words)
-                                                    .toList()));
+                    verdict.map(v -> capitalized(state(v)) + ": " + v.summary()).orElse(StackVerdict.NOT_SERVED));
+            item.put("fix", verdict.flatMap(StackVerdict::fix).orElse(null));
+            item.put(
+                    "alerts",
+                    verdict.map(v -> v.recentAlerts().stream()
+                                    .map(alert -> alert.kind()
+                                            + alert.at()
+                                                    .map(at -> " " + ago(at))
+                                                    .orElse(""))
+                                    .toList())
+                            .filter(alerts -> !alerts.isEmpty())
+                            .map(alerts -> String.join(", ", alerts))
+                            .orElse("none"));
         }
         return document;
     }
 
-    private static String words(AccountHealth.Problem problem) {
-        return switch (problem) {
-            case REQUIRES_REAUTH -> "requires re-authentication";
-            case REFRESH_FAILING -> "refreshes failing";
-            case EXPIRED -> "access token expired";
-            case REFRESH_OVERDUE -> "refresh overdue";
-            case NO_TOKENS -> "no tokens";
-        };
-    }
-
-    /** {@code --check}: one line per account that needs attention, or one line saying all are healthy. */
+    /** {@code --check}: one line per account that needs a person, or one line saying none does. */
     ExitCode printCheck(PrintStream out) {
         int attention = 0;
+        long refreshing = 0;
         for (AccountStatus account : accounts) {
-            List<AccountHealth.Problem> problems = AccountHealth.problems(account, now, lead);
-            if (!problems.isEmpty()) {
+            StackVerdict verdict = account.verdict().orElseThrow();
+            if (verdict.needsPerson()) {
                 attention++;
-                out.println(AccountHealth.describe(account, problems, now));
+                out.println(account.name() + ": " + state(verdict) + ": " + verdict.summary()
+                        + verdict.fix().map(fix -> "; fix: " + fix).orElse(""));
+            } else if (verdict.state().equals("refreshing")) {
+                refreshing++;
             }
         }
-        if (attention == 0) {
-            out.println("all " + accounts.size() + " accounts healthy");
-            return ExitCode.OK;
+        if (attention > 0) {
+            return ExitCode.ATTENTION;
         }
-        return ExitCode.ATTENTION;
+        String healthy = switch (accounts.size()) {
+            case 0 -> "no accounts";
+            case 1 -> "the 1 account is healthy";
+            default -> "all " + accounts.size() + " accounts healthy";
+        };
+        out.println(healthy + (refreshing > 0 ? " (" + refreshing + " refreshing now)" : ""));
+        return ExitCode.OK;
+    }
+
+    /** The state with its reasons: "attention (refresh_overdue)", "dead (invalid_grant)", "healthy". */
+    private static String state(StackVerdict verdict) {
+        String state = verdict.state().replace('_', ' ');
+        return verdict.reasons().isEmpty() ? state : state + " (" + String.join(", ", verdict.reasons()) + ")";
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private String lastSuccess(AccountStatus account) {
+        return account.verdict()
+                .flatMap(StackVerdict::lastSuccessAt)
+                .or(account::lastRefreshAt)
+                .map(this::ago)
+                .orElse("never");
+    }
+
+    private String lastAttempt(AccountStatus account) {
+        Optional<StackVerdict> verdict = account.verdict();
+        Optional<String> result =
+                verdict.flatMap(StackVerdict::lastAttemptResult).or(account::lastRefreshResult);
+        Optional<String> when = verdict.flatMap(StackVerdict::lastAttemptAt).map(this::ago);
+        if (when.isEmpty() && result.isEmpty()) {
+            return "never";
+        }
+        return when.orElse("-") + result.map(r -> " (" + r + ")").orElse("");
     }
 
     private String expiresIn(AccountStatus account) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param lastRefreshAt     when reauth last refreshed the tokens successfully
  * @param lastRefreshResult the last refresh attempt's result ({@code ok}, {@code provider_error}, {@code dead}, ...)
  * @param refreshFailures   refresh attempts that failed in a row since the last success
+ * @param verdict           the stack's health verdict; empty from a stack deployed before it served one
  */
 public record AccountStatus(
         String id,
@@ -29,7 +30,8 @@ public record AccountStatus(
         long refreshCount,
         boolean requiresReauth,
         Optional<String> reauthReason,
-        Optional<Instant> reauthRequiredAt) {
+        Optional<Instant> reauthRequiredAt,
+        Optional<StackVerdict> verdict) {
 
     /** Reads one element of the answer's {@code accounts} array. */
     public static AccountStatus from(JsonNode account) {
@@ -51,10 +53,11 @@ public record AccountStatus(
                 account.path("refreshCount").asLong(0),
                 account.path("requiresReauth").asBoolean(false),
                 text(account, "reauthReason"),
-                instant(account, "reauthRequiredAt"));
+                instant(account, "reauthRequiredAt"),
+                StackVerdict.from(account));
     }
 
-    private static Optional<String> text(JsonNode node, String field) {
+    static Optional<String> text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() || value.asText().isBlank()
                 ? Optional.empty()
@@ -62,7 +65,7 @@ public record AccountStatus(
     }
 
     /** An ISO-8601 instant the API sent, if it sent one that parses. */
-    private static Optional<Instant> instant(JsonNode node, String field) {
+    static Optional<Instant> instant(JsonNode node, String field) {
         try {
             return text(node, field).map(Instant::parse);
         } catch (RuntimeException e) {

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,15 +30,13 @@ final class DashboardActions {
     private final ApiClient api;
     private final ProviderHosts providerHosts;
     private final Clock clock;
-    private final Duration lead;
     /** The state of the login this dashboard last started per account, to tell its code from another login's. */
     private final Map<String, String> startedStates = new ConcurrentHashMap<>();
 
-    DashboardActions(ApiClient api, ProviderHosts providerHosts, Clock clock, Duration lead) {
+    DashboardActions(ApiClient api, ProviderHosts providerHosts, Clock clock) {
         this.api = api;
         this.providerHosts = providerHosts;
         this.clock = clock;
-        this.lead = lead;
     }
 
     /** Serves one operation; every failure becomes a JSON error with a plain description. */
@@ -72,7 +69,8 @@ final class DashboardActions {
         List<AccountStatus> accounts = new ArrayList<>();
         answer.body().path("accounts").forEach(account -> accounts.add(AccountStatus.from(account)));
         accounts.sort(Comparator.comparing(AccountStatus::name));
-        return DashboardResponse.json(200, new AccountReport(accounts, clock.instant(), lead).dashboard());
+        return DashboardResponse.json(
+                200, new AccountReport(accounts, answer.body().get("health"), clock.instant()).dashboard());
     }
 
     private DashboardResponse add(JsonNode body) {

@@ -1,7 +1,6 @@
 package dev.reauth.cli;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         usageHelpWidth = ReauthCli.HELP_WIDTH,
         customSynopsis = {
-            "reauth dashboard [--no-browser] [--port N] [--lead DURATION] [API]",
+            "reauth dashboard [--no-browser] [--port N] [API]",
             "  API: [--api-url URL | --stack NAME] [--region REGION]"
         },
         descriptionHeading = "%n",
@@ -42,17 +41,15 @@ final class DashboardCommand extends ApiSubcommand {
             description = "Listen on this port (default: a free one, chosen at random).")
     int port;
 
-    @Option(
-            names = "--lead",
-            defaultValue = "60m",
-            paramLabel = "DURATION",
-            converter = ReauthCli.DurationConverter.class,
-            description =
-                    "The refresher's lead window, the stack's RefreshLead (default: 60m), for the health verdicts.")
-    Duration lead;
+    /** Gone: the dashboard shows the stack's verdicts. */
+    @Option(names = "--lead", hidden = true, paramLabel = "DURATION")
+    String lead;
 
     @Override
     void checkOptions() {
+        if (lead != null) {
+            throw usage(ReauthCli.LEAD_GONE);
+        }
         if (port < 0 || port > 65535) {
             throw usage("--port is 1 to 65535 (or 0, the default: a free one)");
         }
@@ -62,7 +59,7 @@ final class DashboardCommand extends ApiSubcommand {
     int run(ApiClient client) throws InterruptedException {
         Dashboard dashboard = Dashboard.start(
                 new DashboardActions(
-                        client, ProviderHosts.forApi(client.base(), parent.env()), Clock.systemDefaultZone(), lead),
+                        client, ProviderHosts.forApi(client.base(), parent.env()), Clock.systemDefaultZone()),
                 port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

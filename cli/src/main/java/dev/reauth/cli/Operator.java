@@ -64,18 +64,34 @@ public final class Operator {
     }
 
     /** {@code --list}: a table for people, or with {@code json} the document for scripts. */
-    public void list(boolean json, Duration lead) {
-        AccountReport report = new AccountReport(accounts(), clock.instant(), lead);
+    public void list(boolean json) {
+        AccountReport report = report();
         if (json) {
-            out.println(report.json());
+            out.println(verdicts(report).json());
         } else {
             report.printTable(out);
+            if (!report.verdictsServed()) {
+                out.println(StackVerdict.NOT_SERVED);
+            }
         }
     }
 
     /** {@code --check}: what needs attention, one line per account; {@link ExitCode#ATTENTION} when anything does. */
-    public ExitCode check(Duration lead) {
-        return new AccountReport(accounts(), clock.instant(), lead).printCheck(out);
+    public ExitCode check() {
+        return verdicts(report()).printCheck(out);
+    }
+
+    private AccountReport report() {
+        ApiClient.Answer answer = listed();
+        return new AccountReport(parse(answer), answer.body().get("health"), clock.instant());
+    }
+
+    /** The report, when the stack judged every account; a stack that predates verdicts is named, not guessed at. */
+    private static AccountReport verdicts(AccountReport report) {
+        if (!report.verdictsServed()) {
+            throw new CliFailure(ExitCode.FAILED, StackVerdict.NOT_SERVED);
+        }
+        return report;
     }
 
     /** {@code --reauthenticate-all --expiring-within D}: one account after another, then a summary. */
@@ -120,10 +136,18 @@ public final class Operator {
     }
 
     private List<AccountStatus> accounts() {
+        return parse(listed());
+    }
+
+    private ApiClient.Answer listed() {
         ApiClient.Answer answer = api.listAccounts();
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, null);
         }
+        return answer;
+    }
+
+    private static List<AccountStatus> parse(ApiClient.Answer answer) {
         List<AccountStatus> accounts = new ArrayList<>();
         answer.body().path("accounts").forEach(account -> accounts.add(AccountStatus.from(account)));
         return accounts;

@@ -33,8 +33,8 @@ import software.amazon.awssdk.core.exception.SdkException;
             "       reauth --add-account NAME [--mode max|console] [API]",
             "       reauth --reauthenticate-all [--expiring-within DURATION] [API]",
             "       reauth --reload NAME [API]",
-            "       reauth --list [--json] [--lead DURATION] [API]",
-            "       reauth --check [--lead DURATION] [API]",
+            "       reauth --list [--json] [API]",
+            "       reauth --check [API]",
             "       reauth import better-ccflare --db PATH [--dry-run] [API]",
             "       reauth link [--revoke] NAME [API]",
             "       reauth dashboard [--no-browser] [--port N] [API]",
@@ -47,6 +47,10 @@ public final class ReauthCli implements Callable<Integer> {
 
     static final int HELP_WIDTH = 80;
 
+    /** What --lead (gone) answers. */
+    static final String LEAD_GONE =
+            "--lead is gone: the stack judges health with its own RefreshLead and schedule; drop the option";
+
     /** The help's closing paragraphs; wrapped here at spaces only (picocli would also break inside URLs and host names). */
     private static final List<String> FOOTER = List.of(
             "The API is --api-url, else the ApiUrl output of --stack, else $REAUTH_API_URL, else the ApiUrl output"
@@ -57,10 +61,11 @@ public final class ReauthCli implements Callable<Integer> {
                     + " platform.claude.com, plus loopback for the local run; add others to $REAUTH_PROVIDER_HOSTS"
                     + " (comma-separated). $BROWSER picks the browser. DEBUG=oauth:* prints request lines (never codes or"
                     + " tokens) and, on an unexpected failure, its stack trace, on standard error.",
-            "--check prints one line per account that needs attention (it requires re-authentication, 3 or more"
-                    + " refreshes in a row failed, its access token expired, or it expires within half the lead window"
-                    + " unrefreshed) and exits 9, or prints \"all N accounts healthy\" and exits 0. --lead is the stack's"
-                    + " RefreshLead (default 60m).",
+            "--check prints the stack's verdict for each account that needs a person (attention, expiring, on hold"
+                    + " or dead: refreshes failing or overdue, access token expired, refresh token ending, re-authentication"
+                    + " required), one line each with the fix, and exits 9; or prints that all are healthy and exits 0."
+                    + " The stack judges with its own RefreshLead and RefreshSchedule; a stack too old to judge is named"
+                    + " in one line (exit 1).",
             "Exit codes: 0 ok, 1 failed, 2 usage, 3 unknown account, 4 session expired, 5 code not accepted,"
                     + " 6 API unreachable, 7 not authorized, 8 API or provider error, 9 an account needs attention (--check).");
 
@@ -126,14 +131,9 @@ public final class ReauthCli implements Callable<Integer> {
             description = "With --list: one JSON document for scripts (fields: README, Operator command line).")
     boolean json;
 
-    @Option(
-            names = "--lead",
-            defaultValue = "60m",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            description =
-                    "With --check or --list: the refresher's lead window, the stack's RefreshLead (default: 60m).")
-    Duration lead;
+    /** Gone: the stack judges health with its own settings. Kept hidden to say so rather than "unknown option". */
+    @Option(names = "--lead", hidden = true, paramLabel = "DURATION")
+    String lead;
 
     @Mixin
     ApiOptions apiOptions = new ApiOptions();
@@ -219,8 +219,8 @@ public final class ReauthCli implements Callable<Integer> {
         if (json && !action.list) {
             throw new ParameterException(spec.commandLine(), "--json goes with --list");
         }
-        if (spec.commandLine().getParseResult().hasMatchedOption("--lead") && !action.list && !action.check) {
-            throw new ParameterException(spec.commandLine(), "--lead goes with --check or --list");
+        if (lead != null) {
+            throw new ParameterException(spec.commandLine(), LEAD_GONE);
         }
         if (apiOptions.conflicting()) {
             throw new ParameterException(spec.commandLine(), "give --api-url or --stack, not both");
@@ -242,9 +242,9 @@ public final class ReauthCli implements Callable<Integer> {
         } else if (action.reload != null) {
             operator.reload(action.reload);
         } else if (action.list) {
-            operator.list(json, lead);
+            operator.list(json);
         } else if (action.check) {
-            return operator.check(lead).code();
+            return operator.check().code();
         } else {
             return operator.reauthenticateAll(expiringWithin).code();
         }
@@ -302,7 +302,7 @@ public final class ReauthCli implements Callable<Integer> {
         }
     }
 
-    /** {@code --expiring-within} and {@code --lead}: 30m, 2h, 1d12h, PT2H; more than zero. */
+    /** {@code --expiring-within}: 30m, 2h, 1d12h, PT2H; more than zero. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -38,10 +37,7 @@ class DashboardTest {
                 api.url(), Optional.empty(), new Debug(null, new PrintStream(OutputStream.nullOutputStream())));
         dashboard = Dashboard.start(
                 new DashboardActions(
-                        client,
-                        ProviderHosts.forApi(client.base(), Map.of()),
-                        Clock.fixed(NOW, ZoneOffset.UTC),
-                        Duration.ofMinutes(60)),
+                        client, ProviderHosts.forApi(client.base(), Map.of()), Clock.fixed(NOW, ZoneOffset.UTC)),
                 0);
         URI url = dashboard.url();
         origin = "http://127.0.0.1:" + url.getPort();
@@ -59,8 +55,7 @@ class DashboardTest {
     @Test
     void address_isLoopback_onAPort_withA256BitSecret_newEachRun() {
         assertThat(dashboard.url().toString()).matches("http://127\\.0\\.0\\.1:\\d+/[A-Za-z0-9_-]{43}/");
-        try (Dashboard second =
-                Dashboard.start(new DashboardActions(null, null, Clock.systemUTC(), Duration.ofHours(1)), 0)) {
+        try (Dashboard second = Dashboard.start(new DashboardActions(null, null, Clock.systemUTC()), 0)) {
             assertThat(second.url().getPath()).isNotEqualTo(dashboard.url().getPath());
         }
     }
@@ -211,34 +206,73 @@ class DashboardTest {
     // ---- what the operations do
 
     @Test
-    void list_givesEachAccountsHealthInWords_sortedByName() throws Exception {
+    void list_rendersTheStacksVerdict_lastSuccessApartFromLastAttempt_andTheLastAlerts_sortedByName() throws Exception {
         api.answer(
                 "GET /accounts",
                 200,
                 "{\"accounts\":[" + "{\"id\":\"2\",\"name\":\"spare\",\"mode\":\"max\",\"tokenVersion\":10,"
                         + "\"expiresAt\":\"2030-01-01T11:55:00Z\",\"requiresReauth\":true,\"reauthReason\":\"invalid_grant\","
-                        + "\"reauthRequiredAt\":\"2030-01-01T10:55:00Z\",\"lastRefreshAt\":\"2030-01-01T04:00:00Z\",\"lastRefreshResult\":\"dead\"},"
+                        + "\"reauthRequiredAt\":\"2030-01-01T10:55:00Z\",\"lastRefreshAt\":\"2030-01-01T04:00:00Z\",\"lastRefreshResult\":\"dead\","
+                        + "\"refreshFailures\":0,\"health\":{\"state\":\"dead\",\"reasons\":[\"invalid_grant\"],"
+                        + "\"summary\":\"requires re-authentication since 1h 5m ago; proxies do not use it\","
+                        + "\"fix\":\"reauth --reauthenticate spare\",\"lastSuccessAt\":\"2030-01-01T04:00:00Z\","
+                        + "\"lastAttemptAt\":\"2030-01-01T10:55:00Z\",\"lastAttemptResult\":\"dead\","
+                        + "\"recentAlerts\":[{\"kind\":\"dead\",\"at\":\"2030-01-01T10:55:00Z\"},{\"kind\":\"failing\",\"at\":null}]}},"
                         + "{\"id\":\"1\",\"name\":\"work\",\"mode\":\"max\",\"tokenVersion\":15,\"expiresAt\":\"2030-01-01T19:12:00Z\","
                         + "\"identity\":{\"email\":\"ops@example.com\",\"organizationName\":\"Ops\"},\"lastRefreshAt\":\"2030-01-01T11:12:00Z\","
-                        + "\"lastRefreshResult\":\"ok\",\"refreshCount\":14}]}");
+                        + "\"lastRefreshResult\":\"provider_error\",\"refreshCount\":14,\"refreshFailures\":1,"
+                        + "\"health\":{\"state\":\"refreshing\",\"reasons\":[\"retrying\"],"
+                        + "\"summary\":\"1 refresh in a row failed (last: provider_error); the next try is due in 2m\","
+                        + "\"fix\":null,\"lastSuccessAt\":\"2030-01-01T11:12:00Z\",\"lastAttemptAt\":\"2030-01-01T11:57:00Z\","
+                        + "\"lastAttemptResult\":\"provider_error\",\"recentAlerts\":[]}}]}");
 
         RawHttp.Answer answer = get("/" + secret + "/api/accounts");
 
         assertThat(answer.status()).isEqualTo(200);
         JsonNode accounts = answer.json().path("accounts");
         assertThat(accounts.findValuesAsText("name")).containsExactly("spare", "work");
-        assertThat(accounts.get(0).path("health").asText())
-                .isEqualTo("Needs attention: requires re-authentication, access token expired");
-        assertThat(accounts.get(0).path("reauth").asText()).isEqualTo("yes (invalid_grant, 1h 5m ago)");
-        assertThat(accounts.get(0).path("expiresIn").asText()).isEqualTo("expired 5m ago");
-        assertThat(accounts.get(0).path("identity").asText()).isEqualTo("not recorded yet");
-        assertThat(accounts.get(1).path("health").asText()).isEqualTo("Healthy");
-        assertThat(accounts.get(1).path("identity").asText()).isEqualTo("ops@example.com (Ops)");
-        assertThat(accounts.get(1).path("lastRefresh").asText()).isEqualTo("48m ago (ok)");
-        assertThat(accounts.get(1).path("tokenVersion").asLong()).isEqualTo(15);
+        JsonNode spare = accounts.get(0);
+        assertThat(spare.path("state").asText()).isEqualTo("dead");
+        assertThat(spare.path("healthy").asBoolean()).isFalse();
+        assertThat(spare.path("health").asText())
+                .isEqualTo(
+                        "Dead (invalid_grant): requires re-authentication since 1h 5m ago;" + " proxies do not use it");
+        assertThat(spare.path("fix").asText()).isEqualTo("reauth --reauthenticate spare");
+        assertThat(spare.path("alerts").asText()).isEqualTo("dead 1h 5m ago, failing");
+        assertThat(spare.path("reauth").asText()).isEqualTo("yes (invalid_grant, 1h 5m ago)");
+        assertThat(spare.path("expiresIn").asText()).isEqualTo("expired 5m ago");
+        assertThat(spare.path("identity").asText()).isEqualTo("not recorded yet");
+        JsonNode work = accounts.get(1);
+        // the stack says refreshing: green, though its last attempt failed
+        assertThat(work.path("healthy").asBoolean()).isTrue();
+        assertThat(work.path("health").asText())
+                .isEqualTo(
+                        "Refreshing (retrying): 1 refresh in a row failed (last: provider_error); the next try is due in 2m");
+        assertThat(work.path("fix").isNull()).isTrue();
+        assertThat(work.path("identity").asText()).isEqualTo("ops@example.com (Ops)");
+        assertThat(work.path("lastSuccess").asText()).isEqualTo("48m ago");
+        assertThat(work.path("lastAttempt").asText()).isEqualTo("3m ago (provider_error)");
+        assertThat(work.path("alerts").asText()).isEqualTo("none");
+        assertThat(work.path("tokenVersion").asLong()).isEqualTo(15);
         assertThat(answer.headers())
                 .containsEntry("content-type", "application/json")
                 .containsEntry("cache-control", "no-store");
+    }
+
+    @Test
+    void list_fromAStackThatServesNoVerdict_saysSoOnEveryCard() throws Exception {
+        api.answer(
+                "GET /accounts",
+                200,
+                "{\"accounts\":[{\"id\":\"1\",\"name\":\"work\",\"mode\":\"max\",\"tokenVersion\":15,"
+                        + "\"expiresAt\":\"2030-01-01T19:12:00Z\"}]}");
+
+        JsonNode work =
+                get("/" + secret + "/api/accounts").json().path("accounts").get(0);
+
+        assertThat(work.path("healthy").asBoolean()).isFalse();
+        assertThat(work.path("state").asText()).isEqualTo("unknown");
+        assertThat(work.path("health").asText()).isEqualTo(StackVerdict.NOT_SERVED);
     }
 
     @Test
@@ -365,8 +399,7 @@ class DashboardTest {
 
     @Test
     void anUnexpectedFailure_isA500_namingItsTypeOnly() throws Exception {
-        try (Dashboard broken =
-                Dashboard.start(new DashboardActions(null, null, Clock.systemUTC(), Duration.ofHours(1)), 0)) {
+        try (Dashboard broken = Dashboard.start(new DashboardActions(null, null, Clock.systemUTC()), 0)) {
             RawHttp.Answer answer = RawHttp.send(
                     broken.url().getPort(), "GET", broken.url().getPath() + "api/accounts", Map.of(), null);
 

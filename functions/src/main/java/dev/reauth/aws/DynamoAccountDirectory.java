@@ -15,6 +15,7 @@ import dev.reauth.domain.RefreshHealth;
 import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.wire.Schema.Accounts;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,7 +49,18 @@ public final class DynamoAccountDirectory implements AccountDirectory {
 
     private static final String STATUS_PROJECTION =
             "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
-                    + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt";
+                    + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt,"
+                    + " #attempt, #next, #leaseUntil, #alerts, #recentAlerts, #rtExpires, #onHold, #onHoldAt, #attention,"
+                    + " #attentionAt, #uncertain";
+
+    // states other parts of the stack write; absent on items written before them
+    static final String REFRESH_TOKEN_EXPIRES_AT = "refresh_token_expires_at";
+    static final String ON_HOLD = "on_hold";
+    static final String ON_HOLD_AT = "on_hold_at";
+    static final String ATTENTION_REASON = "attention_reason";
+    static final String ATTENTION_AT = "attention_at";
+    static final String ROTATION_UNCERTAIN_AT = "rotation_uncertain_at";
+
     private static final Map<String, String> STATUS_NAMES = Map.ofEntries(
             Map.entry("#id", Accounts.ID),
             Map.entry("#name", Accounts.NAME),
@@ -67,7 +79,18 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             Map.entry("#failures", Accounts.REFRESH_FAILURES),
             Map.entry("#refreshes", Accounts.REFRESH_COUNT),
             Map.entry("#reason", Accounts.REAUTH_REASON),
-            Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT));
+            Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
+            Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT),
+            Map.entry("#next", Accounts.NEXT_REFRESH_AT),
+            Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
+            Map.entry("#alerts", Accounts.REFRESH_ALERTS),
+            Map.entry("#recentAlerts", Accounts.RECENT_ALERTS),
+            Map.entry("#rtExpires", REFRESH_TOKEN_EXPIRES_AT),
+            Map.entry("#onHold", ON_HOLD),
+            Map.entry("#onHoldAt", ON_HOLD_AT),
+            Map.entry("#attention", ATTENTION_REASON),
+            Map.entry("#attentionAt", ATTENTION_AT),
+            Map.entry("#uncertain", ROTATION_UNCERTAIN_AT));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -158,7 +181,25 @@ public final class DynamoAccountDirectory implements AccountDirectory {
                         number(item, Accounts.REFRESH_FAILURES).orElse(0L),
                         number(item, Accounts.REFRESH_COUNT).orElse(0L),
                         string(item, Accounts.REAUTH_REASON),
-                        Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT)));
+                        Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT),
+                        Attributes.instant(item, Accounts.LAST_REFRESH_ATTEMPT_AT),
+                        Attributes.instant(item, Accounts.NEXT_REFRESH_AT),
+                        Attributes.instant(item, Accounts.REFRESH_LEASE_UNTIL),
+                        AlertNotes.read(item),
+                        Attributes.instant(item, REFRESH_TOKEN_EXPIRES_AT),
+                        onHold(item),
+                        string(item, ATTENTION_REASON),
+                        Attributes.instant(item, ATTENTION_AT),
+                        Attributes.instant(item, ROTATION_UNCERTAIN_AT)));
+    }
+
+    /** On hold while the flag is set; since on_hold_at when recorded (the epoch when not, which still reads "on hold"). */
+    private static Optional<Instant> onHold(Map<String, AttributeValue> item) {
+        AttributeValue flag = item.get(ON_HOLD);
+        if (flag == null || !Boolean.TRUE.equals(flag.bool())) {
+            return Optional.empty();
+        }
+        return Attributes.instant(item, ON_HOLD_AT).or(() -> Optional.of(Instant.EPOCH));
     }
 
     /** The recorded provider identity; an unreadable one (written by hand) is shown as none rather than failing the list. */

@@ -69,6 +69,10 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     /** Adopted tokens: only on the version the proxy refreshed from, and never under a live lease. */
     static final String ADOPT_CONDITION = "#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)";
 
+    /** The kind joins the since-healthy set, and the recent list with the time (for operators). */
+    static final String NOTE_ALERT =
+            "ADD #alerts :kind SET #recent = list_append(if_not_exists(#recent, :none), :entry)";
+
     static final String DEAD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead"
             + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
     static final String FAILURE_UPDATE = "SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
@@ -199,7 +203,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                     alerts(item),
                     instant(item, Accounts.LAST_REFRESH_AT).or(() -> instant(item, Accounts.TOKENS_UPDATED_AT)),
                     instant(item, Accounts.ROTATION_UNCERTAIN_AT),
-                    instant(item, Accounts.REFRESH_LEASE_UNTIL)));
+                    instant(item, Accounts.REFRESH_LEASE_UNTIL),
+                    instant(item, Accounts.EXPIRES_AT)));
         } catch (ConditionalCheckFailedException e) {
             return whyNotClaimed(e.item(), expectedVersion, now, minInterval);
         } catch (SdkException e) {
@@ -504,12 +509,36 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     @Override
     public void noteAlert(String accountId, String kind) {
         try {
-            dynamo.updateItem(u -> u.tableName(table)
-                    .key(Map.of(Accounts.ID, s(accountId)))
-                    .updateExpression("ADD #alerts :kind")
-                    .conditionExpression("attribute_exists(#id)")
-                    .expressionAttributeNames(Map.of("#alerts", Accounts.REFRESH_ALERTS, "#id", Accounts.ID))
-                    .expressionAttributeValues(Map.of(":kind", AttributeValue.fromSs(List.of(kind)))));
+            Map<String, AttributeValue> noted = dynamo.updateItem(u -> u.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .updateExpression(NOTE_ALERT)
+                            .conditionExpression("attribute_exists(#id)")
+                            .expressionAttributeNames(Map.of(
+                                    "#alerts",
+                                    Accounts.REFRESH_ALERTS,
+                                    "#recent",
+                                    Accounts.RECENT_ALERTS,
+                                    "#id",
+                                    Accounts.ID))
+                            .expressionAttributeValues(Map.of(
+                                    ":kind",
+                                    AttributeValue.fromSs(List.of(kind)),
+                                    ":entry",
+                                    AttributeValue.fromL(List.of(s(AlertNotes.entry(kind, Instant.now())))),
+                                    ":none",
+                                    AttributeValue.fromL(List.of())))
+                            .returnValues(ReturnValue.UPDATED_NEW))
+                    .attributes();
+            AttributeValue recent = noted == null ? null : noted.get(Accounts.RECENT_ALERTS);
+            if (recent != null && recent.hasL() && recent.l().size() > AlertNotes.KEPT) {
+                // only the last few are kept; the oldest goes, once, whoever trims first
+                dynamo.updateItem(u -> u.tableName(table)
+                        .key(Map.of(Accounts.ID, s(accountId)))
+                        .updateExpression("REMOVE #recent[0]")
+                        .conditionExpression("size(#recent) > :kept")
+                        .expressionAttributeNames(Map.of("#recent", Accounts.RECENT_ALERTS))
+                        .expressionAttributeValues(Map.of(":kept", n(AlertNotes.KEPT))));
+            }
         } catch (ConditionalCheckFailedException gone) {
             // deleted meanwhile: nothing to note
         } catch (SdkException e) {

@@ -93,7 +93,10 @@ public record ReauthConfig(
                         lease,
                         read.duration("REFRESH_MIN_INTERVAL", Duration.ofSeconds(30)),
                         read.duration("REFRESH_WAIT", Duration.ofSeconds(15)),
-                        read.optional("ALERTS_TOPIC_ARN")),
+                        read.optional("ALERTS_TOPIC_ARN"),
+                        read.optional("REFRESH_SCHEDULE")
+                                .map(SchedulePeriod::of)
+                                .orElse(RefreshSettings.DEFAULT_SCHEDULE_PERIOD)),
                 new LinkSettings(
                         read.uri("WEB_BASE_URL"),
                         read.duration("LINK_TTL", Duration.ofHours(24)),

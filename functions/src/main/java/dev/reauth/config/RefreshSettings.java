@@ -1,5 +1,6 @@
 package dev.reauth.config;
 
+import dev.reauth.domain.HealthRules;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param minInterval    at most one provider call per account per this, whatever the callers do
  * @param onDemandWait   how long an on-demand caller waits for a refresh already in flight
  * @param alertsTopicArn where alerts for people go; none means alerts are only logged
+ * @param schedulePeriod how often the scheduled refresh runs (RefreshSchedule), for the health verdict
  */
 public record RefreshSettings(
         String refreshIndex,
@@ -24,7 +26,33 @@ public record RefreshSettings(
         Duration lease,
         Duration minInterval,
         Duration onDemandWait,
-        Optional<String> alertsTopicArn) {
+        Optional<String> alertsTopicArn,
+        Duration schedulePeriod) {
+
+    /** The template's default schedule, rate(5 minutes). */
+    public static final Duration DEFAULT_SCHEDULE_PERIOD = Duration.ofMinutes(5);
+
+    /** Settings on the default schedule. */
+    public RefreshSettings(
+            String refreshIndex,
+            int buckets,
+            Duration lead,
+            int concurrency,
+            Duration lease,
+            Duration minInterval,
+            Duration onDemandWait,
+            Optional<String> alertsTopicArn) {
+        this(
+                refreshIndex,
+                buckets,
+                lead,
+                concurrency,
+                lease,
+                minInterval,
+                onDemandWait,
+                alertsTopicArn,
+                DEFAULT_SCHEDULE_PERIOD);
+    }
 
     public RefreshSettings {
         if (buckets < 1 || buckets > 64) {
@@ -33,5 +61,11 @@ public record RefreshSettings(
         if (concurrency < 1 || concurrency > 64) {
             throw new ReauthConfig.ConfigException("REFRESH_CONCURRENCY must be between 1 and 64");
         }
+    }
+
+    /** The rules the health verdict judges by: this lead, schedule and interval. */
+    public HealthRules healthRules() {
+        return new HealthRules(
+                lead, schedulePeriod, minInterval, HealthRules.FAILING_AFTER, HealthRules.EXPIRING_WITHIN);
     }
 }

@@ -1,9 +1,12 @@
 package dev.reauth.domain;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * A message for a person: which account, what happened and since when, and the exact fix.
+ * A message for a person: which account, what happened and since when, and the exact fix. The
+ * factories build {@code what} and {@code fix} from the account's state at sending time
+ * ({@link AlertState}): whether its access token expired, what proxies do now, what to do.
  *
  * @param kind what happened, also the subject line's key
  */
@@ -33,6 +36,88 @@ public record Alert(Kind kind, String accountId, String accountName, Instant sin
         public String summary() {
             return summary;
         }
+    }
+
+    /** The refresh token is dead: {@code cause} says why (one sentence), {@code fix} how to log in again. */
+    public static Alert dead(
+            String accountId, String accountName, Instant now, String reason, String cause, String fix) {
+        return new Alert(
+                Kind.DEAD, accountId, accountName, now, cause + " " + new AlertState.Dead(reason).proxies(), fix);
+    }
+
+    /** Refreshes keep failing; the text follows the account's state (still serving, expired, on hold). */
+    public static Alert failing(
+            String accountId,
+            String accountName,
+            Instant since,
+            AlertState state,
+            int failures,
+            String lastResult,
+            Instant retryAt) {
+        String relogin = relogin(accountName);
+        String fix = switch (state) {
+            case AlertState.Serving serving ->
+                "Usually none: reauth keeps trying. If it still fails when the access token expires ("
+                        + serving.expiresAt() + "): " + relogin;
+            case AlertState.Expired expired ->
+                "Check the provider's status page; reauth keeps trying. If refreshes keep failing: " + relogin;
+            case AlertState.OnHold onHold ->
+                "Resolve the hold with the provider; reauth refreshes the account again once it is lifted.";
+            default -> "Usually none: reauth keeps trying. If it persists: " + relogin;
+        };
+        return new Alert(
+                Kind.FAILING,
+                accountId,
+                accountName,
+                since,
+                failures + " refreshes in a row failed (last: " + lastResult + "); the next try is at " + retryAt + ". "
+                        + state.proxies(),
+                fix);
+    }
+
+    /** Due for two lead windows without a successful refresh (by then the access token has expired). */
+    public static Alert stale(String accountId, String accountName, Instant dueSince, Instant now, Instant expiresAt) {
+        AlertState state = AlertState.ofExpiry(Optional.of(expiresAt), now);
+        return new Alert(
+                Kind.STALE,
+                accountId,
+                accountName,
+                dueSince,
+                "No successful refresh for two lead windows. " + state.proxies(),
+                "Check that the refresh schedule runs and read the alerts before this one; if refreshes keep failing: "
+                        + relogin(accountName));
+    }
+
+    /** Healthy again: {@code how} says what fixed it (one clause, without a full stop). */
+    public static Alert recovered(String accountId, String accountName, Instant now, String how, long tokenVersion) {
+        return new Alert(
+                Kind.RECOVERED,
+                accountId,
+                accountName,
+                now,
+                how + ". " + new AlertState.Recovered(tokenVersion).proxies() + " reauth keeps it refreshed.",
+                "Nothing to do.");
+    }
+
+    /** A proxy refreshed the tokens itself, and reauth adopted them. */
+    public static Alert secondRefresher(
+            String accountId, String accountName, Instant now, long baseVersion, long tokenVersion) {
+        return new Alert(
+                Kind.SECOND_REFRESHER,
+                accountId,
+                accountName,
+                now,
+                "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to " + tokenVersion
+                        + "); reauth adopted them so nobody gets invalid_grant. "
+                        + new AlertState.Recovered(tokenVersion).proxies()
+                        + " Two refreshers race on single-use refresh tokens and can kill the account.",
+                "Turn off the proxy's own token refresh (reauth refreshes before expiry), or check that its"
+                        + " reauth-agent is running.");
+    }
+
+    /** The command that logs the account in again, its name quoted for a shell. */
+    public static String relogin(String accountName) {
+        return "reauth --reauthenticate " + HealthVerdict.shellWord(accountName);
     }
 
     /** The subject line: short enough for an email subject or a chat preview. */

@@ -256,13 +256,8 @@ public final class ReauthService {
                         .map(principal -> ", started by " + principal)
                         .orElse("");
         try {
-            alerts.publish(new Alert(
-                    Alert.Kind.RECOVERED,
-                    session.accountId(),
-                    session.accountName(),
-                    now,
-                    "Re-authenticated" + by + " (token_version " + version + "); reauth keeps it refreshed again.",
-                    "Nothing to do."));
+            alerts.publish(
+                    Alert.recovered(session.accountId(), session.accountName(), now, "Re-authenticated" + by, version));
         } catch (ReauthException.DependencyFailed e) {
             LOG.error("alert.failed", e, "kind", Alert.Kind.RECOVERED.wire());
         }

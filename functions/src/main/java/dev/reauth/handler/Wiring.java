@@ -76,7 +76,10 @@ public final class Wiring {
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
                 alerts(config, aws),
                 clock);
-        return new Graph(new ReauthApi(service, refresher, intake), schedule, new WebApp(links));
+        return new Graph(
+                new ReauthApi(service, refresher, intake, config.refresh().healthRules(), clock),
+                schedule,
+                new WebApp(links));
     }
 
     /** Re-auth links over the given clients and service. */

@@ -6,6 +6,8 @@ import dev.reauth.domain.AccountName;
 import dev.reauth.domain.AccountStatus;
 import dev.reauth.domain.CallbackRequest;
 import dev.reauth.domain.CompletedAuthorization;
+import dev.reauth.domain.HealthRules;
+import dev.reauth.domain.HealthVerdict;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.domain.RefreshHealth;
@@ -15,6 +17,8 @@ import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.TokenIntake;
 import dev.reauth.wire.Json;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +37,21 @@ public final class ReauthApi {
 
     private final ReauthService service;
     private final TokenRoutes tokenRoutes;
+    private final HealthRules healthRules;
+    private final Clock clock;
 
+    /** Judges health by the default settings (RefreshLead 60 min, every 5 minutes). */
     public ReauthApi(ReauthService service, RefreshService refresher, TokenIntake intake) {
+        this(service, refresher, intake, HealthRules.DEFAULTS, Clock.systemUTC());
+    }
+
+    /** Judges health by {@code healthRules}, the stack's own settings, at {@code clock}'s time. */
+    public ReauthApi(
+            ReauthService service, RefreshService refresher, TokenIntake intake, HealthRules healthRules, Clock clock) {
         this.service = service;
         this.tokenRoutes = new TokenRoutes(refresher, intake);
+        this.healthRules = healthRules;
+        this.clock = clock;
     }
 
     /** Serves a request on one of {@code served}; any other route is a 404. */
@@ -169,6 +184,7 @@ public final class ReauthApi {
     }
 
     private ApiResponse list() {
+        Instant now = clock.instant();
         StringBuilder accounts = new StringBuilder("[");
         for (AccountStatus status : service.listAccounts()) {
             if (accounts.length() > 1) {
@@ -189,9 +205,13 @@ public final class ReauthApi {
             item.put("refreshFailures", health.consecutiveFailures()).put("refreshCount", health.refreshCount());
             health.reauthReason().ifPresent(reason -> item.put("reauthReason", reason));
             health.reauthRequiredAt().ifPresent(at -> item.put("reauthRequiredAt", at.toString()));
+            item.putRaw(
+                    "health", HealthJson.verdict(HealthVerdict.judge(status, now, healthRules), health.recentAlerts()));
             accounts.append(item.toJson());
         }
-        return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");
+        return ApiResponse.json(
+                200,
+                "{\"accounts\":" + accounts.append(']') + ",\"health\":" + HealthJson.rules(healthRules, now) + "}");
     }
 
     private static Map<String, String> identityJson(ProviderIdentity identity) {

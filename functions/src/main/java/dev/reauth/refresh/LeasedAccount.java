@@ -15,6 +15,7 @@ import java.util.Set;
  * @param rotationUncertainSince a provider call whose answer never arrived, when one is on record
  * @param abandonedLeaseUntil the end of a previous lease that expired with no outcome recorded (its
  *                            refresher died or lost the table): its provider call may have rotated
+ * @param expiresAt   when the access token being refreshed expires, for alerts that say so
  */
 public record LeasedAccount(
         String id,
@@ -26,9 +27,10 @@ public record LeasedAccount(
         Set<String> alertsSent,
         Optional<Instant> lastHealthyAt,
         Optional<Instant> rotationUncertainSince,
-        Optional<Instant> abandonedLeaseUntil) {
+        Optional<Instant> abandonedLeaseUntil,
+        Optional<Instant> expiresAt) {
 
-    /** An account with no uncertain rotation on record. */
+    /** An account with no uncertain rotation on record and no access token expiry read. */
     public LeasedAccount(
             String id,
             String name,
@@ -47,6 +49,7 @@ public record LeasedAccount(
                 failures,
                 alertsSent,
                 lastHealthyAt,
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty());
     }

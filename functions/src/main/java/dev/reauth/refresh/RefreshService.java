@@ -5,6 +5,7 @@ import dev.reauth.config.RefreshSettings;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.AlertPublisher;
+import dev.reauth.domain.AlertState;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.EventPublisher;
 import dev.reauth.domain.ReauthException;
@@ -393,13 +394,7 @@ public final class RefreshService {
                 "reauth --reauthenticate " + account.name()
                         + " (log in with an account and client that grant user:inference)")));
         if (!account.alertsSent().isEmpty()) {
-            alert(new Alert(
-                    Alert.Kind.RECOVERED,
-                    account.id(),
-                    account.name(),
-                    now,
-                    "Refreshed successfully again (token_version " + version + ").",
-                    "Nothing to do."));
+            alert(Alert.recovered(account.id(), account.name(), now, "Refreshed successfully again", version));
         }
         return new RefreshOutcome.Refreshed(version, expiresAt);
     }
@@ -433,19 +428,13 @@ public final class RefreshService {
                 account.tokenVersion(),
                 now,
                 Optional.of(reason)));
-        alert(new Alert(
-                Alert.Kind.DEAD,
-                account.id(),
-                account.name(),
-                now,
-                what + " Proxies stop using the account until then.",
-                deadFix(account)));
+        alert(Alert.dead(account.id(), account.name(), now, reason, what, deadFix(account)));
         return new RefreshOutcome.Dead(account.tokenVersion(), reason);
     }
 
     /** The command, and with links configured a fresh one-time link first: whoever reads the alert can fix it from a phone. */
     private String deadFix(LeasedAccount account) {
-        String command = "reauth --reauthenticate " + account.name();
+        String command = Alert.relogin(account.name());
         if (links.isEmpty()) {
             return command;
         }
@@ -469,15 +458,14 @@ public final class RefreshService {
         int failures = ledger.recordFailure(account, result, retryAt, now);
         LOG.warn("refresh.failed", "result", result, "consecutiveFailures", failures, "retryAt", retryAt);
         if (failures >= FAILING_ALERT_AFTER && !account.alertsSent().contains(Alert.Kind.FAILING.wire())) {
-            alert(new Alert(
-                    Alert.Kind.FAILING,
+            alert(Alert.failing(
                     account.id(),
                     account.name(),
                     account.lastHealthyAt().orElse(now),
-                    failures + " refreshes in a row failed (last: " + result + "); the next try is at " + retryAt
-                            + ". The account still serves until its access token expires.",
-                    "Usually none: reauth keeps trying. If it persists past the token's expiry: reauth --reauthenticate "
-                            + account.name()));
+                    AlertState.ofExpiry(account.expiresAt(), now),
+                    failures,
+                    result,
+                    retryAt));
         }
         return new RefreshOutcome.Failed(result, failures, retryAt);
     }

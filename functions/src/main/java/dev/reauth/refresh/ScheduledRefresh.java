@@ -205,15 +205,12 @@ public final class ScheduledRefresh {
         for (DueAccount account : due) {
             Instant staleAt = account.expiresAt().plus(settings.lead());
             if (!now.isBefore(staleAt) && !account.alertsSent().contains(Alert.Kind.STALE.wire())) {
-                service.alert(new Alert(
-                        Alert.Kind.STALE,
+                service.alert(Alert.stale(
                         account.id(),
                         account.name(),
                         account.expiresAt().minus(settings.lead()),
-                        "No successful refresh for two lead windows: the access token expired at " + account.expiresAt()
-                                + " and proxies cannot use the account.",
-                        "Check the alerts before this one; if the refresh keeps failing: reauth --reauthenticate "
-                                + account.name()));
+                        now,
+                        account.expiresAt()));
             }
         }
     }

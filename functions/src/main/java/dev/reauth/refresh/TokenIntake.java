@@ -92,17 +92,7 @@ public final class TokenIntake {
                 version.getAsLong());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version.getAsLong(), now));
         try {
-            alerts.publish(new Alert(
-                    Alert.Kind.SECOND_REFRESHER,
-                    accountId,
-                    current.name(),
-                    now,
-                    "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to "
-                            + version.getAsLong()
-                            + "); reauth adopted them so nobody gets invalid_grant. Two refreshers"
-                            + " race on single-use refresh tokens and can kill the account.",
-                    "Turn off the proxy's own token refresh (reauth refreshes before expiry), or check that its"
-                            + " reauth-agent is running."));
+            alerts.publish(Alert.secondRefresher(accountId, current.name(), now, baseVersion, version.getAsLong()));
         } catch (ReauthException.DependencyFailed e) {
             LOG.error("alert.failed", e, "kind", Alert.Kind.SECOND_REFRESHER.wire());
         }

@@ -363,10 +363,18 @@ class DynamoRefreshLedgerTest {
         ledger.noteAlert("acct-1", "dead");
 
         UpdateItemRequest update = dynamo.all(UpdateItemRequest.class).getFirst();
-        assertThat(update.updateExpression()).isEqualTo("ADD #alerts :kind");
+        assertThat(update.updateExpression())
+                .isEqualTo("ADD #alerts :kind SET #recent = list_append(if_not_exists(#recent, :none), :entry)");
         assertThat(update.conditionExpression()).isEqualTo("attribute_exists(#id)");
         assertThat(update.expressionAttributeValues())
-                .isEqualTo(Map.of(":kind", AttributeValue.fromSs(List.of("dead"))));
+                .containsEntry(":kind", AttributeValue.fromSs(List.of("dead")))
+                .containsEntry(":none", AttributeValue.fromL(List.of()));
+        assertThat(update.expressionAttributeValues()
+                        .get(":entry")
+                        .l()
+                        .getFirst()
+                        .s())
+                .matches("dead@\\d{13}");
         assertPlaceholdersMatch(update);
     }
 

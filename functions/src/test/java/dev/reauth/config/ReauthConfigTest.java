@@ -174,6 +174,35 @@ class ReauthConfigTest {
                 .hasMessage("SESSION_TTL must be positive");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "rate(5 minutes), PT5M",
+        "rate(1 minute), PT1M",
+        "Rate(2 Hours), PT2H",
+        "rate(1 day), PT24H",
+        "rate(5 seconds), PT5S",
+        "cron(0/10 * * * ? *), PT1H"
+    })
+    void theRefreshSchedule_givesTheHealthVerdictItsPeriod(String schedule, String period) {
+        ReauthConfig config = ReauthConfig.from(with("REFRESH_SCHEDULE", schedule, "REFRESH_LEAD", "PT20M"));
+
+        assertThat(config.refresh().healthRules().schedulePeriod()).isEqualTo(Duration.parse(period));
+        assertThat(config.refresh().healthRules().lead()).isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
+    void withoutASchedule_theTemplatesDefaultPeriodHolds_andAMalformedOneIsNamed() {
+        assertThat(ReauthConfig.from(with()).refresh().healthRules().schedulePeriod())
+                .isEqualTo(Duration.ofMinutes(5));
+        for (String bad :
+                new String[] {"every 5 minutes", "rate(0 minutes)", "rate(5 weeks)", "rate(99999999999 days)"}) {
+            assertThatThrownBy(() -> ReauthConfig.from(with("REFRESH_SCHEDULE", bad)))
+                    .isInstanceOf(ReauthConfig.ConfigException.class)
+                    .hasMessage(
+                            "REFRESH_SCHEDULE must be an EventBridge schedule such as rate(5 minutes) or cron(...)");
+        }
+    }
+
     @Test
     void durations_areRead() {
         assertThat(ReauthConfig.from(with("SESSION_TTL", "PT15M", "REFRESH_WAIT", "PT2S")))

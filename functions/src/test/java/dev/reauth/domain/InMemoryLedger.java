@@ -107,7 +107,8 @@ public final class InMemoryLedger implements RefreshLedger {
                 Set.of(),
                 Optional.empty(),
                 Optional.ofNullable(uncertain.get(accountId)),
-                abandoned));
+                abandoned,
+                Optional.empty()));
     }
 
     @Override

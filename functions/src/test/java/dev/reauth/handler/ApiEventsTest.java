@@ -247,7 +247,15 @@ class ApiEventsTest {
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
         assertThat(response.body())
                 .isEqualTo("{\"accounts\":[{\"id\":\"5f0c7a1e-demo-account-id\",\"name\":\"demo\",\"mode\":\"max\","
-                        + "\"requiresReauth\":false,\"tokenVersion\":4,\"refreshFailures\":0,\"refreshCount\":0}]}");
+                        + "\"requiresReauth\":false,\"tokenVersion\":4,\"refreshFailures\":0,\"refreshCount\":0,"
+                        // the directory double records no expiry: the stack's verdict is that it holds no tokens
+                        + "\"health\":{\"state\":\"dead\",\"reasons\":[\"no_tokens\"],"
+                        + "\"summary\":\"reauth holds no tokens for it (never logged in through reauth)\","
+                        + "\"fix\":\"reauth --reauthenticate demo\",\"nextDueAt\":null,\"lastSuccessAt\":null,"
+                        + "\"lastAttemptAt\":null,\"lastAttemptResult\":null,\"recentAlerts\":[]}}],"
+                        + "\"health\":{\"evaluatedAt\":\"2026-11-26T19:36:00Z\",\"leadSeconds\":3600,"
+                        + "\"schedulePeriodSeconds\":300,\"overdueAfterSeconds\":600,\"failingAfter\":3,"
+                        + "\"expiringWithinSeconds\":604800}}");
     }
 
     @ParameterizedTest

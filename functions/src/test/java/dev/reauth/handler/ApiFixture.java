@@ -35,7 +35,11 @@ final class ApiFixture {
     final RefreshService refresher = new RefreshService(
             ledger, backend, backend, backend, backend, settings, List.of("user:profile", "user:inference"), clock);
     final ReauthApi api = new ReauthApi(
-            backend.service(clock), refresher, new TokenIntake(ledger, backend, backend, backend, backend, clock));
+            backend.service(clock),
+            refresher,
+            new TokenIntake(ledger, backend, backend, backend, backend, clock),
+            settings.healthRules(),
+            clock);
 
     ApiFixture() {
         backend.seed(DEMO_ID, "demo", AccountMode.MAX, 4);

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CLI's start-to-prompt time: from launching {@code cli/reauth --reauthenticate NAME} (the launcher
- * script, JVM start, the start call to the local API, the browser hand-off) to the code prompt on
- * screen. The first run creates the class-data archive and is shown apart. Prints; asserts nothing.
+ * The CLI's start times: from launching {@code cli/reauth --reauthenticate NAME} to its first output
+ * (the launcher script, finding the JDK, JVM start: the line naming the API), and to the code prompt
+ * on screen (then also the start call to the local API and the browser hand-off). The first run finds
+ * the JDK and creates the class-data archive and is shown apart. Prints; asserts nothing.
  */
 public final class CliStartBench {
 
@@ -28,27 +29,36 @@ public final class CliStartBench {
         try (LocalDeployment local = LocalDeployment.withLocalProvider(0, Map.of())) {
             local.aws().seedAccount("bench", Map.of());
             Path cache = Files.createTempDirectory("reauth-cli-cache-");
-            long first = startToPrompt(local, cache);
-            List<Long> times = new ArrayList<>();
+            long[] first = startToPrompt(local, cache);
+            List<Long> outputs = new ArrayList<>();
+            List<Long> prompts = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                times.add(startToPrompt(local, cache));
+                long[] times = startToPrompt(local, cache);
+                outputs.add(times[0]);
+                prompts.add(times[1]);
             }
-            List<Long> sorted = times.stream().sorted().toList();
             out.printf(
-                    "CLI start to prompt (cli/reauth --reauthenticate, local API, JVM %s), %d runs:%n",
+                    "CLI start (cli/reauth --reauthenticate, local API, JVM %s), %d runs:%n",
                     System.getProperty("java.version"), runs);
-            out.printf("  first run (creates the class-data archive): %d ms%n", first);
             out.printf(
-                    "  then: median %d ms, min %d ms, max %d ms   target < 1000 ms: %s%n",
-                    sorted.get(sorted.size() / 2),
-                    sorted.getFirst(),
-                    sorted.getLast(),
-                    sorted.get(sorted.size() / 2) < 1000 ? "met" : "NOT met");
+                    "  first run (finds the JDK, creates the class-data archive): first output %d ms, prompt %d ms%n",
+                    first[0], first[1]);
+            print(out, "first output", outputs, 300);
+            print(out, "prompt", prompts, 1000);
         }
         System.exit(0);
     }
 
-    private static long startToPrompt(LocalDeployment local, Path cache) throws IOException, InterruptedException {
+    private static void print(PrintStream out, String what, List<Long> times, long target) {
+        List<Long> sorted = times.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        out.printf(
+                "  then, to %s: median %d ms, min %d ms, max %d ms   target <= %d ms: %s%n",
+                what, median, sorted.getFirst(), sorted.getLast(), target, median <= target ? "met" : "NOT met");
+    }
+
+    /** Milliseconds to the first output and to the prompt. */
+    private static long[] startToPrompt(LocalDeployment local, Path cache) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(
                         ProjectFiles.root().resolve("cli/reauth").toString(),
                         "--api-url",
@@ -65,13 +75,17 @@ public final class CliStartBench {
         try (InputStream in = process.getInputStream()) {
             byte[] buffer = new byte[4096];
             int n;
+            long firstOutput = -1;
             while ((n = in.read(buffer)) > 0) {
+                if (firstOutput < 0) {
+                    firstOutput = (System.nanoTime() - started) / 1_000_000;
+                }
                 seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
                 if (seen.indexOf(PROMPT) >= 0) {
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     process.getOutputStream().close();
                     process.waitFor();
-                    return millis;
+                    return new long[] {firstOutput, millis};
                 }
             }
         }

@@ -100,6 +100,8 @@ public final class AwsEmulator {
         }
     }
 
+    private static final int KEPT_EMULATOR_LOGS = 30;
+
     private static URI startPyPiEmulator(String wanted) {
         Path root = ProjectFiles.root();
         Path script = root.resolve("infra/emulator");
@@ -108,7 +110,8 @@ public final class AwsEmulator {
         run(install.redirectError(ProcessBuilder.Redirect.INHERIT), Duration.ofMinutes(5));
         int port = freePort();
         try {
-            Path log = Files.createTempFile("reauth-emulator-", ".log");
+            // in .tools/logs with the function logs; tests start many emulators, so more are kept
+            Path log = ToolLogs.create("emulator-", KEPT_EMULATOR_LOGS);
             ProcessBuilder serve = new ProcessBuilder(script.toString(), "run", Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

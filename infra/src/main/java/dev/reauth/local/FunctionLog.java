@@ -2,10 +2,7 @@ package dev.reauth.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -21,19 +18,7 @@ final class FunctionLog {
 
     /** This run's log file; the oldest run logs beyond the last few are removed. */
     static Path newRunLog() throws IOException {
-        Path logs =
-                Files.createDirectories(ProjectFiles.root().resolve(".tools").resolve("logs"));
-        List<Path> old;
-        try (var files = Files.list(logs)) {
-            old = files.filter(f -> f.getFileName().toString().startsWith("local-run-functions-"))
-                    .sorted(Comparator.comparing((Path f) -> f.toFile().lastModified())
-                            .reversed())
-                    .toList();
-        }
-        for (Path stale : old.subList(Math.min(old.size(), KEPT_RUN_LOGS - 1), old.size())) {
-            Files.deleteIfExists(stale);
-        }
-        return Files.createTempFile(logs, "local-run-functions-", ".log");
+        return ToolLogs.create("local-run-functions-", KEPT_RUN_LOGS);
     }
 
     /** The fleet library (the demo proxy) logs through java.util.logging: into the function log too, not between the watch lines. */

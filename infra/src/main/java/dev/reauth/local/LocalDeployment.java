@@ -52,9 +52,9 @@ public final class LocalDeployment implements AutoCloseable {
         return new LocalDeployment(true, port, overrides);
     }
 
-    /** Stands the stack up against the real Anthropic endpoints (the template's defaults). */
-    public static LocalDeployment withAnthropic(int port) {
-        return new LocalDeployment(false, port, Map.of());
+    /** Stands the stack up against the real Anthropic endpoints (the template's defaults); {@code overrides} replace function environment variables. */
+    public static LocalDeployment withAnthropic(int port, Map<String, String> overrides) {
+        return new LocalDeployment(false, port, overrides);
     }
 
     public LocalStack aws() {

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -94,15 +95,14 @@ public final class LocalRun {
 
     private void run(LocalRunOptions options) throws Exception {
         out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
+        // the stack judges health by its schedule: here RefreshWatch's, not the template's 5 minutes
+        Map<String, String> overrides = new HashMap<>(Map.of("REFRESH_SCHEDULE", RefreshWatch.SCHEDULE));
+        options.tokenLifetime()
+                .ifPresent(lifetime -> overrides.put(
+                        "REFRESH_LEAD", LocalRunOptions.leadFor(lifetime).toString()));
         LocalDeployment deployment = options.anthropic()
-                ? LocalDeployment.withAnthropic(options.port())
-                : LocalDeployment.withLocalProvider(
-                        options.port(),
-                        options.tokenLifetime()
-                                .map(lifetime -> Map.of(
-                                        "REFRESH_LEAD",
-                                        LocalRunOptions.leadFor(lifetime).toString()))
-                                .orElse(Map.of()));
+                ? LocalDeployment.withAnthropic(options.port(), overrides)
+                : LocalDeployment.withLocalProvider(options.port(), overrides);
         LocalStack aws = deployment.aws();
         LocalOAuthProvider localProvider = deployment.provider();
         options.tokenLifetime()
@@ -152,6 +152,9 @@ public final class LocalRun {
             banner.printNextSteps(localApi.baseUrl(), localProvider != null);
             banner.printRefresher(localApi.baseUrl(), config, options, controls);
             RefreshWatch started = RefreshWatch.start(deployment, out);
+            if (controls != null) {
+                controls.scheduleSwitch(running -> started.pause(!running));
+            }
             subscriber
                     .tokens()
                     .onReauthRequired((id, tokenVersion, reason) -> started.line(

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -25,7 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * and failure alerts can be watched on one machine: {@code POST /revoke?account=NAME} forgets the
  * account's current refresh token (as a provider does when its owner signs out everywhere), so its
  * next refresh answers {@code invalid_grant}; {@code POST /fail?count=N} makes the next N refresh
- * requests meet a provider 500. No token is printed or answered.
+ * requests meet a provider 500. No token is printed or answered. And one thing to the refresher
+ * itself: {@code POST /schedule?running=false} stops the refresh schedule (as disabling
+ * RefreshFunction's EventBridge rule would), {@code running=true} starts it again.
  */
 final class ProviderControls implements AutoCloseable {
 
@@ -34,6 +37,7 @@ final class ProviderControls implements AutoCloseable {
     private final LocalDeployment deployment;
     private final BiConsumer<String, String> say;
     private final HttpServer server;
+    private volatile Consumer<Boolean> scheduleSwitch = running -> {};
 
     private ProviderControls(LocalDeployment deployment, BiConsumer<String, String> say) throws IOException {
         this.deployment = deployment;
@@ -41,6 +45,7 @@ final class ProviderControls implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/revoke", exchange -> answer(exchange, this::revoke));
         server.createContext("/fail", exchange -> answer(exchange, this::fail));
+        server.createContext("/schedule", exchange -> answer(exchange, this::schedule));
         server.start();
     }
 
@@ -57,7 +62,27 @@ final class ProviderControls implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** What {@code /schedule} switches: the refresh schedule, once it runs. */
+    void scheduleSwitch(Consumer<Boolean> running) {
+        scheduleSwitch = running;
+    }
+
     private record Answer(int status, String text) {}
+
+    private Answer schedule(Map<String, String> query) {
+        String running = query.getOrDefault("running", "");
+        if (!running.equals("true") && !running.equals("false")) {
+            return new Answer(400, "running must be true or false");
+        }
+        scheduleSwitch.accept(Boolean.parseBoolean(running));
+        say.accept(
+                "schedule",
+                running.equals("true")
+                        ? "started again"
+                        : "stopped (as when RefreshFunction's schedule is disabled): nothing is refreshed");
+        return new Answer(
+                200, running.equals("true") ? "the refresh schedule runs" : "the refresh schedule is stopped");
+    }
 
     private Answer revoke(Map<String, String> query) {
         String name = query.getOrDefault("account", "");

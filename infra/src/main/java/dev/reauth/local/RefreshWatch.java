@@ -36,6 +36,8 @@ final class RefreshWatch implements AutoCloseable {
 
     /** How often the schedule runs here (the template's default is every 5 minutes). */
     static final Duration EVERY = Duration.ofSeconds(5);
+    /** The same as the functions' REFRESH_SCHEDULE, so the stack's health verdict judges by this period. */
+    static final String SCHEDULE = "rate(" + EVERY.toSeconds() + " seconds)";
     /** A run's time, as RefreshFunction gets outside Lambda. */
     private static final Duration RUN = Duration.ofSeconds(30);
 
@@ -49,6 +51,7 @@ final class RefreshWatch implements AutoCloseable {
     private final List<Thread> pollers = new ArrayList<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private volatile boolean open = true;
+    private volatile boolean paused;
 
     private RefreshWatch(LocalDeployment deployment, PrintStream out) {
         this.deployment = deployment;
@@ -91,7 +94,15 @@ final class RefreshWatch implements AutoCloseable {
         });
     }
 
+    /** Stops (or restarts) the schedule, as disabling its EventBridge rule would; the watch lines go on. */
+    void pause(boolean pause) {
+        paused = pause;
+    }
+
     private void runOnce() {
+        if (paused) {
+            return;
+        }
         try {
             ScheduledRefresh.Summary run =
                     deployment.schedule().run(Instant.now().plus(RUN));

@@ -4,7 +4,6 @@ import dev.reauth.cli.Durations;
 import dev.reauth.config.ReauthConfig;
 import java.io.PrintStream;
 import java.net.URI;
-import java.time.Duration;
 
 /** What infra/local-run --serve prints before it watches: the exact commands that use the API now running, and the refresh schedule. */
 final class ServeBanner {
@@ -66,15 +65,11 @@ final class ServeBanner {
             out.printf(
                     "  %-62s (the next 3 refreshes meet a provider 500: retried after%n  %-62s  1, then 2 minutes; after the third, an alert)%n",
                     "curl -s -X POST '" + controls.url() + "/fail?count=3'", "");
+            out.printf(
+                    "  %-62s (stops the refresh schedule: reauth --check flags demo%n  %-62s  within two schedule periods of its due time)%n",
+                    "curl -s -X POST '" + controls.url() + "/schedule?running=false'", "");
         }
-        Duration leadWindow = config.refresh().lead();
-        String check = "REAUTH_API_URL=" + api + " reauth --check"
-                + (leadWindow.equals(Duration.ofMinutes(60))
-                        ? ""
-                        : " --lead "
-                                + (leadWindow.toSeconds() % 60 == 0
-                                        ? leadWindow.toMinutes() + "m"
-                                        : leadWindow.toSeconds() + "s"));
+        String check = "REAUTH_API_URL=" + api + " reauth --check";
         out.printf("  %-62s (what needs attention; exit 9 when anything does)%n", check);
         out.println();
     }

@@ -104,17 +104,18 @@ class CliHealthIT {
             String screen = terminal.screen();
             assertThat(screen)
                     .containsPattern(
-                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH")
+                            "NAME\\s+IDENTITY\\s+MODE\\s+HEALTH\\s+EXPIRES IN\\s+LAST SUCCESS\\s+LAST ATTEMPT\\s+FAILS\\s+VERSION")
                     .containsPattern(
-                            "h-fresh\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+\\S+ ago\\s+ok\\s+0\\s+1\\s+2\\s+no\\s")
+                            "h-fresh\\s+owner@example\\.com\\s+max\\s+healthy\\s+7h \\d+m\\s+\\d+[sm] ago\\s+\\d+[sm] ago \\(ok\\)\\s+0\\s+2\\s")
                     .containsPattern(
-                            "h-dead\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+never\\s+dead\\s+0\\s+0\\s+1\\s+"
-                                    + "yes \\(invalid_grant, \\d+[sm] ago\\)")
+                            "h-dead\\s+owner@example\\.com\\s+max\\s+dead \\(invalid_grant\\)\\s+7h \\d+m\\s+\\d+[sm] ago"
+                                    + "\\s+\\d+[sm] ago \\(dead\\)\\s+0\\s+1\\s")
                     // minutes pass between the set-up and this test
                     .containsPattern(
-                            "h-failing\\s+-\\s+max\\s+3h \\d+m\\s+5h \\d+m ago\\s+provider_error\\s+4\\s+9\\s+7\\s+no\\s")
+                            "h-failing\\s+-\\s+max\\s+attention \\(refresh_failing\\)\\s+3h \\d+m\\s+5h \\d+m ago"
+                                    + "\\s+- \\(provider_error\\)\\s+4\\s+7\\s")
                     .containsPattern(
-                            "h-expired\\s+-\\s+max\\s+expired 2h \\d+m ago\\s+never\\s+-\\s+0\\s+0\\s+2\\s+no\\s")
+                            "h-expired\\s+-\\s+max\\s+attention \\(expired\\)\\s+expired 2h \\d+m ago\\s+never\\s+never\\s+0\\s+2\\s")
                     .doesNotContain("sealed", "c2VhbGVk");
         }
     }
@@ -131,7 +132,8 @@ class CliHealthIT {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode document = LocalLogins.json(run.stdout());
-        assertThat(document.path("version").asInt()).isEqualTo(1);
+        assertThat(document.path("version").asInt()).isEqualTo(2);
+        assertThat(document.path("rules").path("leadSeconds").asLong()).isEqualTo(3600);
         Map<String, JsonNode> byName = new HashMap<>();
         document.path("accounts")
                 .forEach(account -> byName.put(account.path("name").asText(), account));
@@ -140,7 +142,8 @@ class CliHealthIT {
         JsonNode fresh = byName.get("h-fresh");
         assertThat(fresh.path("id").asText()).isEqualTo(ids.get("fresh"));
         assertThat(fresh.path("identity").path("email").asText()).isEqualTo("owner@example.com");
-        assertThat(fresh.path("lastRefreshResult").asText()).isEqualTo("ok");
+        assertThat(fresh.path("health").path("lastAttemptResult").asText()).isEqualTo("ok");
+        assertThat(fresh.path("health").path("state").asText()).isEqualTo("healthy");
         assertThat(fresh.path("refreshCount").asLong()).isEqualTo(1);
         assertThat(fresh.path("tokenVersion").asLong()).isEqualTo(2);
         assertThat(fresh.path("expiresInSeconds").asLong()).isBetween(7 * 3600L, 8 * 3600L);
@@ -149,10 +152,13 @@ class CliHealthIT {
         assertThat(dead.path("requiresReauth").asBoolean()).isTrue();
         assertThat(dead.path("reauthReason").asText()).isEqualTo("invalid_grant");
         assertThat(Instant.parse(dead.path("reauthRequiredAt").asText())).isBefore(Instant.now());
-        assertThat(dead.path("attention").toString()).isEqualTo("[\"requires_reauth\"]");
+        assertThat(dead.path("health").path("state").asText()).isEqualTo("dead");
+        assertThat(dead.path("health").path("reasons").toString()).isEqualTo("[\"invalid_grant\"]");
         assertThat(byName.get("h-failing").path("refreshFailures").asLong()).isEqualTo(4);
-        assertThat(byName.get("h-failing").path("attention").toString()).isEqualTo("[\"refresh_failing\"]");
-        assertThat(byName.get("h-expired").path("attention").toString()).isEqualTo("[\"expired\"]");
+        assertThat(byName.get("h-failing").path("health").path("reasons").toString())
+                .isEqualTo("[\"refresh_failing\"]");
+        assertThat(byName.get("h-expired").path("health").path("reasons").toString())
+                .isEqualTo("[\"expired\"]");
         assertThat(run.stderr()).startsWith("API " + listed.api().baseUrl()).doesNotContain("Error");
     }
 
@@ -174,7 +180,8 @@ class CliHealthIT {
             assertThat(terminal.awaitExit(WAIT)).isEqualTo(9);
             assertThat(terminal.screen())
                     .containsPattern(
-                            "(?m)^c-spare: requires re-authentication since \\d+[sm] ago \\(invalid_grant\\); fix: reauth --reauthenticate c-spare$")
+                            "(?m)^c-spare: dead \\(invalid_grant\\): requires re-authentication since \\d+[sm] ago; proxies do not use it;"
+                                    + " fix: reauth --reauthenticate c-spare$")
                     .doesNotContain("c-work:", "healthy");
         }
 

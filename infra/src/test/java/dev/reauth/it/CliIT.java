@@ -267,13 +267,14 @@ class CliIT {
             String screen = terminal.screen();
             assertThat(screen)
                     .containsPattern(
-                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH");
+                            "NAME\\s+IDENTITY\\s+MODE\\s+HEALTH\\s+EXPIRES IN\\s+LAST SUCCESS\\s+LAST ATTEMPT\\s+FAILS\\s+VERSION");
             assertThat(screen)
                     .containsPattern(
-                            "list-a-" + unique + "\\s+-\\s+max\\s+5h 1m\\s+never\\s+-\\s+0\\s+0\\s+7\\s+no\\s");
+                            "list-a-" + unique + "\\s+-\\s+max\\s+healthy\\s+5h 1m\\s+never\\s+never\\s+0\\s+7\\s");
             assertThat(screen)
-                    .containsPattern("list-b-" + unique
-                            + "\\s+-\\s+console\\s+expired 3h 1m ago\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\\s");
+                    .containsPattern(
+                            "list-b-" + unique
+                                    + "\\s+-\\s+console\\s+dead \\(requires_reauth\\)\\s+expired 3h 1m ago\\s+never\\s+never\\s+0\\s+0\\s");
             assertThat(screen).doesNotContain("sk-ant-secret-api-key-value", "opaque-ciphertext", "b3BhcXVl");
         }
     }

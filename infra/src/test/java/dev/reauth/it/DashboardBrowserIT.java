@@ -82,7 +82,8 @@ class DashboardBrowserIT {
         WebElement work = card("dash-work");
         assertThat(work.getText()).contains("Healthy", "owner@example.com", "max");
         assertThat(field("dash-work", "tokenVersion")).isEqualTo("1");
-        assertThat(card("dash-dead").getText()).contains("Needs attention: requires re-authentication", "no tokens");
+        assertThat(card("dash-dead").getText())
+                .contains("Dead (", "requires re-authentication", "no tokens", "Last success", "Last attempt");
         assertThat(card("dash-spare").getText()).contains("Healthy");
         chromium.screenshot("dashboard-desktop.png");
 

@@ -33,13 +33,18 @@ final class DashboardProcess implements AutoCloseable {
     }
 
     static DashboardProcess start(LocalDeployment deployment, CliTerminals terminals, Path work) throws Exception {
+        return start(deployment.api().baseUrl().toString(), terminals, work);
+    }
+
+    /** The dashboard over the API at {@code apiUrl} (for example another process's local run). */
+    static DashboardProcess start(String apiUrl, CliTerminals terminals, Path work) throws Exception {
         Path stderr = Files.createTempFile(work, "dashboard-", ".err");
         ProcessBuilder builder = new ProcessBuilder(List.of(
                         ProjectFiles.root().resolve("cli/reauth").toString(),
                         "dashboard",
                         "--no-browser",
                         "--api-url",
-                        deployment.api().baseUrl().toString()))
+                        apiUrl))
                 .redirectError(stderr.toFile());
         builder.environment().clear();
         builder.environment().putAll(terminals.env(Map.of()));

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.LocalInvoke;
+import dev.reauth.local.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +82,36 @@ class InvokeScriptIT {
                 .contains("events/start-reauth.json")
                 .doesNotContain("Exception")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void beforeTheFirstBuild_aWrongFunctionOrEventIsOneLine_andNothingIsBuilt() throws IOException {
+        // a checkout that was never built: the script, the JDK finder and the template alone
+        Path fresh =
+                Files.createDirectories(work.resolve("fresh-checkout/infra")).getParent();
+        for (String file : List.of("infra/invoke", "infra/java-home", "template.yaml")) {
+            Files.copy(ProjectFiles.root().resolve(file), fresh.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        String invoke = fresh.resolve("infra/invoke").toString();
+
+        ScriptRun misspelt = ScriptRun.of(invoke, Map.of(), "StartReauthFuncton", "events/start-reauth.json");
+        ScriptRun noEvent = ScriptRun.of(invoke, Map.of(), "StartReauthFunction", "events/start-reauht.json");
+        ScriptRun unknownOption = ScriptRun.of(invoke, Map.of(), "--verbose", "x", "y");
+
+        assertThat(misspelt.exitCode()).isEqualTo(2);
+        assertThat(misspelt.stderr())
+                .isEqualTo("infra/invoke: template.yaml has no function StartReauthFuncton; its functions:"
+                        + " StartReauthFunction, CallbackFunction, RefreshFunction, ReloadFunction,"
+                        + " ListAccountsFunction, WebFunction\n");
+        assertThat(noEvent.exitCode()).isEqualTo(2);
+        assertThat(noEvent.stderr())
+                .isEqualTo("infra/invoke: no event file events/start-reauht.json; the sample events are in events/\n");
+        assertThat(unknownOption.exitCode()).isEqualTo(2);
+        assertThat(unknownOption.stderr()).isEqualTo("infra/invoke: unknown option --verbose (infra/invoke --help)\n");
+        try (Stream<Path> left = Files.list(fresh)) {
+            assertThat(left.map(path -> path.getFileName().toString()))
+                    .containsExactlyInAnyOrder("infra", "template.yaml");
+        }
     }
 
     @Test

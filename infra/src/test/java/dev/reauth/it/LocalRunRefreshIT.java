@@ -2,20 +2,12 @@ package dev.reauth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +27,7 @@ class LocalRunRefreshIT {
     @Test
     void serve_runsTheScheduleAndPrintsRefreshesFailuresDeadTokensAndAlerts() throws Exception {
         Process localRun = LocalRunProcess.start("--serve", "--port", "0", "--token-lifetime", "1m");
-        Screen screen = new Screen(localRun);
+        LocalRunScreen screen = new LocalRunScreen(localRun);
         try {
             String api = screen.await("^Serving the API on (http://127\\.0\\.0\\.1:\\d+) \\(Ctrl-C stops\\)", STARTUP);
             screen.await(
@@ -46,8 +38,8 @@ class LocalRunRefreshIT {
                     STARTUP);
             String controls =
                     screen.await("^  curl -s -X POST '(http://127\\.0\\.0\\.1:\\d+)/revoke\\?account=demo'", STARTUP);
-            String check = screen.await("^  (REAUTH_API_URL=\\S+ reauth --check --lead 20s)\\s", STARTUP);
-            assertThat(check).isEqualTo("REAUTH_API_URL=" + api + " reauth --check --lead 20s");
+            String check = screen.await("^  (REAUTH_API_URL=\\S+ reauth --check)\\s", STARTUP);
+            assertThat(check).isEqualTo("REAUTH_API_URL=" + api + " reauth --check");
 
             // the schedule refreshes demo's token before it expires; the fleet hears of it and the proxy flushes
             screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 refreshed)$", NEXT_REFRESH);
@@ -83,11 +75,10 @@ class LocalRunRefreshIT {
                     NEXT_REFRESH);
 
             // the banner's check command says the same, in one line, with exit code 9
-            ScriptRun run = ScriptRun.of("cli/reauth", Map.of("REAUTH_API_URL", api), "--check", "--lead", "20s");
+            ScriptRun run = ScriptRun.of("cli/reauth", Map.of("REAUTH_API_URL", api), "--check");
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(9);
             assertThat(run.stdout())
-                    .startsWith("demo: requires re-authentication since ")
-                    .contains("(invalid_grant)")
+                    .startsWith("demo: dead (invalid_grant): requires re-authentication since ")
                     .endsWith("; fix: reauth --reauthenticate demo\n");
             // the fleet library's own log line went to the function log, not between the watch lines
             assertThat(screen.text()).doesNotContain("Exception", "markDead", "not serving it");
@@ -105,44 +96,5 @@ class LocalRunRefreshIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
-    }
-
-    /** The process's output, read line by line as it comes; a pattern can be awaited over every line so far. */
-    private static final class Screen {
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        Screen(Process process) {
-            Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader in =
-                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException ended) {
-                    // the process ended
-                }
-            });
-        }
-
-        /** Group 1 of the first line matching {@code regex}, waiting up to {@code timeout} for it. */
-        String await(String regex, Duration timeout) throws InterruptedException {
-            Pattern pattern = Pattern.compile(regex);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (String line : lines) {
-                    Matcher m = pattern.matcher(line);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("infra/local-run never printed /" + regex + "/; it printed:\n" + text());
-        }
-
-        String text() {
-            return String.join("\n", lines);
-        }
     }
 }

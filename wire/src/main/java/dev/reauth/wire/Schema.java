@@ -60,6 +60,9 @@ public final class Schema {
 
         public static final String ATTENTION_AT = "attention_at";
 
+        /** List of "kind@epochMillis", oldest first: the last few alerts sent, kept across recoveries for operators. */
+        public static final String RECENT_ALERTS = "recent_alerts";
+
         private Accounts() {}
     }
 
