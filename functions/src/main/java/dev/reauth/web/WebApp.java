@@ -41,6 +41,7 @@ public final class WebApp {
                 request,
                 WebRoute.of(request.routeKey()),
                 WebRoute::routeKey,
+                WebRoute::iamAuthorized,
                 LOG,
                 WebResponse::error,
                 route -> serve(route, request));
