@@ -63,14 +63,49 @@ public final class LinkService implements LinkIssuer {
         this.randomness = randomness;
     }
 
-    /** POST /accounts/{name}/link: a fresh link for the named account, replacing its earlier one. */
-    public IssuedLink issue(AccountName name, Optional<String> issuedBy) {
+    /**
+     * POST /accounts/{name}/link: a fresh link for the named account, replacing its earlier one. An account
+     * bound to no provider identity binds to whoever logs in first, so its link needs {@code bindFirstLogin}:
+     * the operator's explicit choice.
+     *
+     * @throws ReauthException.AccountUnbound when the account is unbound and {@code bindFirstLogin} is false
+     */
+    public IssuedLink issue(AccountName name, Optional<String> issuedBy, boolean bindFirstLogin) {
         Account account = existing(name);
-        return issue(account.id(), account.name(), issuedBy.orElse("unknown"));
+        if (!bindFirstLogin) {
+            requireBound(account.id(), account.name());
+        }
+        return store(account.id(), account.name(), issuedBy.orElse("unknown"), bindFirstLogin);
     }
 
+    /**
+     * The refresher's link for a dead account's alert. Never for an unbound account: whoever reads the
+     * alert could log in with their own provider account and take the fleet's slot.
+     *
+     * @throws ReauthException.AccountUnbound when the account is bound to no provider identity
+     */
     @Override
     public IssuedLink issue(String accountId, String accountName, String issuedBy) {
+        requireBound(accountId, accountName);
+        return store(accountId, accountName, issuedBy, false);
+    }
+
+    private void requireBound(String accountId, String accountName) {
+        boolean bound = linkedAccounts
+                .find(accountId)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + accountName + "'"))
+                .identity()
+                .isPresent();
+        if (!bound) {
+            LOG.warn("link.refused_unbound", "accountId", accountId);
+            throw new ReauthException.AccountUnbound("Account '" + accountName
+                    + "' is bound to no provider account yet: whoever logs in first through a link would own it."
+                    + " Re-authenticate it yourself (reauth --reauthenticate " + accountName + "), or, knowing that,"
+                    + " issue the link with: reauth link " + accountName + " --bind-first-login");
+        }
+    }
+
+    private IssuedLink store(String accountId, String accountName, String issuedBy, boolean bindFirstLogin) {
         StructuredLog.putContext("accountId", accountId);
         LinkToken token = LinkToken.generate(randomness.get());
         String url = settings.webBaseUrl()
@@ -82,7 +117,7 @@ public final class LinkService implements LinkIssuer {
         store.issue(
                 new LinkRecord(token.hash(), accountId, accountName, now, expiresAt, 0, 0, Optional.empty(), true),
                 KEEP_AFTER_EXPIRY);
-        LOG.info("link.issued", "expiresAt", expiresAt, "issuedBy", issuedBy);
+        LOG.info("link.issued", "expiresAt", expiresAt, "issuedBy", issuedBy, "bindFirstLogin", bindFirstLogin);
         return new IssuedLink(accountId, accountName, url, expiresAt);
     }
 

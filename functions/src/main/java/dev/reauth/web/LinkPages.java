@@ -25,7 +25,7 @@ final class LinkPages {
     /** The page of a usable link: which account, which provider login, Log in, and the field for the code. */
     static String active(LinkView view) {
         String name = view.accountName().orElse("");
-        String login = view.identity().map(ProviderIdentity::label).orElse(null);
+        String login = view.identity().map(LinkPages::maskedLogin).orElse(null);
         StringBuilder body = new StringBuilder()
                 .append("<h1>Re-authenticate <span class=\"account\">")
                 .append(Html.escape(name))
@@ -36,7 +36,8 @@ final class LinkPages {
                         "Provider login",
                         login != null
                                 ? Html.escape(login)
-                                : "not recorded yet: the account is bound to whoever logs in first"))
+                                : "none yet: the operator issued this link to bind the account on first login,"
+                                        + " so the provider account you log in with becomes the account's owner"))
                 .append(fact("Link valid until", time(view.expiresAt())))
                 .append("</dl>")
                 .append("<noscript><p class=\"notice\">This page needs JavaScript (one small script from this site)."
@@ -72,6 +73,21 @@ final class LinkPages {
                 .append("<p class=\"footnote\">This link works once, for this account only: it cannot add accounts,"
                         + " show tokens or list anything.</p>");
         return page("Re-authenticate " + name, body.toString(), true);
+    }
+
+    /**
+     * Whom the holder should log in as, without handing the bound address to whoever holds the link:
+     * {@code o***@example.com}. An identity with no email shows the start of its provider id.
+     */
+    static String maskedLogin(ProviderIdentity identity) {
+        return identity.email()
+                .filter(email -> email.indexOf('@') > 0)
+                .map(email -> email.codePoints()
+                                .limit(1)
+                                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                        + "***" + email.substring(email.lastIndexOf('@')))
+                .orElseGet(() -> identity.accountUuid()
+                                .substring(0, Math.min(4, identity.accountUuid().length())) + "***");
     }
 
     /** The page of a link that cannot be used, saying why and what to do instead. */

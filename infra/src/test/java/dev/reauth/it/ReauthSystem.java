@@ -224,9 +224,21 @@ final class ReauthSystem implements AutoCloseable {
         }
     }
 
-    /** POST /accounts/{name}/link (IAM): a fresh link; its token joins the secrets no log may hold. */
+    /**
+     * POST /accounts/{name}/link (IAM) with {@code bindFirstLogin}: seeded accounts are bound to no provider
+     * account, so the operator's explicit choice lets the link's first login bind them.
+     */
     LambdaResponse issueLink(String accountName) {
+        return issueLink(accountName, true);
+    }
+
+    /** POST /accounts/{name}/link (IAM): a fresh link; its token joins the secrets no log may hold. */
+    LambdaResponse issueLink(String accountName, boolean bindFirstLogin) {
         ObjectNode event = event("link-issue.json");
+        if (bindFirstLogin) {
+            event.put("body", "{\"bindFirstLogin\":true}");
+            event.put("isBase64Encoded", false);
+        }
         event.putObject("pathParameters").put("name", accountName);
         event.put("rawPath", "/accounts/" + accountName + "/link");
         LambdaResponse response = invoke(web, event);
