@@ -119,6 +119,22 @@ final class ResolvedTemplate {
         return resources.has(logicalId);
     }
 
+    /** A function's tags: Globals.Function's, then its own (SAM puts them on the function's generated role too). */
+    Map<String, String> functionTags(String function) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        JsonNode global = resolve(raw.path("Globals").path("Function").path("Tags"));
+        if (global != null) {
+            global.fields()
+                    .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        }
+        resource(function)
+                .path("Properties")
+                .path("Tags")
+                .fields()
+                .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        return tags;
+    }
+
     /** A function's environment variables: Globals.Function's, then its own. */
     Map<String, String> environment(String function) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -287,6 +303,11 @@ final class ResolvedTemplate {
     }
 
     private JsonNode getAtt(String logicalId, String attribute) {
+        if (attribute.equals("Arn") && isGeneratedRole(logicalId)) {
+            // SAM: a function's generated execution role, FunctionRole (its name is CloudFormation's; the
+            // logical id stands in for it, as the ARN's role name)
+            return TextNode.valueOf("arn:aws:iam::" + ACCOUNT + ":role/" + logicalId);
+        }
         String type = typeOf(logicalId);
         if (!attribute.equals("Arn")) {
             return TextNode.valueOf(logicalId + "." + attribute);
@@ -301,6 +322,16 @@ final class ResolvedTemplate {
                     case "AWS::SNS::Topic" -> name;
                     default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
                 });
+    }
+
+    private boolean isGeneratedRole(String logicalId) {
+        return logicalId.endsWith("Role")
+                && !raw.path("Resources").has(logicalId)
+                && "AWS::Serverless::Function"
+                        .equals(raw.path("Resources")
+                                .path(logicalId.substring(0, logicalId.length() - "Role".length()))
+                                .path("Type")
+                                .asText());
     }
 
     private String typeOf(String logicalId) {
