@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -72,10 +73,11 @@ public final class LinkService implements LinkIssuer {
      */
     public IssuedLink issue(AccountName name, Optional<String> issuedBy, boolean bindFirstLogin) {
         Account account = existing(name);
+        LinkedAccount linked = linked(account.id(), account.name());
         if (!bindFirstLogin) {
-            requireBound(account.id(), account.name());
+            requireBound(linked);
         }
-        return store(account.id(), account.name(), issuedBy.orElse("unknown"), bindFirstLogin);
+        return store(linked, issuedBy.orElse("unknown"), bindFirstLogin);
     }
 
     /**
@@ -86,18 +88,21 @@ public final class LinkService implements LinkIssuer {
      */
     @Override
     public IssuedLink issue(String accountId, String accountName, String issuedBy) {
-        requireBound(accountId, accountName);
-        return store(accountId, accountName, issuedBy, false);
+        LinkedAccount linked = linked(accountId, accountName);
+        requireBound(linked);
+        return store(linked, issuedBy, false);
     }
 
-    private void requireBound(String accountId, String accountName) {
-        boolean bound = linkedAccounts
+    private LinkedAccount linked(String accountId, String accountName) {
+        return linkedAccounts
                 .find(accountId)
-                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + accountName + "'"))
-                .identity()
-                .isPresent();
-        if (!bound) {
-            LOG.warn("link.refused_unbound", "accountId", accountId);
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + accountName + "'"));
+    }
+
+    private static void requireBound(LinkedAccount account) {
+        String accountName = account.name();
+        if (account.identity().isEmpty()) {
+            LOG.warn("link.refused_unbound", "accountId", account.id());
             throw new ReauthException.AccountUnbound("Account '" + accountName
                     + "' is bound to no provider account yet: whoever logs in first through a link would own it."
                     + " Re-authenticate it yourself (reauth --reauthenticate " + accountName + "), or, knowing that,"
@@ -105,7 +110,9 @@ public final class LinkService implements LinkIssuer {
         }
     }
 
-    private IssuedLink store(String accountId, String accountName, String issuedBy, boolean bindFirstLogin) {
+    private IssuedLink store(LinkedAccount account, String issuedBy, boolean bindFirstLogin) {
+        String accountId = account.id();
+        String accountName = account.name();
         StructuredLog.putContext("accountId", accountId);
         LinkToken token = LinkToken.generate(randomness.get());
         String url = settings.webBaseUrl()
@@ -115,7 +122,17 @@ public final class LinkService implements LinkIssuer {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.ttl());
         store.issue(
-                new LinkRecord(token.hash(), accountId, accountName, now, expiresAt, 0, 0, Optional.empty(), true),
+                new LinkRecord(
+                        token.hash(),
+                        accountId,
+                        accountName,
+                        now,
+                        expiresAt,
+                        0,
+                        0,
+                        Optional.empty(),
+                        true,
+                        OptionalLong.of(account.tokenVersion())),
                 KEEP_AFTER_EXPIRY);
         LOG.info("link.issued", "expiresAt", expiresAt, "issuedBy", issuedBy, "bindFirstLogin", bindFirstLogin);
         return new IssuedLink(accountId, accountName, url, expiresAt);
@@ -147,6 +164,18 @@ public final class LinkService implements LinkIssuer {
         LinkedAccount account = linkedAccounts
                 .find(record.accountId())
                 .orElseThrow(() -> new ReauthException.AccountNotFound("The account of this link no longer exists"));
+        if (record.outlivedBy(account.tokenVersion())) {
+            LOG.info(
+                    "link.ended_by_token_write",
+                    "issuedAtVersion",
+                    record.issuedAtVersion().getAsLong());
+            return new LinkView(
+                    LinkStatus.REVOKED,
+                    Optional.of(record.accountName()),
+                    Optional.empty(),
+                    record.expiresAt(),
+                    Optional.empty());
+        }
         return new LinkView(
                 status, Optional.of(account.name()), account.identity(), record.expiresAt(), Optional.empty());
     }
@@ -192,6 +221,15 @@ public final class LinkService implements LinkIssuer {
         if (status != LinkStatus.ACTIVE) {
             LOG.warn("link.refused", "linkStatus", status);
             throw new LinkUnusable(status, link.accountName());
+        }
+        if (link.issuedAtVersion().isPresent()
+                && linkedAccounts
+                        .find(link.accountId())
+                        .map(account -> link.outlivedBy(account.tokenVersion()))
+                        .orElse(false)) {
+            // the account's tokens were written since (re-authenticated, refreshed or adopted): the link is over
+            LOG.warn("link.refused", "linkStatus", LinkStatus.REVOKED, "endedByTokenWrite", true);
+            throw new LinkUnusable(LinkStatus.REVOKED, link.accountName());
         }
         return link;
     }

@@ -105,7 +105,8 @@ final class LinkPages {
             case REVOKED ->
                 new String[] {
                     "This link was revoked",
-                    "An operator revoked it, or a newer link for this account replaced it. Use the newest link."
+                    "An operator revoked it, a newer link for this account replaced it, or the account's tokens were"
+                            + " renewed another way since it was issued (then the account may need nothing)."
                 };
             case EXHAUSTED ->
                 new String[] {
@@ -127,7 +128,8 @@ final class LinkPages {
         return switch (status) {
             case USED ->
                 "This link was already used: a link works once. Ask for a new link if the account needs it again.";
-            case REVOKED -> "This link was revoked, or a newer link for this account replaced it.";
+            case REVOKED ->
+                "This link was revoked, replaced by a newer link, or ended because the account's tokens were renewed.";
             case EXPIRED -> "This link has expired. Ask for a new link.";
             case EXHAUSTED -> "This link was tried too many times. Ask for a new link.";
             case UNKNOWN, ACTIVE -> "This link is not valid.";
