@@ -19,10 +19,12 @@ import dev.reauth.http.ReauthApi;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
+import dev.reauth.local.SamTemplate;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.recorder.AwsCallRecorder;
 import dev.reauth.wire.Schema;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenBundleJson;
@@ -143,6 +145,21 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Invokes a handler with the event's bytes, as the Lambda runtime does. */
     static LambdaResponse invoke(ApiHandler handler, ObjectNode event) {
+        return AwsCallRecorder.as(functionOf(handler), () -> invokeAsRuntime(handler, event));
+    }
+
+    /** The template's function whose handler is this class: the caller its AWS calls are recorded as. */
+    static String functionOf(Object handler) {
+        String suffix = "." + handler.getClass().getSimpleName() + "::handleRequest";
+        for (var function : SamTemplate.project().resources().properties()) {
+            if (function.getValue().path("Properties").path("Handler").asText().endsWith(suffix)) {
+                return function.getKey();
+            }
+        }
+        throw new IllegalArgumentException("no function of template.yaml runs " + handler.getClass());
+    }
+
+    private static LambdaResponse invokeAsRuntime(ApiHandler handler, ObjectNode event) {
         try {
             var out = new ByteArrayOutputStream();
             handler.handleRequest(
@@ -214,6 +231,10 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Invokes the web function with the event's bytes, as the Lambda runtime does. */
     static LambdaResponse invoke(WebHandler handler, ObjectNode event) {
+        return AwsCallRecorder.as(functionOf(handler), () -> invokeAsRuntime(handler, event));
+    }
+
+    private static LambdaResponse invokeAsRuntime(WebHandler handler, ObjectNode event) {
         try {
             var out = new ByteArrayOutputStream();
             handler.handleRequest(
@@ -314,6 +335,10 @@ final class ReauthSystem implements AutoCloseable {
 
     /** One run of the refresh schedule, from the events/ file EventBridge sends: the run's summary. */
     JsonNode runSchedule() {
+        return AwsCallRecorder.as(functionOf(refresh), this::runScheduleNow);
+    }
+
+    private JsonNode runScheduleNow() {
         try {
             var out = new ByteArrayOutputStream();
             refresh.handleRequest(

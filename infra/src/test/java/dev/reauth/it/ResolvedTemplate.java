@@ -106,6 +106,16 @@ final class ResolvedTemplate {
         return parameters.getOrDefault(name, absent);
     }
 
+    /** A resource's ARN in this deployment (Fn::GetAtt [logicalId, Arn]). */
+    String arn(String logicalId) {
+        return getAtt(logicalId, "Arn").asText();
+    }
+
+    /** What Ref gives for a resource or parameter in this deployment. */
+    String refValue(String name) {
+        return ref(name).asText();
+    }
+
     /** The resources this deployment creates, resolved; logical id to resource. */
     ObjectNode resources() {
         return resources;
@@ -282,6 +292,10 @@ final class ResolvedTemplate {
                                 .asText(name);
                     case "AWS::SNS::Topic" -> arn("sns", name);
                     case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + ACCOUNT + ":policy/" + name;
+                    case "AWS::IAM::Role" -> STACK + "-" + name;
+                    case "AWS::Lambda::Function" -> STACK + "-" + name;
+                    case "AWS::SQS::Queue" ->
+                        "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT + "/" + STACK + "-" + name;
                     default -> name;
                 });
     }
@@ -297,7 +311,9 @@ final class ResolvedTemplate {
                     case "AWS::DynamoDB::Table" -> arn("dynamodb", "table/" + name);
                     case "AWS::KMS::Key" -> arn("kms", "key/" + name);
                     case "AWS::Logs::LogGroup" -> arn("logs", "log-group:" + name + ":*");
-                    case "AWS::Serverless::Function" -> arn("lambda", "function:" + name);
+                    case "AWS::Serverless::Function", "AWS::Lambda::Function" -> arn("lambda", "function:" + name);
+                    case "AWS::IAM::Role" -> "arn:aws:iam::" + ACCOUNT + ":role/" + name;
+                    case "AWS::SQS::Queue" -> arn("sqs", name.substring(name.lastIndexOf('/') + 1));
                     case "AWS::SNS::Topic" -> name;
                     default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
                 });
