@@ -94,7 +94,15 @@ public final class ApiClient {
 
     /** {@code POST /accounts/{name}/link}: a one-time re-auth link; its URL is a capability, never logged. */
     public Answer createLink(String name) {
-        return send("POST", "accounts/" + segment(name) + "/link", null);
+        return createLink(name, false);
+    }
+
+    /**
+     * The same; {@code bindFirstLogin} lets the link serve an account bound to no provider identity yet
+     * (whoever logs in first through it binds the account), which the API refuses without it.
+     */
+    public Answer createLink(String name, boolean bindFirstLogin) {
+        return send("POST", "accounts/" + segment(name) + "/link", bindFirstLogin ? "{\"bindFirstLogin\":true}" : null);
     }
 
     /** {@code DELETE /accounts/{name}/link}: ends the account's live link, if any. */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         usageHelpWidth = ReauthCli.HELP_WIDTH,
         customSynopsis = {
-            "reauth link NAME [API]",
+            "reauth link NAME [--bind-first-login] [API]",
             "       reauth link --revoke NAME [API]",
             "  API: [--api-url URL | --stack NAME] [--region REGION]"
         },
@@ -29,6 +29,9 @@ final class LinkCommand extends ApiSubcommand {
             "A link works once, for its account only, until it expires (the stack's LinkTtl, 24h by default), and is"
                     + " rate-limited. A new link replaces the account's earlier one. The link is a secret: it is printed on"
                     + " standard output only, never logged.",
+            "An account bound to no provider account yet (imported, or created by a proxy) gets a link only with"
+                    + " --bind-first-login: whoever logs in first through it owns the account. Prefer reauth"
+                    + " --reauthenticate NAME yourself; the refresher never sends such an account a link.",
             "Exit codes: 0 done, 3 unknown account, 6 API unreachable, 7 not authorized, 8 API error.");
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The account.")
@@ -37,13 +40,18 @@ final class LinkCommand extends ApiSubcommand {
     @Option(names = "--revoke", description = "Revoke the account's link instead (it stops working at once).")
     boolean revoke;
 
+    @Option(
+            names = "--bind-first-login",
+            description = "Allow a link for an account bound to no provider account yet: the first login binds it.")
+    boolean bindFirstLogin;
+
     @Override
     int run(ApiClient client) {
         LinkCommands links = new LinkCommands(client, parent.out(), Clock.systemDefaultZone());
         if (revoke) {
             links.revoke(name);
         } else {
-            links.create(name);
+            links.create(name, bindFirstLogin);
         }
         return ExitCode.OK.code();
     }

@@ -36,8 +36,12 @@ final class LinkCommands {
     }
 
     /** Issues a link (replacing the account's earlier one) and prints it with its expiry. */
-    void create(String name) {
-        IssuedLink link = issue(api, name);
+    void create(String name, boolean bindFirstLogin) {
+        IssuedLink link = issue(api, name, bindFirstLogin);
+        if (bindFirstLogin) {
+            out.println("Bind on first login: if account '" + name + "' is bound to no provider account yet, whoever"
+                    + " logs in first through this link binds it to their provider account.");
+        }
         out.println("One-time re-auth link for account '" + link.account() + "' (works once; valid until "
                 + shown(link.expiresAt()) + ", " + Durations.human(Duration.between(clock.instant(), link.expiresAt()))
                 + " from now):");
@@ -60,7 +64,12 @@ final class LinkCommands {
 
     /** {@code POST /accounts/{name}/link}, checked: the API's failures as the CLI says them, a malformed answer refused. */
     static IssuedLink issue(ApiClient api, String name) {
-        ApiClient.Answer answer = api.createLink(name);
+        return issue(api, name, false);
+    }
+
+    /** The same, with the operator's choice to let the first login bind an unbound account. */
+    static IssuedLink issue(ApiClient api, String name, boolean bindFirstLogin) {
+        ApiClient.Answer answer = api.createLink(name, bindFirstLogin);
         if (answer.status() != 200) {
             throw ApiFailures.of(answer, name);
         }

@@ -40,7 +40,9 @@ import javax.security.auth.x500.X500Principal;
  * SNS signing certificates by URL, each trusted only once proven: it chains to a trust anchor through
  * the intermediates its PEM carries or its caIssuers URL publishes (SNS serves the leaf alone, issued
  * by an Amazon intermediate that no trust store holds), it is valid at the clock's instant, its key
- * may sign, and it is issued to SNS's name for the topic's region. Certificates are cached by URL; a
+ * may sign, and it is issued to SNS's name for the topic's region. A chain is cached by its leaf's URL
+ * only once PKIX accepted it, and only while every certificate in it is valid: an intermediate fetched
+ * from a caIssuers URL that fails validation is forgotten, so the next message fetches it again. A
  * failed fetch is not repeated for {@link #RETRY_FAILED_AFTER}, so a flood of messages naming a
  * missing certificate costs one fetch, not one each.
  */
@@ -89,6 +91,7 @@ final class SigningCertificates {
             throw new Rejected("signing certificate's key usage does not allow signatures");
         }
         requireTrusted(chain);
+        remember(chains, url, chain);
         return chain.leaf().getPublicKey();
     }
 
@@ -124,17 +127,21 @@ final class SigningCertificates {
         }
     }
 
+    /** The validated chain cached for {@code url} while it holds; else a fresh one, not cached until it validates. */
     private Chain chain(URI url) throws Rejected {
         Chain cached = chains.get(url);
         if (cached != null) {
-            return cached;
+            Validity validity = cached.validated().get();
+            if (validity != null && validity.covers(clock.instant())) {
+                return cached;
+            }
+            // past its certificates' validity: built again, so a renewed intermediate is fetched anew
+            chains.remove(url, cached);
         }
-        List<X509Certificate> fetched = certificates(url);
+        List<X509Certificate> fetched = certificates(url, true);
         List<X509Certificate> intermediates = new ArrayList<>(fetched.subList(1, fetched.size()));
         addPublishedIssuers(fetched.getFirst(), intermediates);
-        Chain chain = new Chain(fetched.getFirst(), List.copyOf(intermediates), new AtomicReference<>());
-        remember(chains, url, chain);
-        return chain;
+        return new Chain(fetched.getFirst(), List.copyOf(intermediates), new AtomicReference<>());
     }
 
     /** Follows caIssuers URLs upwards until a certificate's issuer is a trust anchor or among those at hand. */
@@ -161,13 +168,18 @@ final class SigningCertificates {
             if (published == null || fetches++ == MAX_ISSUERS_FETCHED) {
                 return;
             }
-            current = certificates(published).getFirst();
+            // not cached by URL: it is trusted only as part of a chain that validated
+            current = certificates(published, false).getFirst();
             intermediates.add(current);
         }
     }
 
-    /** The certificates served at {@code url}: fetched once, or refused without a fetch while a failure is recent. */
-    private List<X509Certificate> certificates(URI url) throws Rejected {
+    /**
+     * The certificates served at {@code url}, or a refusal without a fetch while a failure is recent.
+     *
+     * @param keep whether to keep them by URL (a signing certificate from SNS's own host, fetched over TLS)
+     */
+    private List<X509Certificate> certificates(URI url, boolean keep) throws Rejected {
         List<X509Certificate> cached = served.get(url);
         if (cached != null) {
             return cached;
@@ -194,7 +206,9 @@ final class SigningCertificates {
             throw new Rejected("certificate at " + url.getHost() + " unavailable or unreadable");
         }
         failedUntil.remove(url);
-        remember(served, url, List.copyOf(certificates));
+        if (keep) {
+            remember(served, url, List.copyOf(certificates));
+        }
         return certificates;
     }
 

@@ -16,8 +16,9 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Verifies SNS message signatures as AWS specifies them: SignatureVersion 1 (SHA1withRSA) or 2
- * (SHA256withRSA) over the exact string to sign. The signing certificate's URL must be https on the
+ * Verifies SNS message signatures as AWS specifies them: SignatureVersion 2 (SHA256withRSA) over the
+ * exact string to sign; SignatureVersion 1 (SHA1withRSA) only when {@link #acceptingSignatureVersion1()}
+ * says so (a topic still set to version 1; reauth's topics are version 2). The signing certificate's URL must be https on the
  * SNS host of the topic's region (so TLS vouches for where it came from), and the certificate itself
  * must prove it is SNS's: it chains to a trusted CA (the JDK's in production) through the
  * intermediate its caIssuers URL publishes, is valid at the clock's instant, may sign, and is issued
@@ -33,6 +34,7 @@ public final class SnsSignatureVerifier {
     }
 
     private final SigningCertificates certificates;
+    private final boolean acceptVersion1;
 
     /**
      * @param trustAnchors      the CAs a signing certificate must chain to
@@ -41,7 +43,20 @@ public final class SnsSignatureVerifier {
      * @param clock             the instant certificates must be valid at
      */
     public SnsSignatureVerifier(Set<TrustAnchor> trustAnchors, Function<URI, byte[]> certificateSource, Clock clock) {
-        this.certificates = new SigningCertificates(trustAnchors, certificateSource, clock);
+        this(new SigningCertificates(trustAnchors, certificateSource, clock), false);
+    }
+
+    private SnsSignatureVerifier(SigningCertificates certificates, boolean acceptVersion1) {
+        this.certificates = certificates;
+        this.acceptVersion1 = acceptVersion1;
+    }
+
+    /**
+     * The same verifier that also accepts SignatureVersion 1 (SHA1withRSA): an explicit choice for a topic
+     * whose publisher cannot be set to version 2, since SHA-1 signatures are refused by default.
+     */
+    public SnsSignatureVerifier acceptingSignatureVersion1() {
+        return new SnsSignatureVerifier(certificates, true);
     }
 
     /** Production: the JDK's trusted CAs, certificates fetched by a {@link CertificateFetcher} with its default bounds. */
@@ -51,8 +66,13 @@ public final class SnsSignatureVerifier {
 
     public void verify(SnsMessage message) throws Rejected {
         String algorithm = switch (message.signatureVersion()) {
-            case "1" -> "SHA1withRSA";
             case "2" -> "SHA256withRSA";
+            case "1" -> {
+                if (!acceptVersion1) {
+                    throw new Rejected("SignatureVersion 1 (SHA1withRSA) is refused unless accepted explicitly");
+                }
+                yield "SHA1withRSA";
+            }
             default -> throw new Rejected("unsupported SignatureVersion");
         };
         SnsTopicArn topic = SnsTopicArn.parse(message.topicArn());

@@ -63,13 +63,30 @@ class SnsEndpointTest {
                 tokens);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"1", "2"})
-    void validNotification_isAccepted_andFlushesTheAccount(String signatureVersion) throws Exception {
+    @Test
+    void validNotification_isAccepted_andFlushesTheAccount() throws Exception {
         Map<String, String> message = notification(event("acct-1", 7), Optional.of("rotated"));
 
-        assertThat(endpoint.handle(
-                        Map.of("x-amz-sns-message-type", "Notification"), body(sign(message, signatureVersion))))
+        assertThat(endpoint.handle(Map.of("x-amz-sns-message-type", "Notification"), body(sign(message, "2"))))
+                .isEqualTo(200);
+        assertThat(flushed).containsExactly("acct-1@7");
+    }
+
+    @Test
+    void signatureVersion1_isRefusedByDefault_andAcceptedOnlyWhenChosen() throws Exception {
+        String v1 = body(sign(notification(event("acct-1", 7), Optional.of("rotated")), "1"));
+
+        assertThat(endpoint.handle(Map.of("x-amz-sns-message-type", "Notification"), v1))
+                .isEqualTo(403);
+        assertThat(flushed).isEmpty();
+
+        SnsEndpoint choosingV1 = new SnsEndpoint(
+                Set.of(TOPIC),
+                verifier.acceptingSignatureVersion1(),
+                SnsEndpoint.SignaturePolicy.VERIFY,
+                (topic, token) -> confirmed.add(topic + " " + token),
+                tokens);
+        assertThat(choosingV1.handle(Map.of("x-amz-sns-message-type", "Notification"), v1))
                 .isEqualTo(200);
         assertThat(flushed).containsExactly("acct-1@7");
     }

@@ -48,19 +48,33 @@ class SnsSignatureVerifierTest {
     private static final Clock WHEN_AWS_SIGNED = Clock.fixed(Instant.parse("2026-03-06T20:05:00Z"), ZoneOffset.UTC);
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "notification-signature-v2.json",
-                "notification-with-subject.json",
-                "notification-no-subject.json",
-                "subscription-confirmation.json",
-                "unsubscribe-confirmation.json"
-            })
+    @ValueSource(strings = {"notification-signature-v2.json", "unsubscribe-confirmation.json"})
     void realAwsMessage_signedWithTheRealSnsCertificate_verifies(String fixture) throws Exception {
         SnsSignatureVerifier verifier =
                 new SnsSignatureVerifier(SnsMessages.jdkTrustAnchors(), awsServes(), WHEN_AWS_SIGNED);
 
         assertThatCode(() -> verifier.verify(awsMessage(fixture))).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "notification-with-subject.json",
+                "notification-no-subject.json",
+                "subscription-confirmation.json"
+            })
+    void realAwsMessage_ofSignatureVersion1_isRefusedByDefault_andVerifiesOnlyWhenChosen(String fixture)
+            throws Exception {
+        SnsSignatureVerifier verifier =
+                new SnsSignatureVerifier(SnsMessages.jdkTrustAnchors(), awsServes(), WHEN_AWS_SIGNED);
+        SnsMessage message = awsMessage(fixture);
+        assertThat(message.signatureVersion()).isEqualTo("1");
+
+        assertThatThrownBy(() -> verifier.verify(message))
+                .isInstanceOf(SnsSignatureVerifier.Rejected.class)
+                .hasMessageContaining("SignatureVersion 1");
+        assertThatCode(() -> verifier.acceptingSignatureVersion1().verify(message))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -288,6 +302,56 @@ class SnsSignatureVerifierTest {
 
         assertThatCode(() -> verifier.verify(message)).doesNotThrowAnyException();
         assertThat(fetches).containsEntry(URI.create(CERT_URL), 1).containsEntry(INTERMEDIATE_URL, 2);
+    }
+
+    @Test
+    void anIntermediateThatFailsValidation_isNotCached_andTheNextGenuineMessageVerifies() throws Exception {
+        serveLeaf(INTERMEDIATE
+                .leaf(SIGNING)
+                .dnsNames("sns.amazonaws.com")
+                .caIssuers(INTERMEDIATE_URL)
+                .issue());
+        // one bad answer at the caIssuers URL: a certificate that chains to no trusted CA
+        served.put(INTERMEDIATE_URL, FOREIGN_INTERMEDIATE.caCertificate.getEncoded());
+        SnsMessage message = signed(TOPIC, CERT_URL);
+
+        assertThatThrownBy(() -> verifier.verify(message)).hasMessageContaining("does not chain to a trusted CA");
+
+        served.put(INTERMEDIATE_URL, INTERMEDIATE.caCertificate.getEncoded());
+
+        assertThatCode(() -> verifier.verify(signed(TOPIC, CERT_URL))).doesNotThrowAnyException();
+        assertThat(fetches).containsEntry(INTERMEDIATE_URL, 2);
+    }
+
+    @Test
+    void aValidatedIntermediate_isKeptOnlyUntilItExpires_thenFetchedAgain() throws Exception {
+        TestCa shortLived = ROOT.intermediate(
+                "reauth short-lived intermediate", clock.instant().plusSeconds(120));
+        serveLeaf(shortLived
+                .leaf(SIGNING)
+                .dnsNames("sns.amazonaws.com")
+                .caIssuers(INTERMEDIATE_URL)
+                .issue());
+        served.put(INTERMEDIATE_URL, shortLived.caCertificate.getEncoded());
+        verifier.verify(signed(TOPIC, CERT_URL));
+        verifier.verify(signed(TOPIC, CERT_URL));
+        assertThat(fetches).containsEntry(INTERMEDIATE_URL, 1);
+
+        clock.add(Duration.ofMinutes(3));
+
+        assertThatThrownBy(() -> verifier.verify(signed(TOPIC, CERT_URL))).hasMessageContaining("expired");
+        assertThat(fetches).containsEntry(INTERMEDIATE_URL, 2);
+    }
+
+    @Test
+    void signatureVersion1_isRefusedByDefault() throws Exception {
+        serveLeaf(ROOT.leaf(SIGNING).dnsNames("sns.amazonaws.com").issue());
+        Map<String, String> message =
+                notification(TOPIC, CERT_URL, SnsMessages.event("acct", 1), Optional.empty(), clock.instant());
+        SnsMessage v1 = SnsMessage.parse(body(sign(message, "1", SIGNING.getPrivate())));
+
+        assertThatThrownBy(() -> verifier.verify(v1)).hasMessageContaining("SignatureVersion 1");
+        assertThatCode(() -> verifier.acceptingSignatureVersion1().verify(v1)).doesNotThrowAnyException();
     }
 
     @Test

@@ -46,13 +46,13 @@ final class TestCa {
                 builder -> builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true)));
     }
 
-    private TestCa(String name, TestCa issuer) {
+    private TestCa(String name, TestCa issuer, Instant notAfter) {
         caCertificate = issue(
                 new X500Name("CN=" + name),
                 caKeys,
                 issuer,
                 Instant.now().minus(Duration.ofDays(1)),
-                Instant.now().plus(Duration.ofDays(30)),
+                notAfter,
                 builder -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
                     builder.addExtension(
@@ -62,7 +62,12 @@ final class TestCa {
 
     /** An intermediate CA issued by this one, as Amazon RSA 2048 M01 is issued by Amazon Root CA 1. */
     TestCa intermediate(String name) {
-        return new TestCa(name, this);
+        return new TestCa(name, this, Instant.now().plus(Duration.ofDays(30)));
+    }
+
+    /** The same, valid only until {@code notAfter}. */
+    TestCa intermediate(String name, Instant notAfter) {
+        return new TestCa(name, this, notAfter);
     }
 
     TrustAnchor anchor() {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -53,6 +54,8 @@ public final class DynamoLinkStore implements LinkStore {
     public static final String LINK_HASH = "link_hash";
 
     public static final String REVOKED_AT = "revoked_at";
+    /** On a link item: the account's token_version when it was issued (a later token write ends the link). */
+    public static final String ISSUED_AT_VERSION = "issued_at_version";
 
     static final String START_CONDITION =
             "attribute_exists(#pk) AND #expiresAt > :now AND attribute_not_exists(#spentAt)" + " AND #starts < :max";
@@ -83,6 +86,7 @@ public final class DynamoLinkStore implements LinkStore {
         item.put(Sessions.TTL, ttl);
         item.put(STARTS, n(0));
         item.put(COMPLETIONS, n(0));
+        link.issuedAtVersion().ifPresent(version -> item.put(ISSUED_AT_VERSION, n(version)));
         Map<String, AttributeValue> pointer = Map.of(
                 Sessions.STATE_HASH,
                 s(POINTER_PREFIX + link.accountId()),
@@ -153,7 +157,8 @@ public final class DynamoLinkStore implements LinkStore {
                     number(item, STARTS).orElse(0L),
                     number(item, COMPLETIONS).orElse(0L),
                     instant(item, SPENT_AT),
-                    current.filter(hash::equals).isPresent()));
+                    current.filter(hash::equals).isPresent(),
+                    number(item, ISSUED_AT_VERSION).map(OptionalLong::of).orElse(OptionalLong.empty())));
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The sessions table is unavailable", e);
         }

@@ -17,13 +17,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class DynamoLinkedAccounts implements LinkedAccounts {
 
     /** Exactly what the page needs; the web function's IAM policy allows no other attribute on GetItem. */
-    static final String PROJECTION = "#id, #name, #pAccount, #pEmail, #pOrg, #pOrgName";
+    static final String PROJECTION = "#id, #name, #tokenVersion, #pAccount, #pEmail, #pOrg, #pOrgName";
 
     private static final Map<String, String> NAMES = Map.of(
             "#id",
             Accounts.ID,
             "#name",
             Accounts.NAME,
+            "#tokenVersion",
+            Accounts.TOKEN_VERSION,
             "#pAccount",
             Accounts.PROVIDER_ACCOUNT_UUID,
             "#pEmail",
@@ -60,6 +62,7 @@ public final class DynamoLinkedAccounts implements LinkedAccounts {
         return Optional.of(new LinkedAccount(
                 requiredString(item, Accounts.ID),
                 requiredString(item, Accounts.NAME),
-                DynamoAccountDirectory.identityOf(item)));
+                DynamoAccountDirectory.identityOf(item),
+                Attributes.number(item, Accounts.TOKEN_VERSION).orElse(0L)));
     }
 }

@@ -62,6 +62,16 @@ public abstract sealed class ReauthException extends RuntimeException {
         }
     }
 
+    /**
+     * The account is bound to no provider identity yet, so whoever logs in first would own it: nothing
+     * hands it to a stranger (a link) unless an operator chose that knowingly.
+     */
+    public static final class AccountUnbound extends ReauthException {
+        public AccountUnbound(String description) {
+            super("account_unbound", description, null);
+        }
+    }
+
     /** The account's refresh token is dead: only a re-authentication helps. */
     public static final class ReauthRequired extends ReauthException {
         public ReauthRequired(String description) {

@@ -20,6 +20,7 @@ public final class ErrorResponses {
             case ReauthException.AccountExists e -> 409;
             case ReauthException.SessionUsed e -> 409;
             case ReauthException.AccountMismatch e -> 409;
+            case ReauthException.AccountUnbound e -> 409;
             case ReauthException.NameReserved e -> 409;
             case ReauthException.ReauthRequired e -> 409;
             case ReauthException.SessionExpired e -> 410;

@@ -60,6 +60,7 @@ public final class ReauthApi {
                 request,
                 Route.of(request.routeKey()).filter(served::contains),
                 Route::routeKey,
+                Route::iamAuthorized,
                 LOG,
                 ErrorResponses::json,
                 route -> serve(route, request));
@@ -116,7 +117,8 @@ public final class ReauthApi {
 
     private ApiResponse add(ApiRequest request) {
         Map<String, Object> body = RequestBody.json(request);
-        AccountName name = new AccountName(RequestBody.text(body, "name").orElse(null));
+        AccountName name =
+                AccountName.forNewAccount(RequestBody.text(body, "name").orElse(null));
         return started(service.startAdd(name, RequestBody.mode(body), request.principal()));
     }
 

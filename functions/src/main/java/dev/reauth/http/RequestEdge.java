@@ -3,11 +3,13 @@ package dev.reauth.http;
 import dev.reauth.log.StructuredLog;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What every function's edge does before a route serves a request: the request id in the log
- * context, a 404 for a route it does not serve, and a 413 for a body over {@link #MAX_BODY_BYTES}
- * before anything parses it.
+ * context, a 404 for a route it does not serve, a 403 for an IAM route whose event carries no IAM
+ * authorizer (a misconfigured route or a direct invoke must not become an unauthenticated admin call),
+ * and a 413 for a body over {@link #MAX_BODY_BYTES} before anything parses it.
  */
 public final class RequestEdge {
 
@@ -27,6 +29,7 @@ public final class RequestEdge {
             ApiRequest request,
             Optional<R> route,
             Function<R, String> routeKey,
+            Predicate<R> iamAuthorized,
             StructuredLog log,
             Refusal<T> refuse,
             Function<R, T> serve) {
@@ -37,6 +40,10 @@ public final class RequestEdge {
                 return refuse.with(404, "not_found", "No such route");
             }
             log.info("request.received", "route", routeKey.apply(route.get()));
+            if (iamAuthorized.test(route.get()) && request.principal().isEmpty()) {
+                log.warn("request.no_iam_authorizer");
+                return refuse.with(403, "forbidden", "This route needs IAM authorization; the request carried none");
+            }
             if (request.bodyBytes() > MAX_BODY_BYTES) {
                 return refuse.with(413, "request_too_large", "The request body exceeds " + MAX_BODY_BYTES + " bytes");
             }

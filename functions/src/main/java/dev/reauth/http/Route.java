@@ -26,6 +26,11 @@ public enum Route {
         return routeKey;
     }
 
+    /** Served behind the HTTP API's IAM authorizer: every route but the browser's redirect callback. */
+    public boolean iamAuthorized() {
+        return this != BROWSER_CALLBACK;
+    }
+
     public static Optional<Route> of(String routeKey) {
         for (Route route : values()) {
             if (route.routeKey.equals(routeKey)) {

@@ -88,7 +88,8 @@ final class TokenRoutes {
     /** An account a proxy already holds becomes a reauth account; an existing name changes nothing. */
     ApiResponse importAccount(ApiRequest request) {
         Map<String, Object> body = RequestBody.json(request);
-        AccountName name = new AccountName(RequestBody.text(body, "name").orElse(null));
+        AccountName name =
+                AccountName.forNewAccount(RequestBody.text(body, "name").orElse(null));
         AccountMode mode = RequestBody.mode(body);
         OptionalLong priority =
                 RequestBody.number(body, "priority").map(OptionalLong::of).orElse(OptionalLong.empty());

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -63,14 +64,55 @@ public final class LinkService implements LinkIssuer {
         this.randomness = randomness;
     }
 
-    /** POST /accounts/{name}/link: a fresh link for the named account, replacing its earlier one. */
-    public IssuedLink issue(AccountName name, Optional<String> issuedBy) {
+    /**
+     * POST /accounts/{name}/link: a fresh link for the named account, replacing its earlier one. An account
+     * bound to no provider identity binds to whoever logs in first, so its link needs {@code bindFirstLogin}:
+     * the operator's explicit choice.
+     *
+     * @throws ReauthException.AccountUnbound when the account is unbound and {@code bindFirstLogin} is false
+     */
+    public IssuedLink issue(AccountName name, Optional<String> issuedBy, boolean bindFirstLogin) {
         Account account = existing(name);
-        return issue(account.id(), account.name(), issuedBy.orElse("unknown"));
+        LinkedAccount linked = linked(account.id(), account.name());
+        if (!bindFirstLogin) {
+            requireBound(linked);
+        }
+        return store(linked, issuedBy.orElse("unknown"), bindFirstLogin);
     }
 
+    /**
+     * The refresher's link for a dead account's alert. Never for an unbound account: whoever reads the
+     * alert could log in with their own provider account and take the fleet's slot.
+     *
+     * @throws ReauthException.AccountUnbound when the account is bound to no provider identity
+     */
     @Override
     public IssuedLink issue(String accountId, String accountName, String issuedBy) {
+        LinkedAccount linked = linked(accountId, accountName);
+        requireBound(linked);
+        return store(linked, issuedBy, false);
+    }
+
+    private LinkedAccount linked(String accountId, String accountName) {
+        return linkedAccounts
+                .find(accountId)
+                .orElseThrow(() -> new ReauthException.AccountNotFound("No account named '" + accountName + "'"));
+    }
+
+    private static void requireBound(LinkedAccount account) {
+        String accountName = account.name();
+        if (account.identity().isEmpty()) {
+            LOG.warn("link.refused_unbound", "accountId", account.id());
+            throw new ReauthException.AccountUnbound("Account '" + accountName
+                    + "' is bound to no provider account yet: whoever logs in first through a link would own it."
+                    + " Re-authenticate it yourself (reauth --reauthenticate " + accountName + "), or, knowing that,"
+                    + " issue the link with: reauth link " + accountName + " --bind-first-login");
+        }
+    }
+
+    private IssuedLink store(LinkedAccount account, String issuedBy, boolean bindFirstLogin) {
+        String accountId = account.id();
+        String accountName = account.name();
         StructuredLog.putContext("accountId", accountId);
         LinkToken token = LinkToken.generate(randomness.get());
         String url = settings.webBaseUrl()
@@ -80,9 +122,19 @@ public final class LinkService implements LinkIssuer {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.ttl());
         store.issue(
-                new LinkRecord(token.hash(), accountId, accountName, now, expiresAt, 0, 0, Optional.empty(), true),
+                new LinkRecord(
+                        token.hash(),
+                        accountId,
+                        accountName,
+                        now,
+                        expiresAt,
+                        0,
+                        0,
+                        Optional.empty(),
+                        true,
+                        OptionalLong.of(account.tokenVersion())),
                 KEEP_AFTER_EXPIRY);
-        LOG.info("link.issued", "expiresAt", expiresAt, "issuedBy", issuedBy);
+        LOG.info("link.issued", "expiresAt", expiresAt, "issuedBy", issuedBy, "bindFirstLogin", bindFirstLogin);
         return new IssuedLink(accountId, accountName, url, expiresAt);
     }
 
@@ -112,6 +164,18 @@ public final class LinkService implements LinkIssuer {
         LinkedAccount account = linkedAccounts
                 .find(record.accountId())
                 .orElseThrow(() -> new ReauthException.AccountNotFound("The account of this link no longer exists"));
+        if (record.outlivedBy(account.tokenVersion())) {
+            LOG.info(
+                    "link.ended_by_token_write",
+                    "issuedAtVersion",
+                    record.issuedAtVersion().getAsLong());
+            return new LinkView(
+                    LinkStatus.REVOKED,
+                    Optional.of(record.accountName()),
+                    Optional.empty(),
+                    record.expiresAt(),
+                    Optional.empty());
+        }
         return new LinkView(
                 status, Optional.of(account.name()), account.identity(), record.expiresAt(), Optional.empty());
     }
@@ -157,6 +221,15 @@ public final class LinkService implements LinkIssuer {
         if (status != LinkStatus.ACTIVE) {
             LOG.warn("link.refused", "linkStatus", status);
             throw new LinkUnusable(status, link.accountName());
+        }
+        if (link.issuedAtVersion().isPresent()
+                && linkedAccounts
+                        .find(link.accountId())
+                        .map(account -> link.outlivedBy(account.tokenVersion()))
+                        .orElse(false)) {
+            // the account's tokens were written since (re-authenticated, refreshed or adopted): the link is over
+            LOG.warn("link.refused", "linkStatus", LinkStatus.REVOKED, "endedByTokenWrite", true);
+            throw new LinkUnusable(LinkStatus.REVOKED, link.accountName());
         }
         return link;
     }

@@ -442,6 +442,9 @@ public final class RefreshService {
             IssuedLink link = links.get().issue(account.id(), account.name(), "refresher");
             return "open " + link.url() + " (a one-time re-auth link for this account only, valid until "
                     + link.expiresAt() + "), or run: " + command;
+        } catch (ReauthException.AccountUnbound unbound) {
+            return "run: " + command + " (no link is sent: the account is bound to no provider account yet, so a link"
+                    + " would bind it to whoever opened it first)";
         } catch (ReauthException failure) {
             LOG.error("link.issue_failed", failure);
             return command;

@@ -25,7 +25,7 @@ final class LinkPages {
     /** The page of a usable link: which account, which provider login, Log in, and the field for the code. */
     static String active(LinkView view) {
         String name = view.accountName().orElse("");
-        String login = view.identity().map(ProviderIdentity::label).orElse(null);
+        String login = view.identity().map(LinkPages::maskedLogin).orElse(null);
         StringBuilder body = new StringBuilder()
                 .append("<h1>Re-authenticate <span class=\"account\">")
                 .append(Html.escape(name))
@@ -36,7 +36,8 @@ final class LinkPages {
                         "Provider login",
                         login != null
                                 ? Html.escape(login)
-                                : "not recorded yet: the account is bound to whoever logs in first"))
+                                : "none yet: the operator issued this link to bind the account on first login,"
+                                        + " so the provider account you log in with becomes the account's owner"))
                 .append(fact("Link valid until", time(view.expiresAt())))
                 .append("</dl>")
                 .append("<noscript><p class=\"notice\">This page needs JavaScript (one small script from this site)."
@@ -74,6 +75,21 @@ final class LinkPages {
         return page("Re-authenticate " + name, body.toString(), true);
     }
 
+    /**
+     * Whom the holder should log in as, without handing the bound address to whoever holds the link:
+     * {@code o***@example.com}. An identity with no email shows the start of its provider id.
+     */
+    static String maskedLogin(ProviderIdentity identity) {
+        return identity.email()
+                .filter(email -> email.indexOf('@') > 0)
+                .map(email -> email.codePoints()
+                                .limit(1)
+                                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                        + "***" + email.substring(email.lastIndexOf('@')))
+                .orElseGet(() -> identity.accountUuid()
+                                .substring(0, Math.min(4, identity.accountUuid().length())) + "***");
+    }
+
     /** The page of a link that cannot be used, saying why and what to do instead. */
     static String unusable(
             LinkStatus status, Optional<String> accountName, Optional<Instant> spentAt, Instant expiresAt) {
@@ -89,7 +105,8 @@ final class LinkPages {
             case REVOKED ->
                 new String[] {
                     "This link was revoked",
-                    "An operator revoked it, or a newer link for this account replaced it. Use the newest link."
+                    "An operator revoked it, a newer link for this account replaced it, or the account's tokens were"
+                            + " renewed another way since it was issued (then the account may need nothing)."
                 };
             case EXHAUSTED ->
                 new String[] {
@@ -111,7 +128,8 @@ final class LinkPages {
         return switch (status) {
             case USED ->
                 "This link was already used: a link works once. Ask for a new link if the account needs it again.";
-            case REVOKED -> "This link was revoked, or a newer link for this account replaced it.";
+            case REVOKED ->
+                "This link was revoked, replaced by a newer link, or ended because the account's tokens were renewed.";
             case EXPIRED -> "This link has expired. Ask for a new link.";
             case EXHAUSTED -> "This link was tried too many times. Ask for a new link.";
             case UNKNOWN, ACTIVE -> "This link is not valid.";

@@ -41,6 +41,7 @@ public final class WebApp {
                 request,
                 WebRoute.of(request.routeKey()),
                 WebRoute::routeKey,
+                WebRoute::iamAuthorized,
                 LOG,
                 WebResponse::error,
                 route -> serve(route, request));
@@ -102,7 +103,8 @@ public final class WebApp {
     }
 
     private WebResponse issue(ApiRequest request) {
-        IssuedLink link = links.issue(new AccountName(request.path("name").orElse(null)), request.principal());
+        IssuedLink link = links.issue(
+                new AccountName(request.path("name").orElse(null)), request.principal(), bindFirstLogin(request));
         return WebResponse.json(
                 200,
                 Json.object()
@@ -162,17 +164,29 @@ public final class WebApp {
                         .toJson());
     }
 
+    /** {@code {"bindFirstLogin": true}}: the operator knowingly lets the first login bind an unbound account. */
+    private static boolean bindFirstLogin(ApiRequest request) {
+        Object bind = body(request).get("bindFirstLogin");
+        if (bind != null && !(bind instanceof Boolean)) {
+            throw new ReauthException.InvalidRequest("invalid_request", "bindFirstLogin must be true or false");
+        }
+        return Boolean.TRUE.equals(bind);
+    }
+
     private static Optional<LinkToken> token(ApiRequest request) {
         return LinkToken.parse(request.path("token").orElse(null));
     }
 
-    private static String pastedCode(ApiRequest request) {
-        Map<String, Object> body;
+    private static Map<String, Object> body(ApiRequest request) {
         try {
-            body = request.body() == null || request.body().isBlank() ? Map.of() : Json.parseObject(request.body());
+            return request.body() == null || request.body().isBlank() ? Map.of() : Json.parseObject(request.body());
         } catch (Json.NotAnObject e) {
             throw new ReauthException.InvalidRequest("invalid_request", "The body must be a JSON object");
         }
+    }
+
+    private static String pastedCode(ApiRequest request) {
+        Map<String, Object> body = body(request);
         if (!(body.get("code") instanceof String code) || code.isBlank()) {
             throw new ReauthException.InvalidRequest(
                     "invalid_request", "Paste the code the provider showed (code#state)");

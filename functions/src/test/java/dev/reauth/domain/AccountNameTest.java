@@ -58,4 +58,46 @@ class AccountNameTest {
                 .isInstanceOf(ReauthException.InvalidRequest.class)
                 .hasMessage(SHAPE);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"work", "a", "ops@example.com", "team_2.backup-1", "..a", "n64"})
+    void aNewAccount_takesANameWithinTheRule(String given) {
+        assertThat(AccountName.forNewAccount(given).value()).isEqualTo(given);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "with/slash",
+                ".",
+                "..",
+                "evil\u202Egnp.exe",
+                "zero\u200Bwidth",
+                "Ärger",
+                "Work Account 2",
+                "semi;colon"
+            })
+    void aNewAccount_refusesANameOutsideTheRule_inOneLine_withoutEchoingIt(String given) {
+        String name = given.translateEscapes();
+        assertThatThrownBy(() -> AccountName.forNewAccount(name))
+                .isInstanceOf(ReauthException.InvalidRequest.class)
+                .hasMessage(
+                        "account name must be 1 to 64 of A-Z a-z 0-9 . _ @ -, and not . or .. (nothing was created)");
+    }
+
+    @Test
+    void aNewAccount_mayTake64Characters_not65() {
+        assertThat(AccountName.forNewAccount("n".repeat(64)).value()).hasSize(64);
+        assertThatThrownBy(() -> AccountName.forNewAccount("n".repeat(65)))
+                .isInstanceOf(ReauthException.InvalidRequest.class);
+    }
+
+    @Test
+    void aStoredNameOutsideTheRule_stillNamesItsAccount_andIsReportedAsOutside() {
+        AccountName stored = new AccountName("with/slash");
+
+        assertThat(stored.value()).isEqualTo("with/slash");
+        assertThat(stored.isWithinNewNameRule()).isFalse();
+        assertThat(new AccountName("fine-name").isWithinNewNameRule()).isTrue();
+    }
 }

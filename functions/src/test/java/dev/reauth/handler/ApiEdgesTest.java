@@ -89,6 +89,39 @@ class ApiEdgesTest {
     }
 
     @ParameterizedTest
+    @Event(value = "events/add-account.json", type = APIGatewayV2HTTPEvent.class)
+    void anIamRoute_withoutAnIamAuthorizer_is403_andStartsNothing(APIGatewayV2HTTPEvent event, TestInfo test) {
+        EventFile file = EventFile.of(test);
+        assertThat(file.text()).contains("\"authorizer\": {");
+
+        EventFile.Response response = file.with(text -> text.replace("\"authorizer\": {", "\"unsigned\": {"))
+                .sendTo(new StartReauthHandler(api));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.json()).containsEntry("error", "forbidden");
+        assertThat(fixture.backend.sessions).isEmpty();
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/add-account.json", type = APIGatewayV2HTTPEvent.class)
+    void addingAnAccount_underANameWithASlashOrABidiOverride_is400_andStartsNothing(
+            APIGatewayV2HTTPEvent event, TestInfo test) {
+        for (String name : new String[] {"a/b", "evil\\u202Egnp", ".."}) {
+            EventFile.Response response = EventFile.of(test)
+                    .with(text -> text.replace("\\\"new-account\\\"", "\\\"" + name + "\\\""))
+                    .sendTo(new StartReauthHandler(api));
+
+            assertThat(response.status()).as(name).isEqualTo(400);
+            assertThat(response.json())
+                    .containsEntry("error", "invalid_request")
+                    .extractingByKey("error_description")
+                    .asString()
+                    .startsWith("account name must be 1 to 64 of");
+        }
+        assertThat(fixture.backend.sessions).isEmpty();
+    }
+
+    @ParameterizedTest
     @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
     void reloadByName_onAnotherFunction_is404_andDoesNothing(APIGatewayV2HTTPEvent event, TestInfo test) {
         for (var other : List.of(new StartReauthHandler(api), new CallbackHandler(api), new RefreshHandler(api))) {

@@ -6,6 +6,7 @@ import dev.reauth.config.LinkSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class LinkRecordTest {
@@ -40,6 +41,15 @@ class LinkRecordTest {
 
     private static LinkRecord link(long starts, long completions, Optional<Instant> spentAt, boolean current) {
         return new LinkRecord(
-                "hash", "id", "work", ISSUED, ISSUED.plus(Duration.ofHours(24)), starts, completions, spentAt, current);
+                "hash",
+                "id",
+                "work",
+                ISSUED,
+                ISSUED.plus(Duration.ofHours(24)),
+                starts,
+                completions,
+                spentAt,
+                current,
+                OptionalLong.of(4));
     }
 }

@@ -60,6 +60,9 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         return ProjectFiles.root().resolve(".tools").resolve("logs");
     }
 
+    /** The environment variable naming the file the test-only AWS call recorder writes (IamEvaluationIT). */
+    public static final String AWS_CALL_RECORD = "REAUTH_AWS_CALL_RECORD";
+
     /** What to run: a handler from a jar, with the function's memory, timeout and environment. */
     public record Function(
             String handler,
@@ -76,6 +79,11 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             Path rie = Path.of(
                     run(root.resolve("infra/lambda-rie").toString(), "install").strip());
             Path taskRoot = taskRootWith(function.jar());
+            if (function.environment().containsKey(AWS_CALL_RECORD)) {
+                // the test-only AWS call recorder (a global SDK interceptor) beside the functions jar, in the
+                // class loader that loads the SDK; IamEvaluationIT names the file it writes
+                taskRootAdd(taskRoot, root.resolve("aws-call-recorder/target/reauth-aws-call-recorder.jar"));
+            }
             String runtimeClasspath;
             try (Stream<Path> jars = Files.list(root.resolve("infra/target/lambda-runtime"))) {
                 runtimeClasspath = jars.map(Path::toString).sorted().collect(Collectors.joining(":"));
@@ -190,13 +198,21 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
      */
     private static Path taskRootWith(Path jar) throws IOException {
         Path taskRoot = Files.createTempDirectory("reauth-task-");
-        Path lib = Files.createDirectories(taskRoot.resolve("lib"));
+        Files.createDirectories(taskRoot.resolve("lib"));
+        taskRootAdd(taskRoot, jar);
+        return taskRoot;
+    }
+
+    private static void taskRootAdd(Path taskRoot, Path jar) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (./mvnw package)");
+        }
+        Path lib = taskRoot.resolve("lib");
         try {
             Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar.toAbsolutePath());
         } catch (UnsupportedOperationException | IOException noLinks) {
             Files.copy(jar, lib.resolve(jar.getFileName()));
         }
-        return taskRoot;
     }
 
     private static Path javaBinary() {

@@ -53,7 +53,7 @@ class CliLinkIT {
     void link_printsALinkWhosePageWorks_andRevoke_endsIt() throws Exception {
         local.aws().seedAccount("cli-linked", Map.of());
         String link;
-        try (Tmux terminal = terminals.cli(local, Map.of(), "link", "cli-linked")) {
+        try (Tmux terminal = terminals.cli(local, Map.of(), "link", "cli-linked", "--bind-first-login")) {
             assertThat(terminal.awaitExit(CliTerminals.WAIT)).isZero();
             String screen = terminal.screen();
             assertThat(screen)

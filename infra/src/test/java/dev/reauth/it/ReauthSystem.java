@@ -19,10 +19,12 @@ import dev.reauth.http.ReauthApi;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
+import dev.reauth.local.SamTemplate;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.recorder.AwsCallRecorder;
 import dev.reauth.wire.Schema;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenBundleJson;
@@ -143,6 +145,21 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Invokes a handler with the event's bytes, as the Lambda runtime does. */
     static LambdaResponse invoke(ApiHandler handler, ObjectNode event) {
+        return AwsCallRecorder.as(functionOf(handler), () -> invokeAsRuntime(handler, event));
+    }
+
+    /** The template's function whose handler is this class: the caller its AWS calls are recorded as. */
+    static String functionOf(Object handler) {
+        String suffix = "." + handler.getClass().getSimpleName() + "::handleRequest";
+        for (var function : SamTemplate.project().resources().properties()) {
+            if (function.getValue().path("Properties").path("Handler").asText().endsWith(suffix)) {
+                return function.getKey();
+            }
+        }
+        throw new IllegalArgumentException("no function of template.yaml runs " + handler.getClass());
+    }
+
+    private static LambdaResponse invokeAsRuntime(ApiHandler handler, ObjectNode event) {
         try {
             var out = new ByteArrayOutputStream();
             handler.handleRequest(
@@ -214,6 +231,10 @@ final class ReauthSystem implements AutoCloseable {
 
     /** Invokes the web function with the event's bytes, as the Lambda runtime does. */
     static LambdaResponse invoke(WebHandler handler, ObjectNode event) {
+        return AwsCallRecorder.as(functionOf(handler), () -> invokeAsRuntime(handler, event));
+    }
+
+    private static LambdaResponse invokeAsRuntime(WebHandler handler, ObjectNode event) {
         try {
             var out = new ByteArrayOutputStream();
             handler.handleRequest(
@@ -224,9 +245,21 @@ final class ReauthSystem implements AutoCloseable {
         }
     }
 
-    /** POST /accounts/{name}/link (IAM): a fresh link; its token joins the secrets no log may hold. */
+    /**
+     * POST /accounts/{name}/link (IAM) with {@code bindFirstLogin}: seeded accounts are bound to no provider
+     * account, so the operator's explicit choice lets the link's first login bind them.
+     */
     LambdaResponse issueLink(String accountName) {
+        return issueLink(accountName, true);
+    }
+
+    /** POST /accounts/{name}/link (IAM): a fresh link; its token joins the secrets no log may hold. */
+    LambdaResponse issueLink(String accountName, boolean bindFirstLogin) {
         ObjectNode event = event("link-issue.json");
+        if (bindFirstLogin) {
+            event.put("body", "{\"bindFirstLogin\":true}");
+            event.put("isBase64Encoded", false);
+        }
         event.putObject("pathParameters").put("name", accountName);
         event.put("rawPath", "/accounts/" + accountName + "/link");
         LambdaResponse response = invoke(web, event);
@@ -314,6 +347,10 @@ final class ReauthSystem implements AutoCloseable {
 
     /** One run of the refresh schedule, from the events/ file EventBridge sends: the run's summary. */
     JsonNode runSchedule() {
+        return AwsCallRecorder.as(functionOf(refresh), this::runScheduleNow);
+    }
+
+    private JsonNode runScheduleNow() {
         try {
             var out = new ByteArrayOutputStream();
             refresh.handleRequest(

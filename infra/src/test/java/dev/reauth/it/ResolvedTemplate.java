@@ -106,6 +106,16 @@ final class ResolvedTemplate {
         return parameters.getOrDefault(name, absent);
     }
 
+    /** A resource's ARN in this deployment (Fn::GetAtt [logicalId, Arn]). */
+    String arn(String logicalId) {
+        return getAtt(logicalId, "Arn").asText();
+    }
+
+    /** What Ref gives for a resource or parameter in this deployment. */
+    String refValue(String name) {
+        return ref(name).asText();
+    }
+
     /** The resources this deployment creates, resolved; logical id to resource. */
     ObjectNode resources() {
         return resources;
@@ -117,6 +127,22 @@ final class ResolvedTemplate {
 
     boolean creates(String logicalId) {
         return resources.has(logicalId);
+    }
+
+    /** A function's tags: Globals.Function's, then its own (SAM puts them on the function's generated role too). */
+    Map<String, String> functionTags(String function) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        JsonNode global = resolve(raw.path("Globals").path("Function").path("Tags"));
+        if (global != null) {
+            global.fields()
+                    .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        }
+        resource(function)
+                .path("Properties")
+                .path("Tags")
+                .fields()
+                .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        return tags;
     }
 
     /** A function's environment variables: Globals.Function's, then its own. */
@@ -282,11 +308,20 @@ final class ResolvedTemplate {
                                 .asText(name);
                     case "AWS::SNS::Topic" -> arn("sns", name);
                     case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + ACCOUNT + ":policy/" + name;
+                    case "AWS::IAM::Role" -> STACK + "-" + name;
+                    case "AWS::Lambda::Function" -> STACK + "-" + name;
+                    case "AWS::SQS::Queue" ->
+                        "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT + "/" + STACK + "-" + name;
                     default -> name;
                 });
     }
 
     private JsonNode getAtt(String logicalId, String attribute) {
+        if (attribute.equals("Arn") && isGeneratedRole(logicalId)) {
+            // SAM: a function's generated execution role, FunctionRole (its name is CloudFormation's; the
+            // logical id stands in for it, as the ARN's role name)
+            return TextNode.valueOf("arn:aws:iam::" + ACCOUNT + ":role/" + logicalId);
+        }
         String type = typeOf(logicalId);
         if (!attribute.equals("Arn")) {
             return TextNode.valueOf(logicalId + "." + attribute);
@@ -297,10 +332,22 @@ final class ResolvedTemplate {
                     case "AWS::DynamoDB::Table" -> arn("dynamodb", "table/" + name);
                     case "AWS::KMS::Key" -> arn("kms", "key/" + name);
                     case "AWS::Logs::LogGroup" -> arn("logs", "log-group:" + name + ":*");
-                    case "AWS::Serverless::Function" -> arn("lambda", "function:" + name);
+                    case "AWS::Serverless::Function", "AWS::Lambda::Function" -> arn("lambda", "function:" + name);
+                    case "AWS::IAM::Role" -> "arn:aws:iam::" + ACCOUNT + ":role/" + name;
+                    case "AWS::SQS::Queue" -> arn("sqs", name.substring(name.lastIndexOf('/') + 1));
                     case "AWS::SNS::Topic" -> name;
                     default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
                 });
+    }
+
+    private boolean isGeneratedRole(String logicalId) {
+        return logicalId.endsWith("Role")
+                && !raw.path("Resources").has(logicalId)
+                && "AWS::Serverless::Function"
+                        .equals(raw.path("Resources")
+                                .path(logicalId.substring(0, logicalId.length() - "Role".length()))
+                                .path("Type")
+                                .asText());
     }
 
     private String typeOf(String logicalId) {
