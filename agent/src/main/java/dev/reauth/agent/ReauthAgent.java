@@ -6,6 +6,7 @@ import dev.reauth.fleet.TokenDecryptor;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -43,6 +44,9 @@ public final class ReauthAgent {
         default void resumed(String accountId, String name) {}
 
         default void foreignTokens(String accountId, String name, TokenAdopter.Outcome outcome) {}
+
+        /** A reload that failed after its write succeeded on a later try. */
+        default void reloadRetried(String accountId, String name, long tokenVersion) {}
     }
 
     private final AccountDirectory directory;
@@ -53,6 +57,7 @@ public final class ReauthAgent {
     private final TokenAdopter adopter;
     private final AgentState state;
     private final Listener listener;
+    private final ReloadRetries reloadRetries;
     private final Set<String> unknownLogged = ConcurrentHashMap.newKeySet();
 
     public ReauthAgent(
@@ -64,6 +69,30 @@ public final class ReauthAgent {
             TokenAdopter adopter,
             AgentState state,
             Listener listener) {
+        this(
+                directory,
+                reader,
+                decryptor,
+                store,
+                reloader,
+                adopter,
+                state,
+                listener,
+                ReloadRetries.onOwnThread(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+    }
+
+    /** @param reloadRetries where a reload that failed after its write is tried again until it succeeds */
+    public ReauthAgent(
+            AccountDirectory directory,
+            AccountTokensReader reader,
+            TokenDecryptor decryptor,
+            ProxyStore store,
+            ProxyReloader reloader,
+            TokenAdopter adopter,
+            AgentState state,
+            Listener listener,
+            ReloadRetries reloadRetries) {
+        this.reloadRetries = reloadRetries;
         this.directory = directory;
         this.reader = reader;
         this.decryptor = decryptor;
@@ -174,6 +203,7 @@ public final class ReauthAgent {
         noticeForeign(accountId, name, before.get().credentials());
         state.applied(accountId, name, version, credentials.refreshTokenFingerprint());
         ProxyReloader.Outcome reload = reloader.reload(before.get());
+        reloadRetries.settled(accountId, version);
         if (reload.success()) {
             LOG.log(
                     Level.INFO,
@@ -182,14 +212,22 @@ public final class ReauthAgent {
                     version,
                     reload.detail());
         } else {
-            // the tokens are in the store; the proxy reads them there at the latest when its own cache runs out
+            // the tokens are in the store, but the proxy may serve its cached ones until it reloads: owed
             LOG.log(
                     Level.WARNING,
-                    "account {0}: token_version {1} written to the proxy, but its reload failed (status {2}, {3})",
+                    "account {0}: token_version {1} written to the proxy, but its reload failed (status {2}, {3});"
+                            + " retrying until it succeeds",
                     name,
                     version,
                     reload.status(),
                     reload.detail());
+            ProxyStore.StoredAccount account = before.get();
+            reloadRetries.owe(
+                    accountId,
+                    name,
+                    version,
+                    () -> reloader.reload(account),
+                    () -> listener.reloadRetried(accountId, name, version));
         }
         listener.applied(accountId, name, version, reload);
         resumeIfDue(accountId, name, version);

@@ -10,6 +10,7 @@ import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -253,5 +254,48 @@ class ReauthAgentTest {
                 .isInstanceOf(ProxyStoreException.class);
         assertThat(state.appliedVersion("id-1")).isZero();
         assertThat(reloads).isEmpty();
+    }
+
+    @Test
+    void aReloadThatFailedAfterTheWrite_isRetriedUntilItSucceeds_notRecordedAsDone() {
+        // GIVEN a proxy whose reload endpoint refuses twice, then answers
+        rotate("id-1", "work", 3);
+        List<Runnable> retries = new ArrayList<>();
+        List<Integer> answers = new ArrayList<>(List.of(503, 503, 200));
+        ProxyReloader flaky = account -> {
+            int status = answers.removeFirst();
+            return new ProxyReloader.Outcome(status == 200, status, status == 200 ? "reloaded" : "refused");
+        };
+        List<String> retried = new ArrayList<>();
+        ReloadRetries owed =
+                new ReloadRetries((task, delay) -> retries.add(task), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        ReauthAgent agent = new ReauthAgent(
+                directory,
+                reader,
+                decryptor,
+                store,
+                flaky,
+                adopter,
+                AgentState.load(dir.resolve("retry.json")),
+                new ReauthAgent.Listener() {
+                    @Override
+                    public void reloadRetried(String accountId, String name, long tokenVersion) {
+                        retried.add(name + "@" + tokenVersion);
+                    }
+                },
+                owed);
+
+        // WHEN the rotation is applied (its reload fails) and the scheduled retries run
+        agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3));
+        assertThat(owed.owes("id-1")).isTrue();
+        while (!retries.isEmpty()) {
+            retries.removeFirst().run();
+        }
+
+        // THEN the reload was asked for three times in all, and the last answer settled it
+        assertThat(answers).isEmpty();
+        assertThat(owed.owes("id-1")).isFalse();
+        assertThat(retried).containsExactly("work@3");
+        assertThat(store.accounts.get("work").credentials().accessToken()).isEqualTo("access-3");
     }
 }
