@@ -30,7 +30,8 @@ public record ReauthConfig(
         Duration providerTimeout,
         ProviderConfig provider,
         RefreshSettings refresh,
-        LinkSettings links) {
+        LinkSettings links,
+        SecondRefresherSettings secondRefresher) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -92,7 +93,11 @@ public record ReauthConfig(
                         read.uri("WEB_BASE_URL"),
                         read.duration("LINK_TTL", Duration.ofHours(24)),
                         read.integer("LINK_MAX_STARTS", 10),
-                        read.integer("LINK_MAX_COMPLETIONS", 10)));
+                        read.integer("LINK_MAX_COMPLETIONS", 10)),
+                new SecondRefresherSettings(
+                        read.duration("REFRESH_DEAD_GRACE", Duration.ofSeconds(5)),
+                        read.duration("AGENT_SEEN_WINDOW", Duration.ofHours(24)),
+                        Duration.ofHours(24)));
     }
 
     /** A configuration variable is missing or malformed. */

@@ -20,7 +20,8 @@ import java.util.Set;
  */
 public final class RefreshHandler extends ApiHandler {
 
-    private static final Set<Route> ROUTES = Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.IMPORT_ACCOUNT);
+    private static final Set<Route> ROUTES =
+            Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.AGENT_HANDSHAKE, Route.IMPORT_ACCOUNT);
     /** Outside Lambda (tests, the local run) a run gets this long. */
     private static final Duration DEFAULT_RUN = Duration.ofSeconds(30);
     /** Left unused at the end of a run, so the function returns before Lambda's timeout. */

@@ -57,6 +57,7 @@ public final class RefreshService {
     private final List<String> refreshScopes;
     private final Clock clock;
     private final Optional<LinkIssuer> links;
+    private final DeathVerdict verdict;
 
     /**
      * @param refreshScopes what a refresh grant asks for: the login scopes less {@code org:create_api_key}
@@ -86,6 +87,35 @@ public final class RefreshService {
             List<String> refreshScopes,
             Clock clock,
             Optional<LinkIssuer> links) {
+        this(
+                ledger,
+                vault,
+                provider,
+                events,
+                alerts,
+                settings,
+                refreshScopes,
+                clock,
+                links,
+                DeathVerdict.immediate(ledger));
+    }
+
+    /**
+     * @param verdict decides whether a refused refresh token kills the account now (a proxy's agent may be
+     *                about to hand over tokens the proxy refreshed itself)
+     */
+    public RefreshService(
+            RefreshLedger ledger,
+            TokenVault vault,
+            AuthorizationServer provider,
+            EventPublisher events,
+            AlertPublisher alerts,
+            RefreshSettings settings,
+            List<String> refreshScopes,
+            Clock clock,
+            Optional<LinkIssuer> links,
+            DeathVerdict verdict) {
+        this.verdict = verdict;
         this.links = links;
         this.ledger = ledger;
         this.vault = vault;
@@ -262,7 +292,7 @@ public final class RefreshService {
 
     private RefreshOutcome dead(LeasedAccount account, String reason, String what) {
         Instant now = clock.instant();
-        if (!ledger.markDead(account, reason, now)) {
+        if (!verdict.markDead(account, reason, now)) {
             // the tokens moved while this refresh ran: the refresh token it used was not the current one
             long currentVersion = ledger.current(account.id(), now).tokenVersion();
             LOG.info(

@@ -1,5 +1,6 @@
 package dev.reauth.refresh;
 
+import dev.reauth.config.SecondRefresherSettings;
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
 import dev.reauth.domain.AccountId;
@@ -15,6 +16,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,12 +36,21 @@ public final class TokenIntake {
     /** What an import did. */
     public record Imported(String accountId, boolean created, long tokenVersion) {}
 
+    /** better-ccflare 3.5.4 refreshes a token itself once it is within this of expiry (no switch turns that off). */
+    public static final Duration BETTER_CCFLARE_REFRESH_WINDOW = Duration.ofMinutes(30);
+
+    /** What an agent's handshake learns: how long a refused refresh is held for it, and the stack's lead. */
+    public record AgentHandshake(Duration deadGrace, Duration refreshLead) {}
+
     private final RefreshLedger ledger;
     private final AccountDirectory accounts;
     private final TokenVault vault;
     private final EventPublisher events;
     private final AlertPublisher alerts;
     private final Clock clock;
+    private final Optional<SecondRefresherLedger> agents;
+    private final SecondRefresherSettings secondRefresher;
+    private final Duration refreshLead;
 
     public TokenIntake(
             RefreshLedger ledger,
@@ -48,6 +59,36 @@ public final class TokenIntake {
             EventPublisher events,
             AlertPublisher alerts,
             Clock clock) {
+        this(
+                ledger,
+                accounts,
+                vault,
+                events,
+                alerts,
+                clock,
+                Optional.empty(),
+                SecondRefresherSettings.defaults(),
+                Duration.ofMinutes(60));
+    }
+
+    /**
+     * @param agents          which accounts an agent serves, and the one second-refresher alert (none: every
+     *                        adoption alerts)
+     * @param refreshLead     the stack's lead, which the second-refresher alert compares with the proxy's window
+     */
+    public TokenIntake(
+            RefreshLedger ledger,
+            AccountDirectory accounts,
+            TokenVault vault,
+            EventPublisher events,
+            AlertPublisher alerts,
+            Clock clock,
+            Optional<SecondRefresherLedger> agents,
+            SecondRefresherSettings secondRefresher,
+            Duration refreshLead) {
+        this.agents = agents;
+        this.secondRefresher = secondRefresher;
+        this.refreshLead = refreshLead;
         this.ledger = ledger;
         this.accounts = accounts;
         this.vault = vault;
@@ -72,41 +113,91 @@ public final class TokenIntake {
         if (current.tokenVersion() != baseVersion) {
             throw versionMoved(current.tokenVersion());
         }
-        // keep what a refresh does not change: the token type, the scope, a console account's API key
         TokenBundle held = vault.open(accountId, current.ciphertext());
-        TokenBundle adopted = new TokenBundle(accessToken, refreshToken, held.tokenType(), held.scope(), held.apiKey());
         Instant now = clock.instant();
-        OptionalLong version = ledger.adopt(
+        Optional<RefreshLedger.Adopted> adopted = ledger.adopt(
                 accountId,
                 baseVersion,
-                new SealedTokens(vault.seal(accountId, adopted), expiresAt, Optional.empty()),
+                new SealedTokens(
+                        vault.seal(accountId, adopted(held, accessToken, refreshToken)), expiresAt, Optional.empty()),
                 now);
-        if (version.isEmpty()) {
+        if (adopted.isEmpty()) {
             throw versionMoved(ledger.current(accountId, now).tokenVersion());
         }
+        long version = adopted.get().tokenVersion();
         LOG.warn(
                 "tokens.adopted_from_second_refresher",
                 "baseVersion",
                 baseVersion,
                 "tokenVersion",
-                version.getAsLong());
-        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version.getAsLong(), now));
-        try {
-            alerts.publish(new Alert(
-                    Alert.Kind.SECOND_REFRESHER,
+                version,
+                "wasDead",
+                adopted.get().wasDead());
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version, now));
+        if (adopted.get().wasDead()) {
+            alert(new Alert(
+                    Alert.Kind.RECOVERED,
                     accountId,
                     current.name(),
                     now,
-                    "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to "
-                            + version.getAsLong()
-                            + "); reauth adopted them so nobody gets invalid_grant. Two refreshers"
-                            + " race on single-use refresh tokens and can kill the account.",
-                    "Turn off the proxy's own token refresh (reauth refreshes before expiry), or check that its"
-                            + " reauth-agent is running."));
-        } catch (ReauthException.DependencyFailed e) {
-            LOG.error("alert.failed", e, "kind", Alert.Kind.SECOND_REFRESHER.wire());
+                    "A proxy's agent handed over tokens the proxy refreshed itself (token_version " + version
+                            + "): the account serves again, no re-authentication needed.",
+                    "Nothing to do for this account; see the second_refresher alert about the proxy."));
         }
-        return version.getAsLong();
+        if (agents.isEmpty() || agents.get().claimSecondRefresherAlert(accountId, now, secondRefresher.alertQuiet())) {
+            alert(secondRefresherAlert(accountId, current.name(), baseVersion, version, now));
+        } else {
+            LOG.info(
+                    "alert.second_refresher_quiet",
+                    "quietHours",
+                    secondRefresher.alertQuiet().toHours());
+        }
+        return version;
+    }
+
+    /** Keeps what a refresh does not change: the token type, the scope, a console account's API key. */
+    private static TokenBundle adopted(TokenBundle held, String accessToken, String refreshToken) {
+        return new TokenBundle(accessToken, refreshToken, held.tokenType(), held.scope(), held.apiKey());
+    }
+
+    /** One alert per quiet period that says what to change, not one per adoption. */
+    private Alert secondRefresherAlert(String accountId, String name, long baseVersion, long version, Instant now) {
+        String fix = refreshLead.compareTo(BETTER_CCFLARE_REFRESH_WINDOW) > 0
+                ? "The stack's RefreshLead (" + refreshLead + ") is above better-ccflare's "
+                        + BETTER_CCFLARE_REFRESH_WINDOW
+                        + " window, so the proxy refreshed after a 401 or with a clock ahead of reauth's: check the"
+                        + " proxy host's clock, and that its reauth-agent is running (it hands the tokens over)."
+                : "Set the stack's RefreshLead above better-ccflare's " + BETTER_CCFLARE_REFRESH_WINDOW
+                        + " window (it is " + refreshLead + "; for example PT45M): better-ccflare refreshes a token"
+                        + " within 30 minutes of expiry on its own, and reauth must refresh first.";
+        return new Alert(
+                Alert.Kind.SECOND_REFRESHER,
+                accountId,
+                name,
+                now,
+                "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to " + version
+                        + "); reauth adopted them so nobody gets invalid_grant. Two refreshers race on single-use"
+                        + " refresh tokens. Further adoptions within "
+                        + secondRefresher.alertQuiet().toHours()
+                        + " h send no more alerts.",
+                fix);
+    }
+
+    /**
+     * A proxy's agent says it serves the account: from now on a refused refresh of it is held for the
+     * grace window before the account is called dead.
+     */
+    public AgentHandshake agentServes(AccountId id) {
+        String accountId = id.value();
+        StructuredLog.putContext("accountId", accountId);
+        if (agents.isEmpty()) {
+            throw new ReauthException.InvalidRequest("not_supported", "This stack does not track agents");
+        }
+        if (!agents.get().agentSeen(accountId, clock.instant())) {
+            throw new ReauthException.AccountNotFound("No account with id '" + accountId + "'");
+        }
+        LOG.info("agent.seen");
+        return new AgentHandshake(secondRefresher.deadGrace(), refreshLead);
     }
 
     /** Imports an account a proxy holds, unless one by that name exists already (then nothing changes). */
@@ -136,6 +227,14 @@ public final class TokenIntake {
         return new ReauthException.SessionUsed(
                 "version_moved",
                 "reauth's tokens moved on to token_version " + current + ": take those instead of adopting");
+    }
+
+    private void alert(Alert alert) {
+        try {
+            alerts.publish(alert);
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.error("alert.failed", e, "kind", alert.kind().wire());
+        }
     }
 
     private void publish(TokenEvent event) {

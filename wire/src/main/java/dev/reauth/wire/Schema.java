@@ -50,6 +50,14 @@ public final class Schema {
         public static final String NEXT_REFRESH_AT = "next_refresh_at";
         /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
         public static final String REFRESH_ALERTS = "refresh_alerts";
+        /**
+         * Second refresher: when a proxy's reauth-agent last said it serves the account (its handshake or
+         * an adoption; epoch ms), which makes the refresher hold an invalid_grant verdict for a grace window,
+         * and when the one alert about the proxy refreshing on its own was last sent (epoch ms).
+         */
+        public static final String AGENT_SEEN_AT = "agent_seen_at";
+
+        public static final String SECOND_REFRESHER_ALERTED_AT = "second_refresher_alerted_at";
 
         private Accounts() {}
     }
