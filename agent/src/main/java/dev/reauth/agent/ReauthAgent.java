@@ -59,6 +59,7 @@ public final class ReauthAgent {
     private final Listener listener;
     private final ReloadRetries reloadRetries;
     private final Set<String> unknownLogged = ConcurrentHashMap.newKeySet();
+    private final Set<Duration> leadWarned = ConcurrentHashMap.newKeySet();
 
     public ReauthAgent(
             AccountDirectory directory,
@@ -146,6 +147,8 @@ public final class ReauthAgent {
             try {
                 if (apply(listing.get().accountId(), name)) {
                     applied++;
+                } else {
+                    serve(listing.get().accountId(), name);
                 }
             } catch (RuntimeException e) {
                 LOG.log(
@@ -202,6 +205,7 @@ public final class ReauthAgent {
         }
         noticeForeign(accountId, name, before.get().credentials());
         state.applied(accountId, name, version, credentials.refreshTokenFingerprint());
+        serve(accountId, name);
         ProxyReloader.Outcome reload = reloader.reload(before.get());
         reloadRetries.settled(accountId, version);
         if (reload.success()) {
@@ -232,6 +236,30 @@ public final class ReauthAgent {
         listener.applied(accountId, name, version, reload);
         resumeIfDue(accountId, name, version);
         return true;
+    }
+
+    /** Tells reauth this agent serves the account (renewed with each write); warns once about a short lead. */
+    private void serve(String accountId, String name) {
+        Optional<Duration> lead;
+        try {
+            lead = adopter.serve(accountId);
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "account {0}: handshake with reauth failed ({1})",
+                    name,
+                    e.getClass().getSimpleName());
+            return;
+        }
+        lead.filter(l -> l.compareTo(AgentConfig.BETTER_CCFLARE_REFRESH_WINDOW) <= 0)
+                .filter(l -> leadWarned.add(l))
+                .ifPresent(l -> LOG.log(
+                        Level.WARNING,
+                        "WARNING: the stack''s RefreshLead ({0}) is not above better-ccflare''s own refresh window ({1}):"
+                                + " better-ccflare refreshes first and the agent hands its tokens over each time; set"
+                                + " the stack''s RefreshLead above {1} (for example PT45M)",
+                        l,
+                        AgentConfig.BETTER_CCFLARE_REFRESH_WINDOW));
     }
 
     private void pause(String accountId, String name, long eventVersion) {
