@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * The accounts table for the second-refresher rules. Each write is one conditional UpdateItem on the
@@ -35,8 +36,7 @@ public final class DynamoSecondRefresherLedger implements SecondRefresherLedger 
 
     static final String DEAD_AFTER_HOLD =
             "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead" + " REMOVE #bucket, #next";
-    static final String ALERT_CLAIM_CONDITION =
-            "attribute_exists(#id) AND (attribute_not_exists(#alerted) OR #alerted < :quietSince)";
+    static final String SECOND_REFRESHER_SEEN = "SET #seen = :now";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -112,13 +112,24 @@ public final class DynamoSecondRefresherLedger implements SecondRefresherLedger 
     }
 
     @Override
-    public boolean claimSecondRefresherAlert(String accountId, Instant now, Duration quiet) {
-        return update(
-                accountId,
-                "SET #alerted = :now",
-                ALERT_CLAIM_CONDITION,
-                Map.of("#alerted", Accounts.SECOND_REFRESHER_ALERTED_AT, "#id", Accounts.ID),
-                Map.of(":now", millis(now), ":quietSince", millis(now.minus(quiet))));
+    public boolean secondRefresherSeen(String accountId, Instant now, Duration quiet) {
+        try {
+            Map<String, AttributeValue> old = dynamo.updateItem(u -> u.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .updateExpression(SECOND_REFRESHER_SEEN)
+                            .conditionExpression("attribute_exists(#id)")
+                            .expressionAttributeNames(
+                                    Map.of("#seen", Accounts.SECOND_REFRESHER_SEEN_AT, "#id", Accounts.ID))
+                            .expressionAttributeValues(Map.of(":now", millis(now)))
+                            .returnValues(ReturnValue.UPDATED_OLD))
+                    .attributes();
+            Optional<Instant> before = old == null ? Optional.empty() : instant(old, Accounts.SECOND_REFRESHER_SEEN_AT);
+            return before.isEmpty() || before.get().isBefore(now.minus(quiet));
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
     }
 
     private boolean update(

@@ -9,7 +9,7 @@ import java.time.Duration;
  *                       the agent can hand over the proxy's tokens (zero: no grace); a few times the agent's
  *                       detection (about a second) plus one adoption call
  * @param agentFreshness an agent that has not said it serves the account within this no longer counts
- * @param alertQuiet     at most one second-refresher alert per account within this
+ * @param alertQuiet     a second refresher is alerted about again only after it was not seen for this long
  */
 public record SecondRefresherSettings(Duration deadGrace, Duration agentFreshness, Duration alertQuiet) {
 
@@ -25,7 +25,7 @@ public record SecondRefresherSettings(Duration deadGrace, Duration agentFreshnes
         }
     }
 
-    /** The defaults: a 5 s grace, an agent counts for a day after it was last seen, one alert a day. */
+    /** The defaults: a 5 s grace, an agent counts for a day after it was last seen, a second refresher alerted about again after a day without it. */
     public static SecondRefresherSettings defaults() {
         return new SecondRefresherSettings(Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofHours(24));
     }

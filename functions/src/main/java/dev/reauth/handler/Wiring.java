@@ -61,7 +61,11 @@ public final class Wiring {
                 ledger(config, aws),
                 refresher,
                 config.refresh(),
-                config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET),
+                // a refused refresh of an agent-served account may be held for the grace window too
+                config.providerTimeout()
+                        .multipliedBy(2)
+                        .plus(AWS_CALLS_BUDGET)
+                        .plus(config.secondRefresher().deadGrace()),
                 clock);
         TokenIntake intake = new TokenIntake(
                 ledger(config, aws),

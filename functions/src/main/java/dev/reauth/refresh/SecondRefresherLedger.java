@@ -36,7 +36,10 @@ public interface SecondRefresherLedger {
     boolean markDeadAfterHold(LeasedAccount account, String reason, Instant now);
 
     /**
-     * Claims the second-refresher alert: true for the first caller when none was sent within {@code quiet}.
+     * Records that a proxy refreshed the account on its own now.
+     *
+     * @return true when it is news: no second refresh of it was seen within {@code quiet} before this one
+     *         (then a person is told; a proxy that keeps refreshing on its own is told about once)
      */
-    boolean claimSecondRefresherAlert(String accountId, Instant now, Duration quiet);
+    boolean secondRefresherSeen(String accountId, Instant now, Duration quiet);
 }

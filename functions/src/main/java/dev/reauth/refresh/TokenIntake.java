@@ -32,6 +32,10 @@ import java.util.UUID;
 public final class TokenIntake {
 
     private static final StructuredLog LOG = StructuredLog.of(TokenIntake.class);
+    /** How long an adoption waits for a refresh in flight on its base version: 40 x 250 ms. */
+    private static final int IN_FLIGHT_ATTEMPTS = 40;
+
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(250);
 
     /** What an import did. */
     public record Imported(String accountId, boolean created, long tokenVersion) {}
@@ -114,13 +118,10 @@ public final class TokenIntake {
             throw versionMoved(current.tokenVersion());
         }
         TokenBundle held = vault.open(accountId, current.ciphertext());
+        SealedTokens sealed = new SealedTokens(
+                vault.seal(accountId, adopted(held, accessToken, refreshToken)), expiresAt, Optional.empty());
+        Optional<RefreshLedger.Adopted> adopted = adoptPastRefreshInFlight(accountId, baseVersion, sealed);
         Instant now = clock.instant();
-        Optional<RefreshLedger.Adopted> adopted = ledger.adopt(
-                accountId,
-                baseVersion,
-                new SealedTokens(
-                        vault.seal(accountId, adopted(held, accessToken, refreshToken)), expiresAt, Optional.empty()),
-                now);
         if (adopted.isEmpty()) {
             throw versionMoved(ledger.current(accountId, now).tokenVersion());
         }
@@ -144,7 +145,7 @@ public final class TokenIntake {
                             + "): the account serves again, no re-authentication needed.",
                     "Nothing to do for this account; see the second_refresher alert about the proxy."));
         }
-        if (agents.isEmpty() || agents.get().claimSecondRefresherAlert(accountId, now, secondRefresher.alertQuiet())) {
+        if (agents.isEmpty() || agents.get().secondRefresherSeen(accountId, now, secondRefresher.alertQuiet())) {
             alert(secondRefresherAlert(accountId, current.name(), baseVersion, version, now));
         } else {
             LOG.info(
@@ -153,6 +154,35 @@ public final class TokenIntake {
                     secondRefresher.alertQuiet().toHours());
         }
         return version;
+    }
+
+    /**
+     * Adopts, and while a refresh of the same version is in flight waits a little for it: the proxy spent
+     * the refresh token that refresh presents, so it ends in invalid_grant and the refresher gives the lease
+     * up for this adoption (GraceDeathVerdict). Bounded, and only while the version is still the base.
+     */
+    private Optional<RefreshLedger.Adopted> adoptPastRefreshInFlight(
+            String accountId, long baseVersion, SealedTokens sealed) {
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            Optional<RefreshLedger.Adopted> adopted = ledger.adopt(accountId, baseVersion, sealed, now);
+            if (adopted.isPresent() || attempt >= IN_FLIGHT_ATTEMPTS) {
+                return adopted;
+            }
+            RefreshClaim.Refused current = ledger.current(accountId, now);
+            if (current.reason() != RefreshClaim.Reason.IN_FLIGHT || current.tokenVersion() != baseVersion) {
+                return adopted;
+            }
+            if (attempt == 1) {
+                LOG.info("adopt.waiting_for_refresh_in_flight", "baseVersion", baseVersion);
+            }
+            try {
+                Thread.sleep(IN_FLIGHT_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return adopted;
+            }
+        }
     }
 
     /** Keeps what a refresh does not change: the token type, the scope, a console account's API key. */

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 class DynamoSecondRefresherLedgerTest {
 
@@ -84,20 +86,32 @@ class DynamoSecondRefresherLedgerTest {
     }
 
     @Test
-    void claimSecondRefresherAlert_succeedsOncePerQuietPeriod() {
-        assertThat(ledger.claimSecondRefresherAlert("acct-1", NOW, Duration.ofHours(24)))
+    void secondRefresherSeen_isNews_onlyAfterAQuietPeriodWithoutIt() {
+        // GIVEN never seen: news
+        assertThat(ledger.secondRefresherSeen("acct-1", NOW, Duration.ofHours(24)))
                 .isTrue();
-
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
-        assertThat(update.conditionExpression())
-                .isEqualTo("attribute_exists(#id) AND (attribute_not_exists(#alerted) OR #alerted < :quietSince)");
-        assertThat(update.expressionAttributeNames()).containsEntry("#alerted", "second_refresher_alerted_at");
-        assertThat(update.expressionAttributeValues())
-                .containsEntry(":quietSince", n(NOW.minus(Duration.ofHours(24)).toEpochMilli()));
+        assertThat(update.updateExpression()).isEqualTo("SET #seen = :now");
+        assertThat(update.expressionAttributeNames()).containsEntry("#seen", "second_refresher_seen_at");
+        assertThat(update.returnValues()).isEqualTo(ReturnValue.UPDATED_OLD);
         assertPlaceholdersMatch(update);
 
-        dynamo.then(conditionFailed(Map.of()));
-        assertThat(ledger.claimSecondRefresherAlert("acct-1", NOW, Duration.ofHours(24)))
+        // seen 8 hours before: not news (a proxy that keeps refreshing is alerted about once)
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of(
+                        "second_refresher_seen_at",
+                        n(NOW.minus(Duration.ofHours(8)).toEpochMilli())))
+                .build());
+        assertThat(ledger.secondRefresherSeen("acct-1", NOW, Duration.ofHours(24)))
                 .isFalse();
+
+        // seen 25 hours before: news again
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of(
+                        "second_refresher_seen_at",
+                        n(NOW.minus(Duration.ofHours(25)).toEpochMilli())))
+                .build());
+        assertThat(ledger.secondRefresherSeen("acct-1", NOW, Duration.ofHours(24)))
+                .isTrue();
     }
 }

@@ -90,7 +90,7 @@ class GraceDeathVerdictTest {
         }
 
         @Override
-        public boolean claimSecondRefresherAlert(String accountId, Instant at, Duration quiet) {
+        public boolean secondRefresherSeen(String accountId, Instant at, Duration quiet) {
             throw new UnsupportedOperationException();
         }
     };

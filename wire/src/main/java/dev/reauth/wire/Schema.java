@@ -53,11 +53,12 @@ public final class Schema {
         /**
          * Second refresher: when a proxy's reauth-agent last said it serves the account (its handshake or
          * an adoption; epoch ms), which makes the refresher hold an invalid_grant verdict for a grace window,
-         * and when the one alert about the proxy refreshing on its own was last sent (epoch ms).
+         * and when a proxy was last seen refreshing on its own (epoch ms): it is alerted about only when
+         * it had not been seen for a quiet period, so a proxy that keeps doing it gets one alert.
          */
         public static final String AGENT_SEEN_AT = "agent_seen_at";
 
-        public static final String SECOND_REFRESHER_ALERTED_AT = "second_refresher_alerted_at";
+        public static final String SECOND_REFRESHER_SEEN_AT = "second_refresher_seen_at";
 
         private Accounts() {}
     }
