@@ -325,12 +325,18 @@ public final class ReauthAgent {
                 base);
         TokenAdopter.Outcome outcome = adopter.adopt(accountId, base, current);
         switch (outcome) {
-            case TokenAdopter.Outcome.Adopted adopted ->
+            case TokenAdopter.Outcome.Adopted adopted -> {
                 LOG.log(
                         Level.WARNING,
                         "account {0}: reauth adopted the proxy''s tokens as token_version {1}",
                         name,
                         adopted.tokenVersion());
+                // the proxy holds that version now: its rotation event must not write it back over newer tokens
+                // the proxy may have got meanwhile, and the next foreign tokens build on it
+                state.applied(accountId, name, adopted.tokenVersion(), fingerprint);
+                listener.foreignTokens(accountId, name, outcome);
+                return;
+            }
             case TokenAdopter.Outcome.Conflict conflict ->
                 LOG.log(
                         Level.WARNING,

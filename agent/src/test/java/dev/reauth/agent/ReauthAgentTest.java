@@ -298,4 +298,35 @@ class ReauthAgentTest {
         assertThat(retried).containsExactly("work@3");
         assertThat(store.accounts.get("work").credentials().accessToken()).isEqualTo("access-3");
     }
+
+    @Test
+    void tokensReauthAdopted_areTheVersionTheProxyHolds_soItsRotationEventWritesNothingBack() {
+        // GIVEN the agent applied version 3, and the proxy then refreshed on its own
+        rotate("id-1", "work", 3);
+        agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3));
+        store.refreshBehindTheAgentsBack("work", new ProxyCredentials("own-access", "own-refresh", 7));
+        adopter = (accountId, base, tokens) -> {
+            adoptions.add(accountId + "@" + base + ":" + tokens.refreshToken());
+            reauth.put(
+                    accountId,
+                    new StoredTokens(
+                            base + 1,
+                            (tokens.accessToken() + "|" + tokens.refreshToken()).getBytes(StandardCharsets.UTF_8),
+                            Instant.ofEpochMilli(tokens.expiresAtMillis())));
+            return new TokenAdopter.Outcome.Adopted(base + 1);
+        };
+
+        // WHEN the agent hands them over (reauth adopts them as 4), and the proxy refreshes once more before
+        // the agent hears of version 4
+        agent.checkForeignTokens();
+        store.refreshBehindTheAgentsBack("work", new ProxyCredentials("newer-access", "newer-refresh", 8));
+        agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 4));
+
+        // THEN version 4 (spent by the proxy's newer refresh) is not written over the proxy's newer tokens
+        assertThat(store.accounts.get("work").credentials().refreshToken()).isEqualTo("newer-refresh");
+        assertThat(adoptions).containsExactly("id-1@3:own-refresh");
+        // AND the newer tokens are offered on the version reauth adopted
+        agent.checkForeignTokens();
+        assertThat(adoptions).containsExactly("id-1@3:own-refresh", "id-1@4:newer-refresh");
+    }
 }

@@ -61,11 +61,7 @@ public final class Wiring {
                 ledger(config, aws),
                 refresher,
                 config.refresh(),
-                // a refused refresh of an agent-served account may be held for the grace window too
-                config.providerTimeout()
-                        .multipliedBy(2)
-                        .plus(AWS_CALLS_BUDGET)
-                        .plus(config.secondRefresher().deadGrace()),
+                config.providerTimeout().multipliedBy(2).plus(AWS_CALLS_BUDGET),
                 clock);
         TokenIntake intake = new TokenIntake(
                 ledger(config, aws),
