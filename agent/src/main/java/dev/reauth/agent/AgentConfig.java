@@ -1,7 +1,6 @@
 package dev.reauth.agent;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,6 +17,9 @@ import java.util.Optional;
  * @param queueUrl        an SQS queue already subscribed to the topic, or empty to create and subscribe {@code queueName}
  * @param apiKeyFile      a file holding better-ccflare's admin API key (when better-ccflare has API keys)
  * @param reauthApiUrl    reauth's API, for handing a second refresher's tokens back; empty: only report them
+ * @param watchPoll       how often the fallback poll looks at the proxy's credential files (the watch service reacts at once)
+ * @param stackRefreshLead the stack's RefreshLead, when given: the agent warns at start when the proxy's own refresh
+ *                        window reaches past it (the proxy would refresh first)
  */
 public record AgentConfig(
         String accountsTable,
@@ -33,7 +35,12 @@ public record AgentConfig(
         Path credentialsDir,
         Optional<URI> reauthApiUrl,
         Duration foreignCheckInterval,
-        Duration busyTimeout) {
+        Duration busyTimeout,
+        Duration watchPoll,
+        Optional<Duration> stackRefreshLead) {
+
+    /** better-ccflare 3.5.4 refreshes a token on its own once it is within this of expiry (no switch turns it off). */
+    public static final Duration BETTER_CCFLARE_REFRESH_WINDOW = Duration.ofMinutes(30);
 
     /** Which proxy store the agent writes. */
     public enum Proxy {
@@ -61,6 +68,8 @@ public record AgentConfig(
         if (proxy == Proxy.JSON_FILES && optional(env, "AGENT_CREDENTIALS_DIR").isEmpty()) {
             throw new IllegalArgumentException("AGENT_CREDENTIALS_DIR is required with AGENT_PROXY=json-files");
         }
+        Optional<Path> apiKeyFile = optional(env, "BETTER_CCFLARE_API_KEY_FILE").map(Path::of);
+        apiKeyFile.ifPresent(AgentConfig::readAdminKey);
         return new AgentConfig(
                 required(env, "ACCOUNTS_TABLE"),
                 env.getOrDefault("ACCOUNTS_NAME_INDEX", "name-index"),
@@ -73,22 +82,63 @@ public record AgentConfig(
                         .map(Path::of)
                         .orElse(configHome.resolve("better-ccflare/better-ccflare.db")),
                 URI.create(env.getOrDefault("BETTER_CCFLARE_URL", "http://127.0.0.1:8080")),
-                optional(env, "BETTER_CCFLARE_API_KEY_FILE").map(Path::of),
+                apiKeyFile,
                 Path.of(env.getOrDefault("AGENT_CREDENTIALS_DIR", ".")),
                 optional(env, "REAUTH_API_URL").map(URI::create),
                 duration(env, "AGENT_FOREIGN_CHECK_INTERVAL", "PT30S"),
-                duration(env, "AGENT_SQLITE_BUSY_TIMEOUT", "PT5S"));
+                duration(env, "AGENT_SQLITE_BUSY_TIMEOUT", "PT5S"),
+                duration(env, "AGENT_WATCH_POLL", "PT0.5S"),
+                optional(env, "REAUTH_REFRESH_LEAD").map(v -> duration(env, "REAUTH_REFRESH_LEAD", v)));
+    }
+
+    /**
+     * Whether the proxy refreshes before reauth: better-ccflare refreshes within
+     * {@link #BETTER_CCFLARE_REFRESH_WINDOW} of expiry, so reauth's lead must be longer. Empty when all is
+     * well or the lead is unknown; otherwise the warning to print.
+     */
+    public Optional<String> leadWarning() {
+        if (proxy != Proxy.BETTER_CCFLARE || stackRefreshLead.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration lead = stackRefreshLead.get();
+        if (lead.compareTo(BETTER_CCFLARE_REFRESH_WINDOW) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the stack's RefreshLead (" + lead + ") is not above better-ccflare's own refresh window ("
+                + BETTER_CCFLARE_REFRESH_WINDOW + "): better-ccflare will refresh before reauth and the agent will"
+                + " hand its tokens over each time; set the stack's RefreshLead above " + BETTER_CCFLARE_REFRESH_WINDOW
+                + " (for example PT45M)");
     }
 
     /** The admin API key, read from its file (whitespace trimmed), if one is configured. */
     public Optional<String> adminApiKey() {
-        return apiKeyFile.map(file -> {
-            try {
-                return Files.readString(file).strip();
-            } catch (IOException e) {
-                throw new UncheckedIOException("BETTER_CCFLARE_API_KEY_FILE " + file + " is unreadable", e);
+        return apiKeyFile.map(AgentConfig::readAdminKey);
+    }
+
+    /**
+     * Reads the admin key file: one key, printable ASCII without spaces (it goes into an HTTP header).
+     * The message names the file and what is wrong with it, never the key.
+     */
+    static String readAdminKey(Path file) {
+        String key;
+        try {
+            key = Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("BETTER_CCFLARE_API_KEY_FILE " + file + " is unreadable ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("BETTER_CCFLARE_API_KEY_FILE " + file + " is empty");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException("BETTER_CCFLARE_API_KEY_FILE " + file
+                        + " must hold one API key and nothing else (found a space, line break or non-ASCII"
+                        + " character at position " + (i + 1) + ")");
             }
-        });
+        }
+        return key;
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -7,6 +7,8 @@ import dev.reauth.fleet.SqsSubscriber;
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,13 +38,22 @@ public final class AgentRuntime implements AutoCloseable {
     private final SqsSubscriber subscriber;
     private final ScheduledExecutorService checks;
     private final String queueUrl;
+    private final Optional<CredentialWatch> watch;
+    private final List<AutoCloseable> owned;
 
     private AgentRuntime(
-            ReauthAgent agent, SqsSubscriber subscriber, ScheduledExecutorService checks, String queueUrl) {
+            ReauthAgent agent,
+            SqsSubscriber subscriber,
+            ScheduledExecutorService checks,
+            String queueUrl,
+            Optional<CredentialWatch> watch,
+            List<AutoCloseable> owned) {
         this.agent = agent;
         this.subscriber = subscriber;
         this.checks = checks;
         this.queueUrl = queueUrl;
+        this.watch = watch;
+        this.owned = owned;
     }
 
     /** Builds the agent for {@code config} on the given clients and starts it. */
@@ -53,6 +64,7 @@ public final class AgentRuntime implements AutoCloseable {
             SqsClient sqs,
             SnsClient sns,
             ReauthAgent.Listener listener) {
+        config.leadWarning().ifPresent(warning -> LOG.log(Level.WARNING, "WARNING: " + warning));
         ProxyStore store;
         ProxyReloader reloader;
         if (config.proxy() == AgentConfig.Proxy.BETTER_CCFLARE) {
@@ -66,6 +78,7 @@ public final class AgentRuntime implements AutoCloseable {
         TokenAdopter adopter = config.reauthApiUrl()
                 .<TokenAdopter>map(api -> new HttpTokenAdopter(api, signerFor(api), Duration.ofSeconds(10)))
                 .orElse(TokenAdopter.NONE);
+        ReloadRetries reloadRetries = ReloadRetries.onOwnThread(Duration.ofSeconds(1), Duration.ofMinutes(1));
         ReauthAgent agent = new ReauthAgent(
                 new DynamoAccountDirectory(dynamo, config.accountsTable(), config.nameIndex()),
                 new DynamoAccountTokensReader(dynamo, config.accountsTable()),
@@ -74,11 +87,15 @@ public final class AgentRuntime implements AutoCloseable {
                 reloader,
                 adopter,
                 AgentState.load(config.stateFile()),
-                listener);
-        return start(agent, config, sqs, sns);
+                listener,
+                reloadRetries);
+        return start(agent, config, sqs, sns, List.of(reloadRetries));
     }
 
-    static AgentRuntime start(ReauthAgent agent, AgentConfig config, SqsClient sqs, SnsClient sns) {
+    static AgentRuntime start(
+            ReauthAgent agent, AgentConfig config, SqsClient sqs, SnsClient sns, List<AutoCloseable> owned) {
+        // the proxy's own refresh is handed over first: a check before the catch-up, and a watch from now on
+        agent.checkForeignTokens();
         String queueUrl = config.queueUrl()
                 .orElseGet(() -> SqsSubscriber.subscribeQueue(
                         sqs, sns, config.topicArn().orElseThrow(), config.queueName(), EVENT_TYPES));
@@ -90,7 +107,28 @@ public final class AgentRuntime implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("reauth-agent-foreign-check").unstarted(r));
         long every = config.foreignCheckInterval().toMillis();
         checks.scheduleWithFixedDelay(agent::checkForeignTokens, every, every, TimeUnit.MILLISECONDS);
-        return new AgentRuntime(agent, subscriber, checks, queueUrl);
+        return new AgentRuntime(agent, subscriber, checks, queueUrl, watch(agent, config), owned);
+    }
+
+    /** Watches the proxy's credentials, so its own refresh is handed to reauth within about a second. */
+    private static Optional<CredentialWatch> watch(ReauthAgent agent, AgentConfig config) {
+        Path file = config.proxy() == AgentConfig.Proxy.BETTER_CCFLARE
+                ? config.betterCcflareDb().toAbsolutePath()
+                : null;
+        Path directory =
+                file != null ? file.getParent() : config.credentialsDir().toAbsolutePath();
+        if (directory == null || !Files.isDirectory(directory)) {
+            LOG.log(
+                    Level.WARNING,
+                    "cannot watch the proxy''s credentials in {0}; checking at intervals only",
+                    directory);
+            return Optional.empty();
+        }
+        return Optional.of(CredentialWatch.start(
+                directory,
+                file != null ? CredentialWatch.sqliteFiles(file) : name -> name.endsWith(".json"),
+                config.watchPoll(),
+                agent::checkForeignTokens));
     }
 
     /** A deployed API (an execute-api host) is signed for its region; anything else (a local API) is not. */
@@ -116,7 +154,15 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        watch.ifPresent(CredentialWatch::close);
         subscriber.close();
         checks.shutdownNow();
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "closing {0} failed", resource.getClass().getSimpleName());
+            }
+        }
     }
 }

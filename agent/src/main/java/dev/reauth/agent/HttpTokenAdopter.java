@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public final class HttpTokenAdopter implements TokenAdopter {
 
+    private static final System.Logger LOG = System.getLogger(HttpTokenAdopter.class.getName());
+
     private final URI apiUrl;
     private final Optional<RequestSigner> signer;
     private final HttpClient http;
@@ -76,6 +78,50 @@ public final class HttpTokenAdopter implements TokenAdopter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome.Failed("interrupted");
+        }
+    }
+
+    @Override
+    public Optional<Duration> serve(String accountId) {
+        URI uri = apiUrl.resolve("accounts/"
+                + URLEncoder.encode(accountId, StandardCharsets.UTF_8).replace("+", "%20") + "/agent");
+        String body = "{}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        signer.ifPresent(s -> s.sign("POST", uri, Map.of("Content-Type", "application/json"), body)
+                .forEach((name, values) -> addSigned(request, name, values)));
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "reauth refused the agent''s handshake for account {0} (HTTP {1})",
+                        accountId,
+                        response.statusCode());
+                return Optional.empty();
+            }
+            return Json.parseObjectOrEmpty(response.body())
+                    .flatMap(json -> Json.string(json, "refreshLead"))
+                    .flatMap(HttpTokenAdopter::duration);
+        } catch (IOException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "reauth is unreachable for the agent''s handshake ({0})",
+                    e.getClass().getSimpleName());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Duration> duration(String text) {
+        try {
+            return Optional.of(Duration.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 

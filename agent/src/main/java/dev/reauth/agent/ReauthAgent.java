@@ -6,6 +6,7 @@ import dev.reauth.fleet.TokenDecryptor;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -43,6 +44,9 @@ public final class ReauthAgent {
         default void resumed(String accountId, String name) {}
 
         default void foreignTokens(String accountId, String name, TokenAdopter.Outcome outcome) {}
+
+        /** A reload that failed after its write succeeded on a later try. */
+        default void reloadRetried(String accountId, String name, long tokenVersion) {}
     }
 
     private final AccountDirectory directory;
@@ -53,7 +57,9 @@ public final class ReauthAgent {
     private final TokenAdopter adopter;
     private final AgentState state;
     private final Listener listener;
+    private final ReloadRetries reloadRetries;
     private final Set<String> unknownLogged = ConcurrentHashMap.newKeySet();
+    private final Set<Duration> leadWarned = ConcurrentHashMap.newKeySet();
 
     public ReauthAgent(
             AccountDirectory directory,
@@ -64,6 +70,30 @@ public final class ReauthAgent {
             TokenAdopter adopter,
             AgentState state,
             Listener listener) {
+        this(
+                directory,
+                reader,
+                decryptor,
+                store,
+                reloader,
+                adopter,
+                state,
+                listener,
+                ReloadRetries.onOwnThread(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+    }
+
+    /** @param reloadRetries where a reload that failed after its write is tried again until it succeeds */
+    public ReauthAgent(
+            AccountDirectory directory,
+            AccountTokensReader reader,
+            TokenDecryptor decryptor,
+            ProxyStore store,
+            ProxyReloader reloader,
+            TokenAdopter adopter,
+            AgentState state,
+            Listener listener,
+            ReloadRetries reloadRetries) {
+        this.reloadRetries = reloadRetries;
         this.directory = directory;
         this.reader = reader;
         this.decryptor = decryptor;
@@ -117,6 +147,8 @@ public final class ReauthAgent {
             try {
                 if (apply(listing.get().accountId(), name)) {
                     applied++;
+                } else {
+                    serve(listing.get().accountId(), name);
                 }
             } catch (RuntimeException e) {
                 LOG.log(
@@ -173,7 +205,9 @@ public final class ReauthAgent {
         }
         noticeForeign(accountId, name, before.get().credentials());
         state.applied(accountId, name, version, credentials.refreshTokenFingerprint());
+        serve(accountId, name);
         ProxyReloader.Outcome reload = reloader.reload(before.get());
+        reloadRetries.settled(accountId, version);
         if (reload.success()) {
             LOG.log(
                     Level.INFO,
@@ -182,18 +216,50 @@ public final class ReauthAgent {
                     version,
                     reload.detail());
         } else {
-            // the tokens are in the store; the proxy reads them there at the latest when its own cache runs out
+            // the tokens are in the store, but the proxy may serve its cached ones until it reloads: owed
             LOG.log(
                     Level.WARNING,
-                    "account {0}: token_version {1} written to the proxy, but its reload failed (status {2}, {3})",
+                    "account {0}: token_version {1} written to the proxy, but its reload failed (status {2}, {3});"
+                            + " retrying until it succeeds",
                     name,
                     version,
                     reload.status(),
                     reload.detail());
+            ProxyStore.StoredAccount account = before.get();
+            reloadRetries.owe(
+                    accountId,
+                    name,
+                    version,
+                    () -> reloader.reload(account),
+                    () -> listener.reloadRetried(accountId, name, version));
         }
         listener.applied(accountId, name, version, reload);
         resumeIfDue(accountId, name, version);
         return true;
+    }
+
+    /** Tells reauth this agent serves the account (renewed with each write); warns once about a short lead. */
+    private void serve(String accountId, String name) {
+        Optional<Duration> lead;
+        try {
+            lead = adopter.serve(accountId);
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "account {0}: handshake with reauth failed ({1})",
+                    name,
+                    e.getClass().getSimpleName());
+            return;
+        }
+        lead.filter(l -> l.compareTo(AgentConfig.BETTER_CCFLARE_REFRESH_WINDOW) <= 0)
+                .filter(l -> leadWarned.add(l))
+                .ifPresent(l -> LOG.log(
+                        Level.WARNING,
+                        "WARNING: the stack''s RefreshLead ({0}) is not above better-ccflare''s own refresh window ({1}):"
+                                + " better-ccflare refreshes first and the agent hands its tokens over each time; set"
+                                + " the stack''s RefreshLead above {1} (for example PT45M)",
+                        l,
+                        AgentConfig.BETTER_CCFLARE_REFRESH_WINDOW));
     }
 
     private void pause(String accountId, String name, long eventVersion) {
@@ -259,12 +325,18 @@ public final class ReauthAgent {
                 base);
         TokenAdopter.Outcome outcome = adopter.adopt(accountId, base, current);
         switch (outcome) {
-            case TokenAdopter.Outcome.Adopted adopted ->
+            case TokenAdopter.Outcome.Adopted adopted -> {
                 LOG.log(
                         Level.WARNING,
                         "account {0}: reauth adopted the proxy''s tokens as token_version {1}",
                         name,
                         adopted.tokenVersion());
+                // the proxy holds that version now: its rotation event must not write it back over newer tokens
+                // the proxy may have got meanwhile, and the next foreign tokens build on it
+                state.applied(accountId, name, adopted.tokenVersion(), fingerprint);
+                listener.foreignTokens(accountId, name, outcome);
+                return;
+            }
             case TokenAdopter.Outcome.Conflict conflict ->
                 LOG.log(
                         Level.WARNING,

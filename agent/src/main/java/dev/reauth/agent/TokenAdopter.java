@@ -1,5 +1,8 @@
 package dev.reauth.agent;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Hands tokens that a second refresher (the proxy itself) wrote back to reauth, which adopts them
  * with compare-and-set on token_version, so the fleet's one refresher builds on them instead of on a
@@ -21,6 +24,16 @@ public interface TokenAdopter {
     }
 
     Outcome adopt(String accountId, long baseTokenVersion, ProxyCredentials tokens);
+
+    /**
+     * Tells reauth that this agent serves the account, so a refresh reauth finds refused is held for the
+     * agent to hand over the proxy's tokens first.
+     *
+     * @return the stack's refresh lead when reauth answered with it; empty when not told (or not reachable)
+     */
+    default Optional<Duration> serve(String accountId) {
+        return Optional.empty();
+    }
 
     /** When no reauth API is configured: foreign tokens are only reported. */
     TokenAdopter NONE = (accountId, base, tokens) -> new Outcome.Failed("no reauth API configured (REAUTH_API_URL)");

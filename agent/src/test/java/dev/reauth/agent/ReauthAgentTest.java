@@ -10,6 +10,7 @@ import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -253,5 +254,79 @@ class ReauthAgentTest {
                 .isInstanceOf(ProxyStoreException.class);
         assertThat(state.appliedVersion("id-1")).isZero();
         assertThat(reloads).isEmpty();
+    }
+
+    @Test
+    void aReloadThatFailedAfterTheWrite_isRetriedUntilItSucceeds_notRecordedAsDone() {
+        // GIVEN a proxy whose reload endpoint refuses twice, then answers
+        rotate("id-1", "work", 3);
+        List<Runnable> retries = new ArrayList<>();
+        List<Integer> answers = new ArrayList<>(List.of(503, 503, 200));
+        ProxyReloader flaky = account -> {
+            int status = answers.removeFirst();
+            return new ProxyReloader.Outcome(status == 200, status, status == 200 ? "reloaded" : "refused");
+        };
+        List<String> retried = new ArrayList<>();
+        ReloadRetries owed =
+                new ReloadRetries((task, delay) -> retries.add(task), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        ReauthAgent agent = new ReauthAgent(
+                directory,
+                reader,
+                decryptor,
+                store,
+                flaky,
+                adopter,
+                AgentState.load(dir.resolve("retry.json")),
+                new ReauthAgent.Listener() {
+                    @Override
+                    public void reloadRetried(String accountId, String name, long tokenVersion) {
+                        retried.add(name + "@" + tokenVersion);
+                    }
+                },
+                owed);
+
+        // WHEN the rotation is applied (its reload fails) and the scheduled retries run
+        agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3));
+        assertThat(owed.owes("id-1")).isTrue();
+        while (!retries.isEmpty()) {
+            retries.removeFirst().run();
+        }
+
+        // THEN the reload was asked for three times in all, and the last answer settled it
+        assertThat(answers).isEmpty();
+        assertThat(owed.owes("id-1")).isFalse();
+        assertThat(retried).containsExactly("work@3");
+        assertThat(store.accounts.get("work").credentials().accessToken()).isEqualTo("access-3");
+    }
+
+    @Test
+    void tokensReauthAdopted_areTheVersionTheProxyHolds_soItsRotationEventWritesNothingBack() {
+        // GIVEN the agent applied version 3, and the proxy then refreshed on its own
+        rotate("id-1", "work", 3);
+        agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3));
+        store.refreshBehindTheAgentsBack("work", new ProxyCredentials("own-access", "own-refresh", 7));
+        adopter = (accountId, base, tokens) -> {
+            adoptions.add(accountId + "@" + base + ":" + tokens.refreshToken());
+            reauth.put(
+                    accountId,
+                    new StoredTokens(
+                            base + 1,
+                            (tokens.accessToken() + "|" + tokens.refreshToken()).getBytes(StandardCharsets.UTF_8),
+                            Instant.ofEpochMilli(tokens.expiresAtMillis())));
+            return new TokenAdopter.Outcome.Adopted(base + 1);
+        };
+
+        // WHEN the agent hands them over (reauth adopts them as 4), and the proxy refreshes once more before
+        // the agent hears of version 4
+        agent.checkForeignTokens();
+        store.refreshBehindTheAgentsBack("work", new ProxyCredentials("newer-access", "newer-refresh", 8));
+        agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 4));
+
+        // THEN version 4 (spent by the proxy's newer refresh) is not written over the proxy's newer tokens
+        assertThat(store.accounts.get("work").credentials().refreshToken()).isEqualTo("newer-refresh");
+        assertThat(adoptions).containsExactly("id-1@3:own-refresh");
+        // AND the newer tokens are offered on the version reauth adopted
+        agent.checkForeignTokens();
+        assertThat(adoptions).containsExactly("id-1@3:own-refresh", "id-1@4:newer-refresh");
     }
 }

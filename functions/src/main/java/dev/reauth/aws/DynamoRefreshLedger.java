@@ -66,6 +66,9 @@ public final class DynamoRefreshLedger implements RefreshLedger {
 
     static final String COMMIT_EXTRA = ", #last = :now, #result = :ok";
     static final String COMMIT_COUNT = " ADD #count :one";
+    /** Adopted tokens also note that an agent serves the account, and say where the tokens came from. */
+    static final String ADOPT_EXTRA = ", #issued = :now, #seen = :now, #result = :adopted";
+
     /** Adopted tokens: only on the version the proxy refreshed from, and never under a live lease. */
     static final String ADOPT_CONDITION = "#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)";
 
@@ -300,16 +303,27 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     }
 
     @Override
-    public OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
+    public Optional<Adopted> adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
+        Map<String, String> names = tokenNames(true);
+        names.put("#seen", Accounts.AGENT_SEEN_AT);
+        names.put("#result", Accounts.LAST_REFRESH_RESULT);
         Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
-        return conditionalUpdate(
-                        accountId,
-                        String.format(TOKENS_UPDATE, ", #issued = :now", ATTENTION_REMOVE),
-                        ADOPT_CONDITION,
-                        tokenNames(true),
-                        values)
-                ? OptionalLong.of(baseVersion + 1)
-                : OptionalLong.empty();
+        values.put(":adopted", s("adopted"));
+        try {
+            Map<String, AttributeValue> old = dynamo.updateItem(u -> u.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .updateExpression(String.format(TOKENS_UPDATE, ADOPT_EXTRA, ATTENTION_REMOVE))
+                            .conditionExpression(ADOPT_CONDITION)
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .returnValues(ReturnValue.UPDATED_OLD))
+                    .attributes();
+            return Optional.of(new Adopted(baseVersion + 1, old != null && isDead(old)));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
     }
 
     private static Map<String, String> tokenNames(boolean refreshTokenRotated) {

@@ -31,7 +31,8 @@ public record ReauthConfig(
         ProviderConfig provider,
         RefreshSettings refresh,
         LinkSettings links,
-        RefreshSafety safety) {
+        RefreshSafety safety,
+        SecondRefresherSettings secondRefresher) {
 
     /** A provider answer can be slow; giving up early loses a rotated refresh token (issue 17). */
     public static final Duration DEFAULT_PROVIDER_TIMEOUT = Duration.ofSeconds(30);
@@ -110,7 +111,11 @@ public record ReauthConfig(
                         read.duration("REFRESH_LEASE_MARGIN", Duration.ofSeconds(10)),
                         read.durationOrSeconds("REFRESH_FUNCTION_TIMEOUT", Duration.ofMinutes(3)),
                         lease,
-                        read.optional("RESCUE_QUEUE_URL")));
+                        read.optional("RESCUE_QUEUE_URL")),
+                new SecondRefresherSettings(
+                        read.duration("REFRESH_DEAD_GRACE", Duration.ofSeconds(5)),
+                        read.duration("AGENT_SEEN_WINDOW", Duration.ofHours(24)),
+                        Duration.ofHours(24)));
     }
 
     /** A configuration variable is missing or malformed. */

@@ -21,7 +21,8 @@ import java.util.Set;
  */
 public final class RefreshHandler extends ApiHandler {
 
-    private static final Set<Route> ROUTES = Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.IMPORT_ACCOUNT);
+    private static final Set<Route> ROUTES =
+            Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.AGENT_HANDSHAKE, Route.IMPORT_ACCOUNT);
 
     private final ScheduledRefresh schedule;
     private final Clock clock;

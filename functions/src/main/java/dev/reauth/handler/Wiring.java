@@ -6,6 +6,7 @@ import dev.reauth.aws.DynamoAccountWriter;
 import dev.reauth.aws.DynamoLinkStore;
 import dev.reauth.aws.DynamoLinkedAccounts;
 import dev.reauth.aws.DynamoRefreshLedger;
+import dev.reauth.aws.DynamoSecondRefresherLedger;
 import dev.reauth.aws.DynamoSessionStore;
 import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.aws.SnsAlertPublisher;
@@ -20,6 +21,8 @@ import dev.reauth.link.LinkIssuer;
 import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.refresh.DeathVerdict;
+import dev.reauth.refresh.GraceDeathVerdict;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.RescueDrain;
 import dev.reauth.refresh.ScheduledRefresh;
@@ -75,7 +78,10 @@ public final class Wiring {
                 new KmsTokenVault(aws.kms(), config.tokenKeyId()),
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
                 alerts(config, aws),
-                clock);
+                clock,
+                Optional.of(new DynamoSecondRefresherLedger(aws.dynamo(), config.accountsTable())),
+                config.secondRefresher(),
+                config.refresh().lead());
         return new Graph(
                 new ReauthApi(service, refresher, intake, config.refresh().healthRules(), clock),
                 schedule,
@@ -139,12 +145,24 @@ public final class Wiring {
                 Optional.ofNullable(links)
                         .filter(issuer -> config.links().webBaseUrl().isPresent()),
                 config.safety(),
-                new TokenLanding(ledger, vault, rescue(config, aws), config.safety(), clock));
+                new TokenLanding(ledger, vault, rescue(config, aws), config.safety(), clock),
+                deathVerdict(config, aws, clock));
     }
 
     /** The rescue queue, when RESCUE_QUEUE_URL names one. */
     private static Optional<TokenRescue> rescue(ReauthConfig config, AwsClients aws) {
         return config.safety().rescueQueueUrl().map(url -> new SqsTokenRescue(aws.sqs(), url));
+    }
+
+    /** A refused refresh of an account a proxy's agent serves is held for the grace window first. */
+    private static DeathVerdict deathVerdict(ReauthConfig config, AwsClients aws, Clock clock) {
+        return new GraceDeathVerdict(
+                ledger(config, aws),
+                new DynamoSecondRefresherLedger(aws.dynamo(), config.accountsTable()),
+                config.secondRefresher().deadGrace(),
+                config.secondRefresher().agentFreshness(),
+                clock,
+                Thread::sleep);
     }
 
     private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {

@@ -81,6 +81,7 @@ public final class ReauthApi {
                             new AccountName(request.path("name").orElse(null))));
                 case REFRESH -> tokenRoutes.refresh(request);
                 case ADOPT_TOKENS -> tokenRoutes.adopt(request);
+                case AGENT_HANDSHAKE -> tokenRoutes.agentServes(request);
                 case IMPORT_ACCOUNT -> tokenRoutes.importAccount(request);
                 case LIST_ACCOUNTS -> list();
             };

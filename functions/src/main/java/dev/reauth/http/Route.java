@@ -13,6 +13,8 @@ public enum Route {
     RELOAD_BY_NAME("POST /accounts/by-name/{name}/reload"),
     REFRESH("POST /accounts/{id}/refresh"),
     ADOPT_TOKENS("POST /accounts/{id}/tokens"),
+    /** A proxy's reauth-agent says it serves the account (a refused refresh is then held for it). */
+    AGENT_HANDSHAKE("POST /accounts/{id}/agent"),
     IMPORT_ACCOUNT("POST /accounts/import"),
     LIST_ACCOUNTS("GET /accounts");
 

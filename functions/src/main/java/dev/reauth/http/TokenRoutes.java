@@ -85,6 +85,20 @@ final class TokenRoutes {
                         .toJson());
     }
 
+    /** A proxy's agent serves the account: the answer tells it the grace it gets and the stack's lead. */
+    ApiResponse agentServes(ApiRequest request) {
+        AccountId id = new AccountId(request.path("id").orElse(null));
+        TokenIntake.AgentHandshake handshake = intake.agentServes(id);
+        return ApiResponse.json(
+                200,
+                Json.object()
+                        .put("accountId", id.value())
+                        .put("status", "served")
+                        .put("deadGrace", handshake.deadGrace().toString())
+                        .put("refreshLead", handshake.refreshLead().toString())
+                        .toJson());
+    }
+
     /** An account a proxy already holds becomes a reauth account; an existing name changes nothing. */
     ApiResponse importAccount(ApiRequest request) {
         Map<String, Object> body = RequestBody.json(request);

@@ -107,13 +107,17 @@ public interface RefreshLedger {
     /** The account's sealed tokens (consistent read); empty when it has none. */
     Optional<Sealed> sealed(String accountId);
 
+    /** Tokens adopted: the new token_version, and whether the account was marked dead until then. */
+    record Adopted(long tokenVersion, boolean wasDead) {}
+
     /**
      * Writes tokens a proxy got by refreshing on its own: compare-and-set on {@code baseVersion} with no
-     * refresh in flight; token_version + 1, the account healthy again.
+     * refresh in flight; token_version + 1, the account healthy again (a dead mark on that version
+     * cleared), and its agent noted as serving it.
      *
-     * @return the new token_version, or empty when the version moved or a refresh is in flight
+     * @return what was adopted, or empty when the version moved or a refresh is in flight
      */
-    OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now);
+    Optional<Adopted> adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now);
 
     /** Creates an imported account at token_version 1 (conditional on the id being new). */
     void createImported(

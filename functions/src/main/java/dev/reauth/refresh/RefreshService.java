@@ -65,6 +65,7 @@ public final class RefreshService {
     private final Optional<LinkIssuer> links;
     private final TokenLanding landing;
     private final RefreshSafety safety;
+    private final DeathVerdict verdict;
 
     /**
      * @param refreshScopes what a refresh grant asks for: the login scopes less {@code org:create_api_key}
@@ -105,12 +106,15 @@ public final class RefreshService {
                 clock,
                 links,
                 RefreshSafety.defaults(),
-                new TokenLanding(ledger, vault, Optional.empty(), RefreshSafety.defaults(), clock));
+                new TokenLanding(ledger, vault, Optional.empty(), RefreshSafety.defaults(), clock),
+                DeathVerdict.immediate(ledger));
     }
 
     /**
      * @param safety  the timeouts and retry budget the landing deadline and the on-demand run are computed from
      * @param landing seals and commits the provider's answer, retrying, and rescues it when it cannot
+     * @param verdict decides whether a refused refresh token kills the account now (a proxy's agent may be
+     *                about to hand over tokens the proxy refreshed itself)
      */
     public RefreshService(
             RefreshLedger ledger,
@@ -123,9 +127,11 @@ public final class RefreshService {
             Clock clock,
             Optional<LinkIssuer> links,
             RefreshSafety safety,
-            TokenLanding landing) {
+            TokenLanding landing,
+            DeathVerdict verdict) {
         this.safety = safety;
         this.landing = landing;
+        this.verdict = verdict;
         this.links = links;
         this.ledger = ledger;
         this.vault = vault;
@@ -409,7 +415,7 @@ public final class RefreshService {
 
     private RefreshOutcome dead(LeasedAccount account, String reason, String what) {
         Instant now = clock.instant();
-        if (!ledger.markDead(account, reason, now)) {
+        if (!verdict.markDead(account, reason, now)) {
             // the tokens moved while this refresh ran: the refresh token it used was not the current one
             long currentVersion = ledger.current(account.id(), now).tokenVersion();
             LOG.info(

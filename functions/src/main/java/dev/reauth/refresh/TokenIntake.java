@@ -1,5 +1,6 @@
 package dev.reauth.refresh;
 
+import dev.reauth.config.SecondRefresherSettings;
 import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountDirectory;
 import dev.reauth.domain.AccountId;
@@ -15,6 +16,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,9 +32,19 @@ import java.util.UUID;
 public final class TokenIntake {
 
     private static final StructuredLog LOG = StructuredLog.of(TokenIntake.class);
+    /** How long an adoption waits for a refresh in flight on its base version: 40 x 250 ms. */
+    private static final int IN_FLIGHT_ATTEMPTS = 40;
+
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(250);
 
     /** What an import did. */
     public record Imported(String accountId, boolean created, long tokenVersion) {}
+
+    /** better-ccflare 3.5.4 refreshes a token itself once it is within this of expiry (no switch turns that off). */
+    public static final Duration BETTER_CCFLARE_REFRESH_WINDOW = Duration.ofMinutes(30);
+
+    /** What an agent's handshake learns: how long a refused refresh is held for it, and the stack's lead. */
+    public record AgentHandshake(Duration deadGrace, Duration refreshLead) {}
 
     private final RefreshLedger ledger;
     private final AccountDirectory accounts;
@@ -40,6 +52,9 @@ public final class TokenIntake {
     private final EventPublisher events;
     private final AlertPublisher alerts;
     private final Clock clock;
+    private final Optional<SecondRefresherLedger> agents;
+    private final SecondRefresherSettings secondRefresher;
+    private final Duration refreshLead;
 
     public TokenIntake(
             RefreshLedger ledger,
@@ -48,6 +63,36 @@ public final class TokenIntake {
             EventPublisher events,
             AlertPublisher alerts,
             Clock clock) {
+        this(
+                ledger,
+                accounts,
+                vault,
+                events,
+                alerts,
+                clock,
+                Optional.empty(),
+                SecondRefresherSettings.defaults(),
+                Duration.ofMinutes(60));
+    }
+
+    /**
+     * @param agents          which accounts an agent serves, and the one second-refresher alert (none: every
+     *                        adoption alerts)
+     * @param refreshLead     the stack's lead, which the second-refresher alert compares with the proxy's window
+     */
+    public TokenIntake(
+            RefreshLedger ledger,
+            AccountDirectory accounts,
+            TokenVault vault,
+            EventPublisher events,
+            AlertPublisher alerts,
+            Clock clock,
+            Optional<SecondRefresherLedger> agents,
+            SecondRefresherSettings secondRefresher,
+            Duration refreshLead) {
+        this.agents = agents;
+        this.secondRefresher = secondRefresher;
+        this.refreshLead = refreshLead;
         this.ledger = ledger;
         this.accounts = accounts;
         this.vault = vault;
@@ -72,31 +117,117 @@ public final class TokenIntake {
         if (current.tokenVersion() != baseVersion) {
             throw versionMoved(current.tokenVersion());
         }
-        // keep what a refresh does not change: the token type, the scope, a console account's API key
         TokenBundle held = vault.open(accountId, current.ciphertext());
-        TokenBundle adopted = new TokenBundle(accessToken, refreshToken, held.tokenType(), held.scope(), held.apiKey());
+        SealedTokens sealed = new SealedTokens(
+                vault.seal(accountId, adopted(held, accessToken, refreshToken)), expiresAt, Optional.empty());
+        Optional<RefreshLedger.Adopted> adopted = adoptPastRefreshInFlight(accountId, baseVersion, sealed);
         Instant now = clock.instant();
-        OptionalLong version = ledger.adopt(
-                accountId,
-                baseVersion,
-                new SealedTokens(vault.seal(accountId, adopted), expiresAt, Optional.empty()),
-                now);
-        if (version.isEmpty()) {
+        if (adopted.isEmpty()) {
             throw versionMoved(ledger.current(accountId, now).tokenVersion());
         }
+        long version = adopted.get().tokenVersion();
         LOG.warn(
                 "tokens.adopted_from_second_refresher",
                 "baseVersion",
                 baseVersion,
                 "tokenVersion",
-                version.getAsLong());
-        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version.getAsLong(), now));
-        try {
-            alerts.publish(Alert.secondRefresher(accountId, current.name(), now, baseVersion, version.getAsLong()));
-        } catch (ReauthException.DependencyFailed e) {
-            LOG.error("alert.failed", e, "kind", Alert.Kind.SECOND_REFRESHER.wire());
+                version,
+                "wasDead",
+                adopted.get().wasDead());
+        publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version, now));
+        if (adopted.get().wasDead()) {
+            alert(new Alert(
+                    Alert.Kind.RECOVERED,
+                    accountId,
+                    current.name(),
+                    now,
+                    "A proxy's agent handed over tokens the proxy refreshed itself (token_version " + version
+                            + "): the account serves again, no re-authentication needed.",
+                    "Nothing to do for this account; see the second_refresher alert about the proxy."));
         }
-        return version.getAsLong();
+        if (agents.isEmpty() || agents.get().secondRefresherSeen(accountId, now, secondRefresher.alertQuiet())) {
+            alert(secondRefresherAlert(accountId, current.name(), baseVersion, version, now));
+        } else {
+            LOG.info(
+                    "alert.second_refresher_quiet",
+                    "quietHours",
+                    secondRefresher.alertQuiet().toHours());
+        }
+        return version;
+    }
+
+    /**
+     * Adopts, and while a refresh of the same version is in flight waits a little for it: the proxy spent
+     * the refresh token that refresh presents, so it ends in invalid_grant and the refresher gives the lease
+     * up for this adoption (GraceDeathVerdict). Bounded, and only while the version is still the base.
+     */
+    private Optional<RefreshLedger.Adopted> adoptPastRefreshInFlight(
+            String accountId, long baseVersion, SealedTokens sealed) {
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            Optional<RefreshLedger.Adopted> adopted = ledger.adopt(accountId, baseVersion, sealed, now);
+            if (adopted.isPresent() || attempt >= IN_FLIGHT_ATTEMPTS) {
+                return adopted;
+            }
+            RefreshClaim.Refused current = ledger.current(accountId, now);
+            if (current.reason() != RefreshClaim.Reason.IN_FLIGHT || current.tokenVersion() != baseVersion) {
+                return adopted;
+            }
+            if (attempt == 1) {
+                LOG.info("adopt.waiting_for_refresh_in_flight", "baseVersion", baseVersion);
+            }
+            try {
+                Thread.sleep(IN_FLIGHT_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return adopted;
+            }
+        }
+    }
+
+    /** Keeps what a refresh does not change: the token type, the scope, a console account's API key. */
+    private static TokenBundle adopted(TokenBundle held, String accessToken, String refreshToken) {
+        return new TokenBundle(accessToken, refreshToken, held.tokenType(), held.scope(), held.apiKey());
+    }
+
+    /** One alert per quiet period that says what to change, not one per adoption. */
+    private Alert secondRefresherAlert(String accountId, String name, long baseVersion, long version, Instant now) {
+        String fix = refreshLead.compareTo(BETTER_CCFLARE_REFRESH_WINDOW) > 0
+                ? "The stack's RefreshLead (" + refreshLead + ") is above better-ccflare's "
+                        + BETTER_CCFLARE_REFRESH_WINDOW
+                        + " window, so the proxy refreshed after a 401 or with a clock ahead of reauth's: check the"
+                        + " proxy host's clock, and that its reauth-agent is running (it hands the tokens over)."
+                : "Set the stack's RefreshLead above better-ccflare's " + BETTER_CCFLARE_REFRESH_WINDOW
+                        + " window (it is " + refreshLead + "; for example PT45M): better-ccflare refreshes a token"
+                        + " within 30 minutes of expiry on its own, and reauth must refresh first.";
+        return new Alert(
+                Alert.Kind.SECOND_REFRESHER,
+                accountId,
+                name,
+                now,
+                "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to " + version
+                        + "); reauth adopted them so nobody gets invalid_grant. Two refreshers race on single-use"
+                        + " refresh tokens. Further adoptions within "
+                        + secondRefresher.alertQuiet().toHours()
+                        + " h send no more alerts.",
+                fix);
+    }
+
+    /**
+     * A proxy's agent says it serves the account: from now on a refused refresh of it is held for the
+     * grace window before the account is called dead.
+     */
+    public AgentHandshake agentServes(AccountId id) {
+        String accountId = id.value();
+        StructuredLog.putContext("accountId", accountId);
+        if (agents.isEmpty()) {
+            throw new ReauthException.InvalidRequest("not_supported", "This stack does not track agents");
+        }
+        if (!agents.get().agentSeen(accountId, clock.instant())) {
+            throw new ReauthException.AccountNotFound("No account with id '" + accountId + "'");
+        }
+        LOG.info("agent.seen");
+        return new AgentHandshake(secondRefresher.deadGrace(), refreshLead);
     }
 
     /** Imports an account a proxy holds, unless one by that name exists already (then nothing changes). */
@@ -126,6 +257,14 @@ public final class TokenIntake {
         return new ReauthException.SessionUsed(
                 "version_moved",
                 "reauth's tokens moved on to token_version " + current + ": take those instead of adopting");
+    }
+
+    private void alert(Alert alert) {
+        try {
+            alerts.publish(alert);
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.error("alert.failed", e, "kind", alert.kind().wire());
+        }
     }
 
     private void publish(TokenEvent event) {

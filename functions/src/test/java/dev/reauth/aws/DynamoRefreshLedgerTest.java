@@ -15,6 +15,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.refresh.LeasedAccount;
 import dev.reauth.refresh.RefreshBucket;
 import dev.reauth.refresh.RefreshClaim;
+import dev.reauth.refresh.RefreshLedger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -292,22 +293,38 @@ class DynamoRefreshLedgerTest {
 
     @Test
     void adopt_comparesOnTheProxysBaseVersion_andNeverUnderALiveLease() {
-        OptionalLong version = ledger.adopt("acct-1", 7, NEW_TOKENS, NOW);
+        Optional<RefreshLedger.Adopted> adopted = ledger.adopt("acct-1", 7, NEW_TOKENS, NOW);
 
-        assertThat(version).hasValue(8);
+        assertThat(adopted).contains(new RefreshLedger.Adopted(8, false));
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
         assertThat(update.conditionExpression())
                 .isEqualTo(DynamoRefreshLedger.ADOPT_CONDITION)
                 .isEqualTo("#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)");
         assertThat(update.updateExpression())
                 .startsWith("SET #ct = :ct, #exp = :exp, #ver = :next")
-                .contains(", #issued = :now REMOVE");
+                .contains(", #issued = :now, #seen = :now, #result = :adopted REMOVE");
         assertThat(update.expressionAttributeValues())
                 .containsEntry(":base", n(7))
                 .containsEntry(":next", n(8));
         assertPlaceholdersMatch(update);
         dynamo.then(conditionFailed(Map.of()));
         assertThat(ledger.adopt("acct-1", 7, NEW_TOKENS, NOW)).isEmpty();
+    }
+
+    @Test
+    void adopt_intoADeadAccount_saysItWasDead_fromTheItemAsTheSameWriteFoundIt() {
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of("requires_reauth", AttributeValue.fromBool(true)))
+                .build());
+
+        assertThat(ledger.adopt("acct-1", 7, NEW_TOKENS, NOW)).contains(new RefreshLedger.Adopted(8, true));
+
+        UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.returnValues()).isEqualTo(ReturnValue.UPDATED_OLD);
+        assertThat(update.updateExpression())
+                .contains("#reauth = :false")
+                .contains("REMOVE")
+                .contains("#reason");
     }
 
     @Test

@@ -185,12 +185,12 @@ public final class InMemoryLedger implements RefreshLedger {
     }
 
     @Override
-    public synchronized OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
+    public synchronized Optional<Adopted> adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
         Account account = backend.accounts.get(accountId);
         if (account == null || account.tokenVersion() != baseVersion || leaseLive(accountId, now)) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
-        return OptionalLong.of(write(accountId, tokens));
+        return Optional.of(new Adopted(write(accountId, tokens), account.requiresReauth()));
     }
 
     @Override

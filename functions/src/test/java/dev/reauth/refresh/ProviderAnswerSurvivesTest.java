@@ -83,7 +83,8 @@ class ProviderAnswerSurvivesTest {
                 clock,
                 Optional.empty(),
                 SAFETY,
-                new TokenLanding(ledger, vault, withRescue, SAFETY, clock));
+                new TokenLanding(ledger, vault, withRescue, SAFETY, clock),
+                DeathVerdict.immediate(ledger));
     }
 
     private RefreshOutcome refreshOnDemand(RefreshService service) {

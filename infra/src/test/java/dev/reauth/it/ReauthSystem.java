@@ -388,6 +388,14 @@ final class ReauthSystem implements AutoCloseable {
         return invoke(refresh, event);
     }
 
+    /** POST /accounts/{id}/agent: a proxy's agent says it serves the account. */
+    LambdaResponse agentHandshake(String accountId) {
+        ObjectNode event = event("agent-handshake.json");
+        event.putObject("pathParameters").put("id", accountId);
+        event.put("rawPath", "/accounts/" + accountId + "/agent");
+        return invoke(refresh, event);
+    }
+
     /** POST /accounts/import: an account a proxy already holds. */
     LambdaResponse importAccount(String body) {
         ObjectNode event = event("import-account.json");

@@ -62,6 +62,15 @@ public final class Schema {
 
         /** List of "kind@epochMillis", oldest first: the last few alerts sent, kept across recoveries for operators. */
         public static final String RECENT_ALERTS = "recent_alerts";
+        /**
+         * Second refresher: when a proxy's reauth-agent last said it serves the account (its handshake or
+         * an adoption; epoch ms), which makes the refresher hold an invalid_grant verdict for a grace window,
+         * and when a proxy was last seen refreshing on its own (epoch ms): it is alerted about only when
+         * it had not been seen for a quiet period, so a proxy that keeps doing it gets one alert.
+         */
+        public static final String AGENT_SEEN_AT = "agent_seen_at";
+
+        public static final String SECOND_REFRESHER_SEEN_AT = "second_refresher_seen_at";
 
         private Accounts() {}
     }

@@ -1,0 +1,106 @@
+package dev.reauth.refresh;
+
+import dev.reauth.log.StructuredLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A death verdict held for a grace window while a proxy's agent serves the account. A proxy that
+ * refreshes on its own (better-ccflare does, within 30 minutes of expiry) spends the refresh token
+ * reauth holds, so reauth's next refresh meets {@code invalid_grant} although the account is alive:
+ * its agent is about to hand the new tokens over. The verdict gives the lease up (so that adoption can
+ * land, it is a compare-and-set on the version) and watches the version for {@code grace}: an adoption
+ * settles it with no dead mark and no alert; otherwise the account is marked dead, still only if its
+ * tokens are the version that was refused.
+ *
+ * <p>It waits in the refresher's worker rather than recording "dead pending until T" for a later run:
+ * the grace is seconds (sized to the agent's detection, about one), the wait happens only on an
+ * {@code invalid_grant} of an agent-served account, and a scheduled run refreshes accounts on several
+ * workers, so it holds one worker briefly and no other account. A pending mark would instead have the
+ * next run redeem the refused refresh token again, and a provider that detects reuse may revoke the
+ * tokens the proxy just got.
+ */
+public final class GraceDeathVerdict implements DeathVerdict {
+
+    /** The refusals a second refresher causes: its refresh spent the token reauth then presented. */
+    static final Set<String> HELD_REASONS = Set.of("invalid_grant", "rotation_lost");
+
+    private static final StructuredLog LOG = StructuredLog.of(GraceDeathVerdict.class);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    /** Sleeps (a hand-driven clock in tests). */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+    }
+
+    private final RefreshLedger ledger;
+    private final SecondRefresherLedger agents;
+    private final Duration grace;
+    private final Duration agentFreshness;
+    private final Clock clock;
+    private final Pause pause;
+
+    /**
+     * @param grace          how long the verdict is held; zero marks at once
+     * @param agentFreshness an agent seen longer ago than this no longer counts as serving the account
+     */
+    public GraceDeathVerdict(
+            RefreshLedger ledger,
+            SecondRefresherLedger agents,
+            Duration grace,
+            Duration agentFreshness,
+            Clock clock,
+            Pause pause) {
+        this.ledger = ledger;
+        this.agents = agents;
+        this.grace = grace;
+        this.agentFreshness = agentFreshness;
+        this.clock = clock;
+        this.pause = pause;
+    }
+
+    @Override
+    public boolean markDead(LeasedAccount account, String reason, Instant now) {
+        if (grace.isZero() || !HELD_REASONS.contains(reason) || !agentServes(account.id(), now)) {
+            return ledger.markDead(account, reason, now);
+        }
+        if (!agents.releaseLease(account)) {
+            return false; // the tokens or the lease moved: this refusal no longer describes the account
+        }
+        LOG.info("refresh.verdict_held", "reason", reason, "graceMillis", grace.toMillis());
+        Instant until = now.plus(grace);
+        boolean interrupted = false;
+        while (clock.instant().isBefore(until)) {
+            try {
+                pause.pause(POLL);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+            RefreshClaim.Refused current = ledger.current(account.id(), clock.instant());
+            if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() > account.tokenVersion()) {
+                LOG.info(
+                        "refresh.verdict_settled_by_adoption",
+                        "refusedVersion",
+                        account.tokenVersion(),
+                        "currentVersion",
+                        current.tokenVersion());
+                return false;
+            }
+        }
+        if (interrupted) {
+            // the function is being stopped: the verdict stands without the rest of the window
+            Thread.currentThread().interrupt();
+        }
+        return agents.markDeadAfterHold(account, reason, clock.instant());
+    }
+
+    private boolean agentServes(String accountId, Instant now) {
+        Optional<Instant> seen = agents.agentSeenAt(accountId);
+        return seen.isPresent() && !seen.get().isBefore(now.minus(agentFreshness));
+    }
+}
