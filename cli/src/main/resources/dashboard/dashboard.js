@@ -60,7 +60,7 @@
   function show(item, account) {
     item.classList.toggle('healthy', account.healthy);
     item.classList.toggle('attention', !account.healthy);
-    set(item.querySelector('.health'), account.fix ? account.health + ' Fix: ' + account.fix : account.health);
+    set(item.querySelector('.health'), account.fix ? account.health + '. Fix: ' + account.fix : account.health);
     ['identity', 'mode', 'expiresIn', 'lastSuccess', 'lastAttempt', 'failures', 'alerts', 'reauth', 'tokenVersion'].forEach(function (field) {
       set(item.querySelector('[data-field="' + field + '"]'), String(account[field]));
     });

@@ -192,6 +192,11 @@ final class AccountReport {
         return ExitCode.OK;
     }
 
+    /** "1 account", "5 accounts". */
+    static String accounts(int count) {
+        return count + (count == 1 ? " account" : " accounts");
+    }
+
     /** The state with its reasons: "attention (refresh_overdue)", "dead (invalid_grant)", "healthy". */
     private static String state(StackVerdict verdict) {
         String state = verdict.state().replace('_', ' ');

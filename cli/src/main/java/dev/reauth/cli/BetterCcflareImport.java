@@ -31,7 +31,8 @@ final class BetterCcflareImport {
     ExitCode run(Path database, boolean dryRun) {
         List<BetterCcflareDatabase.Row> rows = BetterCcflareDatabase.read(database);
         out.println((dryRun ? "Dry run (nothing is sent): " : "Importing from ") + "the better-ccflare database "
-                + TerminalText.clean(database.toString()) + " (opened read-only), " + rows.size() + " account(s)");
+                + TerminalText.clean(database.toString()) + " (opened read-only), "
+                + AccountReport.accounts(rows.size()));
         if (rows.isEmpty()) {
             out.println("Nothing to import.");
             return ExitCode.OK;

@@ -110,7 +110,7 @@ public final class Operator {
             out.println("No account needs re-authentication within " + Durations.human(within) + ".");
             return ExitCode.OK;
         }
-        out.println(due.size() + " account(s) to re-authenticate: " + String.join(", ", due));
+        out.println(AccountReport.accounts(due.size()) + " to re-authenticate: " + String.join(", ", due));
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (String name : due) {

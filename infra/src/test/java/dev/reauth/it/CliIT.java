@@ -359,7 +359,7 @@ class CliIT {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             assertThat(terminal.screen())
                     .containsPattern(
-                            "cli-added\\s+owner@example\\.com\\s+console\\s+7h \\d+m\\s+never\\s+-\\s+0\\s+0\\s+1\\s+no\\s");
+                            "cli-added\\s+owner@example\\.com\\s+console\\s+healthy\\s+7h \\d+m\\s+\\d+[sm] ago\\s+never\\s+0\\s+1\\s");
         }
     }
 
@@ -397,7 +397,7 @@ class CliIT {
 
         try (Tmux terminal = terminals.cli(
                 bulk, Map.of("BROWSER", script.toString()), "--reauthenticate-all", "--expiring-within", "2h")) {
-            terminal.await("2 account\\(s\\) to re-authenticate: bulk-flagged, bulk-soon", WAIT);
+            terminal.await("2 accounts to re-authenticate: bulk-flagged, bulk-soon", WAIT);
             for (int n = 1; n <= 2; n++) {
                 String url = awaitLine(urls, n);
                 LocalOAuthProvider.Authorization login = bulk.provider().authorize(url);
