@@ -33,7 +33,13 @@ async function main() {
   for await (const chunk of process.stdin) chunks.push(chunk);
   const requests = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   const verdicts = [];
-  for (const request of requests) verdicts.push(await evaluate(request));
+  for (const request of requests) {
+    try {
+      verdicts.push(await evaluate(request));
+    } catch (e) {
+      verdicts.push({ id: request.id, result: 'Error', ignoredContextKeys: [], errors: String(e && e.message ? e.message : e) });
+    }
+  }
   process.stdout.write(JSON.stringify(verdicts));
 }
 

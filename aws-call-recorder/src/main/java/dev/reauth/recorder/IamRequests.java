@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,12 +27,12 @@ final class IamRequests {
     private IamRequests() {}
 
     static List<AwsCall> of(String caller, String service, String operation, SdkPojo request) {
-        return switch (service) {
-            case "DynamoDB", "dynamodb" -> dynamo(caller, operation, request);
-            case "Kms", "kms" -> List.of(kms(caller, operation, request));
-            case "Sns", "sns" ->
+        return switch (service.toLowerCase(Locale.ROOT)) {
+            case "dynamodb" -> dynamo(caller, operation, request);
+            case "kms" -> List.of(kms(caller, operation, request));
+            case "sns" ->
                 List.of(new AwsCall(caller, "sns:" + operation, anywhere(text(request, "TopicArn")), Map.of()));
-            case "Sqs", "sqs" -> List.of(sqs(caller, operation, request));
+            case "sqs" -> List.of(sqs(caller, operation, request));
             default -> List.of(new AwsCall(caller, service.toLowerCase() + ":" + operation, "*", Map.of()));
         };
     }

@@ -31,6 +31,27 @@ final class DeployedPolicies {
     static final String OUTSIDER = "Outsider";
     static final String OUTSIDER_ACCOUNT = "999999999999";
 
+    private static final JsonNode DEFAULT_KEY_POLICY = JsonNodeFactory.instance
+            .objectNode()
+            .put("Version", "2012-10-17")
+            .set(
+                    "Statement",
+                    JsonNodeFactory.instance
+                            .arrayNode()
+                            .add(JsonNodeFactory.instance
+                                    .objectNode()
+                                    .put("Sid", "Enable IAM User Permissions")
+                                    .put("Effect", "Allow")
+                                    .put("Action", "kms:*")
+                                    .put("Resource", "*")
+                                    .set(
+                                            "Principal",
+                                            JsonNodeFactory.instance
+                                                    .objectNode()
+                                                    .put(
+                                                            "AWS",
+                                                            "arn:aws:iam::" + ResolvedTemplate.ACCOUNT + ":root"))));
+
     /** Who makes a request: its ARN and its identity policies. */
     record Principal(String name, String arn, List<JsonNode> policies) {}
 
@@ -79,6 +100,11 @@ final class DeployedPolicies {
                                 List.of(managed.get(template.refValue(r.getKey())))));
             }
         });
+        String tableKey = template.parameterOr("ExistingAccountsTableKmsKeyArn", "");
+        if (!tableKey.isEmpty()) {
+            // the existing table's key is not the stack's: its policy is the default one, which the docs require
+            resourcePolicies.put(tableKey, DEFAULT_KEY_POLICY);
+        }
         documented(managed);
         principals.put(
                 OUTSIDER,
@@ -121,6 +147,21 @@ final class DeployedPolicies {
     /** The resource policy that governs {@code arn} (a key, topic or queue), or null. */
     JsonNode resourcePolicy(String arn) {
         return resourcePolicies.get(arn);
+    }
+
+    /** The environment the deployment gives its functions (names and ARNs of its tables, key and topics). */
+    Map<String, String> functionEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        principals.keySet().stream()
+                .filter(template::creates)
+                .findFirst()
+                .map(function -> template.resource(function)
+                        .path("Properties")
+                        .path("Environment")
+                        .path("Variables"))
+                .ifPresent(vars -> vars.properties()
+                        .forEach(v -> env.put(v.getKey(), v.getValue().asText())));
+        return env;
     }
 
     ResolvedTemplate template() {
@@ -178,7 +219,7 @@ final class DeployedPolicies {
             documented.properties().forEach(p -> {
                 List<JsonNode> policies = new ArrayList<>();
                 for (JsonNode name : p.getValue().path("managedPolicies")) {
-                    policies.add(managed.get(name.asText()));
+                    policies.add(managed.get(template.refValue(name.asText())));
                 }
                 ObjectNode own = JsonNodeFactory.instance.objectNode().put("Version", "2012-10-17");
                 own.set("Statement", p.getValue().path("statements"));

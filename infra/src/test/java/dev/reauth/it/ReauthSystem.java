@@ -150,14 +150,22 @@ final class ReauthSystem implements AutoCloseable {
 
     /** The template's function whose handler is this class: the caller its AWS calls are recorded as. */
     static String functionOf(Object handler) {
-        String suffix = "." + handler.getClass().getSimpleName() + "::handleRequest";
-        for (var function : SamTemplate.project().resources().properties()) {
-            if (function.getValue().path("Properties").path("Handler").asText().endsWith(suffix)) {
-                return function.getKey();
+        return FUNCTIONS.computeIfAbsent(handler.getClass(), type -> {
+            String suffix = "." + type.getSimpleName() + "::handleRequest";
+            for (var function : SamTemplate.project().resources().properties()) {
+                if (function.getValue()
+                        .path("Properties")
+                        .path("Handler")
+                        .asText()
+                        .endsWith(suffix)) {
+                    return function.getKey();
+                }
             }
-        }
-        throw new IllegalArgumentException("no function of template.yaml runs " + handler.getClass());
+            throw new IllegalArgumentException("no function of template.yaml runs " + type);
+        });
     }
+
+    private static final Map<Class<?>, String> FUNCTIONS = new ConcurrentHashMap<>();
 
     private static LambdaResponse invokeAsRuntime(ApiHandler handler, ObjectNode event) {
         try {

@@ -334,6 +334,7 @@ final class ResolvedTemplate {
                     case "AWS::Logs::LogGroup" -> arn("logs", "log-group:" + name + ":*");
                     case "AWS::Serverless::Function", "AWS::Lambda::Function" -> arn("lambda", "function:" + name);
                     case "AWS::IAM::Role" -> "arn:aws:iam::" + ACCOUNT + ":role/" + name;
+                    case "AWS::Events::Rule" -> arn("events", "rule/" + name);
                     case "AWS::SQS::Queue" -> arn("sqs", name.substring(name.lastIndexOf('/') + 1));
                     case "AWS::SNS::Topic" -> name;
                     default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
