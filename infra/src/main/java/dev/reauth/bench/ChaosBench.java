@@ -12,7 +12,6 @@ import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.RefreshGrants;
-import dev.reauth.local.TemplateFunction;
 import dev.reauth.provider.HttpAuthorizationServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -79,9 +78,11 @@ public final class ChaosBench {
             env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
             env.put("REFRESH_LEAD", LEAD.toString());
             env.put("RESCUE_QUEUE_URL", rescue);
+            env.put("REFRESH_FUNCTION_TIMEOUT", "PT180S");
             ReauthConfig config = ReauthConfig.from(env);
-            Duration functionTimeout = Duration.ofSeconds(
-                    TemplateFunction.of("RefreshFunction", env, List.of()).timeoutSeconds());
+            // the refresher's run deadline comes from the Lambda context: the function timeout the stack deploys
+            // (RefreshFunctionTimeout, 180 s by default), and the same value its start-up checks use
+            Duration functionTimeout = Duration.ofSeconds(180);
             AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of());
             Wiring.Graph graph = Wiring.graph(
                     config,
@@ -151,7 +152,7 @@ public final class ChaosBench {
         System.exit(0);
     }
 
-    /** One scheduled invocation, with the Lambda context of the template's RefreshFunction timeout. */
+    /** One scheduled invocation, with the Lambda context of the function's timeout. */
     private static void runSchedule(
             RefreshHandler handler, Duration functionTimeout, AtomicInteger runs, AtomicInteger failedRuns) {
         try {

@@ -118,6 +118,9 @@ final class ChaosFigures {
                 "%naccounts lost to reauth's own handling: %d (target 0; %d of them not even marked dead)%n",
                 lostToReauth.size(), silentlyLost);
         out.printf(
+                "accounts lost to a second refresher whose tokens were not adopted: %d (target 0)%n",
+                lostToSecondRefresher.size());
+        out.printf(
                 "accounts lost to lost answers: %d (%d alerted as a lost rotation)%n",
                 lostToLostAnswers.size(), lostAlerted);
         out.printf("dead accounts by reason: %s%n", deadByReason);
