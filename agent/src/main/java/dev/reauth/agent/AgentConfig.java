@@ -1,5 +1,6 @@
 package dev.reauth.agent;
 
+import dev.reauth.wire.SecureUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -72,10 +73,10 @@ public record AgentConfig(
                 optional(env, "BETTER_CCFLARE_DB_PATH")
                         .map(Path::of)
                         .orElse(configHome.resolve("better-ccflare/better-ccflare.db")),
-                URI.create(env.getOrDefault("BETTER_CCFLARE_URL", "http://127.0.0.1:8080")),
+                secureUri("BETTER_CCFLARE_URL", env.getOrDefault("BETTER_CCFLARE_URL", "http://127.0.0.1:8080")),
                 optional(env, "BETTER_CCFLARE_API_KEY_FILE").map(Path::of),
                 Path.of(env.getOrDefault("AGENT_CREDENTIALS_DIR", ".")),
-                optional(env, "REAUTH_API_URL").map(URI::create),
+                optional(env, "REAUTH_API_URL").map(url -> secureUri("REAUTH_API_URL", url)),
                 duration(env, "AGENT_FOREIGN_CHECK_INTERVAL", "PT30S"),
                 duration(env, "AGENT_SQLITE_BUSY_TIMEOUT", "PT5S"));
     }
@@ -89,6 +90,20 @@ public record AgentConfig(
                 throw new UncheckedIOException("BETTER_CCFLARE_API_KEY_FILE " + file + " is unreadable", e);
             }
         });
+    }
+
+    /** The agent sends the proxy's admin key and tokens to these: https, or http to a loopback host only. */
+    private static URI secureUri(String name, String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be an absolute URL");
+        }
+        if (!SecureUrl.allows(uri)) {
+            throw new IllegalArgumentException(name + " must be an https URL (plain http only to a loopback host)");
+        }
+        return uri;
     }
 
     private static String required(Map<String, String> env, String name) {

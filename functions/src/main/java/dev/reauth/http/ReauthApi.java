@@ -191,6 +191,10 @@ public final class ReauthApi {
             item.put("refreshFailures", health.consecutiveFailures()).put("refreshCount", health.refreshCount());
             health.reauthReason().ifPresent(reason -> item.put("reauthReason", reason));
             health.reauthRequiredAt().ifPresent(at -> item.put("reauthRequiredAt", at.toString()));
+            if (!AccountName.isWithinNewNameRule(status.name())) {
+                // stored before the rule (or by a proxy): listed by reauth check-names, never renamed
+                item.put("nameOutsideRule", true);
+            }
             accounts.append(item.toJson());
         }
         return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");
