@@ -1,5 +1,6 @@
 package dev.reauth.agent;
 
+import dev.reauth.wire.SecureUrl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -81,10 +82,10 @@ public record AgentConfig(
                 optional(env, "BETTER_CCFLARE_DB_PATH")
                         .map(Path::of)
                         .orElse(configHome.resolve("better-ccflare/better-ccflare.db")),
-                URI.create(env.getOrDefault("BETTER_CCFLARE_URL", "http://127.0.0.1:8080")),
+                secureUri("BETTER_CCFLARE_URL", env.getOrDefault("BETTER_CCFLARE_URL", "http://127.0.0.1:8080")),
                 apiKeyFile,
                 Path.of(env.getOrDefault("AGENT_CREDENTIALS_DIR", ".")),
-                optional(env, "REAUTH_API_URL").map(URI::create),
+                optional(env, "REAUTH_API_URL").map(url -> secureUri("REAUTH_API_URL", url)),
                 duration(env, "AGENT_FOREIGN_CHECK_INTERVAL", "PT30S"),
                 duration(env, "AGENT_SQLITE_BUSY_TIMEOUT", "PT5S"),
                 duration(env, "AGENT_WATCH_POLL", "PT0.5S"),
@@ -139,6 +140,20 @@ public record AgentConfig(
             }
         }
         return key;
+    }
+
+    /** The agent sends the proxy's admin key and tokens to these: https, or http to a loopback host only. */
+    private static URI secureUri(String name, String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be an absolute URL");
+        }
+        if (!SecureUrl.allows(uri)) {
+            throw new IllegalArgumentException(name + " must be an https URL (plain http only to a loopback host)");
+        }
+        return uri;
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -176,6 +176,9 @@ public final class ReauthCli implements Callable<Integer> {
         if (given.contains("dashboard") || help) {
             command.addSubcommand("dashboard", subcommand(new DashboardCommand(), DashboardCommand.FOOTER));
         }
+        if (given.contains("check-names") || help) {
+            command.addSubcommand("check-names", subcommand(new CheckNamesCommand(), CheckNamesCommand.FOOTER));
+        }
         // an account may be called "import": --reauthenticate import takes it as the name
         command.setAllowSubcommandsAsOptionParameters(true);
         command.setOut(new PrintWriter(out, true));

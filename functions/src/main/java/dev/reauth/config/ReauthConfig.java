@@ -2,6 +2,7 @@ package dev.reauth.config;
 
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
+import dev.reauth.wire.SecureUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -54,9 +55,9 @@ public record ReauthConfig(
                 };
         ProviderConfig provider = new ProviderConfig(
                 read.optional("OAUTH_CLIENT_ID").orElse(preset.clientId()),
-                read.uri("OAUTH_AUTHORIZE_URL").orElse(preset.authorizeUrlMax()),
-                read.uri("OAUTH_CONSOLE_AUTHORIZE_URL").orElse(preset.authorizeUrlConsole()),
-                read.uri("OAUTH_TOKEN_URL").orElse(preset.tokenUrl()),
+                read.secureUri("OAUTH_AUTHORIZE_URL").orElse(preset.authorizeUrlMax()),
+                read.secureUri("OAUTH_CONSOLE_AUTHORIZE_URL").orElse(preset.authorizeUrlConsole()),
+                read.secureUri("OAUTH_TOKEN_URL").orElse(preset.tokenUrl()),
                 read.optional("OAUTH_REDIRECT_URI").orElse(preset.redirectUri()),
                 read.optional("OAUTH_SCOPES")
                         .map(s -> List.of(s.trim().split("\\s+")))
@@ -67,7 +68,8 @@ public record ReauthConfig(
                 read.optional("OAUTH_API_KEY_URL")
                         .map(v -> v.equalsIgnoreCase("none")
                                 ? Optional.<URI>empty()
-                                : Optional.of(read.parseUri("OAUTH_API_KEY_URL", v)))
+                                : Optional.of(
+                                        read.requireSecure("OAUTH_API_KEY_URL", read.parseUri("OAUTH_API_KEY_URL", v))))
                         .orElse(preset.apiKeyUrl()),
                 read.optional("OAUTH_AUTHORIZE_EXTRA_PARAMS")
                         .map(Reader::pairs)
@@ -99,7 +101,7 @@ public record ReauthConfig(
                                 .map(SchedulePeriod::of)
                                 .orElse(RefreshSettings.DEFAULT_SCHEDULE_PERIOD)),
                 new LinkSettings(
-                        read.uri("WEB_BASE_URL"),
+                        read.secureUri("WEB_BASE_URL"),
                         read.duration("LINK_TTL", Duration.ofHours(24)),
                         read.integer("LINK_MAX_STARTS", 10),
                         read.integer("LINK_MAX_COMPLETIONS", 10)),
@@ -146,6 +148,18 @@ public record ReauthConfig(
 
         Optional<URI> uri(String name) {
             return optional(name).map(v -> parseUri(name, v));
+        }
+
+        /** A URL secrets or bearer links travel to: https, or http to a loopback host only. */
+        Optional<URI> secureUri(String name) {
+            return uri(name).map(uri -> requireSecure(name, uri));
+        }
+
+        URI requireSecure(String name, URI uri) {
+            if (!SecureUrl.allows(uri)) {
+                throw new ConfigException(name + " must be an https URL (plain http only to a loopback host)");
+            }
+            return uri;
         }
 
         URI parseUri(String name, String value) {

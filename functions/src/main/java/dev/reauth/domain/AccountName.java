@@ -54,7 +54,12 @@ public record AccountName(String value) {
 
     /** Whether a new account could take this name today (a stored name outside it is listed by the name check). */
     public boolean isWithinNewNameRule() {
-        return NEW_NAME.matcher(value).matches() && !value.equals(".") && !value.equals("..");
+        return isWithinNewNameRule(value);
+    }
+
+    /** The same for any stored name, however malformed (the name check lists those outside the rule). */
+    public static boolean isWithinNewNameRule(String value) {
+        return value != null && NEW_NAME.matcher(value).matches() && !value.equals(".") && !value.equals("..");
     }
 
     /** The name itself, so messages that name the account read as they always have. */

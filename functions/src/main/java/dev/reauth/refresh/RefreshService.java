@@ -446,8 +446,9 @@ public final class RefreshService {
         }
         try {
             IssuedLink link = links.get().issue(account.id(), account.name(), "refresher");
+            // the new link replaces any earlier one of the account: said here, so whoever sent that one knows
             return "open " + link.url() + " (a one-time re-auth link for this account only, valid until "
-                    + link.expiresAt() + "), or run: " + command;
+                    + link.expiresAt() + "; it replaces any earlier link of this account), or run: " + command;
         } catch (ReauthException.AccountUnbound unbound) {
             return "run: " + command + " (no link is sent: the account is bound to no provider account yet, so a link"
                     + " would bind it to whoever opened it first)";

@@ -283,6 +283,28 @@ class ReauthConfigTest {
                 .isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "OAUTH_TOKEN_URL, http://provider.example.com/v1/oauth/token",
+        "OAUTH_AUTHORIZE_URL, http://claude.example.com/oauth/authorize",
+        "OAUTH_CONSOLE_AUTHORIZE_URL, ftp://console.example.com/oauth/authorize",
+        "OAUTH_API_KEY_URL, http://api.example.com/create_api_key",
+        "WEB_BASE_URL, http://links.example.com",
+        "OAUTH_TOKEN_URL, http://127.0.0.1.example.com/token"
+    })
+    void aPlainHttpUrl_toAnotherHost_isRefusedAtStartUp(String name, String value) {
+        assertThatThrownBy(() -> ReauthConfig.from(with(name, value)))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessage(name + " must be an https URL (plain http only to a loopback host)");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://127.0.0.1:9000/token", "http://localhost:9000/token", "http://[::1]:9000/token"})
+    void aPlainHttpUrl_toThisMachine_isAllowed(String value) {
+        assertThat(ReauthConfig.from(with("OAUTH_TOKEN_URL", value)).provider().tokenUrl())
+                .isEqualTo(URI.create(value));
+    }
+
     private static Map<String, String> with(String... pairs) {
         Map<String, String> env = new HashMap<>(REQUIRED);
         for (int i = 0; i < pairs.length; i += 2) {

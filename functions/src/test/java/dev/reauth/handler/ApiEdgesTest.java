@@ -122,6 +122,21 @@ class ApiEdgesTest {
     }
 
     @ParameterizedTest
+    @Event(value = "events/list-accounts.json", type = APIGatewayV2HTTPEvent.class)
+    void listAccounts_marksAStoredNameOutsideTheRule_forTheNameCheck_andRenamesNothing(
+            APIGatewayV2HTTPEvent event, TestInfo test) {
+        fixture.backend.seed("5f0c7a1e-old-slash-name", "team/old", dev.reauth.oauth.AccountMode.MAX, 1);
+
+        EventFile.Response response = EventFile.of(test).sendTo(new ListAccountsHandler(api));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("\"name\":\"team/old\"")
+                .containsOnlyOnce("\"nameOutsideRule\":true")
+                .contains("\"name\":\"demo\",\"mode\"");
+    }
+
+    @ParameterizedTest
     @Event(value = "events/reload-by-name.json", type = APIGatewayV2HTTPEvent.class)
     void reloadByName_onAnotherFunction_is404_andDoesNothing(APIGatewayV2HTTPEvent event, TestInfo test) {
         for (var other : List.of(new StartReauthHandler(api), new CallbackHandler(api), new RefreshHandler(api))) {
