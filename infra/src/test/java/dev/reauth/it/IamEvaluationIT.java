@@ -132,7 +132,7 @@ class IamEvaluationIT {
             return reader.versions(List.of(due, dead));
         });
         AwsCallRecorder.as(
-                "AgentPolicy",
+                "AgentRole",
                 () -> new DynamoAccountDirectory(
                                 system.aws.dynamo(),
                                 system.aws.accountsTable(),
@@ -165,7 +165,7 @@ class IamEvaluationIT {
                         "ListAccountsFunction",
                         "WebFunction",
                         "FleetPolicy",
-                        "AgentPolicy"));
+                        "AgentRole"));
         assertThat(IamEvaluation.read(runtimeRecord))
                 .as("calls the function made in its own JVM under the Runtime Interface Emulator")
                 .anySatisfy(c -> assertThat(c.action()).isEqualTo("dynamodb:Scan"));
