@@ -170,8 +170,11 @@ public final class TokenIntake {
                 return adopted;
             }
             RefreshClaim.Refused current = ledger.current(accountId, now);
-            if (current.reason() != RefreshClaim.Reason.IN_FLIGHT || current.tokenVersion() != baseVersion) {
+            if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() != baseVersion) {
                 return adopted;
+            }
+            if (current.reason() != RefreshClaim.Reason.IN_FLIGHT) {
+                continue; // the lease was given up between the two reads: try again at once
             }
             if (attempt == 1) {
                 LOG.info("adopt.waiting_for_refresh_in_flight", "baseVersion", baseVersion);

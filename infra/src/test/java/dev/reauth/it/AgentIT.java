@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.reauth.agent.AgentConfig;
 import dev.reauth.agent.AgentRuntime;
 import dev.reauth.agent.ProxyReloader;
@@ -15,6 +16,8 @@ import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -373,6 +377,71 @@ class AgentIT extends SystemIT {
         }
     }
 
+    @Test
+    void aReloadThatFailsAfterTheWrite_isRetriedUntilBetterCcflareTakesIt() throws Exception {
+        // GIVEN better-ccflare's admin API behind a loopback forwarder that refuses the first two reloads
+        String proxyId =
+                betterCcflare.addOAuthAccount("bcf-reload", 0, "old-access", "old-refresh", in(Duration.ofHours(2)));
+        system.seedAccount("bcf-reload", Map.of());
+        AtomicInteger refused = new AtomicInteger();
+        HttpServer flaky = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        flaky.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                if (refused.get() < 2) {
+                    refused.incrementAndGet();
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
+                HttpRequest.Builder forward = HttpRequest.newBuilder(betterCcflare
+                                .url()
+                                .resolve(exchange.getRequestURI().getPath()))
+                        .POST(HttpRequest.BodyPublishers.noBody());
+                String key = exchange.getRequestHeaders().getFirst("x-api-key");
+                if (key != null) {
+                    forward.header("x-api-key", key);
+                }
+                HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
+                exchange.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        flaky.start();
+        // a recorder of its own: agents of other tests catch this account up too, reloading it directly
+        AgentRecorder own = new AgentRecorder();
+        try (AgentRuntime agent = AgentRuntime.start(
+                AgentConfig.from(agentEnvironment(
+                        work.resolve("state-" + UUID.randomUUID() + ".json"),
+                        Map.of(
+                                "BETTER_CCFLARE_URL",
+                                "http://127.0.0.1:" + flaky.getAddress().getPort()))),
+                system.aws.dynamo(),
+                system.aws.kms(),
+                system.aws.sqs(),
+                system.aws.sns(),
+                own)) {
+            // WHEN the account is re-authenticated: the write lands, the reload is refused
+            long version = rotate("bcf-reload");
+            ProxyReloader.Outcome first = own.awaitApplied("bcf-reload", version);
+            assertThat(first.success()).isFalse();
+            assertThat(first.status()).isEqualTo(503);
+
+            // THEN the agent tries again until better-ccflare reloads the account
+            await().atMost(Duration.ofSeconds(30)).until(() -> own.reloadRetried("bcf-reload", version));
+            assertThat(refused).hasValue(2);
+            assertThat(betterCcflare.logLines())
+                    .anyMatch(line -> line.contains("Token reload triggered for account 'bcf-reload'"));
+            assertThat(accessTokenIn(proxyId)).isNotEqualTo("old-access");
+        } finally {
+            flaky.stop(0);
+        }
+    }
+
     // ---- helpers
 
     private long rotate(String name) {
@@ -439,6 +508,16 @@ class AgentIT extends SystemIT {
     static final class AgentRecorder implements ReauthAgent.Listener {
         private final Map<String, ProxyReloader.Outcome> applied = new ConcurrentHashMap<>();
         private final Map<String, Object> foreign = new ConcurrentHashMap<>();
+        private final Map<String, Boolean> reloadRetried = new ConcurrentHashMap<>();
+
+        @Override
+        public void reloadRetried(String accountId, String name, long tokenVersion) {
+            reloadRetried.put(name + "@" + tokenVersion, true);
+        }
+
+        boolean reloadRetried(String name, long version) {
+            return reloadRetried.containsKey(name + "@" + version);
+        }
 
         @Override
         public void applied(String accountId, String name, long tokenVersion, ProxyReloader.Outcome reload) {
