@@ -230,7 +230,11 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                 Accounts.REFRESH_COUNT));
         Map<String, AttributeValue> values = tokenValues(account.id(), account.tokenVersion(), tokens, now);
         values.putAll(Map.of(":ok", s("ok"), ":one", n(1), ":owner", s(account.leaseOwner())));
-        String update = String.format(TOKENS_UPDATE, (refreshTokenRotated ? ", #issued = :now" : "") + COMMIT_EXTRA)
+        String update = String.format(
+                        TOKENS_UPDATE,
+                        (refreshTokenRotated ? ", #issued = :now" : "")
+                                + deadline(tokens, names, values)
+                                + COMMIT_EXTRA)
                 + COMMIT_COUNT;
         return conditionalUpdate(account.id(), update, LEASE_HELD, names, values)
                 ? OptionalLong.of(account.tokenVersion() + 1)
@@ -240,14 +244,28 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     @Override
     public OptionalLong adopt(String accountId, long baseVersion, SealedTokens tokens, Instant now) {
         Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
+        Map<String, String> names = tokenNames(true);
         return conditionalUpdate(
                         accountId,
-                        String.format(TOKENS_UPDATE, ", #issued = :now"),
+                        String.format(TOKENS_UPDATE, ", #issued = :now" + deadline(tokens, names, values)),
                         ADOPT_CONDITION,
-                        tokenNames(true),
+                        names,
                         values)
                 ? OptionalLong.of(baseVersion + 1)
                 : OptionalLong.empty();
+    }
+
+    /**
+     * The refresh-token deadline the answer named, as a SET clause; none when it named none (a
+     * refresh does not extend the deadline, so the stored one still holds).
+     */
+    private static String deadline(SealedTokens tokens, Map<String, String> names, Map<String, AttributeValue> values) {
+        if (tokens.refreshTokenExpiresAt().isEmpty()) {
+            return "";
+        }
+        names.put("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT);
+        values.put(":rtExp", millis(tokens.refreshTokenExpiresAt().get()));
+        return ", #rtExp = :rtExp";
     }
 
     private static Map<String, String> tokenNames(boolean refreshTokenRotated) {

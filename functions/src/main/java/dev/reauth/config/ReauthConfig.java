@@ -2,6 +2,7 @@ package dev.reauth.config;
 
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
+import dev.reauth.provider.HttpAuthorizationServer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * The functions' whole configuration, read once from the environment. A missing or malformed
  * variable fails start-up with a message naming it. Provider values default to the Anthropic preset
  * and each can be overridden, since the provider has moved them before.
+ *
+ * @param providerUserAgent the User-Agent of every provider call (OAUTH_USER_AGENT), never empty
+ * @param expiringWarning how long before its refresh token's deadline an account is warned about (EXPIRING_WARNING)
  */
 public record ReauthConfig(
         String region,
@@ -30,7 +34,9 @@ public record ReauthConfig(
         Duration providerTimeout,
         ProviderConfig provider,
         RefreshSettings refresh,
-        LinkSettings links) {
+        LinkSettings links,
+        String providerUserAgent,
+        Duration expiringWarning) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -92,7 +98,9 @@ public record ReauthConfig(
                         read.uri("WEB_BASE_URL"),
                         read.duration("LINK_TTL", Duration.ofHours(24)),
                         read.integer("LINK_MAX_STARTS", 10),
-                        read.integer("LINK_MAX_COMPLETIONS", 10)));
+                        read.integer("LINK_MAX_COMPLETIONS", 10)),
+                read.optional("OAUTH_USER_AGENT").orElse(HttpAuthorizationServer.DEFAULT_USER_AGENT),
+                read.duration("EXPIRING_WARNING", Duration.ofDays(3)));
     }
 
     /** A configuration variable is missing or malformed. */

@@ -330,8 +330,12 @@ public final class ReauthService {
 
     private SealedTokens seal(OAuthSession session, TokenResponse.Granted granted) {
         // expires_in counts from the provider's answer, so the clock is read after the exchange
-        Instant expiresAt = clock.instant().plus(granted.expiresIn());
-        return new SealedTokens(vault.seal(session.accountId(), granted.tokens()), expiresAt, granted.identity());
+        Instant answeredAt = clock.instant();
+        return new SealedTokens(
+                vault.seal(session.accountId(), granted.tokens()),
+                answeredAt.plus(granted.expiresIn()),
+                granted.identity(),
+                granted.refreshTokenExpiresAt(answeredAt));
     }
 
     /** Reload: POST /accounts/{id}/reload. Tells the fleet to drop its cached tokens for the account. */

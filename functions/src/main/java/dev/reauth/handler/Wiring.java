@@ -44,8 +44,8 @@ public final class Wiring {
     public static Graph fromEnvironment() {
         ReauthConfig config = ReauthConfig.fromEnvironment();
         AwsClients aws = AwsClients.fromEnvironment(config);
-        AuthorizationServer provider =
-                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout());
+        AuthorizationServer provider = new HttpAuthorizationServer(
+                config.provider(), config.providerTimeout(), config.providerTimeout(), config.providerUserAgent());
         return graph(config, aws, provider, Clock.systemUTC());
     }
 

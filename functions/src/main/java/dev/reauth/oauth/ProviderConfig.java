@@ -41,15 +41,22 @@ public record ProviderConfig(
         leadingAuthorizeParams = Collections.unmodifiableMap(new LinkedHashMap<>(leadingAuthorizeParams));
     }
 
-    /** The Anthropic (Claude) preset, as the open-source proxies use it today. */
+    /** The Anthropic (Claude) preset: the official client's endpoints and login scopes as of 2026. */
     public static ProviderConfig anthropic() {
         return new ProviderConfig(
                 "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
-                URI.create("https://claude.ai/oauth/authorize"),
-                URI.create("https://console.anthropic.com/oauth/authorize"),
+                URI.create("https://claude.com/cai/oauth/authorize"),
+                URI.create("https://platform.claude.com/oauth/authorize"),
                 URI.create("https://platform.claude.com/v1/oauth/token"),
                 "https://platform.claude.com/oauth/code/callback",
-                List.of("org:create_api_key", "user:profile", "user:inference"),
+                List.of(
+                        "org:create_api_key",
+                        "user:profile",
+                        "user:inference",
+                        "user:sessions:claude_code",
+                        "user:mcp_servers",
+                        "user:file_upload",
+                        "user:plugins"),
                 TokenRequestFormat.JSON,
                 Optional.of(URI.create("https://api.anthropic.com/api/oauth/claude_cli/create_api_key")),
                 Map.of("code", "true"));

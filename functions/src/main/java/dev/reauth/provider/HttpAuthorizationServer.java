@@ -37,15 +37,38 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     private static final int MAX_TOKEN_LENGTH = 8192;
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
     private static final long MAX_EXPIRES_IN_SECONDS = 366L * 24 * 3600;
+    private static final long MAX_REFRESH_TOKEN_LIFETIME_SECONDS = 10L * 366 * 24 * 3600;
+
+    /**
+     * Sent when none is configured. The token endpoint answers 429 to requests it does not recognise
+     * as a client (anthropic-oauth.md, 2026), so one is always sent; this one names reauth honestly
+     * rather than impersonating another client. OAUTH_USER_AGENT replaces it.
+     */
+    public static final String DEFAULT_USER_AGENT = "reauth/0.1 (OAuth token refresher; Java)";
+    /** A 429's wait is honoured within these bounds: never a hammering retry, never an account left for hours. */
+    static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(5);
+
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final ProviderConfig config;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final String userAgent;
 
     public HttpAuthorizationServer(ProviderConfig config, Duration connectTimeout, Duration requestTimeout) {
+        this(config, connectTimeout, requestTimeout, DEFAULT_USER_AGENT);
+    }
+
+    /** @param userAgent the User-Agent of every provider call; blank is refused (the provider 429s clients without one) */
+    public HttpAuthorizationServer(
+            ProviderConfig config, Duration connectTimeout, Duration requestTimeout, String userAgent) {
+        if (userAgent == null || userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("The provider User-Agent must be printable ASCII and not empty");
+        }
         this.config = config;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.userAgent = userAgent.strip();
     }
 
     private record Answer(int status, String body, Optional<Duration> retryAfter) {}
@@ -150,6 +173,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             connection.setConnectTimeout((int) connectTimeout.toMillis());
             connection.setReadTimeout((int) requestTimeout.toMillis());
             connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("User-Agent", userAgent);
             connection.setRequestProperty("Content-Type", contentType);
             headers.forEach(connection::setRequestProperty);
             connection.setDoOutput(true);
@@ -176,7 +200,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
 
     /**
      * How long a 429 asks to wait: {@code Retry-After-Ms}, else {@code Retry-After} in seconds
-     * (RFC 9110 §10.2.3; the HTTP-date form is read as no hint). Bounded to an hour.
+     * (RFC 9110 §10.2.3; the HTTP-date form is read as no hint), clamped to 5 s .. 5 min as peers do.
      */
     static Optional<Duration> retryAfter(HttpURLConnection connection) {
         return retryAfter(connection.getHeaderField("Retry-After-Ms"), connection.getHeaderField("Retry-After"));
@@ -185,17 +209,26 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     static Optional<Duration> retryAfter(String millis, String seconds) {
         try {
             if (millis != null) {
-                return Optional.of(Duration.ofMillis(Math.min(Long.parseLong(millis.trim()), 3_600_000L)))
-                        .filter(d -> !d.isNegative());
+                return clamp(Long.parseLong(millis.trim()));
             }
             if (seconds != null) {
-                return Optional.of(Duration.ofSeconds(Math.min(Long.parseLong(seconds.trim()), 3_600L)))
-                        .filter(d -> !d.isNegative());
+                return clamp(Math.min(Long.parseLong(seconds.trim()), 86_400L) * 1000L);
             }
         } catch (NumberFormatException notANumber) {
             // an HTTP-date or garbage: no hint
         }
         return Optional.empty();
+    }
+
+    private static Optional<Duration> clamp(long millis) {
+        if (millis < 0) {
+            return Optional.empty();
+        }
+        Duration asked = Duration.ofMillis(millis);
+        if (asked.compareTo(MIN_RETRY_AFTER) < 0) {
+            return Optional.of(MIN_RETRY_AFTER);
+        }
+        return Optional.of(asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked);
     }
 
     /**
@@ -221,7 +254,12 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
                         boundedText(json, "scope"),
                         Optional.empty()),
                 Duration.ofSeconds(expiresIn),
-                ProviderIdentity.fromTokenResponse(json));
+                ProviderIdentity.fromTokenResponse(json),
+                // an absolute deadline that refreshing does not extend (anthropic-oauth.md, 2026); a
+                // value that is no positive whole number is read as no hint rather than refusing the tokens
+                seconds(json.get("refresh_token_expires_in"))
+                        .filter(s -> s > 0 && s <= MAX_REFRESH_TOKEN_LIFETIME_SECONDS)
+                        .map(Duration::ofSeconds));
     }
 
     private static Optional<Long> seconds(Object value) {

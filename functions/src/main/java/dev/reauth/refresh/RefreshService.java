@@ -105,6 +105,18 @@ public final class RefreshService {
     }
 
     /**
+     * What a refresh of these tokens asks for: the scopes the account was granted (stored with its
+     * tokens), so a later change of the login scopes does not break old accounts with invalid_scope;
+     * the configured list only for tokens that recorded none.
+     */
+    static List<String> scopesFor(TokenBundle current, List<String> configured) {
+        return current.scope()
+                .map(granted -> refreshScopes(List.of(granted.trim().split("\\s+"))))
+                .filter(granted -> !granted.isEmpty() && !granted.getFirst().isEmpty())
+                .orElse(configured);
+    }
+
+    /**
      * Refreshes the account unless someone else is, or just did.
      *
      * @param knownVersion the token version the caller saw (a proxy's, or the index's); the claim
@@ -170,7 +182,7 @@ public final class RefreshService {
 
         TokenResponse response;
         try {
-            response = provider.refresh(current.refreshToken(), refreshScopes);
+            response = provider.refresh(current.refreshToken(), scopesFor(current, refreshScopes));
         } catch (ReauthException.ProviderFailed providerDown) {
             return fail(account, "provider_error", Optional.empty());
         }
@@ -214,7 +226,11 @@ public final class RefreshService {
                 granted.tokens().scope().or(current::scope),
                 current.apiKey());
         Instant expiresAt = clock.instant().plus(granted.expiresIn());
-        SealedTokens sealed = new SealedTokens(sealWithRetry(account, next), expiresAt, Optional.empty());
+        SealedTokens sealed = new SealedTokens(
+                sealWithRetry(account, next),
+                expiresAt,
+                Optional.empty(),
+                granted.refreshTokenExpiresAt(clock.instant()));
         Instant now = clock.instant();
         OptionalLong version = ledger.commit(account, sealed, !granted.keepsRefreshToken(), now);
         if (version.isEmpty()) {

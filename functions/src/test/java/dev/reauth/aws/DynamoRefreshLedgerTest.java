@@ -183,6 +183,24 @@ class DynamoRefreshLedgerTest {
     }
 
     @Test
+    void commit_storesTheRefreshTokenDeadlineTheAnswerNamed_andLeavesItAloneWhenItNamedNone() {
+        Instant deadline = NOW.plus(Duration.ofDays(20));
+        ledger.commit(
+                LEASED,
+                new SealedTokens(new byte[] {5}, NOW.plusSeconds(28_800), Optional.empty(), Optional.of(deadline)),
+                true,
+                NOW);
+        ledger.commit(LEASED, NEW_TOKENS, true, NOW);
+
+        List<UpdateItemRequest> updates = dynamo.all(UpdateItemRequest.class);
+        assertThat(updates.get(0).updateExpression()).contains(", #rtExp = :rtExp");
+        assertThat(updates.get(0).expressionAttributeValues()).containsEntry(":rtExp", n(deadline.toEpochMilli()));
+        assertThat(updates.get(0).expressionAttributeNames()).containsEntry("#rtExp", "refresh_token_expires_at");
+        assertThat(updates.get(1).updateExpression()).doesNotContain("#rtExp");
+        updates.forEach(update -> assertPlaceholdersMatch(update));
+    }
+
+    @Test
     void commit_withTheRefreshTokenKept_leavesItsIssueTimeAlone() {
         ledger.commit(LEASED, NEW_TOKENS, false, NOW);
 

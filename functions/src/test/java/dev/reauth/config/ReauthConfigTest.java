@@ -46,6 +46,20 @@ class ReauthConfigTest {
                         Duration.ofSeconds(30),
                         Duration.ofSeconds(15),
                         Optional.empty()));
+        assertThat(config.providerUserAgent()).isEqualTo("reauth/0.1 (OAuth token refresher; Java)");
+        assertThat(config.expiringWarning()).isEqualTo(Duration.ofDays(3));
+    }
+
+    @Test
+    void theUserAgentAndTheExpiringWarning_areConfigurable() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.put("OAUTH_USER_AGENT", "  fleet-refresher/2.0  ");
+        env.put("EXPIRING_WARNING", "P5D");
+
+        ReauthConfig config = ReauthConfig.from(env);
+
+        assertThat(config.providerUserAgent()).isEqualTo("fleet-refresher/2.0");
+        assertThat(config.expiringWarning()).isEqualTo(Duration.ofDays(5));
     }
 
     @ParameterizedTest

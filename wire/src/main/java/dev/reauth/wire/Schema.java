@@ -23,6 +23,14 @@ public final class Schema {
         public static final String TOKEN_VERSION = "token_version";
         public static final String TOKENS_UPDATED_AT = "tokens_updated_at";
         public static final String REFRESH_TOKEN_ISSUED_AT = "refresh_token_issued_at";
+        /**
+         * When the refresh token stops working whatever is done (epoch ms), from the provider's
+         * {@code refresh_token_expires_in}; absent when the provider did not say.
+         */
+        public static final String REFRESH_TOKEN_EXPIRES_AT = "refresh_token_expires_at";
+        /** When the last "expiring" alert went out (epoch ms): one a day until a re-authentication removes it. */
+        public static final String EXPIRING_ALERT_AT = "expiring_alert_at";
+
         public static final String REQUIRES_REAUTH = "requires_reauth";
         /** The provider account the tokens belong to: the account is bound to it at its first login. */
         public static final String PROVIDER_ACCOUNT_UUID = "provider_account_uuid";
