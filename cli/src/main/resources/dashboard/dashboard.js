@@ -61,7 +61,7 @@
     item.classList.toggle('healthy', account.healthy);
     item.classList.toggle('attention', !account.healthy);
     set(item.querySelector('.health'), account.health);
-    ['identity', 'mode', 'expiresIn', 'lastRefresh', 'failures', 'reauth', 'tokenVersion'].forEach(function (field) {
+    ['identity', 'mode', 'expiresIn', 'refreshTokenExpiresIn', 'lastRefresh', 'failures', 'reauth', 'tokenVersion'].forEach(function (field) {
       set(item.querySelector('[data-field="' + field + '"]'), String(account[field]));
     });
   }

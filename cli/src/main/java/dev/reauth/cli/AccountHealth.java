@@ -16,13 +16,18 @@ import java.util.regex.Pattern;
  *   <li>{@code refresh_overdue}: the access token expires within half the lead window and is still not
  *       refreshed. The refresher takes an account when it enters the lead window, so after half of it
  *       the schedule has run many times without success: it is not running, or cannot reach the account;</li>
- *   <li>{@code no_tokens}: reauth holds no tokens for the account (it was never logged in through reauth).</li>
+ *   <li>{@code no_tokens}: reauth holds no tokens for the account (it was never logged in through reauth);</li>
+ *   <li>{@code expiring}: the refresh token reaches the deadline the provider fixed at login within
+ *       {@value #EXPIRING_WITHIN_DAYS} days (the stack's default warning; reauth alerts daily then too);
+ *       refreshing does not extend it, only a login does.</li>
  * </ul>
  */
 public final class AccountHealth {
 
     /** Refresh failures in a row from which an account needs attention (the refresher alerts at the same count). */
     public static final int FAILING_AFTER = 3;
+    /** Days before the refresh-token deadline from which an account needs a login (the stack's EXPIRING_WARNING default). */
+    public static final int EXPIRING_WITHIN_DAYS = 3;
 
     private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9._@+=:,/-]+");
 
@@ -32,7 +37,8 @@ public final class AccountHealth {
         REFRESH_FAILING("refresh_failing"),
         EXPIRED("expired"),
         REFRESH_OVERDUE("refresh_overdue"),
-        NO_TOKENS("no_tokens");
+        NO_TOKENS("no_tokens"),
+        EXPIRING("expiring");
 
         private final String wire;
 
@@ -64,6 +70,12 @@ public final class AccountHealth {
             problems.add(Problem.EXPIRED);
         } else if (Duration.between(now, account.expiresAt().get()).compareTo(lead.dividedBy(2)) <= 0) {
             problems.add(Problem.REFRESH_OVERDUE);
+        }
+        if (!account.requiresReauth()
+                && account.refreshTokenExpiresAt()
+                        .filter(deadline -> deadline.isBefore(now.plus(Duration.ofDays(EXPIRING_WITHIN_DAYS))))
+                        .isPresent()) {
+            problems.add(Problem.EXPIRING);
         }
         return problems;
     }
@@ -100,6 +112,16 @@ public final class AccountHealth {
                             + " and is not refreshed yet (is the refresh schedule running?)");
                 case NO_TOKENS -> {
                     parts.add("reauth holds no tokens for it (never logged in through reauth)");
+                    needsLogin = true;
+                }
+                case EXPIRING -> {
+                    Instant deadline = account.refreshTokenExpiresAt().orElseThrow();
+                    parts.add(
+                            deadline.isAfter(now)
+                                    ? "refresh token stops working in "
+                                            + Durations.human(Duration.between(now, deadline))
+                                            + " (the provider's deadline; refreshing does not extend it)"
+                                    : "refresh token stopped working " + ago(deadline, now));
                     needsLogin = true;
                 }
             }

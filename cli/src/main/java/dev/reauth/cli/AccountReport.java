@@ -43,6 +43,7 @@ final class AccountReport {
                 "IDENTITY",
                 "MODE",
                 "EXPIRES IN",
+                "LOGIN UNTIL",
                 "REFRESHED",
                 "RESULT",
                 "FAILS",
@@ -55,6 +56,9 @@ final class AccountReport {
                     account.email().orElse("-"),
                     account.mode(),
                     expiresIn(account),
+                    account.refreshTokenExpiresAt()
+                            .map(at -> at.isAfter(now) ? Durations.human(Duration.between(now, at)) : "expired")
+                            .orElse("-"),
                     account.lastRefreshAt().map(this::ago).orElse("never"),
                     account.lastRefreshResult().orElse("-"),
                     Long.toString(account.refreshFailures()),
@@ -101,6 +105,7 @@ final class AccountReport {
             item.put("requiresReauth", account.requiresReauth());
             item.put("reauthReason", account.reauthReason().orElse(null));
             item.put("reauthRequiredAt", text(account.reauthRequiredAt()));
+            item.put("refreshTokenExpiresAt", text(account.refreshTokenExpiresAt()));
             List<AccountHealth.Problem> problems = AccountHealth.problems(account, now, lead);
             item.put("healthy", problems.isEmpty());
             ArrayNode attention = item.putArray("attention");
@@ -140,6 +145,11 @@ final class AccountReport {
                                     .map(result -> " (" + result + ")")
                                     .orElse(""));
             item.put("failures", account.refreshFailures());
+            item.put(
+                    "refreshTokenExpiresIn",
+                    account.refreshTokenExpiresAt()
+                            .map(at -> at.isAfter(now) ? Durations.human(Duration.between(now, at)) : "expired")
+                            .orElse("not given"));
             item.put("reauth", reauth(account));
             item.put("healthy", problems.isEmpty());
             item.put(
@@ -163,6 +173,7 @@ final class AccountReport {
             case EXPIRED -> "access token expired";
             case REFRESH_OVERDUE -> "refresh overdue";
             case NO_TOKENS -> "no tokens";
+            case EXPIRING -> "refresh token expires soon";
         };
     }
 

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param lastRefreshAt     when reauth last refreshed the tokens successfully
  * @param lastRefreshResult the last refresh attempt's result ({@code ok}, {@code provider_error}, {@code dead}, ...)
  * @param refreshFailures   refresh attempts that failed in a row since the last success
+ * @param refreshTokenExpiresAt when the refresh token stops working whatever is refreshed (the provider's deadline)
  */
 public record AccountStatus(
         String id,
@@ -29,7 +30,8 @@ public record AccountStatus(
         long refreshCount,
         boolean requiresReauth,
         Optional<String> reauthReason,
-        Optional<Instant> reauthRequiredAt) {
+        Optional<Instant> reauthRequiredAt,
+        Optional<Instant> refreshTokenExpiresAt) {
 
     /** Reads one element of the answer's {@code accounts} array. */
     public static AccountStatus from(JsonNode account) {
@@ -51,7 +53,8 @@ public record AccountStatus(
                 account.path("refreshCount").asLong(0),
                 account.path("requiresReauth").asBoolean(false),
                 text(account, "reauthReason"),
-                instant(account, "reauthRequiredAt"));
+                instant(account, "reauthRequiredAt"),
+                instant(account, "refreshTokenExpiresAt"));
     }
 
     private static Optional<String> text(JsonNode node, String field) {

@@ -17,6 +17,15 @@ class AccountHealthTest {
 
     private static AccountStatus account(
             String name, Optional<Instant> expiresAt, long failures, boolean requiresReauth) {
+        return account(name, expiresAt, failures, requiresReauth, Optional.empty());
+    }
+
+    private static AccountStatus account(
+            String name,
+            Optional<Instant> expiresAt,
+            long failures,
+            boolean requiresReauth,
+            Optional<Instant> refreshTokenExpiresAt) {
         return new AccountStatus(
                 "id-" + name,
                 name,
@@ -34,7 +43,24 @@ class AccountHealthTest {
                 12,
                 requiresReauth,
                 requiresReauth ? Optional.of("invalid_grant") : Optional.empty(),
-                requiresReauth ? Optional.of(NOW.minus(Duration.ofMinutes(125))) : Optional.empty());
+                requiresReauth ? Optional.of(NOW.minus(Duration.ofMinutes(125))) : Optional.empty(),
+                refreshTokenExpiresAt);
+    }
+
+    @Test
+    void aRefreshTokenNearItsDeadline_isExpiring_andTheLineSaysWhenAndHowToFixIt() {
+        Optional<Instant> fresh = Optional.of(NOW.plus(Duration.ofHours(8)));
+        AccountStatus soon = account("work", fresh, 0, false, Optional.of(NOW.plus(Duration.ofHours(50))));
+        AccountStatus later = account(
+                "home", fresh, 0, false, Optional.of(NOW.plus(Duration.ofDays(3).plusMinutes(1))));
+        AccountStatus none = account("old", fresh, 0, false, Optional.empty());
+
+        assertThat(AccountHealth.problems(soon, NOW, LEAD)).containsExactly(AccountHealth.Problem.EXPIRING);
+        assertThat(AccountHealth.problems(later, NOW, LEAD)).isEmpty();
+        assertThat(AccountHealth.problems(none, NOW, LEAD)).isEmpty();
+        assertThat(AccountHealth.describe(soon, AccountHealth.problems(soon, NOW, LEAD), NOW))
+                .startsWith("work: refresh token stops working in 2d 2h")
+                .endsWith("; fix: reauth --reauthenticate work");
     }
 
     private static AccountStatus expiringIn(Duration left) {

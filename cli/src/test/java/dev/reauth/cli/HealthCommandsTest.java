@@ -37,7 +37,10 @@ class HealthCommandsTest {
                         now.minus(Duration.ofMinutes(10)).minusSeconds(5).toString())
                 .put("lastRefreshResult", "ok")
                 .put("refreshFailures", 0)
-                .put("refreshCount", 14);
+                .put("refreshCount", 14)
+                .put(
+                        "refreshTokenExpiresAt",
+                        now.plus(Duration.ofDays(20)).plusSeconds(30).toString());
         account.putObject("identity")
                 .put("accountUuid", "u-" + name)
                 .put("email", name + "@example.com")
@@ -80,13 +83,14 @@ class HealthCommandsTest {
 
         assertThat(cli.out())
                 .containsPattern(
-                        "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
-                .containsPattern("work\\s+work@example\\.com\\s+max\\s+7h 0m\\s+10m ago\\s+ok\\s+0\\s+14\\s+15\\s+no\n")
+                        "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+LOGIN UNTIL\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
                 .containsPattern(
-                        "spare\\s+spare@example\\.com\\s+max\\s+expired 5m ago\\s+10m ago\\s+dead\\s+0\\s+14\\s+15\\s+"
+                        "work\\s+work@example\\.com\\s+max\\s+7h 0m\\s+20d 0h\\s+10m ago\\s+ok\\s+0\\s+14\\s+15\\s+no\n")
+                .containsPattern(
+                        "spare\\s+spare@example\\.com\\s+max\\s+expired 5m ago\\s+20d 0h\\s+10m ago\\s+dead\\s+0\\s+14\\s+15\\s+"
                                 + "yes \\(invalid_grant, 2h 5m ago\\)\n")
                 .containsPattern(
-                        "flaky\\s+flaky@example\\.com\\s+max\\s+40m\\s+10m ago\\s+provider_error\\s+3\\s+14\\s+15\\s+no\n");
+                        "flaky\\s+flaky@example\\.com\\s+max\\s+40m\\s+20d 0h\\s+10m ago\\s+provider_error\\s+3\\s+14\\s+15\\s+no\n");
     }
 
     @Test
@@ -123,6 +127,7 @@ class HealthCommandsTest {
                         "requiresReauth",
                         "reauthReason",
                         "reauthRequiredAt",
+                        "refreshTokenExpiresAt",
                         "healthy",
                         "attention");
         assertThat(work.path("identity").path("email").asText()).isEqualTo("work@example.com");

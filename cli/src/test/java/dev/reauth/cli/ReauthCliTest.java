@@ -200,9 +200,9 @@ class ReauthCliTest {
 
         assertThat(cli.out())
                 .containsPattern(
-                        "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
-                .containsPattern("work\\s+ops@example\\.com\\s+max\\s+-\\s+never\\s+-\\s+0\\s+0\\s+4\\s+no\n")
-                .containsPattern("spare\\s+-\\s+console\\s+-\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\n")
+                        "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+LOGIN UNTIL\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH\n")
+                .containsPattern("work\\s+ops@example\\.com\\s+max\\s+-\\s+-\\s+never\\s+-\\s+0\\s+0\\s+4\\s+no\n")
+                .containsPattern("spare\\s+-\\s+console\\s+-\\s+-\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\n")
                 .doesNotContain("\u001b", "pwned");
     }
 

@@ -48,7 +48,7 @@ public final class DynamoAccountDirectory implements AccountDirectory {
 
     private static final String STATUS_PROJECTION =
             "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
-                    + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt";
+                    + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt, #rtExp";
     private static final Map<String, String> STATUS_NAMES = Map.ofEntries(
             Map.entry("#id", Accounts.ID),
             Map.entry("#name", Accounts.NAME),
@@ -67,7 +67,8 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             Map.entry("#failures", Accounts.REFRESH_FAILURES),
             Map.entry("#refreshes", Accounts.REFRESH_COUNT),
             Map.entry("#reason", Accounts.REAUTH_REASON),
-            Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT));
+            Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
+            Map.entry("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -158,7 +159,8 @@ public final class DynamoAccountDirectory implements AccountDirectory {
                         number(item, Accounts.REFRESH_FAILURES).orElse(0L),
                         number(item, Accounts.REFRESH_COUNT).orElse(0L),
                         string(item, Accounts.REAUTH_REASON),
-                        Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT)));
+                        Attributes.instant(item, Accounts.REAUTH_REQUIRED_AT),
+                        Attributes.instant(item, Accounts.REFRESH_TOKEN_EXPIRES_AT)));
     }
 
     /** The recorded provider identity; an unreadable one (written by hand) is shown as none rather than failing the list. */

@@ -47,8 +47,16 @@ public final class DynamoAccountWriter implements AccountWriter {
     static final String ROTATE_EXPRESSION = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
             + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero";
     /** A re-authentication makes the account healthy: its dead mark, backoff, lease and alerts go. */
-    static final List<String> ROTATE_REMOVES =
-            List.of("#reason", "#reasonAt", "#next", "#leaseUntil", "#leaseOwner", "#alerts", "#expiringAlert");
+    static final List<String> ROTATE_REMOVES = List.of(
+            "#reason",
+            "#reasonAt",
+            "#next",
+            "#leaseUntil",
+            "#leaseOwner",
+            "#alerts",
+            "#expiringAlert",
+            "#onHold",
+            "#onHoldAt");
 
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
@@ -188,6 +196,8 @@ public final class DynamoAccountWriter implements AccountWriter {
                 Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
                 Map.entry("#alerts", Accounts.REFRESH_ALERTS),
                 Map.entry("#expiringAlert", Accounts.EXPIRING_ALERT_AT),
+                Map.entry("#onHold", Accounts.ON_HOLD),
+                Map.entry("#onHoldAt", Accounts.ON_HOLD_AT),
                 Map.entry("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT)));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":ct",

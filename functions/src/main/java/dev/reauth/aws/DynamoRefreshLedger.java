@@ -47,7 +47,9 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     static final String CLAIM_CONDITION = "attribute_exists(#id) AND attribute_exists(#ct)"
             + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
             + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
-            + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)";
+            + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)"
+            // the provider asked (429 Retry-After) for no call before then: on-demand refreshes too
+            + " AND (attribute_not_exists(#throttled) OR #throttled <= :now)";
 
     static final String CLAIM_UPDATE = "SET #leaseUntil = :leaseEnd, #leaseOwner = :owner, #attempt = :now";
     /** Every write after the claim holds only while this refresher still holds the lease on the version it read. */
@@ -73,7 +75,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
             Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
             Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
             Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
-            Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT));
+            Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT),
+            Map.entry("#throttled", Accounts.THROTTLED_UNTIL));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -405,26 +408,67 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                         s(account.leaseOwner())));
     }
 
+    /** Suspended by the provider: requires re-authentication (proxies stop using it) and marked on hold, since when. */
+    static final String ON_HOLD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :onHold,"
+            + " #onHold = :true, #onHoldAt = :now REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
+
+    @Override
+    public boolean markOnHold(LeasedAccount account, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#reauth", Accounts.REQUIRES_REAUTH,
+                "#reason", Accounts.REAUTH_REASON,
+                "#reasonAt", Accounts.REAUTH_REQUIRED_AT,
+                "#result", Accounts.LAST_REFRESH_RESULT,
+                "#onHold", Accounts.ON_HOLD,
+                "#onHoldAt", Accounts.ON_HOLD_AT,
+                "#bucket", Accounts.REFRESH_BUCKET,
+                "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
+                "#leaseOwner", Accounts.REFRESH_LEASE_OWNER,
+                "#next", Accounts.NEXT_REFRESH_AT));
+        names.put("#ver", Accounts.TOKEN_VERSION);
+        return conditionalUpdate(
+                account.id(),
+                ON_HOLD_UPDATE,
+                LEASE_HELD,
+                names,
+                Map.of(
+                        ":true", bool(true),
+                        ":reason", s(ON_HOLD_REASON),
+                        ":now", millis(now),
+                        ":onHold", s(ON_HOLD_REASON),
+                        ":base", n(account.tokenVersion()),
+                        ":owner", s(account.leaseOwner())));
+    }
+
+    /** The result a 429 is recorded with; its retry time also holds back every claim, on-demand ones too. */
+    static final String THROTTLED_RESULT = "throttled";
+
+    static final String THROTTLED_FAILURE_UPDATE =
+            FAILURE_UPDATE.replace(" REMOVE ", ", #throttled = :retryAt REMOVE ");
+
+    private static Map<String, String> failureNames(String result) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#failures", Accounts.REFRESH_FAILURES,
+                "#result", Accounts.LAST_REFRESH_RESULT,
+                "#next", Accounts.NEXT_REFRESH_AT,
+                "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
+                "#leaseOwner", Accounts.REFRESH_LEASE_OWNER,
+                "#ver", Accounts.TOKEN_VERSION));
+        if (THROTTLED_RESULT.equals(result)) {
+            names.put("#throttled", Accounts.THROTTLED_UNTIL);
+        }
+        return names;
+    }
+
     @Override
     public int recordFailure(LeasedAccount account, String result, Instant retryAt, Instant now) {
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(u -> u.tableName(table)
                             .key(Map.of(Accounts.ID, s(account.id())))
-                            .updateExpression(FAILURE_UPDATE)
+                            .updateExpression(
+                                    THROTTLED_RESULT.equals(result) ? THROTTLED_FAILURE_UPDATE : FAILURE_UPDATE)
                             .conditionExpression(LEASE_HELD)
-                            .expressionAttributeNames(Map.of(
-                                    "#failures",
-                                    Accounts.REFRESH_FAILURES,
-                                    "#result",
-                                    Accounts.LAST_REFRESH_RESULT,
-                                    "#next",
-                                    Accounts.NEXT_REFRESH_AT,
-                                    "#leaseUntil",
-                                    Accounts.REFRESH_LEASE_UNTIL,
-                                    "#leaseOwner",
-                                    Accounts.REFRESH_LEASE_OWNER,
-                                    "#ver",
-                                    Accounts.TOKEN_VERSION))
+                            .expressionAttributeNames(failureNames(result))
                             .expressionAttributeValues(Map.of(
                                     ":zero",
                                     n(0),

@@ -19,7 +19,7 @@ import java.util.Optional;
  * and each can be overridden, since the provider has moved them before.
  *
  * @param providerUserAgent the User-Agent of every provider call (OAUTH_USER_AGENT), never empty
- * @param expiringWarning how long before its refresh token's deadline an account is warned about (EXPIRING_WARNING)
+ * @param deadlines the expiring warning: its index and how far ahead it warns
  */
 public record ReauthConfig(
         String region,
@@ -36,7 +36,7 @@ public record ReauthConfig(
         RefreshSettings refresh,
         LinkSettings links,
         String providerUserAgent,
-        Duration expiringWarning) {
+        DeadlineSettings deadlines) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -100,7 +100,9 @@ public record ReauthConfig(
                         read.integer("LINK_MAX_STARTS", 10),
                         read.integer("LINK_MAX_COMPLETIONS", 10)),
                 read.optional("OAUTH_USER_AGENT").orElse(HttpAuthorizationServer.DEFAULT_USER_AGENT),
-                read.duration("EXPIRING_WARNING", Duration.ofDays(3)));
+                new DeadlineSettings(
+                        read.optional("ACCOUNTS_DEADLINE_INDEX").orElse("deadline-index"),
+                        read.duration("EXPIRING_WARNING", Duration.ofDays(3))));
     }
 
     /** A configuration variable is missing or malformed. */

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.http.Route;
+import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.wire.Json;
 import java.time.Clock;
@@ -27,6 +28,7 @@ public final class RefreshHandler extends ApiHandler {
     private static final Duration RUN_MARGIN = Duration.ofSeconds(2);
 
     private final ScheduledRefresh schedule;
+    private final ExpiringAlerts expiring;
     private final Clock clock;
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
@@ -35,7 +37,7 @@ public final class RefreshHandler extends ApiHandler {
     }
 
     private RefreshHandler(Wiring.Graph graph) {
-        this(graph.api(), graph.schedule(), Clock.systemUTC());
+        this(graph.api(), graph.schedule(), graph.expiring(), Clock.systemUTC());
     }
 
     /** Serves the HTTP route only (the local API runs the schedule itself). */
@@ -44,8 +46,14 @@ public final class RefreshHandler extends ApiHandler {
     }
 
     public RefreshHandler(ReauthApi api, ScheduledRefresh schedule, Clock clock) {
+        this(api, schedule, null, clock);
+    }
+
+    /** @param expiring warns about refresh tokens nearing their deadline after each scheduled run (null: not here) */
+    public RefreshHandler(ReauthApi api, ScheduledRefresh schedule, ExpiringAlerts expiring, Clock clock) {
         super(api, ROUTES);
         this.schedule = schedule;
+        this.expiring = expiring;
         this.clock = clock;
     }
 
@@ -57,15 +65,19 @@ public final class RefreshHandler extends ApiHandler {
         Duration remaining = context == null ? DEFAULT_RUN : Duration.ofMillis(context.getRemainingTimeInMillis());
         Instant deadline = clock.instant().plus(remaining).minus(RUN_MARGIN);
         ScheduledRefresh.Summary summary = schedule.run(deadline);
-        return Json.object()
+        // after the refreshes, which come first; it only reads what is expiring and never throws
+        Json.ObjectWriter answer = Json.object()
                 .put("due", summary.due())
                 .put("refreshed", summary.refreshed())
                 .put("current", summary.current())
                 .put("failed", summary.failed())
                 .put("dead", summary.dead())
                 .put("throttled", summary.throttled())
-                .put("leftForNextRun", summary.leftForNextRun())
-                .toJson();
+                .put("leftForNextRun", summary.leftForNextRun());
+        if (expiring != null) {
+            answer.put("expiringWarned", expiring.run());
+        }
+        return answer.toJson();
     }
 
     /** An EventBridge (scheduled) event, as opposed to an HTTP API request. */

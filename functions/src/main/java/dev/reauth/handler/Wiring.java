@@ -6,7 +6,9 @@ import dev.reauth.aws.DynamoAccountWriter;
 import dev.reauth.aws.DynamoLinkStore;
 import dev.reauth.aws.DynamoLinkedAccounts;
 import dev.reauth.aws.DynamoRefreshLedger;
+import dev.reauth.aws.DynamoRefreshTokenDeadlines;
 import dev.reauth.aws.DynamoSessionStore;
+import dev.reauth.aws.DynamoStackAlertMarks;
 import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.aws.SnsAlertPublisher;
 import dev.reauth.aws.SnsEventPublisher;
@@ -19,8 +21,10 @@ import dev.reauth.link.LinkIssuer;
 import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.ScheduledRefresh;
+import dev.reauth.refresh.StackWideAlerts;
 import dev.reauth.refresh.TokenIntake;
 import dev.reauth.web.WebApp;
 import java.security.SecureRandom;
@@ -37,8 +41,11 @@ public final class Wiring {
 
     private Wiring() {}
 
-    /** What the handlers run on: the HTTP API, the scheduled refresh run, and the re-auth links' routes. */
-    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web) {}
+    /**
+     * What the handlers run on: the HTTP API, the scheduled refresh run, the re-auth links' routes, and
+     * the expiring-deadline warning that follows each scheduled run.
+     */
+    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web, ExpiringAlerts expiring) {}
 
     /** The production graph: configuration and clients from the environment, built once at init. */
     public static Graph fromEnvironment() {
@@ -67,7 +74,11 @@ public final class Wiring {
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
                 alerts(config, aws),
                 clock);
-        return new Graph(new ReauthApi(service, refresher, intake), schedule, new WebApp(links));
+        return new Graph(
+                new ReauthApi(service, refresher, intake),
+                schedule,
+                new WebApp(links),
+                expiring(config, aws, clock, links));
     }
 
     /** Re-auth links over the given clients and service. */
@@ -118,12 +129,29 @@ public final class Wiring {
                 new KmsTokenVault(aws.kms(), config.tokenKeyId()),
                 provider,
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
-                alerts(config, aws),
+                // a fault of the whole stack (the provider refuses its client) is one alert a day, not one per account
+                new StackWideAlerts(
+                        alerts(config, aws), new DynamoStackAlertMarks(aws.dynamo(), config.sessionsTable()), clock),
                 config.refresh(),
                 RefreshService.refreshScopes(config.provider().scopes()),
                 clock,
                 Optional.ofNullable(links)
                         .filter(issuer -> config.links().webBaseUrl().isPresent()));
+    }
+
+    /** The expiring-deadline warning; with a web base URL configured, each alert carries a link from {@code links}. */
+    public static ExpiringAlerts expiring(ReauthConfig config, AwsClients aws, Clock clock, LinkIssuer links) {
+        return new ExpiringAlerts(
+                new DynamoRefreshTokenDeadlines(
+                        aws.dynamo(),
+                        config.accountsTable(),
+                        config.deadlines().deadlineIndex(),
+                        config.refresh().buckets()),
+                alerts(config, aws),
+                Optional.ofNullable(links)
+                        .filter(issuer -> config.links().webBaseUrl().isPresent()),
+                config.deadlines().warning(),
+                clock);
     }
 
     private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {

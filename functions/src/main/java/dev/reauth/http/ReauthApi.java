@@ -189,6 +189,7 @@ public final class ReauthApi {
             item.put("refreshFailures", health.consecutiveFailures()).put("refreshCount", health.refreshCount());
             health.reauthReason().ifPresent(reason -> item.put("reauthReason", reason));
             health.reauthRequiredAt().ifPresent(at -> item.put("reauthRequiredAt", at.toString()));
+            health.refreshTokenExpiresAt().ifPresent(at -> item.put("refreshTokenExpiresAt", at.toString()));
             accounts.append(item.toJson());
         }
         return ApiResponse.json(200, "{\"accounts\":" + accounts.append(']') + "}");

@@ -56,9 +56,14 @@ public sealed interface TokenResponse {
 
     /**
      * The provider refused the request with a 4xx and an RFC 6749 error code ({@code invalid_grant}
-     * for a wrong, used or expired code). The description is the provider's and is never forwarded.
+     * for a wrong, used or expired code), and its {@code error_description} when that is a bare code
+     * ({@code account_on_hold}); free text is dropped. Neither is ever forwarded.
      */
-    record Refused(int status, String error) implements TokenResponse {
+    record Refused(int status, String error, Optional<String> description) implements TokenResponse {
+        public Refused(int status, String error) {
+            this(status, error, Optional.empty());
+        }
+
         /**
          * True when the operator can fix it with another code (a wrong, used or expired one). Anything
          * else, {@code invalid_request} included, is a configuration fault that pasting again cannot fix.

@@ -132,11 +132,14 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             return new TokenResponse.Throttled(answer.retryAfter());
         }
         if (answer.status() >= 400 && answer.status() < 500) {
-            Optional<String> error = Json.parseObjectOrEmpty(answer.body())
-                    .flatMap(json -> boundedText(json, "error"))
+            Optional<Map<String, Object>> json = Json.parseObjectOrEmpty(answer.body());
+            Optional<String> error = json.flatMap(j -> boundedText(j, "error"))
                     .map(e -> ERROR_CODE.matcher(e).matches() ? e : "unrecognized_error");
             if (error.isPresent()) {
-                return new TokenResponse.Refused(answer.status(), error.get());
+                // only a bare code is kept (account_on_hold): free text could echo anything
+                Optional<String> description = json.flatMap(j -> boundedText(j, "error_description"))
+                        .filter(d -> ERROR_CODE.matcher(d).matches());
+                return new TokenResponse.Refused(answer.status(), error.get(), description);
             }
         }
         throw new ReauthException.ProviderFailed(

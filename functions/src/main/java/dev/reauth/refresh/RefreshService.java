@@ -12,6 +12,7 @@ import dev.reauth.domain.TokenVault;
 import dev.reauth.link.IssuedLink;
 import dev.reauth.link.LinkIssuer;
 import dev.reauth.log.StructuredLog;
+import dev.reauth.oauth.RefusalClassification;
 import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
@@ -194,18 +195,34 @@ public final class RefreshService {
                         "scope_missing_inference",
                         "The provider granted tokens without the user:inference scope, which cannot serve requests.");
             case TokenResponse.Granted granted -> commit(account, current, granted);
-            case TokenResponse.Refused refused
-            when "invalid_grant".equals(refused.error()) ->
-                dead(
-                        account,
-                        "invalid_grant",
-                        "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
-            case TokenResponse.Refused refused ->
-                fail(account, "provider_refused:" + refused.error(), Optional.empty());
+            case TokenResponse.Refused refused -> refused(account, refused);
             case TokenResponse.Throttled throttled -> {
                 fail(account, "throttled", throttled.retryAfter());
                 yield new RefreshOutcome.Throttled(throttled.retryAfter().orElse(FIRST_BACKOFF));
             }
+        };
+    }
+
+    /** A refused refresh, classified as the official client classifies it (RefusalClassification). */
+    private RefreshOutcome refused(LeasedAccount account, TokenResponse.Refused refused) {
+        return switch (RefusalClassification.of(refused)) {
+            case DEAD ->
+                dead(
+                        account,
+                        "invalid_grant",
+                        "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
+            case SCOPE_CHANGED ->
+                dead(
+                        account,
+                        "scope_changed",
+                        "The provider refused the account's scopes (invalid_scope), with and without naming them: its scopes"
+                                + " changed, and only a new login grants today's.");
+            case ON_HOLD -> RefusalResponses.onHold(this, ledger, account, clock.instant());
+            case CONFIGURATION -> {
+                RefusalResponses.configuration(alerts, refused.error(), clock.instant());
+                yield fail(account, "provider_refused:" + refused.error(), Optional.empty());
+            }
+            case TRANSIENT -> fail(account, "provider_refused:" + refused.error(), Optional.empty());
         };
     }
 
@@ -365,7 +382,7 @@ public final class RefreshService {
         }
     }
 
-    private void publish(TokenEvent event) {
+    void publish(TokenEvent event) {
         try {
             events.publish(event);
             LOG.info("fleet.notified", "eventType", event.type(), "tokenVersion", event.tokenVersion());

@@ -58,7 +58,7 @@ class DynamoAccountWriterTest {
                 .isEqualTo(
                         "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
                                 + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero, #pAccount = :pAccount, #pEmail = :pEmail"
-                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #pOrg, #pOrgName, #rtExp");
+                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #pOrg, #pOrgName, #rtExp");
         assertThat(account.conditionExpression())
                 .isEqualTo(
                         "attribute_exists(#id) AND #ver = :base AND (attribute_not_exists(#pAccount) OR #pAccount = :pAccount)");
@@ -103,6 +103,7 @@ class DynamoAccountWriterTest {
                         || a.startsWith("reauth")
                         || a.startsWith("next_refresh")
                         || a.equals("expiring_alert_at")
+                        || a.startsWith("on_hold")
                         || a.equals("expires_at")
                         || a.equals("requires_reauth"))
                 .doesNotContain("priority", "request_count", "name", "id");
@@ -171,7 +172,7 @@ class DynamoAccountWriterTest {
         assertThat(account.updateExpression())
                 .doesNotContain(":pAccount")
                 .endsWith(
-                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #rtExp");
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
     }
@@ -183,8 +184,9 @@ class DynamoAccountWriterTest {
         Update account = accountUpdate(0);
         assertThat(account.conditionExpression()).isEqualTo("attribute_exists(#id) AND #ver = :base");
         assertThat(account.updateExpression())
-                .endsWith("REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert,"
-                        + " #pAccount, #pEmail, #pOrg, #pOrgName, #rtExp");
+                .endsWith(
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt,"
+                                + " #pAccount, #pEmail, #pOrg, #pOrgName, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
     }

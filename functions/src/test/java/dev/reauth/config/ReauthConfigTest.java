@@ -47,7 +47,7 @@ class ReauthConfigTest {
                         Duration.ofSeconds(15),
                         Optional.empty()));
         assertThat(config.providerUserAgent()).isEqualTo("reauth/0.1 (OAuth token refresher; Java)");
-        assertThat(config.expiringWarning()).isEqualTo(Duration.ofDays(3));
+        assertThat(config.deadlines()).isEqualTo(new DeadlineSettings("deadline-index", Duration.ofDays(3)));
     }
 
     @Test
@@ -59,7 +59,7 @@ class ReauthConfigTest {
         ReauthConfig config = ReauthConfig.from(env);
 
         assertThat(config.providerUserAgent()).isEqualTo("fleet-refresher/2.0");
-        assertThat(config.expiringWarning()).isEqualTo(Duration.ofDays(5));
+        assertThat(config.deadlines().warning()).isEqualTo(Duration.ofDays(5));
     }
 
     @ParameterizedTest

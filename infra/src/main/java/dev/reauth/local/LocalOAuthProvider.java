@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -60,6 +62,11 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private final Map<String, Login> loginsByCode = new ConcurrentHashMap<>();
 
     private final RefreshGrants refreshGrants = new RefreshGrants();
+    private final List<TokenCall> tokenCalls = new CopyOnWriteArrayList<>();
+    private volatile boolean requireUserAgent = true;
+
+    /** A request that reached the token endpoint: when, and the User-Agent it sent ("" for none). */
+    public record TokenCall(Instant at, String userAgent) {}
 
     /** A provider account, as the token response names it. */
     public record Login(String accountUuid, String email, String organizationUuid, String organizationName) {
@@ -84,6 +91,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         front.setExecutor(Executors.newFixedThreadPool(
                 8, Thread.ofPlatform().daemon().name("local-oauth-", 0).factory()));
         front.createContext("/v1/oauth/token", this::token);
+        front.createContext("/v1/oauth/token/revoke", this::revoke);
         front.createContext("/oauth/code/callback", this::codePage);
         front.createContext("/api/oauth/claude_cli/create_api_key", this::createApiKey);
         front.start();
@@ -177,6 +185,52 @@ public final class LocalOAuthProvider implements AutoCloseable {
         }
     }
 
+    /** Every request that reached the token endpoint, in order: when it came and its User-Agent. */
+    public List<TokenCall> tokenCalls() {
+        return List.copyOf(tokenCalls);
+    }
+
+    /** Whether a token request without a User-Agent is answered 429 (the default, as the provider does). */
+    public void requireUserAgent(boolean required) {
+        requireUserAgent = required;
+    }
+
+    /** The revoke endpoint's URL ({@code OAUTH_REVOKE_URL}). */
+    public URI revokeUrl() {
+        return frontUrl("/v1/oauth/token/revoke");
+    }
+
+    /**
+     * {@code POST /v1/oauth/token/revoke}, JSON {@code {"token", "token_type_hint", "client_id"}}, as
+     * the official client calls it for the grant a new login replaces: 200 whether or not the token
+     * was live (RFC 7009 §2.2), 400 for a malformed request.
+     */
+    private void revoke(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(readBody(exchange.getRequestBody()));
+            } catch (IOException e) {
+                body = null;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || body == null
+                    || body.path("token").asText().isEmpty()
+                    || !CLIENT_ID.equals(body.path("client_id").asText())) {
+                respond(exchange, 400, error("invalid_request", "POST token and client_id as JSON"));
+                return;
+            }
+            refreshGrants.revokeAtEndpoint(body.path("token").asText());
+            respond(exchange, 200, "{}");
+        }
+    }
+
+    private static String rateLimitError() {
+        ObjectNode body = JSON.createObjectNode().put("type", "error");
+        body.putObject("error").put("type", "rate_limit_error").put("message", "Rate limited");
+        return body.toString();
+    }
+
     /** How many token requests reached this provider. */
     public int tokenRequests() {
         return tokenRequests.get();
@@ -190,6 +244,14 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
             tokenRequests.incrementAndGet();
+            String userAgent = exchange.getRequestHeaders().getFirst("User-Agent");
+            tokenCalls.add(new TokenCall(Instant.now(), userAgent == null ? "" : userAgent));
+            if (requireUserAgent && (userAgent == null || userAgent.isBlank())) {
+                // as the provider answers a client it does not recognise (anthropic-oauth.md, 2026)
+                exchange.getResponseHeaders().set("Retry-After", "60");
+                respond(exchange, 429, rateLimitError());
+                return;
+            }
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             if (!"POST".equals(exchange.getRequestMethod())
                     || contentType == null
@@ -240,6 +302,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
                                 tokens.path("access_token").asText(),
                                 tokens.path("refresh_token").asText(),
                                 login));
+                refreshGrants
+                        .refreshTokenExpiresIn(tokens.path("refresh_token").asText())
+                        .ifPresent(left -> tokens.put("refresh_token_expires_in", left));
                 issuedAccessTokens.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("refresh_token").asText());
@@ -266,7 +331,16 @@ public final class LocalOAuthProvider implements AutoCloseable {
             refusal.retryAfter()
                     .ifPresent(
                             wait -> exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds())));
-            String description = refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later";
+            if (refusal.html()) {
+                byte[] page = "<!doctype html><title>403 Forbidden</title><h1>Access denied</h1>"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(403, page.length);
+                exchange.getResponseBody().write(page);
+                return;
+            }
+            String description = refusal.description()
+                    .orElse(refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later");
             respond(exchange, refusal.status(), error(refusal.error(), description));
             return;
         }
@@ -280,6 +354,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
                 .put("expires_in", grant.expiresInSeconds())
                 .put("token_type", "Bearer")
                 .put("scope", grant.scope());
+        grant.refreshTokenExpiresInSeconds().ifPresent(left -> tokens.put("refresh_token_expires_in", left));
         tokens.putObject("account")
                 .put("uuid", grant.login().accountUuid())
                 .put("email_address", grant.login().email());

@@ -92,21 +92,30 @@ public final class LocalRun {
         }
     }
 
+    /** The functions' environment a local run's options change: the lead window, and when the expiring alert comes. */
+    static Map<String, String> localOverrides(LocalRunOptions options) {
+        Map<String, String> overrides = new java.util.HashMap<>();
+        options.tokenLifetime()
+                .ifPresent(lifetime -> overrides.put(
+                        "REFRESH_LEAD", LocalRunOptions.leadFor(lifetime).toString()));
+        // at half the refresh token's life left, so the alert comes within the demo
+        options.refreshTokenLifetime()
+                .ifPresent(lifetime ->
+                        overrides.put("EXPIRING_WARNING", lifetime.dividedBy(2).toString()));
+        return Map.copyOf(overrides);
+    }
+
     private void run(LocalRunOptions options) throws Exception {
         out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
         LocalDeployment deployment = options.anthropic()
                 ? LocalDeployment.withAnthropic(options.port())
-                : LocalDeployment.withLocalProvider(
-                        options.port(),
-                        options.tokenLifetime()
-                                .map(lifetime -> Map.of(
-                                        "REFRESH_LEAD",
-                                        LocalRunOptions.leadFor(lifetime).toString()))
-                                .orElse(Map.of()));
+                : LocalDeployment.withLocalProvider(options.port(), localOverrides(options));
         LocalStack aws = deployment.aws();
         LocalOAuthProvider localProvider = deployment.provider();
         options.tokenLifetime()
                 .ifPresent(lifetime -> localProvider.refreshGrants().accessTokenLifetime(lifetime));
+        options.refreshTokenLifetime()
+                .ifPresent(lifetime -> localProvider.refreshGrants().refreshTokenLifetime(lifetime));
         ReauthConfig config = deployment.config();
         LocalApi localApi = deployment.api();
         DemoCacheSubscriber subscriber = new DemoCacheSubscriber(

@@ -104,17 +104,17 @@ class CliHealthIT {
             String screen = terminal.screen();
             assertThat(screen)
                     .containsPattern(
-                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH")
+                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+LOGIN UNTIL\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH")
                     .containsPattern(
-                            "h-fresh\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+\\S+ ago\\s+ok\\s+0\\s+1\\s+2\\s+no\\s")
+                            "h-fresh\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+-\\s+\\S+ ago\\s+ok\\s+0\\s+1\\s+2\\s+no\\s")
                     .containsPattern(
-                            "h-dead\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+never\\s+dead\\s+0\\s+0\\s+1\\s+"
+                            "h-dead\\s+owner@example\\.com\\s+max\\s+7h \\d+m\\s+-\\s+never\\s+dead\\s+0\\s+0\\s+1\\s+"
                                     + "yes \\(invalid_grant, \\d+[sm] ago\\)")
                     // minutes pass between the set-up and this test
                     .containsPattern(
-                            "h-failing\\s+-\\s+max\\s+3h \\d+m\\s+5h \\d+m ago\\s+provider_error\\s+4\\s+9\\s+7\\s+no\\s")
+                            "h-failing\\s+-\\s+max\\s+3h \\d+m\\s+-\\s+5h \\d+m ago\\s+provider_error\\s+4\\s+9\\s+7\\s+no\\s")
                     .containsPattern(
-                            "h-expired\\s+-\\s+max\\s+expired 2h \\d+m ago\\s+never\\s+-\\s+0\\s+0\\s+2\\s+no\\s")
+                            "h-expired\\s+-\\s+max\\s+expired 2h \\d+m ago\\s+-\\s+never\\s+-\\s+0\\s+0\\s+2\\s+no\\s")
                     .doesNotContain("sealed", "c2VhbGVk");
         }
     }

@@ -267,13 +267,13 @@ class CliIT {
             String screen = terminal.screen();
             assertThat(screen)
                     .containsPattern(
-                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH");
+                            "NAME\\s+IDENTITY\\s+MODE\\s+EXPIRES IN\\s+LOGIN UNTIL\\s+REFRESHED\\s+RESULT\\s+FAILS\\s+REFRESHES\\s+VERSION\\s+REAUTH");
             assertThat(screen)
                     .containsPattern(
-                            "list-a-" + unique + "\\s+-\\s+max\\s+5h 1m\\s+never\\s+-\\s+0\\s+0\\s+7\\s+no\\s");
+                            "list-a-" + unique + "\\s+-\\s+max\\s+5h 1m\\s+-\\s+never\\s+-\\s+0\\s+0\\s+7\\s+no\\s");
             assertThat(screen)
                     .containsPattern("list-b-" + unique
-                            + "\\s+-\\s+console\\s+expired 3h 1m ago\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\\s");
+                            + "\\s+-\\s+console\\s+expired 3h 1m ago\\s+-\\s+never\\s+-\\s+0\\s+0\\s+0\\s+yes\\s");
             assertThat(screen).doesNotContain("sk-ant-secret-api-key-value", "opaque-ciphertext", "b3BhcXVl");
         }
     }

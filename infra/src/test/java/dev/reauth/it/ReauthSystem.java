@@ -106,7 +106,7 @@ final class ReauthSystem implements AutoCloseable {
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
         list = new ListAccountsHandler(api);
-        refresh = new RefreshHandler(api, graph.schedule(), clock);
+        refresh = new RefreshHandler(api, graph.schedule(), graph.expiring(), clock);
         web = new WebHandler(graph.web());
     }
 
@@ -130,7 +130,7 @@ final class ReauthSystem implements AutoCloseable {
                 format == null ? c.tokenRequestFormat() : format,
                 c.apiKeyUrl(),
                 c.leadingAuthorizeParams());
-        var server = new HttpAuthorizationServer(providerConfig, timeout, timeout);
+        var server = new HttpAuthorizationServer(providerConfig, timeout, timeout, config.providerUserAgent());
         return Wiring.graph(config, clients, server, clock);
     }
 

@@ -28,6 +28,10 @@ public final class Schema {
          * {@code refresh_token_expires_in}; absent when the provider did not say.
          */
         public static final String REFRESH_TOKEN_EXPIRES_AT = "refresh_token_expires_at";
+        /** The provider suspended the account ({@code account_on_hold}); a login will not help until it lifts it. */
+        public static final String ON_HOLD = "on_hold";
+
+        public static final String ON_HOLD_AT = "on_hold_at";
         /** When the last "expiring" alert went out (epoch ms): one a day until a re-authentication removes it. */
         public static final String EXPIRING_ALERT_AT = "expiring_alert_at";
 
@@ -56,6 +60,8 @@ public final class Schema {
         public static final String REFRESH_FAILURES = "refresh_failures";
         public static final String REFRESH_COUNT = "refresh_count";
         public static final String NEXT_REFRESH_AT = "next_refresh_at";
+        /** The provider answered 429 asking for no call before this (epoch ms): every claim waits for it. */
+        public static final String THROTTLED_UNTIL = "throttled_until";
         /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
         public static final String REFRESH_ALERTS = "refresh_alerts";
 
