@@ -20,6 +20,7 @@ import java.util.Optional;
  *
  * @param providerUserAgent the User-Agent of every provider call (OAUTH_USER_AGENT), never empty
  * @param deadlines the expiring warning: its index and how far ahead it warns
+ * @param revokeUrl where a re-authentication revokes the refresh token it replaced (OAUTH_REVOKE_URL); empty: off
  */
 public record ReauthConfig(
         String region,
@@ -36,7 +37,8 @@ public record ReauthConfig(
         RefreshSettings refresh,
         LinkSettings links,
         String providerUserAgent,
-        DeadlineSettings deadlines) {
+        DeadlineSettings deadlines,
+        Optional<URI> revokeUrl) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -102,7 +104,10 @@ public record ReauthConfig(
                 read.optional("OAUTH_USER_AGENT").orElse(HttpAuthorizationServer.DEFAULT_USER_AGENT),
                 new DeadlineSettings(
                         read.optional("ACCOUNTS_DEADLINE_INDEX").orElse("deadline-index"),
-                        read.duration("EXPIRING_WARNING", Duration.ofDays(3))));
+                        read.duration("EXPIRING_WARNING", Duration.ofDays(3))),
+                read.optional("OAUTH_REVOKE_URL")
+                        .filter(v -> !v.equalsIgnoreCase("none"))
+                        .map(v -> read.parseUri("OAUTH_REVOKE_URL", v)));
     }
 
     /** A configuration variable is missing or malformed. */

@@ -16,6 +16,7 @@ import dev.reauth.config.ReauthConfig;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthService;
+import dev.reauth.domain.ReplacedGrants;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.link.LinkIssuer;
 import dev.reauth.link.LinkService;
@@ -52,7 +53,11 @@ public final class Wiring {
         ReauthConfig config = ReauthConfig.fromEnvironment();
         AwsClients aws = AwsClients.fromEnvironment(config);
         AuthorizationServer provider = new HttpAuthorizationServer(
-                config.provider(), config.providerTimeout(), config.providerTimeout(), config.providerUserAgent());
+                config.provider(),
+                config.providerTimeout(),
+                config.providerTimeout(),
+                config.providerUserAgent(),
+                config.revokeUrl());
         return graph(config, aws, provider, Clock.systemUTC());
     }
 
@@ -112,7 +117,18 @@ public final class Wiring {
                 config.provider(),
                 config.sessionTtl(),
                 clock,
-                SecureRandom::new);
+                SecureRandom::new,
+                config.revokeUrl().map(url -> replacedGrants(config, aws, provider)));
+    }
+
+    /** Revocation of what a re-authentication replaces: the account's current tokens read and opened before the write. */
+    private static ReplacedGrants replacedGrants(ReauthConfig config, AwsClients aws, AuthorizationServer provider) {
+        DynamoRefreshLedger ledger = ledger(config, aws);
+        return new ReplacedGrants(
+                accountId -> ledger.sealed(accountId)
+                        .map(sealed -> new ReplacedGrants.Held(sealed.tokenVersion(), sealed.ciphertext())),
+                new KmsTokenVault(aws.kms(), config.tokenKeyId()),
+                provider);
     }
 
     /** The refresher over the given clients, provider and clock. */

@@ -2,6 +2,7 @@ package dev.reauth.provider;
 
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.RevocationOutcome;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
@@ -54,14 +55,29 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final String userAgent;
+    private final Optional<URI> revokeUrl;
+
+    /** A revocation is best effort: it gets this long, whatever the token calls get. */
+    static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
 
     public HttpAuthorizationServer(ProviderConfig config, Duration connectTimeout, Duration requestTimeout) {
         this(config, connectTimeout, requestTimeout, DEFAULT_USER_AGENT);
     }
 
-    /** @param userAgent the User-Agent of every provider call; blank is refused (the provider 429s clients without one) */
     public HttpAuthorizationServer(
             ProviderConfig config, Duration connectTimeout, Duration requestTimeout, String userAgent) {
+        this(config, connectTimeout, requestTimeout, userAgent, Optional.empty());
+    }
+
+    /** @param userAgent the User-Agent of every provider call; blank is refused (the provider 429s clients without one) */
+    /** @param revokeUrl where replaced refresh tokens are revoked (OAUTH_REVOKE_URL); empty: revocation off */
+    public HttpAuthorizationServer(
+            ProviderConfig config,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            String userAgent,
+            Optional<URI> revokeUrl) {
+        this.revokeUrl = revokeUrl;
         if (userAgent == null || userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("The provider User-Agent must be printable ASCII and not empty");
         }
@@ -75,6 +91,11 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
 
     /** The scope the refresh grant asks for is refused: ask once more without one (anthropic-oauth.md). */
     private static final String INVALID_SCOPE = "invalid_scope";
+
+    /** The provider configuration this client speaks to. */
+    public ProviderConfig config() {
+        return config;
+    }
 
     @Override
     public TokenResponse exchange(AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
@@ -146,6 +167,38 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
                 "The provider's token endpoint answered HTTP " + answer.status(), null);
     }
 
+    /**
+     * RFC 7009 revocation as the official client sends it: JSON {@code token}, {@code token_type_hint}
+     * and {@code client_id}, within {@link #REVOKE_TIMEOUT}. Never throws: the outcome says how it went.
+     */
+    @Override
+    public RevocationOutcome revoke(String refreshToken) {
+        if (revokeUrl.isEmpty()) {
+            return RevocationOutcome.OFF;
+        }
+        String body = Json.object()
+                .put("token", refreshToken)
+                .put("token_type_hint", "refresh_token")
+                .put("client_id", config.clientId())
+                .toJson();
+        try {
+            Answer answer = post(
+                    revokeUrl.get(),
+                    "application/json",
+                    body,
+                    Map.of(),
+                    "revoke endpoint",
+                    REVOKE_TIMEOUT,
+                    REVOKE_TIMEOUT);
+            if (answer.status() / 100 == 2) {
+                return RevocationOutcome.REVOKED;
+            }
+            return answer.status() / 100 == 4 ? RevocationOutcome.REFUSED : RevocationOutcome.FAILED;
+        } catch (ReauthException.ProviderFailed unreachable) {
+            return RevocationOutcome.FAILED;
+        }
+    }
+
     @Override
     public String createApiKey(String accessToken) {
         URI url = config.apiKeyUrl()
@@ -168,6 +221,17 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     }
 
     private Answer post(URI url, String contentType, String body, Map<String, String> headers, String what) {
+        return post(url, contentType, body, headers, what, connectTimeout, requestTimeout);
+    }
+
+    private Answer post(
+            URI url,
+            String contentType,
+            String body,
+            Map<String, String> headers,
+            String what,
+            Duration connectTimeout,
+            Duration requestTimeout) {
         try {
             HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
             connection.setRequestMethod("POST");
@@ -181,7 +245,8 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             headers.forEach(connection::setRequestProperty);
             connection.setDoOutput(true);
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            connection.setFixedLengthStreamingMode(bytes.length);
+            // no streaming mode: with it, HttpURLConnection turns a 401 into an HttpRetryException and
+            // drops the body, so a 401 invalid_grant or invalid_client could not be told from an outage
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(bytes);
             }

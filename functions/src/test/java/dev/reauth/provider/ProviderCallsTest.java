@@ -27,6 +27,8 @@ class ProviderCallsTest {
 
     private HttpServer server;
     private final List<String> userAgents = new CopyOnWriteArrayList<>();
+    private final List<String> revokeBodies = new CopyOnWriteArrayList<>();
+    private volatile int revokeStatus = 200;
     private volatile int status = 200;
     private volatile String body = "{}";
     private volatile Map<String, String> headers = Map.of();
@@ -42,6 +44,11 @@ class ProviderCallsTest {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.createContext("/revoke", exchange -> {
+            revokeBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(revokeStatus, -1);
             exchange.close();
         });
         server.start();
@@ -92,6 +99,30 @@ class ProviderCallsTest {
     }
 
     @Test
+    void revoke_postsTheTokenAsTheOfficialClientDoes_andSaysHowItWent_neverThrowing() {
+        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        HttpAuthorizationServer revoking = new HttpAuthorizationServer(
+                provider("ua/1").config(),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                "ua/1",
+                Optional.of(base.resolve("/revoke")));
+
+        assertThat(revoking.revoke("old-refresh")).isEqualTo(dev.reauth.domain.RevocationOutcome.REVOKED);
+        revokeStatus = 400;
+        assertThat(revoking.revoke("old-refresh")).isEqualTo(dev.reauth.domain.RevocationOutcome.REFUSED);
+        revokeStatus = 503;
+        assertThat(revoking.revoke("old-refresh")).isEqualTo(dev.reauth.domain.RevocationOutcome.FAILED);
+        server.stop(0);
+        assertThat(revoking.revoke("old-refresh")).isEqualTo(dev.reauth.domain.RevocationOutcome.FAILED);
+        assertThat(provider("ua/1").revoke("old-refresh")).isEqualTo(dev.reauth.domain.RevocationOutcome.OFF);
+
+        assertThat(revokeBodies.getFirst())
+                .isEqualTo(
+                        "{\"token\":\"old-refresh\",\"token_type_hint\":\"refresh_token\",\"client_id\":\"client\"}");
+    }
+
+    @Test
     void anEmptyOrUnprintableUserAgent_isRefusedAtStart() {
         assertThatThrownBy(() -> provider("  ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> provider("agent\r\nX-Injected: 1")).isInstanceOf(IllegalArgumentException.class);
@@ -120,6 +151,24 @@ class ProviderCallsTest {
 
             assertThat(granted.refreshTokenExpiresIn()).as(lifetime).isEmpty();
         }
+    }
+
+    @Test
+    void a401_isReadAsTheRefusalItCarries_notAsAnOutage() {
+        status = 401;
+        body = "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}";
+
+        assertThat(provider("ua/1").refresh("old", List.of()))
+                .isEqualTo(new TokenResponse.Refused(401, "invalid_client", Optional.empty()));
+    }
+
+    @Test
+    void anAccountOnHold_keepsItsBareCodeDescription() {
+        status = 403;
+        body = "{\"error\":\"access_denied\",\"error_description\":\"account_on_hold\"}";
+
+        assertThat(provider("ua/1").refresh("old", List.of()))
+                .isEqualTo(new TokenResponse.Refused(403, "access_denied", Optional.of("account_on_hold")));
     }
 
     @Test

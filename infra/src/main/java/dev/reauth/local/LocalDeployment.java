@@ -34,6 +34,10 @@ public final class LocalDeployment implements AutoCloseable {
                     Map<String, String> env = new LinkedHashMap<>(
                             aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
                     env.put("WEB_BASE_URL", base.toString());
+                    if (provider != null) {
+                        // as the official client does: a new login revokes the grant it replaced
+                        env.put("OAUTH_REVOKE_URL", provider.revokeUrl().toString());
+                    }
                     env.putAll(overrides);
                     environment = Map.copyOf(env);
                     config = ReauthConfig.from(environment);
@@ -44,7 +48,8 @@ public final class LocalDeployment implements AutoCloseable {
                                     config.provider(),
                                     config.providerTimeout(),
                                     config.providerTimeout(),
-                                    config.providerUserAgent()),
+                                    config.providerUserAgent(),
+                                    config.revokeUrl()),
                             Clock.systemUTC());
                     schedule = graph.schedule();
                     expiring = graph.expiring();

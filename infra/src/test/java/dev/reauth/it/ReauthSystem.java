@@ -53,6 +53,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 final class ReauthSystem implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** As the OAUTH_REVOKE_URL override: the local provider's revoke endpoint, whose port is known only once it runs. */
+    static final String LOCAL_REVOKE_URL = "local-provider";
 
     final LocalStack aws = LocalStack.create();
     final LocalOAuthProvider provider = LocalOAuthProvider.start();
@@ -92,6 +94,9 @@ final class ReauthSystem implements AutoCloseable {
     ReauthSystem(URI tokenUrl, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(aws.functionEnvironment(provider.environment()));
         env.putAll(overrides);
+        if (LOCAL_REVOKE_URL.equals(env.get("OAUTH_REVOKE_URL"))) {
+            env.put("OAUTH_REVOKE_URL", provider.revokeUrl().toString());
+        }
         environment = Map.copyOf(env);
         config = ReauthConfig.from(environment);
         clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(calls));
@@ -130,7 +135,8 @@ final class ReauthSystem implements AutoCloseable {
                 format == null ? c.tokenRequestFormat() : format,
                 c.apiKeyUrl(),
                 c.leadingAuthorizeParams());
-        var server = new HttpAuthorizationServer(providerConfig, timeout, timeout, config.providerUserAgent());
+        var server = new HttpAuthorizationServer(
+                providerConfig, timeout, timeout, config.providerUserAgent(), config.revokeUrl());
         return Wiring.graph(config, clients, server, clock);
     }
 
