@@ -126,7 +126,7 @@ public final class Wiring {
         DynamoRefreshLedger ledger = ledger(config, aws);
         return new ReplacedGrants(
                 accountId -> ledger.sealed(accountId)
-                        .map(sealed -> new ReplacedGrants.Held(sealed.tokenVersion(), sealed.ciphertext())),
+                        .map(stored -> new ReplacedGrants.Held(stored.tokenVersion(), stored.ciphertext())),
                 new KmsTokenVault(aws.kms(), config.tokenKeyId()),
                 provider);
     }

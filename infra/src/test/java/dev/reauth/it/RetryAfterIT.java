@@ -25,13 +25,15 @@ class RetryAfterIT {
             LocalOAuthProvider provider = system.provider;
             RefreshGrants grants = provider.refreshGrants();
             String id = system.liveAccount("throttled");
-            long version = Long.parseLong(system.account(id).get(Accounts.TOKEN_VERSION).n());
+            long version = Long.parseLong(
+                    system.account(id).get(Accounts.TOKEN_VERSION).n());
             grants.retryAfter(Duration.ofSeconds(20));
             grants.failNext(RefreshGrants.Fault.THROTTLED);
 
             int before = provider.tokenCalls().size();
             system.refreshNow(id, null);
-            List<LocalOAuthProvider.TokenCall> throttled = provider.tokenCalls().subList(before, provider.tokenCalls().size());
+            List<LocalOAuthProvider.TokenCall> throttled =
+                    provider.tokenCalls().subList(before, provider.tokenCalls().size());
             assertThat(throttled).hasSize(1);
             Instant the429 = throttled.getFirst().at();
 
@@ -42,7 +44,8 @@ class RetryAfterIT {
                 system.runSchedule();
                 Thread.sleep(500);
             }
-            List<LocalOAuthProvider.TokenCall> after = provider.tokenCalls().subList(before + 1, provider.tokenCalls().size());
+            List<LocalOAuthProvider.TokenCall> after = provider.tokenCalls()
+                    .subList(before + 1, provider.tokenCalls().size());
             assertThat(after)
                     .as("token calls within 20 s of the 429")
                     .noneMatch(call -> call.at().isBefore(the429.plusSeconds(20)));
@@ -51,7 +54,8 @@ class RetryAfterIT {
             // past the wait (and the refresher's own first backoff, a minute), the refresh goes through
             system.clock.advance(Duration.ofSeconds(61));
             system.refreshNow(id, null);
-            assertThat(Long.parseLong(system.account(id).get(Accounts.TOKEN_VERSION).n()))
+            assertThat(Long.parseLong(
+                            system.account(id).get(Accounts.TOKEN_VERSION).n()))
                     .isEqualTo(version + 1);
         }
     }

@@ -24,7 +24,8 @@ class RevokeOnReplaceIT {
             assertThat(grants.revokedAtEndpointCount()).isZero();
             String replaced = system.decryptTokens(id, system.account(id)).refreshToken();
 
-            LambdaResponse done = revoking.pasteCode(revoking.startAndLogIn("revoke-me").pasted());
+            LambdaResponse done =
+                    revoking.pasteCode(revoking.startAndLogIn("revoke-me").pasted());
 
             assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
             String current = system.decryptTokens(id, system.account(id)).refreshToken();
@@ -33,7 +34,8 @@ class RevokeOnReplaceIT {
             assertThat(grants.revokedAtEndpointCount()).isEqualTo(1);
             // the replaced grant is gone; the new one refreshes
             assertThat(revoking.refreshNow(id, null).getStatusCode()).isEqualTo(200);
-            assertThat(system.decryptTokens(id, system.account(id)).refreshToken()).isNotEqualTo(current);
+            assertThat(system.decryptTokens(id, system.account(id)).refreshToken())
+                    .isNotEqualTo(current);
             assertThat(LogCapture.lines()).anyMatch(line -> line.contains("\"revoke.revoked\""));
         }
     }
@@ -48,10 +50,12 @@ class RevokeOnReplaceIT {
             String id = down.liveAccount("revoke-down");
             long before = Long.parseLong(system.account(id).get("token_version").n());
 
-            LambdaResponse done = down.pasteCode(down.startAndLogIn("revoke-down").pasted());
+            LambdaResponse done =
+                    down.pasteCode(down.startAndLogIn("revoke-down").pasted());
 
             assertThat(done.getStatusCode()).as(done.getBody()).isEqualTo(200);
-            assertThat(Long.parseLong(system.account(id).get("token_version").n())).isEqualTo(before + 1);
+            assertThat(Long.parseLong(system.account(id).get("token_version").n()))
+                    .isEqualTo(before + 1);
             assertThat(system.provider.refreshGrants().revokedAtEndpointCount()).isZero();
             assertThat(LogCapture.lines()).anyMatch(line -> line.contains("\"revoke.failed\""));
         }

@@ -42,16 +42,20 @@ class UserAgentIT {
             int refreshed = 0;
             for (int run = 0; run < 10 && refreshed < ACCOUNTS; run++) {
                 JsonNode summary = system.runSchedule();
-                assertThat(summary.path("throttled").asInt()).as("runs throttled").isZero();
+                assertThat(summary.path("throttled").asInt())
+                        .as("runs throttled")
+                        .isZero();
                 assertThat(summary.path("failed").asInt()).as("runs failed").isZero();
                 refreshed += summary.path("refreshed").asInt();
             }
 
             assertThat(refreshed).isEqualTo(ACCOUNTS);
-            List<LocalOAuthProvider.TokenCall> calls =
-                    provider.tokenCalls().subList(callsBefore, provider.tokenCalls().size());
+            List<LocalOAuthProvider.TokenCall> calls = provider.tokenCalls()
+                    .subList(callsBefore, provider.tokenCalls().size());
             assertThat(calls).hasSize(ACCOUNTS);
-            assertThat(calls).extracting(LocalOAuthProvider.TokenCall::userAgent).containsOnly(AGENT);
+            assertThat(calls)
+                    .extracting(LocalOAuthProvider.TokenCall::userAgent)
+                    .containsOnly(AGENT);
             // the logins were exchanged with it too
             assertThat(provider.tokenCalls().subList(1, callsBefore))
                     .extracting(LocalOAuthProvider.TokenCall::userAgent)
