@@ -20,6 +20,8 @@ import java.util.Optional;
  *
  * @param providerUserAgent the User-Agent of every provider call (OAUTH_USER_AGENT), never empty
  * @param deadlines the expiring warning: its index and how far ahead it warns
+ * @param accessTokenLifetime long-lived access tokens (OAUTH_ACCESS_TOKEN_LIFETIME, at most P365D): the
+ *     lifetime a code exchange asks for; only with login scopes the provider allows it for; empty: off
  * @param revokeUrl where a re-authentication revokes the refresh token it replaced (OAUTH_REVOKE_URL); empty: off
  */
 public record ReauthConfig(
@@ -38,7 +40,8 @@ public record ReauthConfig(
         LinkSettings links,
         String providerUserAgent,
         DeadlineSettings deadlines,
-        Optional<URI> revokeUrl) {
+        Optional<URI> revokeUrl,
+        Optional<Duration> accessTokenLifetime) {
 
     /** Reads the configuration from {@code System.getenv()}. */
     public static ReauthConfig fromEnvironment() {
@@ -107,7 +110,26 @@ public record ReauthConfig(
                         read.duration("EXPIRING_WARNING", Duration.ofDays(3))),
                 read.optional("OAUTH_REVOKE_URL")
                         .filter(v -> !v.equalsIgnoreCase("none"))
-                        .map(v -> read.parseUri("OAUTH_REVOKE_URL", v)));
+                        .map(v -> read.parseUri("OAUTH_REVOKE_URL", v)),
+                longLived(read, provider));
+    }
+
+    /** OAUTH_ACCESS_TOKEN_LIFETIME: at most a year, and only with scopes the provider grants it for. */
+    private static Optional<Duration> longLived(Reader read, ProviderConfig provider) {
+        if (read.optional("OAUTH_ACCESS_TOKEN_LIFETIME").isEmpty()) {
+            return Optional.empty();
+        }
+        Duration lifetime = read.duration("OAUTH_ACCESS_TOKEN_LIFETIME", Duration.ZERO);
+        if (lifetime.toSeconds() > ProviderConfig.MAX_CUSTOM_EXPIRES_IN_SECONDS) {
+            throw new ConfigException("OAUTH_ACCESS_TOKEN_LIFETIME must be at most P365D");
+        }
+        if (ProviderConfig.customExpiresIn(Optional.of(lifetime), provider.scopes())
+                .isEmpty()) {
+            throw new ConfigException("OAUTH_ACCESS_TOKEN_LIFETIME needs OAUTH_SCOPES within "
+                    + String.join(" ", new java.util.TreeSet<>(ProviderConfig.LONG_LIVED_SCOPES))
+                    + ": the provider refuses a custom lifetime for any other scope");
+        }
+        return Optional.of(lifetime);
     }
 
     /** A configuration variable is missing or malformed. */

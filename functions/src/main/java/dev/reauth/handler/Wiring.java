@@ -57,7 +57,8 @@ public final class Wiring {
                 config.providerTimeout(),
                 config.providerTimeout(),
                 config.providerUserAgent(),
-                config.revokeUrl());
+                config.revokeUrl(),
+                config.accessTokenLifetime());
         return graph(config, aws, provider, Clock.systemUTC());
     }
 

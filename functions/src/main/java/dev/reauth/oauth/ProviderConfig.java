@@ -84,6 +84,22 @@ public record ProviderConfig(
         return base + (base.contains("?") ? "&" : "?") + formEncode(query);
     }
 
+    /** The only scopes for which the provider grants a custom access-token lifetime (anthropic-oauth.md, 2026). */
+    public static final java.util.Set<String> LONG_LIVED_SCOPES =
+            java.util.Set.of("user:inference", "user:profile", "user:file_upload");
+    /** The longest access-token lifetime a code exchange may ask for: one year. */
+    public static final long MAX_CUSTOM_EXPIRES_IN_SECONDS = 31_536_000L;
+
+    /**
+     * The {@code expires_in} a code exchange asks for: the lifetime in seconds, only when one is set,
+     * at most a year, and every scope is one the provider grants it for; otherwise none.
+     */
+    public static Optional<Long> customExpiresIn(Optional<java.time.Duration> lifetime, List<String> scopes) {
+        return lifetime.map(java.time.Duration::toSeconds)
+                .filter(seconds -> seconds > 0 && seconds <= MAX_CUSTOM_EXPIRES_IN_SECONDS)
+                .filter(seconds -> !scopes.isEmpty() && LONG_LIVED_SCOPES.containsAll(scopes));
+    }
+
     /** application/x-www-form-urlencoded serialisation of ordered pairs. */
     public static String formEncode(Map<String, String> pairs) {
         return pairs.entrySet().stream()

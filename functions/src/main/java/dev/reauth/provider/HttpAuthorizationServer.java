@@ -56,6 +56,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     private final Duration requestTimeout;
     private final String userAgent;
     private final Optional<URI> revokeUrl;
+    private final Optional<Duration> accessTokenLifetime;
 
     /** A revocation is best effort: it gets this long, whatever the token calls get. */
     static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
@@ -70,14 +71,29 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     }
 
     /** @param userAgent the User-Agent of every provider call; blank is refused (the provider 429s clients without one) */
-    /** @param revokeUrl where replaced refresh tokens are revoked (OAUTH_REVOKE_URL); empty: revocation off */
     public HttpAuthorizationServer(
             ProviderConfig config,
             Duration connectTimeout,
             Duration requestTimeout,
             String userAgent,
             Optional<URI> revokeUrl) {
+        this(config, connectTimeout, requestTimeout, userAgent, revokeUrl, Optional.empty());
+    }
+
+    /**
+     * @param revokeUrl where replaced refresh tokens are revoked (OAUTH_REVOKE_URL); empty: revocation off
+     * @param accessTokenLifetime the access-token lifetime a code exchange asks for (OAUTH_ACCESS_TOKEN_LIFETIME),
+     *     sent only when every login scope allows one; empty: the provider's default
+     */
+    public HttpAuthorizationServer(
+            ProviderConfig config,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            String userAgent,
+            Optional<URI> revokeUrl,
+            Optional<Duration> accessTokenLifetime) {
         this.revokeUrl = revokeUrl;
+        this.accessTokenLifetime = accessTokenLifetime;
         if (userAgent == null || userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("The provider User-Agent must be printable ASCII and not empty");
         }
@@ -106,7 +122,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         fields.put("client_id", config.clientId());
         fields.put("redirect_uri", redirectUri);
         fields.put("code_verifier", verifier.value());
-        return tokenRequest(fields, true);
+        return tokenRequest(fields, true, ProviderConfig.customExpiresIn(accessTokenLifetime, config.scopes()));
     }
 
     @Override
@@ -129,20 +145,24 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             fields.put("scope", String.join(" ", scopes));
         }
         // a refresh grant need not carry a new refresh token: absent means "keep the current one"
-        return tokenRequest(fields, false);
+        return tokenRequest(fields, false, Optional.empty());
     }
 
     /** POSTs a token request in the configured format (Anthropic's endpoint takes JSON only). */
-    private TokenResponse tokenRequest(Map<String, String> fields, boolean refreshTokenRequired) {
+    private TokenResponse tokenRequest(
+            Map<String, String> fields, boolean refreshTokenRequired, Optional<Long> expiresInRequested) {
         String body;
         String contentType;
         if (config.tokenRequestFormat() == TokenRequestFormat.JSON) {
             Json.ObjectWriter json = Json.object();
             fields.forEach(json::put);
+            expiresInRequested.ifPresent(seconds -> json.put("expires_in", seconds));
             body = json.toJson();
             contentType = "application/json";
         } else {
-            body = ProviderConfig.formEncode(fields);
+            Map<String, String> form = new LinkedHashMap<>(fields);
+            expiresInRequested.ifPresent(seconds -> form.put("expires_in", Long.toString(seconds)));
+            body = ProviderConfig.formEncode(form);
             contentType = "application/x-www-form-urlencoded";
         }
         Answer answer = post(config.tokenUrl(), contentType, body, Map.of(), "token endpoint");

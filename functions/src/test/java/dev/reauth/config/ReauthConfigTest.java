@@ -51,6 +51,28 @@ class ReauthConfigTest {
     }
 
     @Test
+    void longLivedAccessTokens_areOffByDefault_andNeedTheScopesTheProviderAllowsThemFor() {
+        assertThat(ReauthConfig.from(REQUIRED).accessTokenLifetime()).isEmpty();
+
+        Map<String, String> allowed = new HashMap<>(REQUIRED);
+        allowed.put("OAUTH_ACCESS_TOKEN_LIFETIME", "P365D");
+        allowed.put("OAUTH_SCOPES", "user:inference user:profile user:file_upload");
+        assertThat(ReauthConfig.from(allowed).accessTokenLifetime()).contains(Duration.ofDays(365));
+
+        Map<String, String> defaultScopes = new HashMap<>(REQUIRED);
+        defaultScopes.put("OAUTH_ACCESS_TOKEN_LIFETIME", "P365D");
+        assertThatThrownBy(() -> ReauthConfig.from(defaultScopes))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageStartingWith("OAUTH_ACCESS_TOKEN_LIFETIME needs OAUTH_SCOPES within");
+
+        Map<String, String> tooLong = new HashMap<>(allowed);
+        tooLong.put("OAUTH_ACCESS_TOKEN_LIFETIME", "P366D");
+        assertThatThrownBy(() -> ReauthConfig.from(tooLong))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessage("OAUTH_ACCESS_TOKEN_LIFETIME must be at most P365D");
+    }
+
+    @Test
     void theUserAgentAndTheExpiringWarning_areConfigurable() {
         Map<String, String> env = new HashMap<>(REQUIRED);
         env.put("OAUTH_USER_AGENT", "  fleet-refresher/2.0  ");

@@ -80,4 +80,19 @@ class ProviderConfigTest {
         assertThat(plain.authorizationUrl(AccountMode.MAX, VERIFIER, STATE))
                 .startsWith("http://127.0.0.1:9/default/authorize?client_id=");
     }
+
+    @org.junit.jupiter.api.Test
+    void aCustomExpiresIn_isAskedForOnlyWithinAYear_andOnlyForTheScopesThatAllowIt() {
+        java.util.Optional<java.time.Duration> year = java.util.Optional.of(java.time.Duration.ofDays(365));
+        assertThat(ProviderConfig.customExpiresIn(year, java.util.List.of("user:inference", "user:profile")))
+                .contains(31_536_000L);
+        assertThat(ProviderConfig.customExpiresIn(year, java.util.List.of("user:inference", "org:create_api_key")))
+                .isEmpty();
+        assertThat(ProviderConfig.customExpiresIn(year, java.util.List.of())).isEmpty();
+        assertThat(ProviderConfig.customExpiresIn(
+                        java.util.Optional.of(java.time.Duration.ofDays(366)), java.util.List.of("user:inference")))
+                .isEmpty();
+        assertThat(ProviderConfig.customExpiresIn(java.util.Optional.empty(), java.util.List.of("user:inference")))
+                .isEmpty();
+    }
 }

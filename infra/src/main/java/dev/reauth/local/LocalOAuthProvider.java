@@ -60,6 +60,10 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     /** Who logged in for each code not yet exchanged; a code from a real browser login is {@link Login#OWNER}'s. */
     private final Map<String, Login> loginsByCode = new ConcurrentHashMap<>();
+    /** The scopes each code's login asked for: a custom expires_in is granted for some only. */
+    private final Map<String, String> scopesByCode = new ConcurrentHashMap<>();
+    /** The allowed custom access-token lifetimes code exchanges asked for, in seconds. */
+    private final List<Long> customLifetimesGranted = new CopyOnWriteArrayList<>();
 
     private final RefreshGrants refreshGrants = new RefreshGrants();
     private final List<TokenCall> tokenCalls = new CopyOnWriteArrayList<>();
@@ -163,7 +167,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
     public Authorization authorize(String authorizationUrl, Login login) {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(withOpenId(authorizationUrl)))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             String location = response.headers()
                     .firstValue("Location")
@@ -173,6 +179,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
             Authorization authorization = new Authorization(query.get("code"), query.get("state"));
             if (authorization.code() != null) {
                 loginsByCode.put(authorization.code(), login);
+                scopesByCode.put(
+                        authorization.code(),
+                        query(URI.create(authorizationUrl).getRawQuery()).getOrDefault("scope", ""));
             }
             secretsSeen.add(authorization.code());
             secretsSeen.add(authorization.state());
@@ -188,6 +197,11 @@ public final class LocalOAuthProvider implements AutoCloseable {
     /** Every request that reached the token endpoint, in order: when it came and its User-Agent. */
     public List<TokenCall> tokenCalls() {
         return List.copyOf(tokenCalls);
+    }
+
+    /** The custom access-token lifetimes (seconds) code exchanges asked for and were granted. */
+    public List<Long> customLifetimesGranted() {
+        return List.copyOf(customLifetimesGranted);
     }
 
     /** Whether a token request without a User-Agent is answered 429 (the default, as the provider does). */
@@ -231,6 +245,20 @@ public final class LocalOAuthProvider implements AutoCloseable {
         return body.toString();
     }
 
+    /**
+     * The authorization server underneath (mock-oauth2-server) refuses a login without the
+     * {@code openid} scope, which Anthropic's does not need: it is added on the way there only, and
+     * the scopes the login asked for are what the provider's rules see.
+     */
+    static String withOpenId(String authorizationUrl) {
+        URI uri = URI.create(authorizationUrl);
+        String scope = query(uri.getRawQuery()).get("scope");
+        if (scope == null || Arrays.asList(scope.split(" ")).contains("openid")) {
+            return authorizationUrl;
+        }
+        return authorizationUrl.replaceFirst("([?&])scope=", "$1scope=openid+");
+    }
+
     /** How many token requests reached this provider. */
     public int tokenRequests() {
         return tokenRequests.get();
@@ -269,6 +297,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
             String grant = body.path("grant_type").asText();
             Map<String, String> form = new LinkedHashMap<>();
             Login login = Login.OWNER;
+            Duration customLifetime = null;
             form.put("grant_type", grant);
             form.put("client_id", body.path("client_id").asText());
             if ("authorization_code".equals(grant)) {
@@ -279,6 +308,23 @@ public final class LocalOAuthProvider implements AutoCloseable {
                 }
                 form.put("code", body.path("code").asText());
                 login = loginsByCode.getOrDefault(body.path("code").asText(), Login.OWNER);
+                if (body.has("expires_in")) {
+                    // the provider's rule: a custom lifetime, up to a year, only for these scopes
+                    String scopes = scopesByCode.getOrDefault(body.path("code").asText(), "");
+                    long asked = body.path("expires_in").asLong(-1);
+                    boolean allowed = !scopes.isBlank()
+                            && Arrays.stream(scopes.trim().split("\\s+"))
+                                    .allMatch(ProviderConfig.LONG_LIVED_SCOPES::contains);
+                    if (!allowed || asked <= 0 || asked > ProviderConfig.MAX_CUSTOM_EXPIRES_IN_SECONDS) {
+                        respond(
+                                exchange,
+                                400,
+                                error("invalid_request", "Custom expires_in not allowed for scope " + scopes));
+                        return;
+                    }
+                    customLifetime = Duration.ofSeconds(asked);
+                    customLifetimesGranted.add(asked);
+                }
                 form.put("redirect_uri", body.path("redirect_uri").asText());
                 form.put("code_verifier", body.path("code_verifier").asText());
             } else if ("refresh_token".equals(grant)) {
@@ -301,7 +347,8 @@ public final class LocalOAuthProvider implements AutoCloseable {
                         refreshGrants.issued(
                                 tokens.path("access_token").asText(),
                                 tokens.path("refresh_token").asText(),
-                                login));
+                                login,
+                                customLifetime));
                 refreshGrants
                         .refreshTokenExpiresIn(tokens.path("refresh_token").asText())
                         .ifPresent(left -> tokens.put("refresh_token_expires_in", left));

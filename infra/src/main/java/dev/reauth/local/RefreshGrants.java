@@ -84,13 +84,19 @@ public final class RefreshGrants {
 
     /** Records tokens a code exchange issued; returns the lifetime to announce. */
     long issued(String accessToken, String refreshToken, LocalOAuthProvider.Login login) {
+        return issued(accessToken, refreshToken, login, null);
+    }
+
+    /** The same, with a custom access-token lifetime the exchange asked for (null: the configured one). */
+    long issued(String accessToken, String refreshToken, LocalOAuthProvider.Login login, Duration customLifetime) {
         live.put(refreshToken, login);
         Duration lifetime = refreshTokenLifetime;
         if (lifetime != null) {
             refreshDeadlines.put(refreshToken, clock.instant().plus(lifetime));
         }
-        accessExpiry.put(accessToken, clock.instant().plus(accessTokenLifetime));
-        return accessTokenLifetime.toSeconds();
+        Duration lifetimeNow = customLifetime != null ? customLifetime : accessTokenLifetime;
+        accessExpiry.put(accessToken, clock.instant().plus(lifetimeNow));
+        return lifetimeNow.toSeconds();
     }
 
     /** Issues a live token pair for {@code login} as a code exchange would, without the login itself. */

@@ -136,7 +136,12 @@ final class ReauthSystem implements AutoCloseable {
                 c.apiKeyUrl(),
                 c.leadingAuthorizeParams());
         var server = new HttpAuthorizationServer(
-                providerConfig, timeout, timeout, config.providerUserAgent(), config.revokeUrl());
+                providerConfig,
+                timeout,
+                timeout,
+                config.providerUserAgent(),
+                config.revokeUrl(),
+                config.accessTokenLifetime());
         return Wiring.graph(config, clients, server, clock);
     }
 
