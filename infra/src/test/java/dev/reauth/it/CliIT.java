@@ -358,7 +358,7 @@ class CliIT {
             assertThat(terminal.awaitExit(WAIT)).isZero();
             assertThat(terminal.screen())
                     .containsPattern(
-                            "cli-added\\s+owner@example\\.com\\s+console\\s+7h \\d+m\\s+never\\s+-\\s+0\\s+0\\s+1\\s+no\\s");
+                            "cli-added\\s+owner@example\\.com\\s+console\\s+7h \\d+m\\s+-\\s+never\\s+-\\s+0\\s+0\\s+1\\s+no\\s");
         }
     }
 
