@@ -31,6 +31,7 @@ public record AccountStatus(
         boolean requiresReauth,
         Optional<String> reauthReason,
         Optional<Instant> reauthRequiredAt,
+        Optional<Instant> refreshTokenExpiresAt,
         Optional<StackVerdict> verdict) {
 
     /** Reads one element of the answer's {@code accounts} array. */
@@ -54,6 +55,7 @@ public record AccountStatus(
                 account.path("requiresReauth").asBoolean(false),
                 text(account, "reauthReason"),
                 instant(account, "reauthRequiredAt"),
+                instant(account, "refreshTokenExpiresAt"),
                 StackVerdict.from(account));
     }
 

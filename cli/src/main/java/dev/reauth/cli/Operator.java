@@ -100,9 +100,13 @@ public final class Operator {
         List<String> due = new ArrayList<>();
         for (AccountStatus account : accounts()) {
             Optional<Instant> expiresAt = account.expiresAt();
+            // the refresh token's deadline counts too: past it no refresh helps
             if (account.requiresReauth()
                     || expiresAt.isEmpty()
-                    || expiresAt.get().isBefore(horizon)) {
+                    || expiresAt.get().isBefore(horizon)
+                    || account.refreshTokenExpiresAt()
+                            .filter(deadline -> deadline.isBefore(horizon))
+                            .isPresent()) {
                 due.add(account.name());
             }
         }

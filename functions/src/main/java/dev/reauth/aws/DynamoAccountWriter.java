@@ -47,8 +47,16 @@ public final class DynamoAccountWriter implements AccountWriter {
     static final String ROTATE_EXPRESSION = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
             + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero";
     /** A re-authentication makes the account healthy: its dead mark, backoff, lease and alerts go. */
-    static final List<String> ROTATE_REMOVES =
-            List.of("#reason", "#reasonAt", "#next", "#leaseUntil", "#leaseOwner", "#alerts");
+    static final List<String> ROTATE_REMOVES = List.of(
+            "#reason",
+            "#reasonAt",
+            "#next",
+            "#leaseUntil",
+            "#leaseOwner",
+            "#alerts",
+            "#expiringAlert",
+            "#onHold",
+            "#onHoldAt");
 
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
@@ -126,6 +134,8 @@ public final class DynamoAccountWriter implements AccountWriter {
         item.put(Accounts.REQUIRES_REAUTH, bool(false));
         item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(session.accountId(), refreshBuckets)));
         tokens.identity().ifPresent(identity -> item.putAll(identityAttributes(identity)));
+        tokens.refreshTokenExpiresAt()
+                .ifPresent(deadline -> item.put(Accounts.REFRESH_TOKEN_EXPIRES_AT, millis(deadline)));
         TransactWriteItem put = TransactWriteItem.builder()
                 .put(p -> p.tableName(accountsTable)
                         .item(item)
@@ -184,7 +194,11 @@ public final class DynamoAccountWriter implements AccountWriter {
                 Map.entry("#next", Accounts.NEXT_REFRESH_AT),
                 Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
                 Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
-                Map.entry("#alerts", Accounts.REFRESH_ALERTS)));
+                Map.entry("#alerts", Accounts.REFRESH_ALERTS),
+                Map.entry("#expiringAlert", Accounts.EXPIRING_ALERT_AT),
+                Map.entry("#onHold", Accounts.ON_HOLD),
+                Map.entry("#onHoldAt", Accounts.ON_HOLD_AT),
+                Map.entry("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT)));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":ct",
                 bytes(tokens.ciphertext()),
@@ -207,7 +221,15 @@ public final class DynamoAccountWriter implements AccountWriter {
         values.putAll(identity.values());
         List<String> removes = new ArrayList<>(ROTATE_REMOVES);
         removes.addAll(identity.removes());
-        String update = ROTATE_EXPRESSION + identity.setClause() + " REMOVE " + String.join(", ", removes);
+        // a login's deadline replaces the old one; a login whose answer named none leaves none behind
+        String deadline = "";
+        if (tokens.refreshTokenExpiresAt().isPresent()) {
+            deadline = ", #rtExp = :rtExp";
+            values.put(":rtExp", millis(tokens.refreshTokenExpiresAt().get()));
+        } else {
+            removes.add("#rtExp");
+        }
+        String update = ROTATE_EXPRESSION + identity.setClause() + deadline + " REMOVE " + String.join(", ", removes);
         String condition = identity.condition()
                 .map(c -> versionCondition(base) + " AND " + c)
                 .orElse(versionCondition(base));

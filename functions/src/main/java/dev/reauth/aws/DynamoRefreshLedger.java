@@ -47,7 +47,9 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     static final String CLAIM_CONDITION = "attribute_exists(#id) AND attribute_exists(#ct)"
             + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
             + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
-            + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)";
+            + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)"
+            // the provider asked (429 Retry-After) for no call before then: on-demand refreshes too
+            + " AND (attribute_not_exists(#throttled) OR #throttled <= :now)";
 
     static final String CLAIM_UPDATE = "SET #leaseUntil = :leaseEnd, #leaseOwner = :owner, #attempt = :now";
     /** Every write after the claim holds only while this refresher still holds the lease on the version it read. */
@@ -89,7 +91,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
             Map.entry("#reauth", Accounts.REQUIRES_REAUTH),
             Map.entry("#leaseUntil", Accounts.REFRESH_LEASE_UNTIL),
             Map.entry("#leaseOwner", Accounts.REFRESH_LEASE_OWNER),
-            Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT));
+            Map.entry("#attempt", Accounts.LAST_REFRESH_ATTEMPT_AT),
+            Map.entry("#throttled", Accounts.THROTTLED_UNTIL));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -293,6 +296,7 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         String update = String.format(
                         TOKENS_UPDATE,
                         (refreshTokenRotated ? ", #issued = :now" : "")
+                                + deadline(tokens, names, values)
                                 + COMMIT_EXTRA
                                 + (attention.isPresent() ? ATTENTION_SET : ""),
                         attention.isPresent() ? "" : ATTENTION_REMOVE)
@@ -309,10 +313,11 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         names.put("#result", Accounts.LAST_REFRESH_RESULT);
         Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
         values.put(":adopted", s("adopted"));
+        String update = String.format(TOKENS_UPDATE, ADOPT_EXTRA + deadline(tokens, names, values), ATTENTION_REMOVE);
         try {
             Map<String, AttributeValue> old = dynamo.updateItem(u -> u.tableName(table)
                             .key(Map.of(Accounts.ID, s(accountId)))
-                            .updateExpression(String.format(TOKENS_UPDATE, ADOPT_EXTRA, ATTENTION_REMOVE))
+                            .updateExpression(update)
                             .conditionExpression(ADOPT_CONDITION)
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
@@ -324,6 +329,19 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
+    }
+
+    /**
+     * The refresh-token deadline the answer named, as a SET clause; none when it named none (a
+     * refresh does not extend the deadline, so the stored one still holds).
+     */
+    private static String deadline(SealedTokens tokens, Map<String, String> names, Map<String, AttributeValue> values) {
+        if (tokens.refreshTokenExpiresAt().isEmpty()) {
+            return "";
+        }
+        names.put("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT);
+        values.put(":rtExp", millis(tokens.refreshTokenExpiresAt().get()));
+        return ", #rtExp = :rtExp";
     }
 
     private static Map<String, String> tokenNames(boolean refreshTokenRotated) {
@@ -466,6 +484,41 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                         s(account.leaseOwner())));
     }
 
+    /** Suspended by the provider: requires re-authentication (proxies stop using it) and marked on hold, since when. */
+    static final String ON_HOLD_UPDATE = "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :onHold,"
+            + " #onHold = :true, #onHoldAt = :now REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
+
+    @Override
+    public boolean markOnHold(LeasedAccount account, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#reauth", Accounts.REQUIRES_REAUTH,
+                "#reason", Accounts.REAUTH_REASON,
+                "#reasonAt", Accounts.REAUTH_REQUIRED_AT,
+                "#result", Accounts.LAST_REFRESH_RESULT,
+                "#onHold", Accounts.ON_HOLD,
+                "#onHoldAt", Accounts.ON_HOLD_AT,
+                "#bucket", Accounts.REFRESH_BUCKET,
+                "#leaseUntil", Accounts.REFRESH_LEASE_UNTIL,
+                "#leaseOwner", Accounts.REFRESH_LEASE_OWNER,
+                "#next", Accounts.NEXT_REFRESH_AT));
+        names.put("#ver", Accounts.TOKEN_VERSION);
+        return conditionalUpdate(
+                account.id(),
+                ON_HOLD_UPDATE,
+                LEASE_HELD,
+                names,
+                Map.of(
+                        ":true", bool(true),
+                        ":reason", s(ON_HOLD_REASON),
+                        ":now", millis(now),
+                        ":onHold", s(ON_HOLD_REASON),
+                        ":base", n(account.tokenVersion()),
+                        ":owner", s(account.leaseOwner())));
+    }
+
+    /** The result a 429 is recorded with; its retry time also holds back every claim, on-demand ones too. */
+    static final String THROTTLED_RESULT = "throttled";
+
     @Override
     public int recordFailure(
             LeasedAccount account, String result, Instant retryAt, Optional<Instant> uncertainSince, Instant now) {
@@ -499,7 +552,14 @@ public final class DynamoRefreshLedger implements RefreshLedger {
             names.put("#uncertain", Accounts.ROTATION_UNCERTAIN_AT);
             values.put(":uncertain", millis(since));
         });
-        String update = String.format(FAILURE_UPDATE, uncertainSince.isPresent() ? UNCERTAIN_SET : "");
+        boolean throttled = THROTTLED_RESULT.equals(result);
+        if (throttled) {
+            // the provider's Retry-After also holds back every claim, on-demand ones too
+            names.put("#throttled", Accounts.THROTTLED_UNTIL);
+        }
+        String update = String.format(
+                FAILURE_UPDATE,
+                (uncertainSince.isPresent() ? UNCERTAIN_SET : "") + (throttled ? ", #throttled = :retryAt" : ""));
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(u -> u.tableName(table)
                             .key(Map.of(Accounts.ID, s(account.id())))

@@ -1,7 +1,9 @@
 package dev.reauth.config;
 
+import dev.reauth.domain.HealthRules;
 import dev.reauth.oauth.ProviderConfig;
 import dev.reauth.oauth.TokenRequestFormat;
+import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.wire.SecureUrl;
 import java.net.URI;
 import java.time.Duration;
@@ -17,6 +19,12 @@ import java.util.Optional;
  * The functions' whole configuration, read once from the environment. A missing or malformed
  * variable fails start-up with a message naming it. Provider values default to the Anthropic preset
  * and each can be overridden, since the provider has moved them before.
+ *
+ * @param providerUserAgent the User-Agent of every provider call (OAUTH_USER_AGENT), never empty
+ * @param deadlines the expiring warning: its index and how far ahead it warns
+ * @param accessTokenLifetime long-lived access tokens (OAUTH_ACCESS_TOKEN_LIFETIME, at most P365D): the
+ *     lifetime a code exchange asks for; only with login scopes the provider allows it for; empty: off
+ * @param revokeUrl where a re-authentication revokes the refresh token it replaced (OAUTH_REVOKE_URL); empty: off
  */
 public record ReauthConfig(
         String region,
@@ -33,7 +41,11 @@ public record ReauthConfig(
         RefreshSettings refresh,
         LinkSettings links,
         RefreshSafety safety,
-        SecondRefresherSettings secondRefresher) {
+        SecondRefresherSettings secondRefresher,
+        String providerUserAgent,
+        DeadlineSettings deadlines,
+        Optional<URI> revokeUrl,
+        Optional<Duration> accessTokenLifetime) {
 
     /** A provider answer can be slow; giving up early loses a rotated refresh token (issue 17). */
     public static final Duration DEFAULT_PROVIDER_TIMEOUT = Duration.ofSeconds(30);
@@ -117,7 +129,43 @@ public record ReauthConfig(
                 new SecondRefresherSettings(
                         read.duration("REFRESH_DEAD_GRACE", Duration.ofSeconds(5)),
                         read.duration("AGENT_SEEN_WINDOW", Duration.ofHours(24)),
-                        Duration.ofHours(24)));
+                        Duration.ofHours(24)),
+                read.optional("OAUTH_USER_AGENT").orElse(HttpAuthorizationServer.DEFAULT_USER_AGENT),
+                new DeadlineSettings(
+                        read.optional("ACCOUNTS_DEADLINE_INDEX").orElse("deadline-index"),
+                        read.duration("EXPIRING_WARNING", Duration.ofDays(3))),
+                read.optional("OAUTH_REVOKE_URL")
+                        .filter(v -> !v.equalsIgnoreCase("none"))
+                        .map(v -> read.parseUri("OAUTH_REVOKE_URL", v)),
+                longLived(read, provider));
+    }
+
+    /** OAUTH_ACCESS_TOKEN_LIFETIME: at most a year, and only with scopes the provider grants it for. */
+    private static Optional<Duration> longLived(Reader read, ProviderConfig provider) {
+        if (read.optional("OAUTH_ACCESS_TOKEN_LIFETIME").isEmpty()) {
+            return Optional.empty();
+        }
+        Duration lifetime = read.duration("OAUTH_ACCESS_TOKEN_LIFETIME", Duration.ZERO);
+        if (lifetime.toSeconds() > ProviderConfig.MAX_CUSTOM_EXPIRES_IN_SECONDS) {
+            throw new ConfigException("OAUTH_ACCESS_TOKEN_LIFETIME must be at most P365D");
+        }
+        if (ProviderConfig.customExpiresIn(Optional.of(lifetime), provider.scopes())
+                .isEmpty()) {
+            throw new ConfigException("OAUTH_ACCESS_TOKEN_LIFETIME needs OAUTH_SCOPES within "
+                    + String.join(" ", new java.util.TreeSet<>(ProviderConfig.LONG_LIVED_SCOPES))
+                    + ": the provider refuses a custom lifetime for any other scope");
+        }
+        return Optional.of(lifetime);
+    }
+
+    /**
+     * The rules the stack's health verdict judges by: the refresher's own settings, and the expiring
+     * alert's warning as the window in which a refresh-token deadline counts as expiring.
+     */
+    public HealthRules healthRules() {
+        HealthRules rules = refresh.healthRules();
+        return new HealthRules(
+                rules.lead(), rules.schedulePeriod(), rules.minInterval(), rules.failingAfter(), deadlines.warning());
     }
 
     /** A configuration variable is missing or malformed. */

@@ -19,7 +19,13 @@ public record Alert(Kind kind, String accountId, String accountName, Instant sin
         STALE("stale", "not refreshed for two lead windows"),
         RECOVERED("recovered", "healthy again"),
         SECOND_REFRESHER("second_refresher", "refreshed by a proxy itself (a second refresher)"),
-        ATTENTION("attention", "refreshed, but needs a look");
+        ATTENTION("attention", "refreshed, but needs a look"),
+        /** The refresh token nears its absolute deadline: sent daily until a re-authentication. */
+        EXPIRING("expiring", "refresh token expires soon: log in again"),
+        /** The provider suspended the account: no link, since a login will not help. */
+        ON_HOLD("on_hold", "suspended by the provider (on hold)"),
+        /** The provider refuses the stack's client itself: one alert for the whole stack, not one per account. */
+        CONFIGURATION("configuration", "the provider refuses this stack's OAuth client");
 
         private final String wire;
         private final String summary;

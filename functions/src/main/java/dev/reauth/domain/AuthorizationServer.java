@@ -33,4 +33,13 @@ public interface AuthorizationServer {
      * @throws ReauthException.ProviderFailed on 5xx, timeout, or an unreadable or incomplete answer
      */
     TokenResponse refresh(String refreshToken, List<String> scopes);
+
+    /**
+     * Revokes a refresh token (RFC 7009) that a new login replaced, within a few seconds.
+     *
+     * @return how it went; {@link RevocationOutcome#OFF} when no revoke endpoint is configured
+     */
+    default RevocationOutcome revoke(String refreshToken) {
+        return RevocationOutcome.OFF;
+    }
 }

@@ -17,8 +17,8 @@ public record HealthRules(
     /** The refresher alerts on the third failure in a row; the verdict asks for a person at the same count. */
     public static final int FAILING_AFTER = 3;
 
-    /** A refresh-token deadline this close asks for a login. */
-    public static final Duration EXPIRING_WITHIN = Duration.ofDays(7);
+    /** A refresh-token deadline this close asks for a login (the template's ExpiringWarning default). */
+    public static final Duration EXPIRING_WITHIN = Duration.ofDays(3);
 
     /** The template's defaults: RefreshLead 60 min, rate(5 minutes), 30 s between provider calls. */
     public static final HealthRules DEFAULTS = new HealthRules(

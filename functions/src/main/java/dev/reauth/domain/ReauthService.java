@@ -32,6 +32,7 @@ public final class ReauthService {
     private final TokenVault vault;
     private final EventPublisher events;
     private final AlertPublisher alerts;
+    private final Optional<ReplacedGrants> replaced;
     private final AuthorizationServer provider;
     private final ProviderConfig providerConfig;
     private final Duration sessionTtl;
@@ -54,6 +55,36 @@ public final class ReauthService {
             Duration sessionTtl,
             Clock clock,
             Supplier<SecureRandom> randomness) {
+        this(
+                accounts,
+                sessions,
+                writer,
+                vault,
+                events,
+                alerts,
+                provider,
+                providerConfig,
+                sessionTtl,
+                clock,
+                randomness,
+                Optional.empty());
+    }
+
+    /** @param replaced revokes the refresh token a re-authentication replaces (empty: revocation off) */
+    public ReauthService(
+            AccountDirectory accounts,
+            SessionStore sessions,
+            AccountWriter writer,
+            TokenVault vault,
+            EventPublisher events,
+            AlertPublisher alerts,
+            AuthorizationServer provider,
+            ProviderConfig providerConfig,
+            Duration sessionTtl,
+            Clock clock,
+            Supplier<SecureRandom> randomness,
+            Optional<ReplacedGrants> replaced) {
+        this.replaced = replaced;
         this.accounts = accounts;
         this.sessions = sessions;
         this.writer = writer;
@@ -209,6 +240,7 @@ public final class ReauthService {
         SealedTokens sealed;
         long version;
         Instant now;
+        Optional<ReplacedGrants.Replaced> previous;
         try {
             if (session.mode() == AccountMode.CONSOLE
                     && providerConfig.apiKeyUrl().isPresent()) {
@@ -216,6 +248,10 @@ public final class ReauthService {
                 granted = granted.withTokens(tokens.withApiKey(provider.createApiKey(tokens.accessToken())));
             }
             sealed = seal(session, granted);
+            // read before the write (never after): the refresh token this login replaces
+            previous = session.intent() == SessionIntent.REAUTH
+                    ? replaced.flatMap(grants -> grants.before(session.accountId()))
+                    : Optional.empty();
             now = clock.instant();
             version = session.intent() == SessionIntent.ADD
                     ? writer.createAccount(claim, sealed, now)
@@ -240,6 +276,9 @@ public final class ReauthService {
         if (session.accountRequiredReauth()) {
             alertRecovered(session, version, now, granted);
         }
+        // only now that the new tokens are committed: best effort, bounded, never failing the login
+        long committed = version;
+        previous.ifPresent(p -> replaced.orElseThrow().revoke(p, committed));
         return new CompletedAuthorization(
                 session.accountId(),
                 session.accountName(),
@@ -325,8 +364,12 @@ public final class ReauthService {
 
     private SealedTokens seal(OAuthSession session, TokenResponse.Granted granted) {
         // expires_in counts from the provider's answer, so the clock is read after the exchange
-        Instant expiresAt = clock.instant().plus(granted.expiresIn());
-        return new SealedTokens(vault.seal(session.accountId(), granted.tokens()), expiresAt, granted.identity());
+        Instant answeredAt = clock.instant();
+        return new SealedTokens(
+                vault.seal(session.accountId(), granted.tokens()),
+                answeredAt.plus(granted.expiresIn()),
+                granted.identity(),
+                granted.refreshTokenExpiresAt(answeredAt));
     }
 
     /** Reload: POST /accounts/{id}/reload. Tells the fleet to drop its cached tokens for the account. */

@@ -5,6 +5,7 @@ import dev.reauth.config.RefreshSafety;
 import dev.reauth.http.ApiHandler;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.http.Route;
+import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.wire.Json;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public final class RefreshHandler extends ApiHandler {
             Set.of(Route.REFRESH, Route.ADOPT_TOKENS, Route.AGENT_HANDSHAKE, Route.IMPORT_ACCOUNT);
 
     private final ScheduledRefresh schedule;
+    private final ExpiringAlerts expiring;
     private final Clock clock;
 
     /** Used by the Lambda runtime: builds the graph from the environment, once per instance. */
@@ -33,7 +35,7 @@ public final class RefreshHandler extends ApiHandler {
     }
 
     private RefreshHandler(Wiring.Graph graph) {
-        this(graph.api(), graph.schedule(), Clock.systemUTC());
+        this(graph.api(), graph.schedule(), graph.expiring(), Clock.systemUTC());
     }
 
     /** Serves the HTTP route only (the local API runs the schedule itself). */
@@ -42,8 +44,14 @@ public final class RefreshHandler extends ApiHandler {
     }
 
     public RefreshHandler(ReauthApi api, ScheduledRefresh schedule, Clock clock) {
+        this(api, schedule, null, clock);
+    }
+
+    /** @param expiring warns about refresh tokens nearing their deadline after each scheduled run (null: not here) */
+    public RefreshHandler(ReauthApi api, ScheduledRefresh schedule, ExpiringAlerts expiring, Clock clock) {
         super(api, ROUTES);
         this.schedule = schedule;
+        this.expiring = expiring;
         this.clock = clock;
     }
 
@@ -57,7 +65,8 @@ public final class RefreshHandler extends ApiHandler {
                 context == null ? schedule.functionTimeout() : Duration.ofMillis(context.getRemainingTimeInMillis());
         Instant deadline = clock.instant().plus(remaining).minus(RefreshSafety.RUN_MARGIN);
         ScheduledRefresh.Summary summary = schedule.run(deadline);
-        return Json.object()
+        // after the refreshes, which come first; it only reads what is expiring and never throws
+        Json.ObjectWriter answer = Json.object()
                 .put("due", summary.due())
                 .put("refreshed", summary.refreshed())
                 .put("current", summary.current())
@@ -66,8 +75,11 @@ public final class RefreshHandler extends ApiHandler {
                 .put("throttled", summary.throttled())
                 .put("leftForNextRun", summary.leftForNextRun())
                 .put("rescueLanded", summary.rescueLanded())
-                .put("rescuePending", summary.rescuePending())
-                .toJson();
+                .put("rescuePending", summary.rescuePending());
+        if (expiring != null) {
+            answer.put("expiringWarned", expiring.run());
+        }
+        return answer.toJson();
     }
 
     /** An EventBridge (scheduled) event, as opposed to an HTTP API request. */

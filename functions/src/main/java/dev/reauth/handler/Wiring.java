@@ -6,8 +6,10 @@ import dev.reauth.aws.DynamoAccountWriter;
 import dev.reauth.aws.DynamoLinkStore;
 import dev.reauth.aws.DynamoLinkedAccounts;
 import dev.reauth.aws.DynamoRefreshLedger;
+import dev.reauth.aws.DynamoRefreshTokenDeadlines;
 import dev.reauth.aws.DynamoSecondRefresherLedger;
 import dev.reauth.aws.DynamoSessionStore;
+import dev.reauth.aws.DynamoStackAlertMarks;
 import dev.reauth.aws.KmsTokenVault;
 import dev.reauth.aws.SnsAlertPublisher;
 import dev.reauth.aws.SnsEventPublisher;
@@ -16,16 +18,19 @@ import dev.reauth.config.ReauthConfig;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthService;
+import dev.reauth.domain.ReplacedGrants;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.link.LinkIssuer;
 import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.refresh.DeathVerdict;
+import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.GraceDeathVerdict;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.RescueDrain;
 import dev.reauth.refresh.ScheduledRefresh;
+import dev.reauth.refresh.StackWideAlerts;
 import dev.reauth.refresh.TokenIntake;
 import dev.reauth.refresh.TokenLanding;
 import dev.reauth.refresh.TokenRescue;
@@ -41,15 +46,23 @@ public final class Wiring {
 
     private Wiring() {}
 
-    /** What the handlers run on: the HTTP API, the scheduled refresh run, and the re-auth links' routes. */
-    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web) {}
+    /**
+     * What the handlers run on: the HTTP API, the scheduled refresh run, the re-auth links' routes, and
+     * the expiring-deadline warning that follows each scheduled run.
+     */
+    public record Graph(ReauthApi api, ScheduledRefresh schedule, WebApp web, ExpiringAlerts expiring) {}
 
     /** The production graph: configuration and clients from the environment, built once at init. */
     public static Graph fromEnvironment() {
         ReauthConfig config = ReauthConfig.fromEnvironment();
         AwsClients aws = AwsClients.fromEnvironment(config);
-        AuthorizationServer provider =
-                new HttpAuthorizationServer(config.provider(), config.providerTimeout(), config.providerTimeout());
+        AuthorizationServer provider = new HttpAuthorizationServer(
+                config.provider(),
+                config.providerTimeout(),
+                config.providerTimeout(),
+                config.providerUserAgent(),
+                config.revokeUrl(),
+                config.accessTokenLifetime());
         return graph(config, aws, provider, Clock.systemUTC());
     }
 
@@ -83,9 +96,10 @@ public final class Wiring {
                 config.secondRefresher(),
                 config.refresh().lead());
         return new Graph(
-                new ReauthApi(service, refresher, intake, config.refresh().healthRules(), clock),
+                new ReauthApi(service, refresher, intake, config.healthRules(), clock),
                 schedule,
-                new WebApp(links));
+                new WebApp(links),
+                expiring(config, aws, clock, links));
     }
 
     /** Re-auth links over the given clients and service. */
@@ -119,7 +133,18 @@ public final class Wiring {
                 config.provider(),
                 config.sessionTtl(),
                 clock,
-                SecureRandom::new);
+                SecureRandom::new,
+                config.revokeUrl().map(url -> replacedGrants(config, aws, provider)));
+    }
+
+    /** Revocation of what a re-authentication replaces: the account's current tokens read and opened before the write. */
+    private static ReplacedGrants replacedGrants(ReauthConfig config, AwsClients aws, AuthorizationServer provider) {
+        DynamoRefreshLedger ledger = ledger(config, aws);
+        return new ReplacedGrants(
+                accountId -> ledger.sealed(accountId)
+                        .map(stored -> new ReplacedGrants.Held(stored.tokenVersion(), stored.ciphertext())),
+                new KmsTokenVault(aws.kms(), config.tokenKeyId()),
+                provider);
     }
 
     /** The refresher over the given clients, provider and clock. */
@@ -138,7 +163,9 @@ public final class Wiring {
                 vault,
                 provider,
                 new SnsEventPublisher(aws.sns(), config.topicArn()),
-                alerts(config, aws),
+                // a fault of the whole stack (the provider refuses its client) is one alert a day, not one per account
+                new StackWideAlerts(
+                        alerts(config, aws), new DynamoStackAlertMarks(aws.dynamo(), config.sessionsTable()), clock),
                 config.refresh(),
                 RefreshService.refreshScopes(config.provider().scopes()),
                 clock,
@@ -163,6 +190,21 @@ public final class Wiring {
                 config.secondRefresher().agentFreshness(),
                 clock,
                 Thread::sleep);
+    }
+
+    /** The expiring-deadline warning; with a web base URL configured, each alert carries a link from {@code links}. */
+    public static ExpiringAlerts expiring(ReauthConfig config, AwsClients aws, Clock clock, LinkIssuer links) {
+        return new ExpiringAlerts(
+                new DynamoRefreshTokenDeadlines(
+                        aws.dynamo(),
+                        config.accountsTable(),
+                        config.deadlines().deadlineIndex(),
+                        config.refresh().buckets()),
+                alerts(config, aws),
+                Optional.ofNullable(links)
+                        .filter(issuer -> config.links().webBaseUrl().isPresent()),
+                config.deadlines().warning(),
+                clock);
     }
 
     private static DynamoAccountDirectory directory(ReauthConfig config, AwsClients aws) {

@@ -208,6 +208,7 @@ public final class ReauthApi {
             item.put("refreshFailures", health.consecutiveFailures()).put("refreshCount", health.refreshCount());
             health.reauthReason().ifPresent(reason -> item.put("reauthReason", reason));
             health.reauthRequiredAt().ifPresent(at -> item.put("reauthRequiredAt", at.toString()));
+            health.refreshTokenExpiresAt().ifPresent(at -> item.put("refreshTokenExpiresAt", at.toString()));
             if (!AccountName.isWithinNewNameRule(status.name())) {
                 // stored before the rule (or by a proxy): listed by reauth check-names, never renamed
                 item.put("nameOutsideRule", true);

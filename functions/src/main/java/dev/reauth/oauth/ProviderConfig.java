@@ -41,15 +41,22 @@ public record ProviderConfig(
         leadingAuthorizeParams = Collections.unmodifiableMap(new LinkedHashMap<>(leadingAuthorizeParams));
     }
 
-    /** The Anthropic (Claude) preset, as the open-source proxies use it today. */
+    /** The Anthropic (Claude) preset: the official client's endpoints and login scopes as of 2026. */
     public static ProviderConfig anthropic() {
         return new ProviderConfig(
                 "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
-                URI.create("https://claude.ai/oauth/authorize"),
-                URI.create("https://console.anthropic.com/oauth/authorize"),
+                URI.create("https://claude.com/cai/oauth/authorize"),
+                URI.create("https://platform.claude.com/oauth/authorize"),
                 URI.create("https://platform.claude.com/v1/oauth/token"),
                 "https://platform.claude.com/oauth/code/callback",
-                List.of("org:create_api_key", "user:profile", "user:inference"),
+                List.of(
+                        "org:create_api_key",
+                        "user:profile",
+                        "user:inference",
+                        "user:sessions:claude_code",
+                        "user:mcp_servers",
+                        "user:file_upload",
+                        "user:plugins"),
                 TokenRequestFormat.JSON,
                 Optional.of(URI.create("https://api.anthropic.com/api/oauth/claude_cli/create_api_key")),
                 Map.of("code", "true"));
@@ -75,6 +82,22 @@ public record ProviderConfig(
         query.put("state", state.value());
         String base = authorizeUrl(mode).toString();
         return base + (base.contains("?") ? "&" : "?") + formEncode(query);
+    }
+
+    /** The only scopes for which the provider grants a custom access-token lifetime (anthropic-oauth.md, 2026). */
+    public static final java.util.Set<String> LONG_LIVED_SCOPES =
+            java.util.Set.of("user:inference", "user:profile", "user:file_upload");
+    /** The longest access-token lifetime a code exchange may ask for: one year. */
+    public static final long MAX_CUSTOM_EXPIRES_IN_SECONDS = 31_536_000L;
+
+    /**
+     * The {@code expires_in} a code exchange asks for: the lifetime in seconds, only when one is set,
+     * at most a year, and every scope is one the provider grants it for; otherwise none.
+     */
+    public static Optional<Long> customExpiresIn(Optional<java.time.Duration> lifetime, List<String> scopes) {
+        return lifetime.map(java.time.Duration::toSeconds)
+                .filter(seconds -> seconds > 0 && seconds <= MAX_CUSTOM_EXPIRES_IN_SECONDS)
+                .filter(seconds -> !scopes.isEmpty() && LONG_LIVED_SCOPES.containsAll(scopes));
     }
 
     /** application/x-www-form-urlencoded serialisation of ordered pairs. */

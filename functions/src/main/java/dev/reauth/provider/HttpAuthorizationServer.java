@@ -2,6 +2,7 @@ package dev.reauth.provider;
 
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.ReauthException;
+import dev.reauth.domain.RevocationOutcome;
 import dev.reauth.oauth.AuthorizationCode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
@@ -37,21 +38,80 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     private static final int MAX_TOKEN_LENGTH = 8192;
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
     private static final long MAX_EXPIRES_IN_SECONDS = 366L * 24 * 3600;
+    private static final long MAX_REFRESH_TOKEN_LIFETIME_SECONDS = 10L * 366 * 24 * 3600;
+
+    /**
+     * Sent when none is configured. The token endpoint answers 429 to requests it does not recognise
+     * as a client (anthropic-oauth.md, 2026), so one is always sent; this one names reauth honestly
+     * rather than impersonating another client. OAUTH_USER_AGENT replaces it.
+     */
+    public static final String DEFAULT_USER_AGENT = "reauth/0.1 (OAuth token refresher; Java)";
+    /** A 429's wait is honoured within these bounds: never a hammering retry, never an account left for hours. */
+    static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(5);
+
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final ProviderConfig config;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final String userAgent;
+    private final Optional<URI> revokeUrl;
+    private final Optional<Duration> accessTokenLifetime;
+
+    /** A revocation is best effort: it gets this long, whatever the token calls get. */
+    static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
 
     public HttpAuthorizationServer(ProviderConfig config, Duration connectTimeout, Duration requestTimeout) {
+        this(config, connectTimeout, requestTimeout, DEFAULT_USER_AGENT);
+    }
+
+    public HttpAuthorizationServer(
+            ProviderConfig config, Duration connectTimeout, Duration requestTimeout, String userAgent) {
+        this(config, connectTimeout, requestTimeout, userAgent, Optional.empty());
+    }
+
+    /** @param userAgent the User-Agent of every provider call; blank is refused (the provider 429s clients without one) */
+    public HttpAuthorizationServer(
+            ProviderConfig config,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            String userAgent,
+            Optional<URI> revokeUrl) {
+        this(config, connectTimeout, requestTimeout, userAgent, revokeUrl, Optional.empty());
+    }
+
+    /**
+     * @param revokeUrl where replaced refresh tokens are revoked (OAUTH_REVOKE_URL); empty: revocation off
+     * @param accessTokenLifetime the access-token lifetime a code exchange asks for (OAUTH_ACCESS_TOKEN_LIFETIME),
+     *     sent only when every login scope allows one; empty: the provider's default
+     */
+    public HttpAuthorizationServer(
+            ProviderConfig config,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            String userAgent,
+            Optional<URI> revokeUrl,
+            Optional<Duration> accessTokenLifetime) {
+        this.revokeUrl = revokeUrl;
+        this.accessTokenLifetime = accessTokenLifetime;
+        if (userAgent == null || userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("The provider User-Agent must be printable ASCII and not empty");
+        }
         this.config = config;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.userAgent = userAgent.strip();
     }
 
     private record Answer(int status, String body, Optional<Duration> retryAfter) {}
 
     /** The scope the refresh grant asks for is refused: ask once more without one (anthropic-oauth.md). */
     private static final String INVALID_SCOPE = "invalid_scope";
+
+    /** The provider configuration this client speaks to. */
+    public ProviderConfig config() {
+        return config;
+    }
 
     @Override
     public TokenResponse exchange(AuthorizationCode code, OAuthState state, CodeVerifier verifier, String redirectUri) {
@@ -62,7 +122,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
         fields.put("client_id", config.clientId());
         fields.put("redirect_uri", redirectUri);
         fields.put("code_verifier", verifier.value());
-        return tokenRequest(fields, true);
+        return tokenRequest(fields, true, ProviderConfig.customExpiresIn(accessTokenLifetime, config.scopes()));
     }
 
     @Override
@@ -85,20 +145,24 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             fields.put("scope", String.join(" ", scopes));
         }
         // a refresh grant need not carry a new refresh token: absent means "keep the current one"
-        return tokenRequest(fields, false);
+        return tokenRequest(fields, false, Optional.empty());
     }
 
     /** POSTs a token request in the configured format (Anthropic's endpoint takes JSON only). */
-    private TokenResponse tokenRequest(Map<String, String> fields, boolean refreshTokenRequired) {
+    private TokenResponse tokenRequest(
+            Map<String, String> fields, boolean refreshTokenRequired, Optional<Long> expiresInRequested) {
         String body;
         String contentType;
         if (config.tokenRequestFormat() == TokenRequestFormat.JSON) {
             Json.ObjectWriter json = Json.object();
             fields.forEach(json::put);
+            expiresInRequested.ifPresent(seconds -> json.put("expires_in", seconds));
             body = json.toJson();
             contentType = "application/json";
         } else {
-            body = ProviderConfig.formEncode(fields);
+            Map<String, String> form = new LinkedHashMap<>(fields);
+            expiresInRequested.ifPresent(seconds -> form.put("expires_in", Long.toString(seconds)));
+            body = ProviderConfig.formEncode(form);
             contentType = "application/x-www-form-urlencoded";
         }
         Answer answer = post(config.tokenUrl(), contentType, body, Map.of(), "token endpoint");
@@ -109,16 +173,51 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             return new TokenResponse.Throttled(answer.retryAfter());
         }
         if (answer.status() >= 400 && answer.status() < 500) {
-            Optional<String> error = Json.parseObjectOrEmpty(answer.body())
-                    .flatMap(json -> boundedText(json, "error"))
+            Optional<Map<String, Object>> json = Json.parseObjectOrEmpty(answer.body());
+            Optional<String> error = json.flatMap(j -> boundedText(j, "error"))
                     .map(e -> ERROR_CODE.matcher(e).matches() ? e : "unrecognized_error");
             if (error.isPresent()) {
-                return new TokenResponse.Refused(answer.status(), error.get());
+                // only a bare code is kept (account_on_hold): free text could echo anything
+                Optional<String> description = json.flatMap(j -> boundedText(j, "error_description"))
+                        .filter(d -> ERROR_CODE.matcher(d).matches());
+                return new TokenResponse.Refused(answer.status(), error.get(), description);
             }
         }
         // a 5xx may come after the provider acted (rotated): the caller must treat the answer as lost
         throw new ReauthException.ProviderFailed(
                 "The provider's token endpoint answered HTTP " + answer.status(), null, answer.status() >= 500);
+    }
+
+    /**
+     * RFC 7009 revocation as the official client sends it: JSON {@code token}, {@code token_type_hint}
+     * and {@code client_id}, within {@link #REVOKE_TIMEOUT}. Never throws: the outcome says how it went.
+     */
+    @Override
+    public RevocationOutcome revoke(String refreshToken) {
+        if (revokeUrl.isEmpty()) {
+            return RevocationOutcome.OFF;
+        }
+        String body = Json.object()
+                .put("token", refreshToken)
+                .put("token_type_hint", "refresh_token")
+                .put("client_id", config.clientId())
+                .toJson();
+        try {
+            Answer answer = post(
+                    revokeUrl.get(),
+                    "application/json",
+                    body,
+                    Map.of(),
+                    "revoke endpoint",
+                    REVOKE_TIMEOUT,
+                    REVOKE_TIMEOUT);
+            if (answer.status() / 100 == 2) {
+                return RevocationOutcome.REVOKED;
+            }
+            return answer.status() / 100 == 4 ? RevocationOutcome.REFUSED : RevocationOutcome.FAILED;
+        } catch (ReauthException.ProviderFailed unreachable) {
+            return RevocationOutcome.FAILED;
+        }
     }
 
     @Override
@@ -143,6 +242,17 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     }
 
     private Answer post(URI url, String contentType, String body, Map<String, String> headers, String what) {
+        return post(url, contentType, body, headers, what, connectTimeout, requestTimeout);
+    }
+
+    private Answer post(
+            URI url,
+            String contentType,
+            String body,
+            Map<String, String> headers,
+            String what,
+            Duration connectTimeout,
+            Duration requestTimeout) {
         boolean sent = false;
         try {
             HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
@@ -152,11 +262,13 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             connection.setConnectTimeout((int) connectTimeout.toMillis());
             connection.setReadTimeout((int) requestTimeout.toMillis());
             connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("User-Agent", userAgent);
             connection.setRequestProperty("Content-Type", contentType);
             headers.forEach(connection::setRequestProperty);
             connection.setDoOutput(true);
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            connection.setFixedLengthStreamingMode(bytes.length);
+            // no streaming mode: with it, HttpURLConnection turns a 401 into an HttpRetryException and
+            // drops the body, so a 401 invalid_grant or invalid_client could not be told from an outage
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(bytes);
             }
@@ -184,7 +296,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
 
     /**
      * How long a 429 asks to wait: {@code Retry-After-Ms}, else {@code Retry-After} in seconds
-     * (RFC 9110 §10.2.3; the HTTP-date form is read as no hint). Bounded to an hour.
+     * (RFC 9110 §10.2.3; the HTTP-date form is read as no hint), clamped to 5 s .. 5 min as peers do.
      */
     static Optional<Duration> retryAfter(HttpURLConnection connection) {
         return retryAfter(connection.getHeaderField("Retry-After-Ms"), connection.getHeaderField("Retry-After"));
@@ -193,17 +305,26 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     static Optional<Duration> retryAfter(String millis, String seconds) {
         try {
             if (millis != null) {
-                return Optional.of(Duration.ofMillis(Math.min(Long.parseLong(millis.trim()), 3_600_000L)))
-                        .filter(d -> !d.isNegative());
+                return clamp(Long.parseLong(millis.trim()));
             }
             if (seconds != null) {
-                return Optional.of(Duration.ofSeconds(Math.min(Long.parseLong(seconds.trim()), 3_600L)))
-                        .filter(d -> !d.isNegative());
+                return clamp(Math.min(Long.parseLong(seconds.trim()), 86_400L) * 1000L);
             }
         } catch (NumberFormatException notANumber) {
             // an HTTP-date or garbage: no hint
         }
         return Optional.empty();
+    }
+
+    private static Optional<Duration> clamp(long millis) {
+        if (millis < 0) {
+            return Optional.empty();
+        }
+        Duration asked = Duration.ofMillis(millis);
+        if (asked.compareTo(MIN_RETRY_AFTER) < 0) {
+            return Optional.of(MIN_RETRY_AFTER);
+        }
+        return Optional.of(asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked);
     }
 
     /**
@@ -237,7 +358,12 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
                         boundedText(json, "scope"),
                         Optional.empty()),
                 expiresIn.map(Duration::ofSeconds).orElse(TokenResponse.Granted.DEFAULT_EXPIRES_IN),
-                ProviderIdentity.fromTokenResponse(json));
+                ProviderIdentity.fromTokenResponse(json),
+                // an absolute deadline that refreshing does not extend (anthropic-oauth.md, 2026); a
+                // value that is no positive whole number is read as no hint rather than refusing the tokens
+                seconds(json.get("refresh_token_expires_in"))
+                        .filter(s -> s > 0 && s <= MAX_REFRESH_TOKEN_LIFETIME_SECONDS)
+                        .map(Duration::ofSeconds));
     }
 
     private static Optional<Long> seconds(Object value) {

@@ -77,6 +77,19 @@ public interface RefreshLedger {
      */
     boolean markDead(LeasedAccount account, String reason, Instant now);
 
+    /** The reauth reason of an account the provider suspended ({@code account_on_hold}). */
+    String ON_HOLD_REASON = "on_hold";
+
+    /**
+     * Marks the account suspended by the provider, if its tokens are still the leased version: as
+     * {@link #markDead} (proxies stop using it), and {@code on_hold} since now.
+     *
+     * @return false when the tokens moved meanwhile
+     */
+    default boolean markOnHold(LeasedAccount account, Instant now) {
+        return markDead(account, ON_HOLD_REASON, now);
+    }
+
     /**
      * Records a failed attempt and when to try again, clearing the lease.
      *

@@ -13,6 +13,7 @@ import dev.reauth.domain.TokenVault;
 import dev.reauth.link.IssuedLink;
 import dev.reauth.link.LinkIssuer;
 import dev.reauth.log.StructuredLog;
+import dev.reauth.oauth.RefusalClassification;
 import dev.reauth.oauth.TokenResponse;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
@@ -151,6 +152,18 @@ public final class RefreshService {
     }
 
     /**
+     * What a refresh of these tokens asks for: the scopes the account was granted (stored with its
+     * tokens), so a later change of the login scopes does not break old accounts with invalid_scope;
+     * the configured list only for tokens that recorded none.
+     */
+    static List<String> scopesFor(TokenBundle current, List<String> configured) {
+        return current.scope()
+                .map(granted -> refreshScopes(List.of(granted.trim().split("\\s+"))))
+                .filter(granted -> !granted.isEmpty() && !granted.getFirst().isEmpty())
+                .orElse(configured);
+    }
+
+    /**
      * Refreshes the account unless someone else is, or just did.
      *
      * @param knownVersion the token version the caller saw (a proxy's, or the index's); the claim
@@ -253,7 +266,7 @@ public final class RefreshService {
 
         TokenResponse response;
         try {
-            response = provider.refresh(current.refreshToken(), refreshScopes);
+            response = provider.refresh(current.refreshToken(), scopesFor(current, refreshScopes));
         } catch (ReauthException.ProviderFailed providerDown) {
             return providerDown.afterSending()
                     ? answerLost(account)
@@ -261,9 +274,7 @@ public final class RefreshService {
         }
         return switch (response) {
             case TokenResponse.Granted granted -> landGrant(account, current, granted, landBy);
-            case TokenResponse.Refused refused when "invalid_grant".equals(refused.error()) -> invalidGrant(account);
-            case TokenResponse.Refused refused ->
-                fail(account, "provider_refused:" + refused.error(), Optional.empty());
+            case TokenResponse.Refused refused -> refused(account, refused);
             case TokenResponse.Throttled throttled -> {
                 fail(account, "throttled", throttled.retryAfter());
                 yield new RefreshOutcome.Throttled(throttled.retryAfter().orElse(FIRST_BACKOFF));
@@ -299,6 +310,25 @@ public final class RefreshService {
                 account,
                 "invalid_grant",
                 "The provider refused the refresh token (invalid_grant): it was revoked, expired, or redeemed elsewhere.");
+    }
+
+    /** A refused refresh, classified as the official client classifies it (RefusalClassification). */
+    private RefreshOutcome refused(LeasedAccount account, TokenResponse.Refused refused) {
+        return switch (RefusalClassification.of(refused)) {
+            case DEAD -> invalidGrant(account);
+            case SCOPE_CHANGED ->
+                dead(
+                        account,
+                        "scope_changed",
+                        "The provider refused the account's scopes (invalid_scope), with and without naming them: its scopes"
+                                + " changed, and only a new login grants today's.");
+            case ON_HOLD -> RefusalResponses.onHold(this, ledger, account, clock.instant());
+            case CONFIGURATION -> {
+                RefusalResponses.configuration(alerts, refused.error(), clock.instant());
+                yield fail(account, "provider_refused:" + refused.error(), Optional.empty());
+            }
+            case TRANSIENT -> fail(account, "provider_refused:" + refused.error(), Optional.empty());
+        };
     }
 
     private static boolean servesInference(TokenResponse.Granted granted) {
@@ -337,7 +367,8 @@ public final class RefreshService {
         }
         Instant expiresAt = clock.instant().plus(expiresIn);
         boolean rotated = !next.refreshToken().equals(current.refreshToken());
-        TokenLanding.Result result = landing.land(account, next, expiresAt, rotated, attention, landBy);
+        TokenLanding.Result result = landing.land(
+                account, next, expiresAt, granted.refreshTokenExpiresAt(clock.instant()), rotated, attention, landBy);
         return switch (result) {
             case TokenLanding.Result.Committed committed ->
                 committed(account, committed.tokenVersion(), expiresAt, rotated, attention);
@@ -499,7 +530,7 @@ public final class RefreshService {
         }
     }
 
-    private void publish(TokenEvent event) {
+    void publish(TokenEvent event) {
         try {
             events.publish(event);
             LOG.info("fleet.notified", "eventType", event.type(), "tokenVersion", event.tokenVersion());

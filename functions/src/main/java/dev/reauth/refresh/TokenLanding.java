@@ -73,6 +73,21 @@ public final class TokenLanding {
             boolean rotated,
             Optional<String> attention,
             Instant landBy) {
+        return land(account, next, expiresAt, Optional.empty(), rotated, attention, landBy);
+    }
+
+    /**
+     * As above, also storing the refresh token's absolute deadline when the answer gave one (a rescued
+     * answer lands without it: the next refresh's answer brings it again).
+     */
+    public Result land(
+            LeasedAccount account,
+            TokenBundle next,
+            Instant expiresAt,
+            Optional<Instant> refreshTokenExpiresAt,
+            boolean rotated,
+            Optional<String> attention,
+            Instant landBy) {
         Instant stopAt = landBy.minus(safety.rescueReserve());
         Duration pause = safety.retryBackoff();
         Duration maxPause = pause.multipliedBy(MAX_PAUSE_FACTOR);
@@ -86,7 +101,7 @@ public final class TokenLanding {
                     }
                     OptionalLong version = ledger.commit(
                             account,
-                            new SealedTokens(ciphertext, expiresAt, Optional.empty()),
+                            new SealedTokens(ciphertext, expiresAt, Optional.empty(), refreshTokenExpiresAt),
                             rotated,
                             attention,
                             clock.instant());

@@ -55,9 +55,10 @@ class DynamoAccountWriterTest {
         assertThat(account.tableName()).isEqualTo("accounts");
         assertThat(account.key()).isEqualTo(Map.of("id", s("acct-1")));
         assertThat(account.updateExpression())
-                .isEqualTo("SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
-                        + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero, #pAccount = :pAccount, #pEmail = :pEmail"
-                        + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #pOrg, #pOrgName");
+                .isEqualTo(
+                        "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
+                                + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero, #pAccount = :pAccount, #pEmail = :pEmail"
+                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #pOrg, #pOrgName, #rtExp");
         assertThat(account.conditionExpression())
                 .isEqualTo(
                         "attribute_exists(#id) AND #ver = :base AND (attribute_not_exists(#pAccount) OR #pAccount = :pAccount)");
@@ -101,6 +102,8 @@ class DynamoAccountWriterTest {
                         || a.startsWith("provider")
                         || a.startsWith("reauth")
                         || a.startsWith("next_refresh")
+                        || a.equals("expiring_alert_at")
+                        || a.startsWith("on_hold")
                         || a.equals("expires_at")
                         || a.equals("requires_reauth"))
                 .doesNotContain("priority", "request_count", "name", "id");
@@ -130,6 +133,28 @@ class DynamoAccountWriterTest {
     }
 
     @Test
+    void rotateTokens_storesTheRefreshTokenDeadline_andClearsTheExpiringAlertMark() {
+        Instant deadline = NOW.plus(java.time.Duration.ofDays(29));
+        writer.rotateTokens(
+                claim(SessionIntent.REAUTH, 3, false),
+                new SealedTokens(CIPHERTEXT, EXPIRES, Optional.of(ALICE), Optional.of(deadline)),
+                NOW);
+
+        Update account = accountUpdate(0);
+        assertThat(account.updateExpression())
+                .contains(", #rtExp = :rtExp REMOVE ")
+                .contains("#expiringAlert")
+                .doesNotContain("#rtExp,")
+                .doesNotEndWith("#rtExp");
+        assertThat(account.expressionAttributeNames())
+                .containsEntry("#rtExp", "refresh_token_expires_at")
+                .containsEntry("#expiringAlert", "expiring_alert_at");
+        assertThat(account.expressionAttributeValues()).containsEntry(":rtExp", n(deadline.toEpochMilli()));
+        RecordingDynamo.assertPlaceholdersMatch(
+                dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
+    }
+
+    @Test
     void rotateTokens_ofAnAccountWithoutAVersion_acceptsOneWithNoneYet() {
         writer.rotateTokens(claim(SessionIntent.REAUTH, 0, false), sealed(Optional.of(ALICE)), NOW);
 
@@ -146,7 +171,8 @@ class DynamoAccountWriterTest {
                 .isEqualTo("attribute_exists(#id) AND #ver = :base AND attribute_not_exists(#pAccount)");
         assertThat(account.updateExpression())
                 .doesNotContain(":pAccount")
-                .endsWith("REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts");
+                .endsWith(
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
     }
@@ -158,8 +184,9 @@ class DynamoAccountWriterTest {
         Update account = accountUpdate(0);
         assertThat(account.conditionExpression()).isEqualTo("attribute_exists(#id) AND #ver = :base");
         assertThat(account.updateExpression())
-                .endsWith("REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts,"
-                        + " #pAccount, #pEmail, #pOrg, #pOrgName");
+                .endsWith(
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt,"
+                                + " #pAccount, #pEmail, #pOrg, #pOrgName, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
     }

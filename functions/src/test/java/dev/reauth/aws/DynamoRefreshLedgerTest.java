@@ -81,7 +81,9 @@ class DynamoRefreshLedgerTest {
                 .isEqualTo("attribute_exists(#id) AND attribute_exists(#ct)"
                         + " AND (attribute_not_exists(#reauth) OR #reauth = :false)"
                         + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)"
-                        + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent) AND #ver = :expected");
+                        + " AND (attribute_not_exists(#attempt) OR #attempt <= :recent)"
+                        + " AND (attribute_not_exists(#throttled) OR #throttled <= :now) AND #ver = :expected");
+        assertThat(update.expressionAttributeNames()).containsEntry("#throttled", "throttled_until");
         assertThat(update.expressionAttributeValues())
                 .isEqualTo(Map.of(
                         ":false",
@@ -276,6 +278,24 @@ class DynamoRefreshLedgerTest {
     }
 
     @Test
+    void commit_storesTheRefreshTokenDeadlineTheAnswerNamed_andLeavesItAloneWhenItNamedNone() {
+        Instant deadline = NOW.plus(Duration.ofDays(20));
+        ledger.commit(
+                LEASED,
+                new SealedTokens(new byte[] {5}, NOW.plusSeconds(28_800), Optional.empty(), Optional.of(deadline)),
+                true,
+                NOW);
+        ledger.commit(LEASED, NEW_TOKENS, true, NOW);
+
+        List<UpdateItemRequest> updates = dynamo.all(UpdateItemRequest.class);
+        assertThat(updates.get(0).updateExpression()).contains(", #rtExp = :rtExp");
+        assertThat(updates.get(0).expressionAttributeValues()).containsEntry(":rtExp", n(deadline.toEpochMilli()));
+        assertThat(updates.get(0).expressionAttributeNames()).containsEntry("#rtExp", "refresh_token_expires_at");
+        assertThat(updates.get(1).updateExpression()).doesNotContain("#rtExp");
+        updates.forEach(update -> assertPlaceholdersMatch(update));
+    }
+
+    @Test
     void commit_withTheRefreshTokenKept_leavesItsIssueTimeAlone() {
         ledger.commit(LEASED, NEW_TOKENS, false, NOW);
 
@@ -345,6 +365,20 @@ class DynamoRefreshLedgerTest {
         assertPlaceholdersMatch(update);
         dynamo.then(conditionFailed(Map.of()));
         assertThat(ledger.markDead(LEASED, "invalid_grant", NOW)).isFalse();
+    }
+
+    @Test
+    void recordFailure_ofA429_holdsEveryClaimBackUntilTheRetryTime() {
+        ledger.recordFailure(LEASED, "throttled", NOW.plusSeconds(20), NOW);
+        ledger.recordFailure(LEASED, "provider_error", NOW.plusSeconds(20), NOW);
+
+        List<UpdateItemRequest> updates = dynamo.all(UpdateItemRequest.class);
+        assertThat(updates.get(0).updateExpression())
+                .isEqualTo("SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
+                        + " #next = :retryAt, #throttled = :retryAt REMOVE #leaseUntil, #leaseOwner");
+        assertThat(updates.get(0).expressionAttributeNames()).containsEntry("#throttled", "throttled_until");
+        assertThat(updates.get(1).updateExpression()).doesNotContain("#throttled");
+        updates.forEach(update -> assertPlaceholdersMatch(update));
     }
 
     @Test

@@ -49,6 +49,8 @@ class ReauthConfigTest {
         assertThat(config.safety()).isEqualTo(RefreshSafety.defaults());
         // 3 provider calls of 30 s, 2 AWS calls before them and 3 to land, 10 s each
         assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(140));
+        assertThat(config.providerUserAgent()).isEqualTo("reauth/0.1 (OAuth token refresher; Java)");
+        assertThat(config.deadlines()).isEqualTo(new DeadlineSettings("deadline-index", Duration.ofDays(3)));
     }
 
     @Test
@@ -95,6 +97,40 @@ class ReauthConfigTest {
         assertThat(config.refresh().lease()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.safety().rescueQueueUrl())
                 .contains("https://sqs.eu-west-1.amazonaws.com/123456789012/rescue");
+    }
+
+    @Test
+    void longLivedAccessTokens_areOffByDefault_andNeedTheScopesTheProviderAllowsThemFor() {
+        assertThat(ReauthConfig.from(REQUIRED).accessTokenLifetime()).isEmpty();
+
+        Map<String, String> allowed = new HashMap<>(REQUIRED);
+        allowed.put("OAUTH_ACCESS_TOKEN_LIFETIME", "P365D");
+        allowed.put("OAUTH_SCOPES", "user:inference user:profile user:file_upload");
+        assertThat(ReauthConfig.from(allowed).accessTokenLifetime()).contains(Duration.ofDays(365));
+
+        Map<String, String> defaultScopes = new HashMap<>(REQUIRED);
+        defaultScopes.put("OAUTH_ACCESS_TOKEN_LIFETIME", "P365D");
+        assertThatThrownBy(() -> ReauthConfig.from(defaultScopes))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageStartingWith("OAUTH_ACCESS_TOKEN_LIFETIME needs OAUTH_SCOPES within");
+
+        Map<String, String> tooLong = new HashMap<>(allowed);
+        tooLong.put("OAUTH_ACCESS_TOKEN_LIFETIME", "P366D");
+        assertThatThrownBy(() -> ReauthConfig.from(tooLong))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessage("OAUTH_ACCESS_TOKEN_LIFETIME must be at most P365D");
+    }
+
+    @Test
+    void theUserAgentAndTheExpiringWarning_areConfigurable() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.put("OAUTH_USER_AGENT", "  fleet-refresher/2.0  ");
+        env.put("EXPIRING_WARNING", "P5D");
+
+        ReauthConfig config = ReauthConfig.from(env);
+
+        assertThat(config.providerUserAgent()).isEqualTo("fleet-refresher/2.0");
+        assertThat(config.deadlines().warning()).isEqualTo(Duration.ofDays(5));
     }
 
     @ParameterizedTest

@@ -44,7 +44,7 @@ class ReauthServiceTest {
         assertThat(session.baseTokenVersion()).isEqualTo(3);
         assertThat(session.initiator()).contains("arn:aws:iam::1:user/ops");
         assertThat(session.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
-        assertThat(started.authorizationUrl()).startsWith("https://claude.ai/oauth/authorize?");
+        assertThat(started.authorizationUrl()).startsWith("https://claude.com/cai/oauth/authorize?");
     }
 
     @Test
@@ -52,7 +52,7 @@ class ReauthServiceTest {
         backend.seed("billing", AccountMode.CONSOLE, 0);
         assertThat(service.startReauth(new AccountName("billing"), Optional.empty())
                         .authorizationUrl())
-                .startsWith("https://console.anthropic.com/oauth/authorize?");
+                .startsWith("https://platform.claude.com/oauth/authorize?");
     }
 
     @Test

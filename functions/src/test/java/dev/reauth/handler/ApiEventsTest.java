@@ -82,7 +82,7 @@ class ApiEventsTest {
                 .containsEntry("mode", "max")
                 .containsEntry("expiresAt", "2026-11-26T19:46:00Z");
         String url = (String) body.get("authorizationUrl");
-        assertThat(url).startsWith("https://claude.ai/oauth/authorize?");
+        assertThat(url).startsWith("https://claude.com/cai/oauth/authorize?");
         String state = url.substring(url.indexOf("&state=") + "&state=".length());
         OAuthSession session =
                 backend.sessions.get(new OAuthState(state).hash()).session();

@@ -9,7 +9,7 @@ class RetryAfterTest {
 
     @Test
     void retryAfterMs_winsOverRetryAfter() {
-        assertThat(HttpAuthorizationServer.retryAfter("1500", "30")).contains(Duration.ofMillis(1500));
+        assertThat(HttpAuthorizationServer.retryAfter("7500", "30")).contains(Duration.ofMillis(7500));
     }
 
     @Test
@@ -27,7 +27,18 @@ class RetryAfterTest {
     }
 
     @Test
-    void anAbsurdWait_isCappedAtAnHour() {
-        assertThat(HttpAuthorizationServer.retryAfter(null, "999999")).contains(Duration.ofHours(1));
+    void aLongWait_isClampedToFiveMinutes() {
+        assertThat(HttpAuthorizationServer.retryAfter(null, "999999")).contains(Duration.ofMinutes(5));
+        assertThat(HttpAuthorizationServer.retryAfter("300001", null)).contains(Duration.ofMinutes(5));
+        assertThat(HttpAuthorizationServer.retryAfter(null, "99999999999999999"))
+                .contains(Duration.ofMinutes(5));
+        assertThat(HttpAuthorizationServer.retryAfter(null, "300")).contains(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aShortWait_isRaisedToFiveSeconds() {
+        assertThat(HttpAuthorizationServer.retryAfter(null, "0")).contains(Duration.ofSeconds(5));
+        assertThat(HttpAuthorizationServer.retryAfter("1500", null)).contains(Duration.ofSeconds(5));
+        assertThat(HttpAuthorizationServer.retryAfter(null, "20")).contains(Duration.ofSeconds(20));
     }
 }

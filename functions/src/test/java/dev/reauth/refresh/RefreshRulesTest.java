@@ -31,6 +31,18 @@ class RefreshRulesTest {
     }
 
     @Test
+    void refreshScopes_comeFromWhatTheAccountWasGranted_notFromTodaysLoginList() {
+        List<String> configured = List.of("user:profile", "user:inference", "user:sessions:claude_code");
+        dev.reauth.wire.TokenBundle granted = new dev.reauth.wire.TokenBundle(
+                "a", "r", "Bearer", Optional.of("org:create_api_key user:profile  user:inference"), Optional.empty());
+        dev.reauth.wire.TokenBundle recordedNone =
+                new dev.reauth.wire.TokenBundle("a", "r", "Bearer", Optional.empty(), Optional.empty());
+
+        assertThat(RefreshService.scopesFor(granted, configured)).containsExactly("user:profile", "user:inference");
+        assertThat(RefreshService.scopesFor(recordedNone, configured)).isEqualTo(configured);
+    }
+
+    @Test
     void bucket_isStablePerAccount_andWithinRange() {
         assertThat(RefreshBucket.of("5f0c7a1e-demo", 4)).isEqualTo(RefreshBucket.of("5f0c7a1e-demo", 4));
         assertThat(RefreshBucket.all(4)).contains(RefreshBucket.of("any-id", 4)).hasSize(4);

@@ -85,7 +85,7 @@ public final class LocalApi implements AutoCloseable {
 
     /** Serves the routes of the handlers that run on {@code api} alone; the link routes answer 404. */
     public static LocalApi start(ReauthApi api, int port) {
-        return start(base -> new Wiring.Graph(api, null, null), port);
+        return start(base -> new Wiring.Graph(api, null, null, null), port);
     }
 
     public URI baseUrl() {

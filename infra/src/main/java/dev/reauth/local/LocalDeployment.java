@@ -4,6 +4,7 @@ import dev.reauth.aws.AwsClients;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.handler.Wiring;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.ScheduledRefresh;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ public final class LocalDeployment implements AutoCloseable {
     private ReauthConfig config;
     private final LocalApi api;
     private ScheduledRefresh schedule;
+    private ExpiringAlerts expiring;
 
     private LocalDeployment(boolean localProvider, int port, Map<String, String> overrides) {
         aws = LocalStack.create();
@@ -32,6 +34,10 @@ public final class LocalDeployment implements AutoCloseable {
                     Map<String, String> env = new LinkedHashMap<>(
                             aws.functionEnvironment(provider != null ? provider.environment() : Map.of()));
                     env.put("WEB_BASE_URL", base.toString());
+                    if (provider != null) {
+                        // as the official client does: a new login revokes the grant it replaced
+                        env.put("OAUTH_REVOKE_URL", provider.revokeUrl().toString());
+                    }
                     env.putAll(overrides);
                     environment = Map.copyOf(env);
                     config = ReauthConfig.from(environment);
@@ -39,9 +45,14 @@ public final class LocalDeployment implements AutoCloseable {
                             config,
                             AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
                             new HttpAuthorizationServer(
-                                    config.provider(), config.providerTimeout(), config.providerTimeout()),
+                                    config.provider(),
+                                    config.providerTimeout(),
+                                    config.providerTimeout(),
+                                    config.providerUserAgent(),
+                                    config.revokeUrl()),
                             Clock.systemUTC());
                     schedule = graph.schedule();
+                    expiring = graph.expiring();
                     return graph;
                 },
                 port);
@@ -73,6 +84,11 @@ public final class LocalDeployment implements AutoCloseable {
     /** One run of the refresh schedule, as RefreshFunction runs it on EventBridge's schedule (the local API serves HTTP only). */
     public ScheduledRefresh schedule() {
         return schedule;
+    }
+
+    /** The expiring-deadline warning RefreshFunction runs after each scheduled run. */
+    public ExpiringAlerts expiring() {
+        return expiring;
     }
 
     public ReauthConfig config() {

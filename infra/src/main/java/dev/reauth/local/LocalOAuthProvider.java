@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -58,8 +60,17 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     /** Who logged in for each code not yet exchanged; a code from a real browser login is {@link Login#OWNER}'s. */
     private final Map<String, Login> loginsByCode = new ConcurrentHashMap<>();
+    /** The scopes each code's login asked for: a custom expires_in is granted for some only. */
+    private final Map<String, String> scopesByCode = new ConcurrentHashMap<>();
+    /** The allowed custom access-token lifetimes code exchanges asked for, in seconds. */
+    private final List<Long> customLifetimesGranted = new CopyOnWriteArrayList<>();
 
     private final RefreshGrants refreshGrants = new RefreshGrants();
+    private final List<TokenCall> tokenCalls = new CopyOnWriteArrayList<>();
+    private volatile boolean requireUserAgent = true;
+
+    /** A request that reached the token endpoint: when, and the User-Agent it sent ("" for none). */
+    public record TokenCall(Instant at, String userAgent) {}
 
     /** A provider account, as the token response names it. */
     public record Login(String accountUuid, String email, String organizationUuid, String organizationName) {
@@ -84,6 +95,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         front.setExecutor(Executors.newFixedThreadPool(
                 8, Thread.ofPlatform().daemon().name("local-oauth-", 0).factory()));
         front.createContext("/v1/oauth/token", this::token);
+        front.createContext("/v1/oauth/token/revoke", this::revoke);
         front.createContext("/oauth/code/callback", this::codePage);
         front.createContext("/api/oauth/claude_cli/create_api_key", this::createApiKey);
         front.start();
@@ -155,7 +167,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
     public Authorization authorize(String authorizationUrl, Login login) {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(withOpenId(authorizationUrl)))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             String location = response.headers()
                     .firstValue("Location")
@@ -165,6 +179,9 @@ public final class LocalOAuthProvider implements AutoCloseable {
             Authorization authorization = new Authorization(query.get("code"), query.get("state"));
             if (authorization.code() != null) {
                 loginsByCode.put(authorization.code(), login);
+                scopesByCode.put(
+                        authorization.code(),
+                        query(URI.create(authorizationUrl).getRawQuery()).getOrDefault("scope", ""));
             }
             secretsSeen.add(authorization.code());
             secretsSeen.add(authorization.state());
@@ -175,6 +192,71 @@ public final class LocalOAuthProvider implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Every request that reached the token endpoint, in order: when it came and its User-Agent. */
+    public List<TokenCall> tokenCalls() {
+        return List.copyOf(tokenCalls);
+    }
+
+    /** The custom access-token lifetimes (seconds) code exchanges asked for and were granted. */
+    public List<Long> customLifetimesGranted() {
+        return List.copyOf(customLifetimesGranted);
+    }
+
+    /** Whether a token request without a User-Agent is answered 429 (the default, as the provider does). */
+    public void requireUserAgent(boolean required) {
+        requireUserAgent = required;
+    }
+
+    /** The revoke endpoint's URL ({@code OAUTH_REVOKE_URL}). */
+    public URI revokeUrl() {
+        return frontUrl("/v1/oauth/token/revoke");
+    }
+
+    /**
+     * {@code POST /v1/oauth/token/revoke}, JSON {@code {"token", "token_type_hint", "client_id"}}, as
+     * the official client calls it for the grant a new login replaces: 200 whether or not the token
+     * was live (RFC 7009 §2.2), 400 for a malformed request.
+     */
+    private void revoke(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(readBody(exchange.getRequestBody()));
+            } catch (IOException e) {
+                body = null;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || body == null
+                    || body.path("token").asText().isEmpty()
+                    || !CLIENT_ID.equals(body.path("client_id").asText())) {
+                respond(exchange, 400, error("invalid_request", "POST token and client_id as JSON"));
+                return;
+            }
+            refreshGrants.revokeAtEndpoint(body.path("token").asText());
+            respond(exchange, 200, "{}");
+        }
+    }
+
+    private static String rateLimitError() {
+        ObjectNode body = JSON.createObjectNode().put("type", "error");
+        body.putObject("error").put("type", "rate_limit_error").put("message", "Rate limited");
+        return body.toString();
+    }
+
+    /**
+     * The authorization server underneath (mock-oauth2-server) refuses a login without the
+     * {@code openid} scope, which Anthropic's does not need: it is added on the way there only, and
+     * the scopes the login asked for are what the provider's rules see.
+     */
+    static String withOpenId(String authorizationUrl) {
+        URI uri = URI.create(authorizationUrl);
+        String scope = query(uri.getRawQuery()).get("scope");
+        if (scope == null || Arrays.asList(scope.split(" ")).contains("openid")) {
+            return authorizationUrl;
+        }
+        return authorizationUrl.replaceFirst("([?&])scope=", "$1scope=openid+");
     }
 
     /** How many token requests reached this provider. */
@@ -190,6 +272,14 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
             tokenRequests.incrementAndGet();
+            String userAgent = exchange.getRequestHeaders().getFirst("User-Agent");
+            tokenCalls.add(new TokenCall(Instant.now(), userAgent == null ? "" : userAgent));
+            if (requireUserAgent && (userAgent == null || userAgent.isBlank())) {
+                // as the provider answers a client it does not recognise (anthropic-oauth.md, 2026)
+                exchange.getResponseHeaders().set("Retry-After", "60");
+                respond(exchange, 429, rateLimitError());
+                return;
+            }
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             if (!"POST".equals(exchange.getRequestMethod())
                     || contentType == null
@@ -207,6 +297,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
             String grant = body.path("grant_type").asText();
             Map<String, String> form = new LinkedHashMap<>();
             Login login = Login.OWNER;
+            Duration customLifetime = null;
             form.put("grant_type", grant);
             form.put("client_id", body.path("client_id").asText());
             if ("authorization_code".equals(grant)) {
@@ -217,6 +308,23 @@ public final class LocalOAuthProvider implements AutoCloseable {
                 }
                 form.put("code", body.path("code").asText());
                 login = loginsByCode.getOrDefault(body.path("code").asText(), Login.OWNER);
+                if (body.has("expires_in")) {
+                    // the provider's rule: a custom lifetime, up to a year, only for these scopes
+                    String scopes = scopesByCode.getOrDefault(body.path("code").asText(), "");
+                    long asked = body.path("expires_in").asLong(-1);
+                    boolean allowed = !scopes.isBlank()
+                            && Arrays.stream(scopes.trim().split("\\s+"))
+                                    .allMatch(ProviderConfig.LONG_LIVED_SCOPES::contains);
+                    if (!allowed || asked <= 0 || asked > ProviderConfig.MAX_CUSTOM_EXPIRES_IN_SECONDS) {
+                        respond(
+                                exchange,
+                                400,
+                                error("invalid_request", "Custom expires_in not allowed for scope " + scopes));
+                        return;
+                    }
+                    customLifetime = Duration.ofSeconds(asked);
+                    customLifetimesGranted.add(asked);
+                }
                 form.put("redirect_uri", body.path("redirect_uri").asText());
                 form.put("code_verifier", body.path("code_verifier").asText());
             } else if ("refresh_token".equals(grant)) {
@@ -239,7 +347,11 @@ public final class LocalOAuthProvider implements AutoCloseable {
                         refreshGrants.issued(
                                 tokens.path("access_token").asText(),
                                 tokens.path("refresh_token").asText(),
-                                login));
+                                login,
+                                customLifetime));
+                refreshGrants
+                        .refreshTokenExpiresIn(tokens.path("refresh_token").asText())
+                        .ifPresent(left -> tokens.put("refresh_token_expires_in", left));
                 issuedAccessTokens.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("access_token").asText());
                 secretsSeen.add(tokens.path("refresh_token").asText());
@@ -266,7 +378,16 @@ public final class LocalOAuthProvider implements AutoCloseable {
             refusal.retryAfter()
                     .ifPresent(
                             wait -> exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds())));
-            String description = refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later";
+            if (refusal.html()) {
+                byte[] page = "<!doctype html><title>403 Forbidden</title><h1>Access denied</h1>"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(403, page.length);
+                exchange.getResponseBody().write(page);
+                return;
+            }
+            String description = refusal.description()
+                    .orElse(refusal.status() == 400 ? "Refresh token not found or invalid" : "try again later");
             respond(exchange, refusal.status(), error(refusal.error(), description));
             refreshGrants.answered(new RefreshGrants.Answered(false, Optional.empty()));
             return;
@@ -316,6 +437,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
                 .put("expires_in", grant.expiresInSeconds())
                 .put("token_type", "Bearer")
                 .put("scope", grant.scope());
+        grant.refreshTokenExpiresInSeconds().ifPresent(left -> tokens.put("refresh_token_expires_in", left));
         tokens.putObject("account")
                 .put("uuid", grant.login().accountUuid())
                 .put("email_address", grant.login().email());

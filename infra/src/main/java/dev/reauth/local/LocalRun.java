@@ -93,13 +93,23 @@ public final class LocalRun {
         }
     }
 
-    private void run(LocalRunOptions options) throws Exception {
-        out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
+    /** The functions' environment a local run's options change: the lead window, the schedule the stack judges health by, and when the expiring alert comes. */
+    static Map<String, String> localOverrides(LocalRunOptions options) {
         // the stack judges health by its schedule: here RefreshWatch's, not the template's 5 minutes
         Map<String, String> overrides = new HashMap<>(Map.of("REFRESH_SCHEDULE", RefreshWatch.SCHEDULE));
         options.tokenLifetime()
                 .ifPresent(lifetime -> overrides.put(
                         "REFRESH_LEAD", LocalRunOptions.leadFor(lifetime).toString()));
+        // at half the refresh token's life left, so the alert comes within the demo
+        options.refreshTokenLifetime()
+                .ifPresent(lifetime ->
+                        overrides.put("EXPIRING_WARNING", lifetime.dividedBy(2).toString()));
+        return Map.copyOf(overrides);
+    }
+
+    private void run(LocalRunOptions options) throws Exception {
+        out.println("Starting the local stack (AWS emulator, tables, KMS key, SNS topic)...");
+        Map<String, String> overrides = localOverrides(options);
         LocalDeployment deployment = options.anthropic()
                 ? LocalDeployment.withAnthropic(options.port(), overrides)
                 : LocalDeployment.withLocalProvider(options.port(), overrides);
@@ -107,6 +117,8 @@ public final class LocalRun {
         LocalOAuthProvider localProvider = deployment.provider();
         options.tokenLifetime()
                 .ifPresent(lifetime -> localProvider.refreshGrants().accessTokenLifetime(lifetime));
+        options.refreshTokenLifetime()
+                .ifPresent(lifetime -> localProvider.refreshGrants().refreshTokenLifetime(lifetime));
         ReauthConfig config = deployment.config();
         LocalApi localApi = deployment.api();
         DemoCacheSubscriber subscriber = new DemoCacheSubscriber(

@@ -10,10 +10,22 @@ import java.util.Optional;
  *
  * @param tokenLifetime with --serve: how long the local provider's access tokens live (the refresher's
  *                      lead window is a third of it); empty: 8 hours, as Anthropic's
+ * @param refreshTokenLifetime with --serve: each login's refresh token stops working this long after it
+ *                      (the expiring alert comes at half of it); empty: no deadline
  */
-record LocalRunOptions(boolean serve, boolean anthropic, int port, Optional<Duration> tokenLifetime) {
+record LocalRunOptions(
+        boolean serve,
+        boolean anthropic,
+        int port,
+        Optional<Duration> tokenLifetime,
+        Optional<Duration> refreshTokenLifetime) {
+
+    LocalRunOptions(boolean serve, boolean anthropic, int port, Optional<Duration> tokenLifetime) {
+        this(serve, anthropic, port, tokenLifetime, Optional.empty());
+    }
 
     static final String USAGE = "usage: infra/local-run [--serve] [--port N] [--anthropic] [--token-lifetime DURATION]"
+            + " [--refresh-token-lifetime DURATION]"
             + "   (infra/local-run --help says more)";
     static final Duration SHORTEST_LIFETIME = Duration.ofMinutes(1);
     static final Duration LONGEST_LIFETIME = Duration.ofHours(24);
@@ -28,12 +40,15 @@ record LocalRunOptions(boolean serve, boolean anthropic, int port, Optional<Dura
         boolean anthropic = false;
         int port = 8787;
         Optional<Duration> lifetime = Optional.empty();
+        Optional<Duration> refreshLifetime = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--serve" -> serve = true;
                 case "--anthropic" -> anthropic = true;
                 case "--port" -> port = port(i + 1 < args.length ? args[++i] : "");
                 case "--token-lifetime" -> lifetime = Optional.of(lifetime(i + 1 < args.length ? args[++i] : ""));
+                case "--refresh-token-lifetime" ->
+                    refreshLifetime = Optional.of(lifetime(i + 1 < args.length ? args[++i] : ""));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
@@ -45,7 +60,10 @@ record LocalRunOptions(boolean serve, boolean anthropic, int port, Optional<Dura
             throw new IllegalArgumentException(
                     "--token-lifetime sets the local provider's token lifetime; Anthropic's is its own");
         }
-        return new LocalRunOptions(serve, anthropic, port, lifetime);
+        if (refreshLifetime.isPresent() && (!serve || anthropic)) {
+            throw new IllegalArgumentException("--refresh-token-lifetime goes with --serve and the local provider");
+        }
+        return new LocalRunOptions(serve, anthropic, port, lifetime, refreshLifetime);
     }
 
     private static int port(String value) {

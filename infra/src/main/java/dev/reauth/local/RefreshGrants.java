@@ -29,7 +29,15 @@ public final class RefreshGrants {
     public enum Fault {
         SERVER_ERROR,
         TIMEOUT,
-        THROTTLED
+        THROTTLED,
+        /** 400 invalid_grant with error_description account_on_hold: the provider suspended the account. */
+        ACCOUNT_ON_HOLD,
+        /** 400 invalid_scope: the scope the refresh asked for is refused. */
+        INVALID_SCOPE,
+        /** 401 invalid_client: the provider refuses the client id. */
+        INVALID_CLIENT,
+        /** 403 with a CDN's HTML page instead of JSON. */
+        HTML_FORBIDDEN
     }
 
     /** A granted refresh: the new tokens and who they belong to. */
@@ -38,7 +46,8 @@ public final class RefreshGrants {
             String refreshToken,
             long expiresInSeconds,
             String scope,
-            LocalOAuthProvider.Login login) {
+            LocalOAuthProvider.Login login,
+            Optional<Long> refreshTokenExpiresInSeconds) {
         @Override
         public String toString() {
             return "Grant[***]";
@@ -46,7 +55,17 @@ public final class RefreshGrants {
     }
 
     /** A refusal or fault, as the HTTP answer the front sends. */
-    record Refusal(int status, String error, Optional<Duration> retryAfter, Duration delay) {}
+    record Refusal(
+            int status, String error, Optional<Duration> retryAfter, Duration delay, Optional<String> description) {
+        Refusal(int status, String error, Optional<Duration> retryAfter, Duration delay) {
+            this(status, error, retryAfter, delay, Optional.empty());
+        }
+
+        /** A CDN's page, not the token endpoint's JSON. */
+        boolean html() {
+            return "html".equals(error);
+        }
+    }
 
     /**
      * What the answer to a refresh the provider has already granted (the old refresh token is spent,
@@ -80,7 +99,7 @@ public final class RefreshGrants {
     private final AtomicInteger refreshRequests = new AtomicInteger();
     private final AtomicInteger reuses = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
-    private final Clock clock = Clock.systemUTC();
+    private volatile Clock clock = Clock.systemUTC();
     private volatile Duration accessTokenLifetime = Duration.ofHours(8);
     private volatile String grantedScope = null;
     private volatile Duration retryAfter = Duration.ofSeconds(2);
@@ -97,11 +116,27 @@ public final class RefreshGrants {
     private volatile AfterRotation sharedAfterRotation = null;
     private volatile double afterRotationShare = 0;
 
+    /** Each refresh token's absolute deadline, inherited by the token that replaces it (none: no lifetime set). */
+    private final Map<String, Instant> refreshDeadlines = new ConcurrentHashMap<>();
+
+    private final Set<String> revokedAtEndpoint = ConcurrentHashMap.newKeySet();
+    private volatile Duration refreshTokenLifetime = null;
+
     /** Records tokens a code exchange issued; returns the lifetime to announce. */
     long issued(String accessToken, String refreshToken, LocalOAuthProvider.Login login) {
+        return issued(accessToken, refreshToken, login, null);
+    }
+
+    /** The same, with a custom access-token lifetime the exchange asked for (null: the configured one). */
+    long issued(String accessToken, String refreshToken, LocalOAuthProvider.Login login, Duration customLifetime) {
         live.put(refreshToken, login);
-        accessExpiry.put(accessToken, clock.instant().plus(accessTokenLifetime));
-        return accessTokenLifetime.toSeconds();
+        Duration lifetime = refreshTokenLifetime;
+        if (lifetime != null) {
+            refreshDeadlines.put(refreshToken, clock.instant().plus(lifetime));
+        }
+        Duration lifetimeNow = customLifetime != null ? customLifetime : accessTokenLifetime;
+        accessExpiry.put(accessToken, clock.instant().plus(lifetimeNow));
+        return lifetimeNow.toSeconds();
     }
 
     /** Issues a live token pair for {@code login} as a code exchange would, without the login itself. */
@@ -109,7 +144,8 @@ public final class RefreshGrants {
         String access = "sk-ant-oat01-local-" + token();
         String refresh = "sk-ant-ort01-local-" + token();
         long expiresIn = issued(access, refresh, login);
-        return new Grant(access, refresh, expiresIn, "user:profile user:inference", login);
+        return new Grant(
+                access, refresh, expiresIn, "user:profile user:inference", login, refreshTokenExpiresIn(refresh));
     }
 
     /** Redeems a refresh token once: a grant with a new pair, or the refusal a reused token gets. */
@@ -127,7 +163,16 @@ public final class RefreshGrants {
                 case SERVER_ERROR -> new Refusal(500, "server_error", Optional.empty(), Duration.ZERO);
                 case TIMEOUT -> new Refusal(504, "server_error", Optional.empty(), timeoutDelay);
                 case THROTTLED -> new Refusal(429, "rate_limit_error", Optional.of(retryAfter), Duration.ZERO);
+                case ACCOUNT_ON_HOLD ->
+                    new Refusal(400, "invalid_grant", Optional.empty(), Duration.ZERO, Optional.of("account_on_hold"));
+                case INVALID_SCOPE -> new Refusal(400, "invalid_scope", Optional.empty(), Duration.ZERO);
+                case INVALID_CLIENT -> new Refusal(401, "invalid_client", Optional.empty(), Duration.ZERO);
+                case HTML_FORBIDDEN -> new Refusal(403, "html", Optional.empty(), Duration.ZERO);
             };
+        }
+        Instant deadline = refreshDeadlines.get(refreshToken);
+        if (deadline != null && !clock.instant().isBefore(deadline) && live.remove(refreshToken) != null) {
+            return new Refusal(400, "invalid_grant", Optional.empty(), Duration.ZERO);
         }
         LocalOAuthProvider.Login login = live.remove(refreshToken);
         if (login == null) {
@@ -140,10 +185,15 @@ public final class RefreshGrants {
         String access = "sk-ant-oat01-local-" + token();
         String refresh = "sk-ant-ort01-local-" + token();
         live.put(refresh, login);
+        if (deadline != null) {
+            // refreshing does not extend the deadline: the new token inherits it
+            refreshDeadlines.put(refresh, deadline);
+        }
         accessExpiry.put(access, clock.instant().plus(accessTokenLifetime));
         successors.put(refreshToken, refresh);
         String scope = grantedScope != null ? grantedScope : requestedScope.orElse("user:profile user:inference");
-        Grant grant = new Grant(access, refresh, accessTokenLifetime.toSeconds(), scope, login);
+        Grant grant = new Grant(
+                access, refresh, accessTokenLifetime.toSeconds(), scope, login, refreshTokenExpiresIn(refresh));
         rotationListeners.forEach(Runnable::run);
         AfterRotation damage = nextAfterRotation();
         if (damage != null) {
@@ -252,6 +302,47 @@ public final class RefreshGrants {
     /** Granted refreshes whose answer did not reach the caller (500, slow, dropped after rotating). */
     public int rotatedAnswersLost() {
         return rotatedAnswersLost.get();
+    }
+
+    /**
+     * Refresh tokens issued from now on by a login stop working this long after it, whatever is
+     * refreshed meanwhile, and every answer says how long is left ({@code refresh_token_expires_in});
+     * null (the default) for no deadline.
+     */
+    public void refreshTokenLifetime(Duration lifetime) {
+        refreshTokenLifetime = lifetime;
+    }
+
+    /** The seconds left on this refresh token's absolute deadline, when it has one. */
+    Optional<Long> refreshTokenExpiresIn(String refreshToken) {
+        return Optional.ofNullable(refreshDeadlines.get(refreshToken))
+                .map(deadline ->
+                        Math.max(0, Duration.between(clock.instant(), deadline).toSeconds()));
+    }
+
+    /**
+     * The revoke endpoint: forgets a live refresh token, as the provider's revoke does. An unknown
+     * token answers as a known one did (RFC 7009 §2.2), so this only records what was revoked.
+     */
+    void revokeAtEndpoint(String refreshToken) {
+        if (live.remove(refreshToken) != null) {
+            revokedAtEndpoint.add(refreshToken);
+        }
+    }
+
+    /** Whether the revoke endpoint revoked this refresh token. */
+    public boolean revokedAtEndpoint(String refreshToken) {
+        return revokedAtEndpoint.contains(refreshToken);
+    }
+
+    /** How many live refresh tokens the revoke endpoint revoked. */
+    public int revokedAtEndpointCount() {
+        return revokedAtEndpoint.size();
+    }
+
+    /** The provider's clock from now on (a test moves it with the functions' clock, to live through a month). */
+    public void clock(Clock clock) {
+        this.clock = clock;
     }
 
     /** Access tokens from now on live this long (code exchanges and refreshes alike). */

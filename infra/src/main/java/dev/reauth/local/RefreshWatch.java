@@ -115,6 +115,11 @@ final class RefreshWatch implements AutoCloseable {
             if (!did.isEmpty()) {
                 line("schedule", run.due() + " due: " + String.join(", ", did));
             }
+            // as RefreshFunction does after each scheduled run; the alert itself is shown with the others
+            int warned = deployment.expiring().run();
+            if (warned > 0) {
+                line("schedule", warned + " account(s) warned: refresh token expiring");
+            }
         } catch (RuntimeException e) {
             // the function log has the details; the schedule goes on, as EventBridge's would
             line("schedule", "the run failed (" + e.getClass().getSimpleName() + "); see the function log");

@@ -55,6 +55,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 final class ReauthSystem implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** As the OAUTH_REVOKE_URL override: the local provider's revoke endpoint, whose port is known only once it runs. */
+    static final String LOCAL_REVOKE_URL = "local-provider";
 
     final LocalStack aws = LocalStack.create();
     final LocalOAuthProvider provider = LocalOAuthProvider.start();
@@ -94,6 +96,9 @@ final class ReauthSystem implements AutoCloseable {
     ReauthSystem(URI tokenUrl, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(aws.functionEnvironment(provider.environment()));
         env.putAll(overrides);
+        if (LOCAL_REVOKE_URL.equals(env.get("OAUTH_REVOKE_URL"))) {
+            env.put("OAUTH_REVOKE_URL", provider.revokeUrl().toString());
+        }
         environment = Map.copyOf(env);
         config = ReauthConfig.from(environment);
         clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(calls));
@@ -108,7 +113,7 @@ final class ReauthSystem implements AutoCloseable {
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
         list = new ListAccountsHandler(api);
-        refresh = new RefreshHandler(api, graph.schedule(), clock);
+        refresh = new RefreshHandler(api, graph.schedule(), graph.expiring(), clock);
         web = new WebHandler(graph.web());
     }
 
@@ -132,7 +137,13 @@ final class ReauthSystem implements AutoCloseable {
                 format == null ? c.tokenRequestFormat() : format,
                 c.apiKeyUrl(),
                 c.leadingAuthorizeParams());
-        var server = new HttpAuthorizationServer(providerConfig, timeout, timeout);
+        var server = new HttpAuthorizationServer(
+                providerConfig,
+                timeout,
+                timeout,
+                config.providerUserAgent(),
+                config.revokeUrl(),
+                config.accessTokenLifetime());
         return Wiring.graph(config, clients, server, clock);
     }
 

@@ -61,9 +61,10 @@ class RefreshIT extends FreshSystemIT {
         assertThat(after.accessToken()).isNotEqualTo(before.accessToken());
         assertThat(after.refreshToken()).isNotEqualTo(before.refreshToken());
         assertThat(system.account(fresh)).isEqualTo(freshBefore);
-        // finding due accounts: one query per index bucket; then claim, decrypt, encrypt, write, publish each
+        // finding due accounts: one query per refresh-index bucket, and the expiring warning's one per
+        // deadline-index bucket; then claim, decrypt, encrypt, write, publish each
         long queries = calls.stream().filter(c -> c.equals("DynamoDb.Query")).count();
-        assertThat(queries).isEqualTo(system.config.refresh().buckets());
+        assertThat(queries).isEqualTo(2L * system.config.refresh().buckets());
         assertThat(calls.size() - queries).isEqualTo(2 * 5);
         assertThat(calls).noneMatch(c -> c.equals("DynamoDb.Scan"));
         assertThat(system.receive(Duration.ofSeconds(3))).hasSize(2);

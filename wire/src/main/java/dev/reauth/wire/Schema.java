@@ -23,6 +23,18 @@ public final class Schema {
         public static final String TOKEN_VERSION = "token_version";
         public static final String TOKENS_UPDATED_AT = "tokens_updated_at";
         public static final String REFRESH_TOKEN_ISSUED_AT = "refresh_token_issued_at";
+        /**
+         * When the refresh token stops working whatever is done (epoch ms), from the provider's
+         * {@code refresh_token_expires_in}; absent when the provider did not say.
+         */
+        public static final String REFRESH_TOKEN_EXPIRES_AT = "refresh_token_expires_at";
+        /** The provider suspended the account ({@code account_on_hold}); a login will not help until it lifts it. */
+        public static final String ON_HOLD = "on_hold";
+
+        public static final String ON_HOLD_AT = "on_hold_at";
+        /** When the last "expiring" alert went out (epoch ms): one a day until a re-authentication removes it. */
+        public static final String EXPIRING_ALERT_AT = "expiring_alert_at";
+
         public static final String REQUIRES_REAUTH = "requires_reauth";
         /** The provider account the tokens belong to: the account is bound to it at its first login. */
         public static final String PROVIDER_ACCOUNT_UUID = "provider_account_uuid";
@@ -48,6 +60,8 @@ public final class Schema {
         public static final String REFRESH_FAILURES = "refresh_failures";
         public static final String REFRESH_COUNT = "refresh_count";
         public static final String NEXT_REFRESH_AT = "next_refresh_at";
+        /** The provider answered 429 asking for no call before this (epoch ms): every claim waits for it. */
+        public static final String THROTTLED_UNTIL = "throttled_until";
         /** String set: the alerts sent since the account was last healthy ("failing", "stale", "dead"). */
         public static final String REFRESH_ALERTS = "refresh_alerts";
         /**
