@@ -299,6 +299,7 @@ final class ResolvedTemplate {
                     case "AWS::Logs::LogGroup" -> arn("logs", "log-group:" + name + ":*");
                     case "AWS::Serverless::Function" -> arn("lambda", "function:" + name);
                     case "AWS::SNS::Topic" -> name;
+                    case "AWS::SQS::Queue" -> arn("sqs", name);
                     default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
                 });
     }

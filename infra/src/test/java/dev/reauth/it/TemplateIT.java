@@ -174,7 +174,11 @@ class TemplateIT {
                         "dynamodb:PutItem",
                         "kms:Decrypt",
                         "kms:Encrypt",
-                        "sns:Publish");
+                        "sns:Publish",
+                        "sqs:SendMessage",
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility");
         assertThat(actions.get("WebFunction"))
                 .containsExactlyInAnyOrder(
                         "dynamodb:GetItem",
