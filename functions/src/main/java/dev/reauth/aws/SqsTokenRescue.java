@@ -74,6 +74,17 @@ public final class SqsTokenRescue implements TokenRescue {
         }
     }
 
+    @Override
+    public void release(Pending pending) {
+        try {
+            sqs.changeMessageVisibility(
+                    c -> c.queueUrl(queueUrl).receiptHandle(pending.receipt()).visibilityTimeout(0));
+        } catch (SdkException e) {
+            // it shows up again after the visibility timeout anyway
+            throw new ReauthException.DependencyFailed("The rescue queue is unavailable", e);
+        }
+    }
+
     static String body(RescuedTokens t) {
         Json.ObjectWriter json = Json.object()
                 .put("accountId", t.accountId())

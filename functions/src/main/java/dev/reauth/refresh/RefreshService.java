@@ -428,8 +428,11 @@ public final class RefreshService {
                 account.name(),
                 now,
                 attentionWhat(reason),
-                "reauth --reauthenticate " + account.name()
-                        + " (log in with an account and client that grant user:inference)")));
+                SCOPE_MISSING_INFERENCE.equals(reason)
+                        ? "reauth --reauthenticate " + account.name()
+                                + " (log in with an account and client that grant user:inference)"
+                        : "Usually none: the next refresh brings an access token. If it keeps happening: reauth"
+                                + " --reauthenticate " + account.name())));
         if (!account.alertsSent().isEmpty()) {
             alert(Alert.recovered(account.id(), account.name(), now, "Refreshed successfully again", version));
         }

@@ -8,6 +8,7 @@ import dev.reauth.log.StructuredLog;
 import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,13 +51,17 @@ public final class RescueDrain {
         int landed = 0;
         int pending = 0;
         int moot = 0;
+        List<TokenRescue.Pending> notYet = new ArrayList<>();
         try {
             for (int batch = 0; batch < MAX_BATCHES; batch++) {
                 List<TokenRescue.Pending> received = rescue.receive(BATCH);
                 for (TokenRescue.Pending each : received) {
                     switch (land(each)) {
                         case LANDED -> landed++;
-                        case PENDING -> pending++;
+                        case PENDING -> {
+                            pending++;
+                            notYet.add(each);
+                        }
                         case MOOT -> moot++;
                     }
                 }
@@ -67,6 +72,14 @@ public final class RescueDrain {
         } catch (ReauthException.DependencyFailed e) {
             LOG.error("rescue.queue_unreadable", e);
             pending++;
+        }
+        // given back only now, so this drain does not receive them again
+        for (TokenRescue.Pending each : notYet) {
+            try {
+                rescue.release(each);
+            } catch (ReauthException.DependencyFailed e) {
+                LOG.warn("rescue.release_failed", "errorType", e.getClass().getSimpleName());
+            }
         }
         if (landed + pending + moot > 0) {
             LOG.info("rescue.drained", "landed", landed, "pending", pending, "moot", moot);

@@ -22,6 +22,9 @@ public interface TokenRescue {
     /** Forgets a rescue: it landed, or newer tokens made it moot. */
     void settle(Pending pending);
 
+    /** Gives back a rescue that could not land yet, so the next run sees it at once. */
+    void release(Pending pending);
+
     /** A received rescue and the handle to settle it. {@link #toString()} shows no secret. */
     record Pending(RescuedTokens tokens, String receipt) {
         @Override

@@ -341,5 +341,10 @@ class ProviderAnswerSurvivesTest {
         public void settle(Pending pending) {
             queue.remove(pending.receipt());
         }
+
+        @Override
+        public void release(Pending pending) {
+            // received messages stay visible here
+        }
     }
 }

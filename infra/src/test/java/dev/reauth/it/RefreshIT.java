@@ -228,18 +228,30 @@ class RefreshIT extends FreshSystemIT {
     }
 
     @Test
-    void grantWithoutTheInferenceScope_isRefused_andTheAccountNeedsReauthentication() {
+    void grantWithoutTheInferenceScope_storesTheRotatedTokens_andAsksForAttention_notDead() {
+        // issue 17: the grant carries the only copy of the rotated refresh token; discarding it killed the account
         String id = system.liveAccount("scopeless");
         provider.grantedScope("user:profile");
 
-        assertThat(system.runSchedule().path("dead").asInt()).isEqualTo(1);
+        JsonNode run = system.runSchedule();
 
-        assertThat(system.account(id).get(Accounts.REAUTH_REASON).s()).isEqualTo("scope_missing_inference");
+        assertThat(run.path("dead").asInt()).isZero();
+        assertThat(run.path("refreshed").asInt()).isEqualTo(1);
+        Map<String, AttributeValue> after = system.account(id);
+        assertThat(after.get(Accounts.ATTENTION_REASON).s()).isEqualTo("scope_missing_inference");
+        assertThat(after).containsKey(Accounts.ATTENTION_AT).doesNotContainKey(Accounts.REAUTH_REASON);
+        assertThat(after.get(Accounts.REQUIRES_REAUTH).bool()).isFalse();
+        assertThat(system.decryptTokens(id, after).scope()).contains("user:profile");
         assertThat(system.alerts(Duration.ofSeconds(3)))
-                .anySatisfy(a -> assertThat(a.path("what").asText()).contains("user:inference"));
-        LambdaResponse onDemand = system.refreshNow(id, null);
-        assertThat(onDemand.getStatusCode()).isEqualTo(409);
-        assertThat(json(onDemand).path("error").asText()).isEqualTo("reauth_required");
+                .filteredOn(a -> a.path("kind").asText().equals("attention"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.path("what").asText()).contains("user:inference"));
+        // the stored refresh token is the provider's newest: the next refresh redeems it, nothing reused
+        provider.grantedScope(null);
+        system.clock.advance(Duration.ofMinutes(1)); // past REFRESH_MIN_INTERVAL
+        assertThat(json(system.refreshNow(id, null)).toString()).doesNotContain("reauth_required");
+        assertThat(provider.reusedRefreshTokens()).isZero();
+        assertThat(system.account(id)).doesNotContainKey(Accounts.ATTENTION_REASON);
     }
 
     @Test

@@ -175,7 +175,11 @@ class TemplateIT {
                         "dynamodb:PutItem",
                         "kms:Decrypt",
                         "kms:Encrypt",
-                        "sns:Publish");
+                        "sns:Publish",
+                        "sqs:SendMessage",
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility");
         assertThat(actions.get("WebFunction"))
                 .containsExactlyInAnyOrder(
                         "dynamodb:GetItem",
