@@ -27,8 +27,13 @@ final class IamEvaluation {
     private static final Set<String> TABLE_WRITES =
             Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
     /** The environment variables naming what the recorded calls touched, in the emulator and in the deployment. */
-    private static final List<String> NAMED_RESOURCES =
-            List.of("ACCOUNTS_TABLE", "SESSIONS_TABLE", "TOKEN_KEY_ID", "TOKEN_EVENTS_TOPIC_ARN", "ALERTS_TOPIC_ARN");
+    private static final List<String> NAMED_RESOURCES = List.of(
+            "ACCOUNTS_TABLE",
+            "SESSIONS_TABLE",
+            "TOKEN_KEY_ID",
+            "TOKEN_EVENTS_TOPIC_ARN",
+            "ALERTS_TOPIC_ARN",
+            "RESCUE_QUEUE_URL");
 
     private IamEvaluation() {}
 

@@ -337,7 +337,6 @@ final class ResolvedTemplate {
                     case "AWS::Events::Rule" -> arn("events", "rule/" + name);
                     case "AWS::SQS::Queue" -> arn("sqs", name.substring(name.lastIndexOf('/') + 1));
                     case "AWS::SNS::Topic" -> name;
-                    case "AWS::SQS::Queue" -> arn("sqs", name);
                     default -> throw new IllegalArgumentException("no ARN format for " + type + " " + logicalId);
                 });
     }

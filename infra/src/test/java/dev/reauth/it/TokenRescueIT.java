@@ -80,7 +80,12 @@ class TokenRescueIT {
                 c.provider(),
                 c.refresh(),
                 c.links(),
-                scaledDown);
+                scaledDown,
+                c.secondRefresher(),
+                c.providerUserAgent(),
+                c.deadlines(),
+                c.revokeUrl(),
+                c.accessTokenLifetime());
         AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(new KmsEncryptOutage()));
         schedule = Wiring.graph(
                         config,
