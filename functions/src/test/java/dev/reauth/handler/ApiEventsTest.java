@@ -255,7 +255,7 @@ class ApiEventsTest {
                         + "\"lastAttemptAt\":null,\"lastAttemptResult\":null,\"recentAlerts\":[]}}],"
                         + "\"health\":{\"evaluatedAt\":\"2026-11-26T19:36:00Z\",\"leadSeconds\":3600,"
                         + "\"schedulePeriodSeconds\":300,\"overdueAfterSeconds\":600,\"failingAfter\":3,"
-                        + "\"expiringWithinSeconds\":604800}}");
+                        + "\"expiringWithinSeconds\":259200}}");
     }
 
     @ParameterizedTest
