@@ -2,6 +2,7 @@ package dev.reauth.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reauth.config.RefreshSafety;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenEvent;
@@ -38,8 +39,6 @@ final class RefreshWatch implements AutoCloseable {
     static final Duration EVERY = Duration.ofSeconds(5);
     /** The same as the functions' REFRESH_SCHEDULE, so the stack's health verdict judges by this period. */
     static final String SCHEDULE = "rate(" + EVERY.toSeconds() + " seconds)";
-    /** A run's time, as RefreshFunction gets outside Lambda. */
-    private static final Duration RUN = Duration.ofSeconds(30);
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,8 +103,11 @@ final class RefreshWatch implements AutoCloseable {
             return;
         }
         try {
+            // a run's time as RefreshFunction gets it outside Lambda: the configured function timeout, less
+            // the margin (a shorter one would leave no room to start a refresh with the provider's timeout)
+            ScheduledRefresh schedule = deployment.schedule();
             ScheduledRefresh.Summary run =
-                    deployment.schedule().run(Instant.now().plus(RUN));
+                    schedule.run(Instant.now().plus(schedule.functionTimeout()).minus(RefreshSafety.RUN_MARGIN));
             List<String> did = new ArrayList<>();
             count(did, run.refreshed(), "refreshed");
             count(did, run.failed(), "failed (tried again after a backoff)");

@@ -320,11 +320,11 @@ class TemplateIT {
                 }
                 for (String resource : IamPrincipals.resources(statement)) {
                     // the wildcard resources: the fleet may query any index of the accounts table, and ask for a
-                    // refresh of any account or hand over its tokens (any stage of this stack's API: the path holds the
-                    // id)
+                    // refresh of any account, and the agent hand over its tokens or say it serves it (any stage of this
+                    // stack's API: the path holds the id)
                     boolean anyIndex = resource.endsWith("/index/*");
                     boolean refreshRoute = resource.matches(
-                            "arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:HttpApi/\\*/POST/accounts/\\*/(refresh|tokens)");
+                            "arn:aws:execute-api:[a-z0-9-]+:[0-9]{12}:HttpApi/\\*/POST/accounts/\\*/(refresh|tokens|agent)");
                     assertThat(resource.contains("*") && !anyIndex && !refreshRoute)
                             .as(shape + ": " + statement)
                             .isFalse();
