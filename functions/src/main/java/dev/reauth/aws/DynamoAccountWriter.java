@@ -46,7 +46,10 @@ public final class DynamoAccountWriter implements AccountWriter {
 
     static final String ROTATE_EXPRESSION = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
             + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero";
-    /** A re-authentication makes the account healthy: its dead mark, backoff, lease and alerts go. */
+    /**
+     * A re-authentication makes the account healthy: its dead mark, backoff, lease and alerts go, and so do
+     * the refresher's marks on the old grant (an uncertain rotation, a request for attention).
+     */
     static final List<String> ROTATE_REMOVES = List.of(
             "#reason",
             "#reasonAt",
@@ -56,7 +59,10 @@ public final class DynamoAccountWriter implements AccountWriter {
             "#alerts",
             "#expiringAlert",
             "#onHold",
-            "#onHoldAt");
+            "#onHoldAt",
+            "#uncertain",
+            "#attention",
+            "#attentionAt");
 
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
@@ -198,6 +204,9 @@ public final class DynamoAccountWriter implements AccountWriter {
                 Map.entry("#expiringAlert", Accounts.EXPIRING_ALERT_AT),
                 Map.entry("#onHold", Accounts.ON_HOLD),
                 Map.entry("#onHoldAt", Accounts.ON_HOLD_AT),
+                Map.entry("#uncertain", Accounts.ROTATION_UNCERTAIN_AT),
+                Map.entry("#attention", Accounts.ATTENTION_REASON),
+                Map.entry("#attentionAt", Accounts.ATTENTION_AT),
                 Map.entry("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT)));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":ct",

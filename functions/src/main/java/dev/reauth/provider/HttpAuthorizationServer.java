@@ -14,22 +14,26 @@ import dev.reauth.wire.Json;
 import dev.reauth.wire.TokenBundle;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.HttpURLConnection;
-import java.net.SocketTimeoutException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The provider's token endpoint over HTTPS, on HttpURLConnection: the same HTTP stack the AWS SDK's
- * url-connection client already loads, so the provider call adds almost nothing to cold start.
+ * The provider's token endpoint over HTTPS, on the JDK's java.net.http client (HTTP/1.1, no redirects,
+ * never a silent second POST: a refresh request may only reach the provider once).
  * Response bodies are parsed and validated here and never logged or forwarded: they hold tokens.
  */
 public final class HttpAuthorizationServer implements AuthorizationServer {
@@ -57,6 +61,7 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
     private final String userAgent;
     private final Optional<URI> revokeUrl;
     private final Optional<Duration> accessTokenLifetime;
+    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
     /** A revocation is best effort: it gets this long, whatever the token calls get. */
     static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
@@ -253,55 +258,59 @@ public final class HttpAuthorizationServer implements AuthorizationServer {
             String what,
             Duration connectTimeout,
             Duration requestTimeout) {
-        boolean sent = false;
+        // java.net.http, not HttpURLConnection: HttpURLConnection silently sends a POST again when the
+        // connection drops before the answer (sun.net.http.retryPost), which presents a refresh token the
+        // provider has just rotated; this client never retries a POST. It never follows redirects either:
+        // a token endpoint does not redirect, and following one could send the code elsewhere.
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(requestTimeout)
+                .header("Accept", "application/json")
+                .header("User-Agent", userAgent)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body, StandardCharsets.UTF_8));
+        headers.forEach(request::header);
         try {
-            HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
-            connection.setRequestMethod("POST");
-            // a token endpoint never redirects; following one could send the code elsewhere
-            connection.setInstanceFollowRedirects(false);
-            connection.setConnectTimeout((int) connectTimeout.toMillis());
-            connection.setReadTimeout((int) requestTimeout.toMillis());
-            connection.setRequestProperty("Accept", "application/json");
-            connection.setRequestProperty("User-Agent", userAgent);
-            connection.setRequestProperty("Content-Type", contentType);
-            headers.forEach(connection::setRequestProperty);
-            connection.setDoOutput(true);
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            // no streaming mode: with it, HttpURLConnection turns a 401 into an HttpRetryException and
-            // drops the body, so a 401 invalid_grant or invalid_client could not be told from an outage
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(bytes);
+            HttpResponse<InputStream> answer =
+                    client(connectTimeout).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String text;
+            try (InputStream in = answer.body()) {
+                text = new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8);
             }
-            sent = true;
-            int status = connection.getResponseCode();
-            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-            String text = "";
-            if (in != null) {
-                try (in) {
-                    text = new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8);
-                }
-            }
-            return new Answer(status, text, retryAfter(connection));
-        } catch (SocketTimeoutException e) {
-            throw new ReauthException.ProviderFailed("The provider's " + what + " did not answer in time", null, sent);
+            return new Answer(
+                    answer.statusCode(),
+                    text,
+                    retryAfter(
+                            answer.headers().firstValue("Retry-After-Ms").orElse(null),
+                            answer.headers().firstValue("Retry-After").orElse(null)));
+        } catch (HttpConnectTimeoutException | ConnectException notConnected) {
+            throw new ReauthException.ProviderFailed("The provider's " + what + " could not be reached", null, false);
+        } catch (HttpTimeoutException e) {
+            throw new ReauthException.ProviderFailed("The provider's " + what + " did not answer in time", null, true);
         } catch (IOException e) {
+            // connected: the request may have reached the provider, which may have acted on it
             throw new ReauthException.ProviderFailed(
-                    sent
-                            ? "The provider's " + what + " dropped the connection before answering"
-                            : "The provider's " + what + " could not be reached",
-                    null,
-                    sent);
+                    "The provider's " + what + " dropped the connection before answering", null, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReauthException.ProviderFailed("Interrupted while calling the provider's " + what, null, true);
         }
+    }
+
+    /** One client per connect timeout (token calls, revocation), built on first use. */
+    private HttpClient client(Duration connect) {
+        return clients.computeIfAbsent(
+                connect,
+                timeout -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(timeout)
+                        .build());
     }
 
     /**
      * How long a 429 asks to wait: {@code Retry-After-Ms}, else {@code Retry-After} in seconds
      * (RFC 9110 §10.2.3; the HTTP-date form is read as no hint), clamped to 5 s .. 5 min as peers do.
      */
-    static Optional<Duration> retryAfter(HttpURLConnection connection) {
-        return retryAfter(connection.getHeaderField("Retry-After-Ms"), connection.getHeaderField("Retry-After"));
-    }
-
     static Optional<Duration> retryAfter(String millis, String seconds) {
         try {
             if (millis != null) {

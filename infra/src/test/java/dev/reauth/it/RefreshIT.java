@@ -246,12 +246,17 @@ class RefreshIT extends FreshSystemIT {
                 .filteredOn(a -> a.path("kind").asText().equals("attention"))
                 .singleElement()
                 .satisfies(a -> assertThat(a.path("what").asText()).contains("user:inference"));
-        // the stored refresh token is the provider's newest: the next refresh redeems it, nothing reused
+        // the stored refresh token is the provider's newest: the next refresh redeems it, nothing reused; it
+        // asks for the scopes the account was granted (issue 18), so the mark stays until a login grants inference
         provider.grantedScope(null);
         system.clock.advance(Duration.ofMinutes(1)); // past REFRESH_MIN_INTERVAL
         assertThat(json(system.refreshNow(id, null)).toString()).doesNotContain("reauth_required");
         assertThat(provider.reusedRefreshTokens()).isZero();
-        assertThat(system.account(id)).doesNotContainKey(Accounts.ATTENTION_REASON);
+        assertThat(system.account(id).get(Accounts.ATTENTION_REASON).s()).isEqualTo("scope_missing_inference");
+        assertThat(system.pasteCode(system.startAndLogIn("scopeless").pasted()).getStatusCode())
+                .isEqualTo(200);
+        assertThat(system.account(id))
+                .doesNotContainKeys(Accounts.ATTENTION_REASON, Accounts.ATTENTION_AT, Accounts.ROTATION_UNCERTAIN_AT);
     }
 
     @Test
