@@ -60,17 +60,18 @@ class LocalRunRefreshIT {
             screen.await(
                     "^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 failed) \\(tried again after a backoff\\)$",
                     NEXT_REFRESH);
-            // after the backoff: invalid_grant on the refresh token reauth issued last, so demo is dead
+            // after the backoff: invalid_grant on the refresh token reauth issued last, so demo is dead; the 500
+            // before it may have come after the provider rotated (issue 17), so reauth names it rotation_lost
             screen.await("^\\[\\d\\d:\\d\\d:\\d\\d] (schedule  1 due: 1 found dead)$", AFTER_BACKOFF);
             screen.await(
-                    "^\\[\\d\\d:\\d\\d:\\d\\d] (fleet     demo: requires re-authentication \\(invalid_grant\\), token_version 6)"
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (fleet     demo: requires re-authentication \\(rotation_lost\\), token_version 6)"
                             + "  \\[account\\.reauth\\.required]$",
                     NEXT_REFRESH);
             screen.await(
-                    "^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server stops serving it \\(requires re-authentication: invalid_grant\\))$",
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (proxy     demo: the proxy server stops serving it \\(requires re-authentication: rotation_lost\\))$",
                     NEXT_REFRESH);
             screen.await(
-                    "^\\[\\d\\d:\\d\\d:\\d\\d] (ALERT     dead: demo: The provider refused the refresh token \\(invalid_grant\\)).*"
+                    "^\\[\\d\\d:\\d\\d:\\d\\d] (ALERT     dead: demo: Rotation lost: the provider rotated and its answer never arrived).*"
                             + " Fix: (open http://127\\.0\\.0\\.1:\\d+/r/\\S+ .*, or run: )?reauth --reauthenticate demo$",
                     NEXT_REFRESH);
 
@@ -78,7 +79,7 @@ class LocalRunRefreshIT {
             ScriptRun run = ScriptRun.of("cli/reauth", Map.of("REAUTH_API_URL", api), "--check");
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(9);
             assertThat(run.stdout())
-                    .startsWith("demo: dead (invalid_grant): requires re-authentication since ")
+                    .startsWith("demo: dead (rotation_lost): requires re-authentication since ")
                     .endsWith("; fix: reauth --reauthenticate demo\n");
             // the fleet library's own log line went to the function log, not between the watch lines
             assertThat(screen.text()).doesNotContain("Exception", "markDead", "not serving it");

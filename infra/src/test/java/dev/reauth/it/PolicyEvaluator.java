@@ -39,6 +39,23 @@ final class PolicyEvaluator {
         return evaluate(deployment::resourcePolicy, requests);
     }
 
+    /**
+     * The global keys AWS sets from the caller itself, which the topic and key policies condition on: its
+     * ARN and account, and the key-user tag the stack's function roles carry (template Globals) and the
+     * docs tell operators to put on proxy and agent roles. An outsider carries no tag.
+     */
+    private static Map<String, List<String>> principalContext(DeployedPolicies.Principal principal) {
+        String arn = principal.arn();
+        String account = arn.split(":")[4];
+        Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+        keys.put("aws:PrincipalArn", List.of(arn));
+        keys.put("aws:PrincipalAccount", List.of(account));
+        if (!principal.name().equals(DeployedPolicies.OUTSIDER)) {
+            keys.put("aws:PrincipalTag/reauth-key-user", List.of(ResolvedTemplate.STACK));
+        }
+        return keys;
+    }
+
     /** Evaluates with the resource policies {@code resourcePolicies} gives by ARN (null: none). */
     static List<Verdict> evaluate(Function<String, JsonNode> resourcePolicies, List<Request> requests) {
         ArrayNode input = JSON.createArrayNode();
@@ -51,6 +68,7 @@ final class PolicyEvaluator {
                     .put("resource", r.resource())
                     .put("resourceAccount", ResolvedTemplate.ACCOUNT);
             ObjectNode context = item.putObject("context");
+            principalContext(r.principal()).forEach((k, v) -> context.set(k, JSON.valueToTree(v)));
             r.context().forEach((k, v) -> context.set(k, JSON.valueToTree(v)));
             ArrayNode policies = item.putArray("identityPolicies");
             int n = 0;
