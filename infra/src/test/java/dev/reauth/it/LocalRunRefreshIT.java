@@ -79,7 +79,8 @@ class LocalRunRefreshIT {
             ScriptRun run = ScriptRun.of("cli/reauth", Map.of("REAUTH_API_URL", api), "--check");
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(9);
             assertThat(run.stdout())
-                    .startsWith("demo: dead (rotation_lost): requires re-authentication since ")
+                    .startsWith("demo: dead (rotation_lost")
+                    .contains("): requires re-authentication since ")
                     .endsWith("; fix: reauth --reauthenticate demo\n");
             // the fleet library's own log line went to the function log, not between the watch lines
             assertThat(screen.text()).doesNotContain("Exception", "markDead", "not serving it");
