@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reauth.wire.Schema.Accounts;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +26,7 @@ class AdoptionRecoveryIT extends FreshSystemIT {
     void anAdoptionIntoADeadAccount_clearsTheDeadMark_andSendsRecovered() throws Exception {
         // GIVEN an account no agent serves, whose refresh token a proxy spent: reauth's refresh marks it dead
         String id = liveAccount("dead-then-adopted");
-        JsonNode own = proxyRefreshesItself(
+        JsonNode own = system.proxyRefreshesItself(
                 system.decryptTokens(id, system.account(id)).refreshToken());
         system.clock.advance(Duration.ofHours(8));
         assertThat(system.runSchedule().path("dead").asInt()).isEqualTo(1);
@@ -63,7 +60,7 @@ class AdoptionRecoveryIT extends FreshSystemIT {
         LambdaResponse handshake = system.agentHandshake(id);
         assertThat(handshake.getStatusCode()).as(handshake.getBody()).isEqualTo(200);
         assertThat(json(handshake).path("deadGrace").asText()).isEqualTo("PT5S");
-        JsonNode own = proxyRefreshesItself(
+        JsonNode own = system.proxyRefreshesItself(
                 system.decryptTokens(id, system.account(id)).refreshToken());
         system.receive(Duration.ofSeconds(1));
         long attemptBefore = attemptAt(id);
@@ -90,7 +87,7 @@ class AdoptionRecoveryIT extends FreshSystemIT {
     void invalidGrantWhileAnAgentServes_withNoAdoption_isDeadAfterTheWindow() throws Exception {
         String id = liveAccount("held-then-dead");
         assertThat(system.agentHandshake(id).getStatusCode()).isEqualTo(200);
-        proxyRefreshesItself(system.decryptTokens(id, system.account(id)).refreshToken());
+        system.proxyRefreshesItself(system.decryptTokens(id, system.account(id)).refreshToken());
 
         system.clock.advance(Duration.ofHours(8));
         JsonNode summary = system.runSchedule();
@@ -105,7 +102,7 @@ class AdoptionRecoveryIT extends FreshSystemIT {
     void aProxyThatKeepsRefreshing_getsOneSecondRefresherAlert_thatSaysWhatToChange() throws Exception {
         String id = liveAccount("keeps-refreshing");
         for (int version = 1; version <= 4; version++) {
-            JsonNode own = proxyRefreshesItself(
+            JsonNode own = system.proxyRefreshesItself(
                     system.decryptTokens(id, system.account(id)).refreshToken());
             LambdaResponse adopted = system.adoptTokens(id, adoptBody(version, own));
             assertThat(adopted.getStatusCode()).as(adopted.getBody()).isEqualTo(200);
@@ -143,25 +140,6 @@ class AdoptionRecoveryIT extends FreshSystemIT {
 
     private static List<String> kinds(List<JsonNode> alerts) {
         return alerts.stream().map(alert -> alert.path("kind").asText()).toList();
-    }
-
-    /** What a proxy that refreshes on its own does: redeems the refresh token at the provider itself. */
-    private JsonNode proxyRefreshesItself(String refreshToken) throws Exception {
-        String request = ReauthSystem.JSON
-                .createObjectNode()
-                .put("grant_type", "refresh_token")
-                .put("refresh_token", refreshToken)
-                .put("client_id", system.config.provider().clientId())
-                .toString();
-        HttpResponse<String> answer = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(system.config.provider().tokenUrl())
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(request))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).isEqualTo(200);
-        return ReauthSystem.JSON.readTree(answer.body());
     }
 
     private static String adoptBody(long base, JsonNode tokens) {

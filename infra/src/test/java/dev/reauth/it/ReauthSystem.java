@@ -546,4 +546,27 @@ final class ReauthSystem implements AutoCloseable {
     public void close() {
         provider.close();
     }
+
+    /**
+     * What a proxy that refreshes on its own sends the provider (better-ccflare does, within 30 minutes of
+     * expiry): the refresh grant with its refresh token, redeemed at the provider itself. The grant's JSON.
+     */
+    JsonNode proxyRefreshesItself(String refreshToken) throws IOException, InterruptedException {
+        String request = JSON.createObjectNode()
+                .put("grant_type", "refresh_token")
+                .put("refresh_token", refreshToken)
+                .put("client_id", config.provider().clientId())
+                .toString();
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(config.provider().tokenUrl())
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("the provider refused the proxy's refresh: HTTP " + answer.statusCode());
+        }
+        return JSON.readTree(answer.body());
+    }
 }

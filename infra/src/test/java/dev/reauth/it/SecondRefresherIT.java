@@ -11,9 +11,6 @@ import dev.reauth.local.BetterCcflare;
 import dev.reauth.local.LocalApi;
 import dev.reauth.wire.Schema.Accounts;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +106,7 @@ class SecondRefresherIT extends SystemIT {
             for (int round = 1; round <= ROUNDS; round++) {
                 // WHEN better-ccflare refreshes on its own (the refresh token it holds, redeemed at the provider)
                 String spent = column(proxyId, "refresh_token");
-                JsonNode own = redeem(spent);
+                JsonNode own = system.proxyRefreshesItself(spent);
                 betterCcflare.sql(
                         "UPDATE accounts SET access_token = ?, expires_at = ?, refresh_token = ?,"
                                 + " refresh_token_issued_at = ? WHERE id = ?",
@@ -170,25 +167,6 @@ class SecondRefresherIT extends SystemIT {
         String value =
                 SqliteRows.row(betterCcflare.database(), "accounts", proxyId).get(name);
         return value.startsWith("'") ? value.substring(1, value.length() - 1) : value;
-    }
-
-    /** What better-ccflare's refresh sends the provider: the refresh grant, its refresh token. */
-    private JsonNode redeem(String refreshToken) throws Exception {
-        String request = ReauthSystem.JSON
-                .createObjectNode()
-                .put("grant_type", "refresh_token")
-                .put("refresh_token", refreshToken)
-                .put("client_id", system.config.provider().clientId())
-                .toString();
-        HttpResponse<String> answer = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(system.config.provider().tokenUrl())
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(request))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return ReauthSystem.JSON.readTree(answer.body());
     }
 
     private Map<String, String> agentEnvironment(Map<String, String> extra) {

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +23,7 @@ class TokenIntakeIT extends FreshSystemIT {
     @Test
     void tokensAProxyRefreshedItself_areAdopted_alerted_andReauthRefreshesOnFromThem() throws Exception {
         String id = system.liveAccount("second-refresher");
-        JsonNode own = proxyRefreshesItself(
+        JsonNode own = system.proxyRefreshesItself(
                 system.decryptTokens(id, system.account(id)).refreshToken());
         system.receive(Duration.ofSeconds(2));
 
@@ -52,7 +49,7 @@ class TokenIntakeIT extends FreshSystemIT {
     @Test
     void adoptingOnAStaleVersion_is409_andWritesNothing() throws Exception {
         String id = system.liveAccount("stale-adoption");
-        JsonNode own = proxyRefreshesItself(
+        JsonNode own = system.proxyRefreshesItself(
                 system.decryptTokens(id, system.account(id)).refreshToken());
         Map<String, AttributeValue> before = system.account(id);
 
@@ -87,7 +84,7 @@ class TokenIntakeIT extends FreshSystemIT {
     void import_createsASealedAccountOnce_andReauthKeepsItAlive() throws Exception {
         // tokens the provider issued and reauth has never held, as a proxy's database has them
         String donor = system.liveAccount("donor");
-        JsonNode tokens = proxyRefreshesItself(
+        JsonNode tokens = system.proxyRefreshesItself(
                 system.decryptTokens(donor, system.account(donor)).refreshToken());
         ObjectNode body = ReauthSystem.JSON
                 .createObjectNode()
@@ -120,25 +117,6 @@ class TokenIntakeIT extends FreshSystemIT {
         assertThat(system.runSchedule().path("refreshed").asInt()).isEqualTo(1);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
         assertThat(provider.reusedRefreshTokens()).isZero();
-    }
-
-    /** What a proxy that refreshes on its own does: redeems the refresh token at the provider itself. */
-    private JsonNode proxyRefreshesItself(String refreshToken) throws Exception {
-        String request = ReauthSystem.JSON
-                .createObjectNode()
-                .put("grant_type", "refresh_token")
-                .put("refresh_token", refreshToken)
-                .put("client_id", system.config.provider().clientId())
-                .toString();
-        HttpResponse<String> answer = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(system.config.provider().tokenUrl())
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(request))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).isEqualTo(200);
-        return ReauthSystem.JSON.readTree(answer.body());
     }
 
     private static String adoptBody(long base, JsonNode tokens) {
