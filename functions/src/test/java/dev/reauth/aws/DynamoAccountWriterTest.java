@@ -18,6 +18,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.refresh.RefreshBucket;
+import dev.reauth.wire.Schema.Accounts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ class DynamoAccountWriterTest {
                 .isEqualTo(
                         "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
                                 + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero, #pAccount = :pAccount, #pEmail = :pEmail"
-                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #pOrg, #pOrgName, #rtExp");
+                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #pOrg, #pOrgName, #rtExp");
         assertThat(account.conditionExpression())
                 .isEqualTo(
                         "attribute_exists(#id) AND #ver = :base AND (attribute_not_exists(#pAccount) OR #pAccount = :pAccount)");
@@ -67,6 +68,9 @@ class DynamoAccountWriterTest {
                 .containsEntry("#ver", "token_version")
                 .containsEntry("#issued", "refresh_token_issued_at")
                 .containsEntry("#bucket", "refresh_bucket")
+                .containsEntry("#uncertain", Accounts.ROTATION_UNCERTAIN_AT)
+                .containsEntry("#attention", Accounts.ATTENTION_REASON)
+                .containsEntry("#attentionAt", Accounts.ATTENTION_AT)
                 .containsEntry("#pAccount", "provider_account_uuid")
                 .containsEntry("#pOrgName", "provider_organization_name")
                 .containsEntry("#leaseOwner", "refresh_lease_owner")
@@ -104,6 +108,8 @@ class DynamoAccountWriterTest {
                         || a.startsWith("next_refresh")
                         || a.equals("expiring_alert_at")
                         || a.startsWith("on_hold")
+                        || a.startsWith("attention")
+                        || a.equals("rotation_uncertain_at")
                         || a.equals("expires_at")
                         || a.equals("requires_reauth"))
                 .doesNotContain("priority", "request_count", "name", "id");
@@ -172,7 +178,7 @@ class DynamoAccountWriterTest {
         assertThat(account.updateExpression())
                 .doesNotContain(":pAccount")
                 .endsWith(
-                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #rtExp");
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
     }
@@ -185,7 +191,7 @@ class DynamoAccountWriterTest {
         assertThat(account.conditionExpression()).isEqualTo("attribute_exists(#id) AND #ver = :base");
         assertThat(account.updateExpression())
                 .endsWith(
-                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt,"
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt,"
                                 + " #pAccount, #pEmail, #pOrg, #pOrgName, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
