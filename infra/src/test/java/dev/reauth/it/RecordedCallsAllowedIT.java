@@ -3,6 +3,8 @@ package dev.reauth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reauth.recorder.AwsCall;
 import dev.reauth.recorder.AwsCallRecorder;
 import java.io.IOException;
@@ -97,6 +99,42 @@ class RecordedCallsAllowedIT {
         assertThat(IamEvaluation.refusedCalls(deployment, requests))
                 .as("recorded calls the template's policies refuse, accounts table under a customer managed key")
                 .isEmpty();
+    }
+
+    @Test
+    void withoutTheRefreshersRescueGrant_theRecordedRescueCallsAreRefused_andNamed() {
+        assumeTrue(
+                calls.stream()
+                        .anyMatch(c -> c.caller().equals("RefreshFunction")
+                                && c.action().equals("sqs:SendMessage")),
+                "no IT of this run sent tokens to the rescue queue (TokenRescueIT, FaultInjectionIT do)");
+        ObjectNode template = ResolvedTemplate.projectTree();
+        ArrayNode statements = (ArrayNode) template.path("Resources")
+                .path("RefreshFunction")
+                .path("Properties")
+                .path("Policies")
+                .get(0)
+                .path("Statement");
+        int removed = 0;
+        for (int i = statements.size() - 1; i >= 0; i--) {
+            if (statements.get(i).path("Sid").asText().equals("RescueTokens")) {
+                statements.remove(i);
+                removed++;
+            }
+        }
+        assertThat(removed).as("RefreshFunction's rescue queue statement").isEqualTo(1);
+        DeployedPolicies deployment = DeployedPolicies.of(template, Map.of());
+
+        List<String> refused = IamEvaluation.refusedCalls(
+                deployment, IamEvaluation.requests(deployment, calls, RecordedCallsAllowedIT::variableOf));
+
+        assertThat(refused)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).startsWith("RefreshFunction sqs:"))
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("RefreshFunction sqs:SendMessage on arn:aws:sqs:" + ResolvedTemplate.REGION + ":"
+                                + ResolvedTemplate.ACCOUNT + ":")
+                        .contains("Denied"));
     }
 
     private static String variableOf(String recordedName) {
