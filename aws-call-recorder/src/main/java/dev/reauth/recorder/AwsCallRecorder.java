@@ -137,6 +137,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
     private static String setting(String name) {
         String value = System.getenv(name);
-        return value != null && !value.isBlank() ? value : System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(name);
+        }
+        return value != null && !value.isBlank() ? value : null;
     }
 }

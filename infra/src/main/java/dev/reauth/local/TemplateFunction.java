@@ -24,8 +24,8 @@ public final class TemplateFunction {
     public static LambdaRuntimeEmulator.Function of(
             String logicalId, Map<String, String> environment, List<String> jvmOptions) {
         SamTemplate template = SamTemplate.project();
-        String record = System.getProperty(AwsCallRecorder.RECORD);
-        if (record != null && !environment.containsKey(AwsCallRecorder.RECORD)) {
+        String record = System.getProperty(AwsCallRecorder.RECORD, System.getenv(AwsCallRecorder.RECORD));
+        if (record != null && !record.isBlank() && !environment.containsKey(AwsCallRecorder.RECORD)) {
             Map<String, String> recording = new HashMap<>(environment);
             recording.put(AwsCallRecorder.RECORD, record);
             recording.put(AwsCallRecorder.CALLER, logicalId);
