@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -18,16 +19,34 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
  * Test-time only: records every AWS request that reached AWS (answered, successfully or not) as one JSON line
- * of {@link AwsCall} in the file the environment variable (or system property) {@code REAUTH_AWS_CALL_RECORD}
- * names; records nothing where neither is set. The SDK loads it from the classpath (a global interceptor).
- * The caller is {@code REAUTH_AWS_CALLER}, else what {@link #as} set for this thread and the threads it starts,
- * else the Lambda function's name. A request stopped before it was sent (SnapStart priming) is not recorded.
+ * of {@link AwsCall} where the environment variable (or system property) {@code REAUTH_AWS_CALL_RECORD} says: a
+ * file, or a directory (existing, or named with a trailing {@code /}), in which each JVM appends to its own {@code calls-PID.jsonl}; records nothing
+ * where neither is set. The SDK loads it from the classpath (a global interceptor).
+ * The caller (the principal the request is evaluated as) is the one the client was built for
+ * ({@link #actingAs}), else what {@link #as} set for this thread and the threads it starts, else
+ * {@code REAUTH_AWS_CALLER} (a child process acting as one principal). A request with no caller is a test's own
+ * (creating tables, reading items to assert) and is not recorded: it is no principal's.
+ * A request stopped before it was sent (SnapStart priming) is not recorded.
  */
 public final class AwsCallRecorder implements ExecutionInterceptor {
 
     public static final String RECORD = "REAUTH_AWS_CALL_RECORD";
     public static final String CALLER = "REAUTH_AWS_CALLER";
     private static final InheritableThreadLocal<String> CURRENT_CALLER = new InheritableThreadLocal<>();
+    private static final ExecutionAttribute<String> CLIENT_CALLER = new ExecutionAttribute<>("ReauthAwsCaller");
+
+    /**
+     * An interceptor to add to a client built for one principal (a proxy's fleet library, an agent): every
+     * request of that client is recorded as made by {@code caller}, whichever thread makes it.
+     */
+    public static ExecutionInterceptor actingAs(String caller) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                attributes.putAttribute(CLIENT_CALLER, caller);
+            }
+        };
+    }
 
     /** Runs {@code work} with its AWS calls recorded as made by {@code caller} (in-process handlers share clients). */
     public static <T> T as(String caller, Supplier<T> work) {
@@ -57,12 +76,15 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         if (file == null || !(request instanceof SdkPojo pojo)) {
             return;
         }
-        String caller = setting(CALLER);
+        String caller = attributes.getAttribute(CLIENT_CALLER);
         if (caller == null) {
             caller = CURRENT_CALLER.get();
         }
         if (caller == null) {
-            caller = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "unlabelled");
+            caller = setting(CALLER);
+        }
+        if (caller == null) {
+            return;
         }
         List<AwsCall> calls = IamRequests.of(
                 caller,
@@ -73,10 +95,18 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         for (AwsCall call : calls) {
             lines.append(json(call)).append('\n');
         }
+        Path target = Path.of(file);
+        boolean directory = file.endsWith("/") || Files.isDirectory(target);
+        if (directory) {
+            target = target.resolve("calls-" + ProcessHandle.current().pid() + ".jsonl");
+        }
         synchronized (AwsCallRecorder.class) {
             try {
+                if (directory) {
+                    Files.createDirectories(target.getParent());
+                }
                 Files.writeString(
-                        Path.of(file),
+                        target,
                         lines,
                         StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE,
@@ -107,6 +137,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
     private static String setting(String name) {
         String value = System.getenv(name);
-        return value != null && !value.isBlank() ? value : System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(name);
+        }
+        return value != null && !value.isBlank() ? value : null;
     }
 }

@@ -33,6 +33,17 @@ final class IamRequests {
             case "sns" ->
                 List.of(new AwsCall(caller, "sns:" + operation, anywhere(text(request, "TopicArn")), Map.of()));
             case "sqs" -> List.of(sqs(caller, operation, request));
+            case "cloudformation" -> {
+                // the CLI's --stack: DescribeStacks on the named stack (any stack id)
+                String stack = text(request, "StackName");
+                yield List.of(new AwsCall(
+                        caller,
+                        "cloudformation:" + operation,
+                        stack == null
+                                ? "*"
+                                : "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/" + stack + "/*",
+                        Map.of()));
+            }
             default -> List.of(new AwsCall(caller, service.toLowerCase() + ":" + operation, "*", Map.of()));
         };
     }

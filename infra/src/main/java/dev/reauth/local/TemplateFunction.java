@@ -1,6 +1,8 @@
 package dev.reauth.local;
 
+import dev.reauth.recorder.AwsCallRecorder;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +16,21 @@ public final class TemplateFunction {
         return ProjectFiles.root().resolve("functions/target/reauth-functions.jar");
     }
 
-    /** The function {@code logicalId} with the template's handler, memory and timeout, and the given environment. */
+    /**
+     * The function {@code logicalId} with the template's handler, memory and timeout, and the given environment.
+     * When this JVM records its AWS calls (the integration tests), the function records its own into the same
+     * place, as {@code logicalId}.
+     */
     public static LambdaRuntimeEmulator.Function of(
             String logicalId, Map<String, String> environment, List<String> jvmOptions) {
         SamTemplate template = SamTemplate.project();
+        String record = System.getProperty(AwsCallRecorder.RECORD, System.getenv(AwsCallRecorder.RECORD));
+        if (record != null && !record.isBlank() && !environment.containsKey(AwsCallRecorder.RECORD)) {
+            Map<String, String> recording = new HashMap<>(environment);
+            recording.put(AwsCallRecorder.RECORD, record);
+            recording.put(AwsCallRecorder.CALLER, logicalId);
+            environment = Map.copyOf(recording);
+        }
         return new LambdaRuntimeEmulator.Function(
                 template.functionProperty(logicalId, "Handler").asText(),
                 jar(),

@@ -452,13 +452,9 @@ class AgentIT extends SystemIT {
 
     private AgentRuntime startAgent(Map<String, String> extra) {
         Map<String, String> env = agentEnvironment(work.resolve("state-" + UUID.randomUUID() + ".json"), extra);
+        PrincipalClients agentRole = PrincipalClients.of(system.aws, PrincipalClients.AGENT);
         return AgentRuntime.start(
-                AgentConfig.from(env),
-                system.aws.dynamo(),
-                system.aws.kms(),
-                system.aws.sqs(),
-                system.aws.sns(),
-                recorder);
+                AgentConfig.from(env), agentRole.dynamo(), agentRole.kms(), agentRole.sqs(), agentRole.sns(), recorder);
     }
 
     private Map<String, String> agentEnvironment(Path stateFile, Map<String, String> extra) {
@@ -466,7 +462,9 @@ class AgentIT extends SystemIT {
         env.put("HOME", work.toString());
         env.put("ACCOUNTS_TABLE", system.aws.accountsTable());
         env.put("TOKEN_EVENTS_TOPIC_ARN", system.aws.topicArn());
-        env.put("AGENT_QUEUE_NAME", "agent-" + UUID.randomUUID().toString().substring(0, 8));
+        env.put(
+                "AGENT_QUEUE_NAME",
+                "reauth-agent-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("AGENT_STATE_FILE", stateFile.toString());
         env.put("BETTER_CCFLARE_DB_PATH", betterCcflare.database().toString());
         env.put("BETTER_CCFLARE_URL", betterCcflare.url().toString());

@@ -1,8 +1,10 @@
 package dev.reauth.it;
 
+import dev.reauth.recorder.AwsCallRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +26,27 @@ final class AgentProcess {
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("no agent jar at " + jar + " (package the agent module first)");
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-jar",
-                        jar))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        String record = System.getProperty(AwsCallRecorder.RECORD);
+        String recorderJar = System.getProperty("reauth.recorderJar");
+        boolean recording = record != null && recorderJar != null && Files.isRegularFile(Path.of(recorderJar));
+        if (recording) {
+            // the test-only recorder beside the agent's jar: its AWS calls are the agent role's
+            command.addAll(List.of("-cp", jar + ":" + recorderJar, "dev.reauth.agent.AgentMain"));
+        } else {
+            command.addAll(List.of("-jar", jar));
+        }
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         pb.environment().putAll(environment);
+        if (recording) {
+            pb.environment().put(AwsCallRecorder.RECORD, record);
+            pb.environment().put(AwsCallRecorder.CALLER, PrincipalClients.AGENT);
+        }
         AgentProcess agent = new AgentProcess(pb.start(), log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!agent.log().contains("reauth-agent running")) {

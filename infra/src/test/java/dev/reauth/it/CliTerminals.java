@@ -2,6 +2,7 @@ package dev.reauth.it;
 
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.ProjectFiles;
+import dev.reauth.recorder.AwsCallRecorder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +35,27 @@ final class CliTerminals {
         return raw(extraEnv, all.toArray(String[]::new));
     }
 
-    /** {@code reauth args...}, nothing added. */
+    /**
+     * {@code reauth args...}, nothing added. With {@code --stack} (the CLI's one AWS SDK call, DescribeStacks) in
+     * the recording ITs, the CLI's jar runs with the test-only recorder beside it, its call the operator's.
+     */
     Tmux raw(Map<String, String> extraEnv, String... args) {
+        String record = System.getProperty(AwsCallRecorder.RECORD);
+        String cliJar = System.getProperty("reauth.cliJar");
+        String recorderJar = System.getProperty("reauth.recorderJar");
+        if (List.of(args).contains("--stack") && record != null && cliJar != null && recorderJar != null) {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    cliJar + ":" + recorderJar,
+                    "dev.reauth.cli.ReauthCli"));
+            command.addAll(List.of(args));
+            Map<String, String> env = new HashMap<>(extraEnv);
+            env.put(AwsCallRecorder.RECORD, record);
+            env.put(AwsCallRecorder.CALLER, "OperatorPolicy");
+            return new Tmux(command, env(env));
+        }
         List<String> command = new ArrayList<>(
                 List.of(ProjectFiles.root().resolve("cli/reauth").toString()));
         command.addAll(List.of(args));

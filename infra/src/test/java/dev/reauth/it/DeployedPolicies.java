@@ -149,18 +149,20 @@ final class DeployedPolicies {
         return resourcePolicies.get(arn);
     }
 
-    /** The environment the deployment gives its functions (names and ARNs of its tables, key and topics). */
+    /**
+     * The environment the deployment gives its functions (names and ARNs of its tables, key, topics and the
+     * refresher's rescue queue): every function's variables, the shared ones as the first function has them.
+     */
     Map<String, String> functionEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         principals.keySet().stream()
                 .filter(template::creates)
-                .findFirst()
                 .map(function -> template.resource(function)
                         .path("Properties")
                         .path("Environment")
                         .path("Variables"))
-                .ifPresent(vars -> vars.properties()
-                        .forEach(v -> env.put(v.getKey(), v.getValue().asText())));
+                .forEach(vars -> vars.properties()
+                        .forEach(v -> env.putIfAbsent(v.getKey(), v.getValue().asText())));
         return env;
     }
 
@@ -176,6 +178,7 @@ final class DeployedPolicies {
             String value = switch (m.group(1)) {
                 case "Region" -> ResolvedTemplate.REGION;
                 case "Account" -> ResolvedTemplate.ACCOUNT;
+                case "StackName" -> ResolvedTemplate.STACK;
                 case "AccountsTable" ->
                     template.creates("AccountsTable")
                             ? template.arn("AccountsTable")

@@ -55,9 +55,10 @@ class FastForwardDayIT {
             List<TokenSource> proxies = new ArrayList<>();
             List<AutoCloseable> subscriptions = new ArrayList<>();
             for (int p = 0; p < PROXIES; p++) {
+                PrincipalClients fleet = PrincipalClients.of(system.aws, PrincipalClients.FLEET);
                 TokenSource proxy = new TokenSource(
-                        new DynamoAccountTokensReader(system.aws.dynamo(), system.aws.accountsTable()),
-                        new KmsTokenDecryptor(system.aws.kms()),
+                        new DynamoAccountTokensReader(fleet.dynamo(), system.aws.accountsTable()),
+                        new KmsTokenDecryptor(fleet.kms()),
                         Clock.systemUTC(),
                         Duration.ofSeconds(5));
                 String queue = SqsSubscriber.subscribeQueue(

@@ -45,9 +45,10 @@ class FleetIT extends SystemIT {
 
     /** A proxy server's token source on the stack's table and key. */
     private TokenSource proxyServer() {
+        PrincipalClients fleet = PrincipalClients.of(system.aws, PrincipalClients.FLEET);
         return new TokenSource(
-                new DynamoAccountTokensReader(system.aws.dynamo(), system.aws.accountsTable()),
-                new KmsTokenDecryptor(system.aws.kms()),
+                new DynamoAccountTokensReader(fleet.dynamo(), system.aws.accountsTable()),
+                new KmsTokenDecryptor(fleet.kms()),
                 Clock.systemUTC(),
                 Duration.ofMinutes(5));
     }

@@ -86,9 +86,10 @@ class FleetRefreshIT {
     }
 
     private TokenSource proxy(LocalDeployment local) {
+        PrincipalClients fleet = PrincipalClients.of(local.aws(), PrincipalClients.FLEET);
         return new TokenSource(
-                new DynamoAccountTokensReader(local.aws().dynamo(), local.aws().accountsTable()),
-                new KmsTokenDecryptor(local.aws().kms()),
+                new DynamoAccountTokensReader(fleet.dynamo(), local.aws().accountsTable()),
+                new KmsTokenDecryptor(fleet.kms()),
                 Clock.systemUTC(),
                 Duration.ofMinutes(5),
                 new ApiRefreshClient(

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The recorded AWS calls and the deny matrix, put to a deployment's policies: every call must be allowed for the
@@ -35,17 +36,17 @@ final class IamEvaluation {
             "ALERTS_TOPIC_ARN",
             "RESCUE_QUEUE_URL");
 
+    /** What {@code variableOf} answers for a recorded stack name: the deployment's stack. */
+    static final String STACK_NAME = "AWS::StackName";
+
     private IamEvaluation() {}
 
-    /** The calls a recorder wrote, those of a known caller only (a test's own setup calls are unlabelled). */
+    /** The calls a recorder wrote (only a principal's: a test's own calls are not recorded). */
     static List<AwsCall> read(Path record) {
         List<AwsCall> calls = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(record)) {
                 JsonNode call = JSON.readTree(line);
-                if (call.path("caller").asText().equals("unlabelled")) {
-                    continue;
-                }
                 Map<String, List<String>> context = new LinkedHashMap<>();
                 call.path("context").properties().forEach(k -> {
                     List<String> values = new ArrayList<>();
@@ -67,12 +68,28 @@ final class IamEvaluation {
     /** Each recorded call as the deployment would receive it (names mapped), with DynamoDB's calls on a table key. */
     static List<PolicyEvaluator.Request> requests(
             DeployedPolicies deployment, List<AwsCall> calls, Map<String, String> recordedEnvironment) {
-        Map<String, String> names = new LinkedHashMap<>();
-        Map<String, String> deployed = deployment.functionEnvironment();
+        Map<String, String> variables = new LinkedHashMap<>();
         for (String variable : NAMED_RESOURCES) {
-            names.put(lastName(recordedEnvironment.get(variable)), lastName(deployed.get(variable)));
+            variables.put(lastName(recordedEnvironment.get(variable)), variable);
         }
-        names.put("{from-ciphertext}", lastName(deployed.get("TOKEN_KEY_ID")));
+        return requests(deployment, calls, recorded -> variables.get(recorded));
+    }
+
+    /**
+     * Each recorded call as the deployment would receive it: {@code variableOf} names, for a recorded resource name
+     * (a table, key id, topic or queue name), the environment variable that names it in the deployment (null: the
+     * name stays as recorded).
+     */
+    static List<PolicyEvaluator.Request> requests(
+            DeployedPolicies deployment, List<AwsCall> calls, Function<String, String> variableOf) {
+        Map<String, String> deployed = deployment.functionEnvironment();
+        Function<String, String> names = recorded -> {
+            String variable = recorded.equals("{from-ciphertext}") ? "TOKEN_KEY_ID" : variableOf.apply(recorded);
+            if (variable == null) {
+                return recorded;
+            }
+            return variable.equals(STACK_NAME) ? ResolvedTemplate.STACK : lastName(deployed.get(variable));
+        };
         String tableKey = deployment.template().parameterOr("ExistingAccountsTableKmsKeyArn", "");
         String accountsTable = deployed.get("ACCOUNTS_TABLE");
         List<PolicyEvaluator.Request> requests = new ArrayList<>();
@@ -194,7 +211,7 @@ final class IamEvaluation {
         return new ArrayList<>(unique.values());
     }
 
-    private static String mapped(String resource, Map<String, String> names) {
+    private static String mapped(String resource, Function<String, String> names) {
         String arn =
                 resource.replace("{region}", ResolvedTemplate.REGION).replace("{account}", ResolvedTemplate.ACCOUNT);
         int separator = Math.max(arn.lastIndexOf(':'), arn.indexOf('/'));
@@ -202,7 +219,7 @@ final class IamEvaluation {
         String rest = arn.substring(separator + 1);
         String name = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
         String tail = rest.substring(name.length());
-        return prefix + names.getOrDefault(name, name) + tail;
+        return prefix + names.apply(name) + tail;
     }
 
     private static String lastName(String arnOrName) {

@@ -71,11 +71,17 @@ class IamEvaluationIT {
     private void recordEveryPath() throws IOException {
         record = Files.createTempFile("reauth-aws-calls-", ".jsonl");
         runtimeRecord = Files.createTempFile("reauth-aws-calls-rie-", ".jsonl");
+        // its own record for the run's paths; the build's record (all ITs, RecordedCallsAllowedIT) resumes after
+        String buildRecord = System.getProperty(AwsCallRecorder.RECORD);
         System.setProperty(AwsCallRecorder.RECORD, record.toString());
         try {
             runEveryPath();
         } finally {
-            System.clearProperty(AwsCallRecorder.RECORD);
+            if (buildRecord == null) {
+                System.clearProperty(AwsCallRecorder.RECORD);
+            } else {
+                System.setProperty(AwsCallRecorder.RECORD, buildRecord);
+            }
         }
         runListUnderTheRuntimeEmulator();
         calls = new ArrayList<>(IamEvaluation.read(record));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reauth.local.LocalDeployment;
 import dev.reauth.local.LocalInvoke;
 import dev.reauth.local.ProjectFiles;
+import dev.reauth.recorder.AwsCallRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,9 +140,10 @@ class InvokeScriptIT {
         Map<String, String> broken = new LinkedHashMap<>(local.environment());
         broken.put("ACCOUNTS_TABLE", "no-such-table");
 
+        // a misconfiguration made on purpose: its calls are no deployment's, so they are not recorded
         ScriptRun run = ScriptRun.of(
                 "infra/invoke",
-                Map.of(),
+                Map.of(AwsCallRecorder.RECORD, ""),
                 "ListAccountsFunction",
                 "events/list-accounts.json",
                 "--env-file",

@@ -1,6 +1,7 @@
 package dev.reauth.it;
 
 import dev.reauth.local.ProjectFiles;
+import dev.reauth.recorder.AwsCallRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,13 @@ final class LocalRunProcess {
         Path classpath = ProjectFiles.root().resolve("infra/target/classpath.txt");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED"));
+        String record = System.getProperty(AwsCallRecorder.RECORD);
+        if (record != null) {
+            // the functions it serves record their AWS calls with the ITs' (RecordedCallsAllowedIT)
+            command.add("-D" + AwsCallRecorder.RECORD + "=" + record);
+        }
+        command.addAll(List.of(
                 "-cp",
                 ProjectFiles.root().resolve("infra/target/classes") + ":"
                         + Files.readString(classpath).strip(),

@@ -1,6 +1,7 @@
 package dev.reauth.it;
 
 import dev.reauth.local.ProjectFiles;
+import dev.reauth.recorder.AwsCallRecorder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,11 @@ record ScriptRun(int exitCode, String stdout, String stderr) {
                         .redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                String record = System.getProperty(AwsCallRecorder.RECORD);
+                if (record != null) {
+                    // a script's JVM (infra/local-run) records its functions' AWS calls with the ITs'
+                    builder.environment().put(AwsCallRecorder.RECORD, record);
+                }
                 builder.environment().putAll(env);
                 Process process = builder.start();
                 if (!process.waitFor(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS)) {

@@ -84,14 +84,15 @@ class SecondRefresherIT extends SystemIT {
             }
         };
         List<JsonNode> summaries = new ArrayList<>();
+        PrincipalClients agentRole = PrincipalClients.of(system.aws, PrincipalClients.AGENT);
         try (LocalApi api = LocalApi.start(system.api, 0);
                 AgentRuntime agent = AgentRuntime.start(
                         AgentConfig.from(agentEnvironment(
                                 Map.of("REAUTH_API_URL", api.baseUrl().toString(), "AGENT_WATCH_POLL", "PT0.2S"))),
-                        system.aws.dynamo(),
-                        system.aws.kms(),
-                        system.aws.sqs(),
-                        system.aws.sns(),
+                        agentRole.dynamo(),
+                        agentRole.kms(),
+                        agentRole.sqs(),
+                        agentRole.sns(),
                         listener)) {
             // the local provider's first token exchange is slow (it makes its signing key): up to three logins
             LambdaResponse login = null;
@@ -174,7 +175,9 @@ class SecondRefresherIT extends SystemIT {
         env.put("HOME", work.toString());
         env.put("ACCOUNTS_TABLE", system.aws.accountsTable());
         env.put("TOKEN_EVENTS_TOPIC_ARN", system.aws.topicArn());
-        env.put("AGENT_QUEUE_NAME", "agent-" + UUID.randomUUID().toString().substring(0, 8));
+        env.put(
+                "AGENT_QUEUE_NAME",
+                "reauth-agent-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("AGENT_STATE_FILE", work.resolve("state.json").toString());
         env.put("BETTER_CCFLARE_DB_PATH", betterCcflare.database().toString());
         env.put("BETTER_CCFLARE_URL", betterCcflare.url().toString());

@@ -9,6 +9,7 @@ import dev.reauth.handler.Wiring;
 import dev.reauth.local.LocalStack;
 import dev.reauth.local.RefreshGrants;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.recorder.AwsCallRecorder;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
@@ -86,7 +87,11 @@ class TokenRescueIT {
                 c.deadlines(),
                 c.revokeUrl(),
                 c.accessTokenLifetime());
-        AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(new KmsEncryptOutage()));
+        // the refresher's own graph: its calls (the rescue queue's included) are RefreshFunction's
+        AwsClients clients = AwsClients.create(
+                config,
+                LocalStack.CREDENTIALS,
+                List.of(new KmsEncryptOutage(), AwsCallRecorder.actingAs("RefreshFunction")));
         schedule = Wiring.graph(
                         config,
                         clients,
