@@ -57,7 +57,7 @@ class CliLauncherIT {
     }
 
     @Test
-    void anArchiveOlderThanTheJar_isMadeAnew_andArchivesNamedTheOlderWaysArePruned() throws Exception {
+    void anArchiveOlderThanTheJar_isMadeAnew_byACommand_andArchivesNamedTheOlderWaysArePruned() throws Exception {
         Path cache = Files.createTempDirectory("reauth-launcher-");
         Path dir = Files.createDirectories(cache.resolve("reauth"));
         String key = ScriptRun.of("/bin/sh", Map.of(), "-c", "printf '%s' '" + JAR + "' | cksum | cut -d' ' -f1")
@@ -72,12 +72,16 @@ class CliLauncherIT {
                 ours,
                 FileTime.fromMillis(Files.getLastModifiedTime(Path.of(JAR)).toMillis() - 60_000));
 
-        ScriptRun run = ScriptRun.of(
-                "cli/reauth",
-                Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home")),
-                "--version");
+        Map<String, String> env =
+                Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
 
-        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        // --version deletes the stale archive but makes none: it would hold --version's classes only
+        assertThat(ScriptRun.of("cli/reauth", env, "--version").exitCode()).isZero();
+        assertThat(ours).doesNotExist();
+        // a command makes it (the API is closed: exit 6, the archive is written at exit all the same)
+        ScriptRun run = ScriptRun.of("cli/reauth", env, "--api-url", "http://127.0.0.1:1", "--list");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(6);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".jsa")))
                     .containsExactlyInAnyOrder(
