@@ -14,11 +14,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Refresh-token deadlines on the accounts table's sparse deadline index (partition
@@ -89,9 +92,11 @@ public final class DynamoRefreshTokenDeadlines implements RefreshTokenDeadlines 
     }
 
     @Override
-    public boolean claimWarning(String accountId, Instant deadline, Instant warnedBefore, Instant now) {
+    public Optional<ClaimedWarning> claimWarning(
+            String accountId, Instant deadline, Instant warnedBefore, Instant now) {
         try {
-            dynamo.updateItem(u -> u.tableName(table)
+            // the item as written, so the warning states the access token's expiry as of the claim
+            UpdateItemResponse claimed = dynamo.updateItem(u -> u.tableName(table)
                     .key(Map.of(Accounts.ID, s(accountId)))
                     .updateExpression("SET #warnedAt = :now")
                     .conditionExpression(CLAIM_CONDITION)
@@ -104,10 +109,11 @@ public final class DynamoRefreshTokenDeadlines implements RefreshTokenDeadlines 
                             ":deadline", millis(deadline),
                             ":false", bool(false),
                             ":warnedBefore", millis(warnedBefore),
-                            ":now", millis(now))));
-            return true;
+                            ":now", millis(now)))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(new ClaimedWarning(instant(claimed.attributes(), Accounts.EXPIRES_AT)));
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }

@@ -53,7 +53,7 @@ public sealed interface AlertState {
         @Override
         public String proxies() {
             return "The provider put the account on hold at " + since
-                    + ": proxies do not use it until the hold is lifted.";
+                    + ": proxies do not use it until the hold is lifted and the account is logged in again.";
         }
     }
 

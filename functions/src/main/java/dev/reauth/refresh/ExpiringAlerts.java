@@ -2,6 +2,7 @@ package dev.reauth.refresh;
 
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.AlertPublisher;
+import dev.reauth.domain.AlertState;
 import dev.reauth.domain.ReauthException;
 import dev.reauth.link.IssuedLink;
 import dev.reauth.link.LinkIssuer;
@@ -73,16 +74,18 @@ public final class ExpiringAlerts {
 
     private boolean warn(RefreshTokenDeadlines.ExpiringAccount account, Instant warnedBefore, Instant now) {
         StructuredLog.putContext("accountId", account.id());
-        if (!deadlines.claimWarning(account.id(), account.refreshTokenExpiresAt(), warnedBefore, now)) {
+        Optional<RefreshTokenDeadlines.ClaimedWarning> claimed =
+                deadlines.claimWarning(account.id(), account.refreshTokenExpiresAt(), warnedBefore, now);
+        if (claimed.isEmpty()) {
             return false;
         }
         try {
-            alerts.publish(new Alert(
-                    Alert.Kind.EXPIRING,
+            alerts.publish(Alert.expiring(
                     account.id(),
                     account.name(),
                     now,
-                    describe(account.refreshTokenExpiresAt(), now),
+                    account.refreshTokenExpiresAt(),
+                    AlertState.ofExpiry(claimed.get().accessTokenExpiresAt(), now),
                     fix(account)));
             return true;
         } catch (RuntimeException failure) {
@@ -92,22 +95,8 @@ public final class ExpiringAlerts {
         }
     }
 
-    static String describe(Instant deadline, Instant now) {
-        Duration left = Duration.between(now, deadline);
-        String when = left.isNegative() || left.isZero()
-                ? "stopped working at " + deadline
-                : "stops working at " + deadline + " (in " + roughly(left) + ")";
-        return "Its refresh token " + when + ". The provider fixes that deadline at login and refreshing does not"
-                + " extend it: only a new login does. Until then the account keeps serving.";
-    }
-
-    private static String roughly(Duration left) {
-        long hours = left.toHours();
-        return hours >= 48 ? left.toDays() + " days" : hours >= 1 ? hours + " hours" : left.toMinutes() + " minutes";
-    }
-
     private String fix(RefreshTokenDeadlines.ExpiringAccount account) {
-        String command = "reauth --reauthenticate " + account.name();
+        String command = Alert.relogin(account.name());
         if (links.isEmpty()) {
             return command;
         }

@@ -422,29 +422,16 @@ public final class RefreshService {
         Instant now = clock.instant();
         LOG.info("refresh.committed", "tokenVersion", version, "refreshTokenRotated", rotated);
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, account.id(), account.name(), version, now));
-        attention.ifPresent(reason -> alert(new Alert(
-                Alert.Kind.ATTENTION,
-                account.id(),
-                account.name(),
-                now,
-                attentionWhat(reason),
+        attention.ifPresent(reason -> alert(
                 SCOPE_MISSING_INFERENCE.equals(reason)
-                        ? "reauth --reauthenticate " + account.name()
-                                + " (log in with an account and client that grant user:inference)"
-                        : "Usually none: the next refresh brings an access token. If it keeps happening: reauth"
-                                + " --reauthenticate " + account.name())));
+                        ? Alert.scopeMissing(account.id(), account.name(), now, version)
+                        // the stored expiry is now; proxies still hold the old access token, valid until its own
+                        : Alert.accessTokenMissing(
+                                account.id(), account.name(), now, AlertState.ofExpiry(account.expiresAt(), now))));
         if (!account.alertsSent().isEmpty()) {
             alert(Alert.recovered(account.id(), account.name(), now, "Refreshed successfully again", version));
         }
         return new RefreshOutcome.Refreshed(version, expiresAt);
-    }
-
-    private static String attentionWhat(String reason) {
-        return SCOPE_MISSING_INFERENCE.equals(reason)
-                ? "The provider granted tokens without the user:inference scope. They are stored (the refresh token"
-                        + " is the only copy), but they cannot serve inference requests."
-                : "The provider answered a refresh with a new refresh token but no access token, twice. The new"
-                        + " refresh token is stored; the old access token serves until the next refresh.";
     }
 
     private RefreshOutcome dead(LeasedAccount account, String reason, String what) {

@@ -2,6 +2,7 @@ package dev.reauth.refresh;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The accounts table as the expiring-deadline warning uses it: which accounts' refresh tokens stop
@@ -22,9 +23,17 @@ public interface RefreshTokenDeadlines {
      * Claims today's warning: one conditional write that holds only while the account still has this
      * deadline, is alive, and was not warned about after {@code warnedBefore}.
      *
-     * @return false when another run warned meanwhile, or the account was re-authenticated or died
+     * @return the account as the claim found it; empty when another run warned meanwhile, or the account
+     *     was re-authenticated or died
      */
-    boolean claimWarning(String accountId, Instant deadline, Instant warnedBefore, Instant now);
+    Optional<ClaimedWarning> claimWarning(String accountId, Instant deadline, Instant warnedBefore, Instant now);
+
+    /**
+     * The account when its warning was claimed: the warning's text says what proxies do with it then.
+     *
+     * @param accessTokenExpiresAt when its access token expires (empty: none recorded)
+     */
+    record ClaimedWarning(Optional<Instant> accessTokenExpiresAt) {}
 
     /** Gives a claimed warning back (its alert could not be sent), so the next run tries again. */
     void releaseWarning(String accountId, Instant claimedAt);

@@ -41,15 +41,7 @@ final class RefusalResponses {
                 account.tokenVersion(),
                 now,
                 Optional.of(RefreshLedger.ON_HOLD_REASON)));
-        service.alert(new Alert(
-                Alert.Kind.ON_HOLD,
-                account.id(),
-                account.name(),
-                now,
-                "The provider suspended the account (account_on_hold). Proxies stop using it; a new login will not"
-                        + " help while the suspension lasts.",
-                "Have the account's owner resolve the suspension with the provider; then: reauth --reauthenticate "
-                        + account.name()));
+        service.alert(Alert.onHold(account.id(), account.name(), now));
         return new RefreshOutcome.Dead(account.tokenVersion(), RefreshLedger.ON_HOLD_REASON);
     }
 
@@ -60,15 +52,7 @@ final class RefusalResponses {
      */
     static void configuration(AlertPublisher alerts, String error, Instant now) {
         try {
-            alerts.publish(new Alert(
-                    Alert.Kind.CONFIGURATION,
-                    STACK,
-                    "(every account)",
-                    now,
-                    "The provider's token endpoint refuses this stack's OAuth client (" + error + "): no account can"
-                            + " refresh. Refreshes keep retrying with backoff; nothing is marked dead.",
-                    "Check OAUTH_CLIENT_ID, OAUTH_TOKEN_URL and OAUTH_REDIRECT_URI against the provider's current"
-                            + " values (docs/deploying.md), then update the stack."));
+            alerts.publish(Alert.configuration(STACK, now, error));
         } catch (ReauthException.DependencyFailed failure) {
             LOG.error("alert.failed", failure, "kind", Alert.Kind.CONFIGURATION.wire());
         }

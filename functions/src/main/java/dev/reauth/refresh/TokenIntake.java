@@ -136,14 +136,7 @@ public final class TokenIntake {
                 adopted.get().wasDead());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, accountId, current.name(), version, now));
         if (adopted.get().wasDead()) {
-            alert(new Alert(
-                    Alert.Kind.RECOVERED,
-                    accountId,
-                    current.name(),
-                    now,
-                    "A proxy's agent handed over tokens the proxy refreshed itself (token_version " + version
-                            + "): the account serves again, no re-authentication needed.",
-                    "Nothing to do for this account; see the second_refresher alert about the proxy."));
+            alert(Alert.recoveredByAdoption(accountId, current.name(), now, version));
         }
         if (agents.isEmpty() || agents.get().secondRefresherSeen(accountId, now, secondRefresher.alertQuiet())) {
             alert(secondRefresherAlert(accountId, current.name(), baseVersion, version, now));
@@ -195,25 +188,15 @@ public final class TokenIntake {
 
     /** One alert per quiet period that says what to change, not one per adoption. */
     private Alert secondRefresherAlert(String accountId, String name, long baseVersion, long version, Instant now) {
-        String fix = refreshLead.compareTo(BETTER_CCFLARE_REFRESH_WINDOW) > 0
-                ? "The stack's RefreshLead (" + refreshLead + ") is above better-ccflare's "
-                        + BETTER_CCFLARE_REFRESH_WINDOW
-                        + " window, so the proxy refreshed after a 401 or with a clock ahead of reauth's: check the"
-                        + " proxy host's clock, and that its reauth-agent is running (it hands the tokens over)."
-                : "Set the stack's RefreshLead above better-ccflare's " + BETTER_CCFLARE_REFRESH_WINDOW
-                        + " window (it is " + refreshLead + "; for example PT45M): better-ccflare refreshes a token"
-                        + " within 30 minutes of expiry on its own, and reauth must refresh first.";
-        return new Alert(
-                Alert.Kind.SECOND_REFRESHER,
+        return Alert.secondRefresher(
                 accountId,
                 name,
                 now,
-                "A proxy refreshed the account's tokens itself (token_version " + baseVersion + " to " + version
-                        + "); reauth adopted them so nobody gets invalid_grant. Two refreshers race on single-use"
-                        + " refresh tokens. Further adoptions within "
-                        + secondRefresher.alertQuiet().toHours()
-                        + " h send no more alerts.",
-                fix);
+                baseVersion,
+                version,
+                secondRefresher.alertQuiet(),
+                refreshLead,
+                BETTER_CCFLARE_REFRESH_WINDOW);
     }
 
     /**

@@ -6,14 +6,18 @@ import static dev.reauth.aws.RecordingDynamo.assertPlaceholdersMatch;
 import static dev.reauth.aws.RecordingDynamo.conditionFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reauth.refresh.RefreshTokenDeadlines.ClaimedWarning;
 import dev.reauth.refresh.RefreshTokenDeadlines.ExpiringAccount;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 class DynamoRefreshTokenDeadlinesTest {
 
@@ -59,11 +63,16 @@ class DynamoRefreshTokenDeadlinesTest {
     @Test
     void claimWarning_holdsOnlyForAnAliveAccount_stillAtThatDeadline_notWarnedToday() {
         Instant deadline = NOW.plus(Duration.ofDays(2));
+        Instant accessExpiry = NOW.plus(Duration.ofMinutes(40));
+        dynamo.then(UpdateItemResponse.builder()
+                .attributes(Map.of("id", s("acct-1"), "expires_at", n(accessExpiry.toEpochMilli())))
+                .build());
 
-        boolean claimed = deadlines.claimWarning("acct-1", deadline, NOW.minus(Duration.ofDays(1)), NOW);
+        var claimed = deadlines.claimWarning("acct-1", deadline, NOW.minus(Duration.ofDays(1)), NOW);
 
-        assertThat(claimed).isTrue();
+        assertThat(claimed).contains(new ClaimedWarning(Optional.of(accessExpiry)));
         UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.returnValues()).isEqualTo(ReturnValue.ALL_NEW);
         assertThat(update.key()).isEqualTo(Map.of("id", s("acct-1")));
         assertThat(update.updateExpression()).isEqualTo("SET #warnedAt = :now");
         assertThat(update.conditionExpression())
@@ -81,7 +90,7 @@ class DynamoRefreshTokenDeadlinesTest {
         dynamo.then(conditionFailed(Map.of()));
 
         assertThat(deadlines.claimWarning("acct-1", NOW, NOW.minus(Duration.ofDays(1)), NOW))
-                .isFalse();
+                .isEmpty();
     }
 
     @Test

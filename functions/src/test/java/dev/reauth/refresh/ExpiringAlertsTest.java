@@ -24,6 +24,7 @@ class ExpiringAlertsTest {
     private static final class Deadlines implements RefreshTokenDeadlines {
         final Map<String, ExpiringAccount> accounts = new HashMap<>();
         final Map<String, Instant> warnedAt = new HashMap<>();
+        final Map<String, Instant> accessExpiresAt = new HashMap<>();
         Instant horizonAsked;
 
         @Override
@@ -37,13 +38,14 @@ class ExpiringAlertsTest {
         }
 
         @Override
-        public boolean claimWarning(String accountId, Instant deadline, Instant warnedBefore, Instant now) {
+        public Optional<ClaimedWarning> claimWarning(
+                String accountId, Instant deadline, Instant warnedBefore, Instant now) {
             Instant last = warnedAt.get(accountId);
             if (last != null && last.isAfter(warnedBefore)) {
-                return false;
+                return Optional.empty();
             }
             warnedAt.put(accountId, now);
-            return true;
+            return Optional.of(new ClaimedWarning(Optional.ofNullable(accessExpiresAt.get(accountId))));
         }
 
         @Override
@@ -107,9 +109,15 @@ class ExpiringAlertsTest {
     }
 
     @Test
-    void aDeadlineAlreadyPassed_saysSo() {
-        assertThat(ExpiringAlerts.describe(NOW.minusSeconds(60), NOW))
-                .startsWith("Its refresh token stopped working at");
-        assertThat(ExpiringAlerts.describe(NOW.plus(Duration.ofDays(3)), NOW)).contains("(in 3 days)");
+    void theWarningSaysWhatProxiesDo_withTheAccessTokenTheClaimFound() {
+        deadlines.accounts.put(
+                "a", new RefreshTokenDeadlines.ExpiringAccount("a", "alpha", NOW.plus(Duration.ofDays(2))));
+        deadlines.accessExpiresAt.put("a", NOW.minus(Duration.ofMinutes(10)));
+
+        alerts(NOW).run();
+
+        assertThat(sent.getFirst().what())
+                .endsWith("Its access token expired at 2026-12-02T09:50:00Z (10m ago): proxies cannot use the account"
+                        + " until a refresh succeeds.");
     }
 }

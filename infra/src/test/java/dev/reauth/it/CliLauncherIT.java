@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reauth.local.ProjectFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** cli/reauth, the launcher: finds its JDK once and remembers it; keeps one class-data archive per jar build. */
+/** cli/reauth, the launcher: finds its JDK once and remembers it; keeps one class-data archive per jar, of its build. */
 class CliLauncherIT {
 
     private static final String JAR =
@@ -56,28 +57,38 @@ class CliLauncherIT {
     }
 
     @Test
-    void staleClassDataArchives_ofThisJar_arePruned_andOtherJarsArchivesKept() throws Exception {
+    void anArchiveOlderThanTheJar_isMadeAnew_byACommand_andArchivesNamedTheOlderWaysArePruned() throws Exception {
         Path cache = Files.createTempDirectory("reauth-launcher-");
         Path dir = Files.createDirectories(cache.resolve("reauth"));
         String key = ScriptRun.of("/bin/sh", Map.of(), "-c", "printf '%s' '" + JAR + "' | cksum | cut -d' ' -f1")
                 .stdout()
                 .strip();
-        Files.writeString(dir.resolve("cli-" + key + "-1.jsa"), "an earlier build of this jar");
+        Files.writeString(dir.resolve("cli-" + key + "-1.jsa"), "an earlier build of this jar, named per build");
         Files.writeString(dir.resolve("cli-1700000000.jsa"), "named before archives were per jar");
-        Files.writeString(dir.resolve("cli-42-1.jsa"), "another jar's (an installed copy)");
+        Files.writeString(dir.resolve("cli-42-1.jsa"), "another jar's, named per build (an installed copy)");
+        Path ours = dir.resolve("cli" + JAR.replaceAll("[^A-Za-z0-9]", "_") + ".jsa");
+        Files.writeString(ours, "made from an earlier build of this jar");
+        Files.setLastModifiedTime(
+                ours,
+                FileTime.fromMillis(Files.getLastModifiedTime(Path.of(JAR)).toMillis() - 60_000));
 
-        ScriptRun run = ScriptRun.of(
-                "cli/reauth",
-                Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home")),
-                "--version");
+        Map<String, String> env =
+                Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
 
-        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        // --version deletes the stale archive but makes none: it would hold --version's classes only
+        assertThat(ScriptRun.of("cli/reauth", env, "--version").exitCode()).isZero();
+        assertThat(ours).doesNotExist();
+        // a command makes it (the API is closed: exit 6, the archive is written at exit all the same)
+        ScriptRun run = ScriptRun.of("cli/reauth", env, "--api-url", "http://127.0.0.1:1", "--list");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(6);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".jsa")))
-                    .doesNotContain("cli-" + key + "-1.jsa", "cli-1700000000.jsa")
-                    .contains("cli-42-1.jsa")
-                    .anyMatch(f -> f.startsWith("cli-" + key + "-") && !f.equals("cli-" + key + "-1.jsa"));
+                    .containsExactlyInAnyOrder(
+                            "cli-42-1.jsa", ours.getFileName().toString());
         }
+        // the JVM wrote a real archive in place of the stale one at exit
+        assertThat(Files.size(ours)).isGreaterThan(100_000);
         CliTerminals.remove(cache);
     }
 }

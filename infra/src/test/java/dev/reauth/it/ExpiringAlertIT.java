@@ -54,9 +54,12 @@ class ExpiringAlertIT extends LinkSystemIT {
                 .as("a refresh does not extend the deadline")
                 .isBetween(deadline.minusSeconds(5), deadline.plusSeconds(5));
 
-        // day 26 and an hour: within 3 days of the deadline; one alert, and the next run in the same day sends none
+        // day 26 and an hour: within 3 days of the deadline; one alert, and the next run in the same day sends none.
+        // The provider fails that run's refreshes, so the alert finds the access token expired and says so
         system.clock.advance(Duration.ofDays(1).plusHours(1));
+        grants.serverErrorShare(100);
         assertThat(system.runSchedule().path("expiringWarned").asInt()).isEqualTo(1);
+        grants.serverErrorShare(0);
         assertThat(system.runSchedule().path("expiringWarned").asInt()).isZero();
         system.clock.advance(Duration.ofHours(23));
         assertThat(system.runSchedule().path("expiringWarned").asInt()).isZero();
@@ -71,6 +74,12 @@ class ExpiringAlertIT extends LinkSystemIT {
             assertThat(alert.path("what").asText()).contains("refresh token stops working at");
             assertThat(LINK.matcher(alert.path("fix").asText()).find()).isTrue();
         });
+        // each text states the access token as the warning's claim read it from the table
+        assertThat(alerts.get(0).path("what").asText())
+                .endsWith("proxies cannot use the account until a refresh succeeds.")
+                .doesNotContain("keep using");
+        assertThat(alerts.get(1).path("what").asText())
+                .endsWith("Until then reauth keeps the account refreshed and proxies keep using it.");
 
         // the latest alert's link re-authenticates the account, with a new 29-day deadline
         String token = system.rememberLink(link(alerts.get(1).path("fix").asText()));
