@@ -432,6 +432,8 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         item.put(Accounts.TOKENS_UPDATED_AT, millis(now));
         item.put(Accounts.REQUIRES_REAUTH, bool(false));
         item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(accountId, buckets)));
+        tokens.refreshTokenExpiresAt()
+                .ifPresent(deadline -> item.put(Accounts.REFRESH_TOKEN_EXPIRES_AT, millis(deadline)));
         try {
             dynamo.putItem(p -> p.tableName(table)
                     .item(item)

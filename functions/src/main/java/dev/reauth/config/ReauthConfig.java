@@ -111,7 +111,10 @@ public record ReauthConfig(
                         read.optional("ALERTS_TOPIC_ARN"),
                         read.optional("REFRESH_SCHEDULE")
                                 .map(SchedulePeriod::of)
-                                .orElse(RefreshSettings.DEFAULT_SCHEDULE_PERIOD)),
+                                .orElse(RefreshSettings.DEFAULT_SCHEDULE_PERIOD),
+                        new ProviderPacing(
+                                read.integer("PROVIDER_CALL_BUDGET", 0),
+                                read.durationOrZero("REFRESH_SPREAD", Duration.ZERO))),
                 new LinkSettings(
                         read.secureUri("WEB_BASE_URL"),
                         read.duration("LINK_TTL", Duration.ofHours(24)),
@@ -165,7 +168,12 @@ public record ReauthConfig(
     public HealthRules healthRules() {
         HealthRules rules = refresh.healthRules();
         return new HealthRules(
-                rules.lead(), rules.schedulePeriod(), rules.minInterval(), rules.failingAfter(), deadlines.warning());
+                rules.lead(),
+                rules.schedulePeriod(),
+                rules.minInterval(),
+                rules.failingAfter(),
+                deadlines.warning(),
+                rules.spread());
     }
 
     /** A configuration variable is missing or malformed. */
@@ -231,6 +239,19 @@ public record ReauthConfig(
                 return value;
             } catch (DateTimeParseException e) {
                 throw new ConfigException(name + " must be an ISO-8601 duration such as PT10M");
+            }
+        }
+
+        /** A duration that may be zero (which turns its feature off). */
+        Duration durationOrZero(String name, Duration fallback) {
+            try {
+                Duration value = optional(name).map(Duration::parse).orElse(fallback);
+                if (value.isNegative()) {
+                    throw new ConfigException(name + " must not be negative");
+                }
+                return value;
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(name + " must be an ISO-8601 duration such as PT30M (PT0S: off)");
             }
         }
 

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param onDemandWait   how long an on-demand caller waits for a refresh already in flight
  * @param alertsTopicArn where alerts for people go; none means alerts are only logged
  * @param schedulePeriod how often the scheduled refresh runs (RefreshSchedule), for the health verdict
+ * @param pacing         the stack-wide provider call budget and the spread of due refreshes over the lead window
  */
 public record RefreshSettings(
         String refreshIndex,
@@ -27,7 +28,8 @@ public record RefreshSettings(
         Duration minInterval,
         Duration onDemandWait,
         Optional<String> alertsTopicArn,
-        Duration schedulePeriod) {
+        Duration schedulePeriod,
+        ProviderPacing pacing) {
 
     /** The template's default schedule, rate(5 minutes). */
     public static final Duration DEFAULT_SCHEDULE_PERIOD = Duration.ofMinutes(5);
@@ -54,6 +56,30 @@ public record RefreshSettings(
                 DEFAULT_SCHEDULE_PERIOD);
     }
 
+    /** Settings without a provider call budget or spread. */
+    public RefreshSettings(
+            String refreshIndex,
+            int buckets,
+            Duration lead,
+            int concurrency,
+            Duration lease,
+            Duration minInterval,
+            Duration onDemandWait,
+            Optional<String> alertsTopicArn,
+            Duration schedulePeriod) {
+        this(
+                refreshIndex,
+                buckets,
+                lead,
+                concurrency,
+                lease,
+                minInterval,
+                onDemandWait,
+                alertsTopicArn,
+                schedulePeriod,
+                ProviderPacing.OFF);
+    }
+
     public RefreshSettings {
         if (buckets < 1 || buckets > 64) {
             throw new ReauthConfig.ConfigException("REFRESH_BUCKETS must be between 1 and 64");
@@ -61,11 +87,17 @@ public record RefreshSettings(
         if (concurrency < 1 || concurrency > 64) {
             throw new ReauthConfig.ConfigException("REFRESH_CONCURRENCY must be between 1 and 64");
         }
+        pacing.checkAgainst(lead, schedulePeriod);
     }
 
     /** The rules the health verdict judges by: this lead, schedule and interval. */
     public HealthRules healthRules() {
         return new HealthRules(
-                lead, schedulePeriod, minInterval, HealthRules.FAILING_AFTER, HealthRules.EXPIRING_WITHIN);
+                lead,
+                schedulePeriod,
+                minInterval,
+                HealthRules.FAILING_AFTER,
+                HealthRules.EXPIRING_WITHIN,
+                pacing.spread());
     }
 }

@@ -10,9 +10,15 @@ import java.time.Duration;
  * @param minInterval    at most one provider call per account per this (a due account may wait for it)
  * @param failingAfter   failures in a row from which a person should look (the refresher alerts then too)
  * @param expiringWithin a refresh token the provider stops honouring within this needs a login soon
+ * @param spread         due refreshes start spread over this much of the lead window (RefreshSpread)
  */
 public record HealthRules(
-        Duration lead, Duration schedulePeriod, Duration minInterval, int failingAfter, Duration expiringWithin) {
+        Duration lead,
+        Duration schedulePeriod,
+        Duration minInterval,
+        int failingAfter,
+        Duration expiringWithin,
+        Duration spread) {
 
     /** The refresher alerts on the third failure in a row; the verdict asks for a person at the same count. */
     public static final int FAILING_AFTER = 3;
@@ -24,6 +30,12 @@ public record HealthRules(
     public static final HealthRules DEFAULTS = new HealthRules(
             Duration.ofMinutes(60), Duration.ofMinutes(5), Duration.ofSeconds(30), FAILING_AFTER, EXPIRING_WITHIN);
 
+    /** Rules without a spread: an account is due as soon as it enters the lead window. */
+    public HealthRules(
+            Duration lead, Duration schedulePeriod, Duration minInterval, int failingAfter, Duration expiringWithin) {
+        this(lead, schedulePeriod, minInterval, failingAfter, expiringWithin, Duration.ZERO);
+    }
+
     public HealthRules {
         if (lead.isNegative()
                 || lead.isZero()
@@ -31,7 +43,8 @@ public record HealthRules(
                 || schedulePeriod.isZero()
                 || minInterval.isNegative()
                 || failingAfter < 1
-                || expiringWithin.isNegative()) {
+                || expiringWithin.isNegative()
+                || spread.isNegative()) {
             throw new IllegalArgumentException("health rules need a positive lead and schedule period");
         }
     }

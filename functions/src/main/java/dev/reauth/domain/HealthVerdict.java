@@ -96,8 +96,9 @@ public final class HealthVerdict {
                         Optional.of("if the next refresh fails: " + relogin))));
 
         boolean refreshable = findings.stream().noneMatch(f -> f.state() == State.DEAD || f.state() == State.ON_HOLD);
-        Optional<Instant> nextDue =
-                refreshable ? account.expiresAt().map(expiry -> nextDue(expiry, facts, rules)) : Optional.empty();
+        Optional<Instant> nextDue = refreshable
+                ? account.expiresAt().map(expiry -> nextDue(account.id(), expiry, facts, rules))
+                : Optional.empty();
         if (refreshable) {
             timing(account, facts, nextDue.orElseThrow(), now, rules, relogin, findings);
         }
@@ -126,9 +127,12 @@ public final class HealthVerdict {
                 facts.lastResult());
     }
 
-    /** The refresher takes the account once it is in the lead window, the per-account interval has passed, and any backoff is over. */
-    private static Instant nextDue(Instant expiresAt, RefreshHealth facts, HealthRules rules) {
-        Instant due = expiresAt.minus(rules.lead());
+    /**
+     * The refresher takes the account once it is in the lead window at its place in the spread, the
+     * per-account interval has passed, and any backoff is over.
+     */
+    private static Instant nextDue(String accountId, Instant expiresAt, RefreshHealth facts, HealthRules rules) {
+        Instant due = RefreshSpread.startAt(accountId, expiresAt, rules.lead(), rules.spread());
         Optional<Instant> throttledUntil = facts.lastAttemptAt().map(at -> at.plus(rules.minInterval()));
         for (Optional<Instant> later : List.of(throttledUntil, facts.nextRefreshAt())) {
             if (later.isPresent() && later.get().isAfter(due)) {

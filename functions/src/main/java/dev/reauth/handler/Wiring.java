@@ -5,6 +5,7 @@ import dev.reauth.aws.DynamoAccountDirectory;
 import dev.reauth.aws.DynamoAccountWriter;
 import dev.reauth.aws.DynamoLinkStore;
 import dev.reauth.aws.DynamoLinkedAccounts;
+import dev.reauth.aws.DynamoProviderCallBudget;
 import dev.reauth.aws.DynamoRefreshLedger;
 import dev.reauth.aws.DynamoRefreshTokenDeadlines;
 import dev.reauth.aws.DynamoSecondRefresherLedger;
@@ -27,6 +28,8 @@ import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.refresh.DeathVerdict;
 import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.GraceDeathVerdict;
+import dev.reauth.refresh.ProviderCallBudget;
+import dev.reauth.refresh.ProviderCallPace;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.RescueDrain;
 import dev.reauth.refresh.ScheduledRefresh;
@@ -173,7 +176,16 @@ public final class Wiring {
                         .filter(issuer -> config.links().webBaseUrl().isPresent()),
                 config.safety(),
                 new TokenLanding(ledger, vault, rescue(config, aws), config.safety(), clock),
-                deathVerdict(config, aws, clock));
+                deathVerdict(config, aws, clock),
+                new ProviderCallPace(providerCallBudget(config, aws), clock, Thread::sleep));
+    }
+
+    /** The stack-wide provider call budget (PROVIDER_CALL_BUDGET), shared through the sessions table; none when 0. */
+    private static ProviderCallBudget providerCallBudget(ReauthConfig config, AwsClients aws) {
+        int callsPerSecond = config.refresh().pacing().callsPerSecond();
+        return callsPerSecond > 0
+                ? new DynamoProviderCallBudget(aws.dynamo(), config.sessionsTable(), callsPerSecond)
+                : ProviderCallBudget.UNLIMITED;
     }
 
     /** The rescue queue, when RESCUE_QUEUE_URL names one. */

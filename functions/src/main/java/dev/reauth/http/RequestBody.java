@@ -67,4 +67,17 @@ final class RequestBody {
         }
         return Instant.ofEpochMilli(millis);
     }
+
+    /**
+     * The refresh token's absolute deadline, where the proxy knows it ({@code refreshTokenExpiresAt}, epoch
+     * milliseconds); empty when the body does not say (better-ccflare stores none).
+     */
+    static Optional<Instant> refreshTokenExpiresAt(Map<String, Object> body) {
+        Optional<Long> millis = number(body, "refreshTokenExpiresAt");
+        if (millis.isPresent() && millis.get() <= 0) {
+            throw new ReauthException.InvalidRequest(
+                    "invalid_request", "refreshTokenExpiresAt must be epoch milliseconds");
+        }
+        return millis.map(Instant::ofEpochMilli);
+    }
 }

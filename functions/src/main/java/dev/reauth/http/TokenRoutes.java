@@ -75,7 +75,8 @@ final class TokenRoutes {
                 base,
                 RequestBody.token(body, "accessToken"),
                 RequestBody.token(body, "refreshToken"),
-                RequestBody.expiresAt(body));
+                RequestBody.expiresAt(body),
+                RequestBody.refreshTokenExpiresAt(body));
         return ApiResponse.json(
                 200,
                 Json.object()
@@ -114,7 +115,8 @@ final class TokenRoutes {
                 "Bearer",
                 RequestBody.text(body, "scope"),
                 apiKey);
-        TokenIntake.Imported done = intake.importAccount(name, mode, priority, tokens, RequestBody.expiresAt(body));
+        TokenIntake.Imported done = intake.importAccount(
+                name, mode, priority, tokens, RequestBody.expiresAt(body), RequestBody.refreshTokenExpiresAt(body));
         return ApiResponse.json(
                 done.created() ? 201 : 200,
                 Json.object()

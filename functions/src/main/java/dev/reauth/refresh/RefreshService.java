@@ -67,6 +67,7 @@ public final class RefreshService {
     private final TokenLanding landing;
     private final RefreshSafety safety;
     private final DeathVerdict verdict;
+    private final ProviderCallPace pace;
 
     /**
      * @param refreshScopes what a refresh grant asks for: the login scopes less {@code org:create_api_key}
@@ -130,6 +131,42 @@ public final class RefreshService {
             RefreshSafety safety,
             TokenLanding landing,
             DeathVerdict verdict) {
+        this(
+                ledger,
+                vault,
+                provider,
+                events,
+                alerts,
+                settings,
+                refreshScopes,
+                clock,
+                links,
+                safety,
+                landing,
+                verdict,
+                ProviderCallPace.unlimited());
+    }
+
+    /**
+     * As above, every provider call taking a permit from the stack-wide budget first.
+     *
+     * @param pace waits for a call from the stack-wide provider call budget (PROVIDER_CALL_BUDGET)
+     */
+    public RefreshService(
+            RefreshLedger ledger,
+            TokenVault vault,
+            AuthorizationServer provider,
+            EventPublisher events,
+            AlertPublisher alerts,
+            RefreshSettings settings,
+            List<String> refreshScopes,
+            Clock clock,
+            Optional<LinkIssuer> links,
+            RefreshSafety safety,
+            TokenLanding landing,
+            DeathVerdict verdict,
+            ProviderCallPace pace) {
+        this.pace = pace;
         this.safety = safety;
         this.landing = landing;
         this.verdict = verdict;
@@ -264,6 +301,9 @@ public final class RefreshService {
             return fail(account, "kms_unavailable", Optional.empty());
         }
 
+        if (!pace.await(budgetWaitUntil(landBy))) {
+            return budgetExhausted(account);
+        }
         TokenResponse response;
         try {
             response = provider.refresh(current.refreshToken(), scopesFor(current, refreshScopes));
@@ -280,6 +320,28 @@ public final class RefreshService {
                 yield new RefreshOutcome.Throttled(throttled.retryAfter().orElse(FIRST_BACKOFF));
             }
         };
+    }
+
+    /**
+     * How long a refresh may wait for a call from the budget: as long as an on-demand caller waits, and
+     * never so long that the refresh could no longer finish (its provider calls and landing) by {@code landBy}.
+     */
+    private Instant budgetWaitUntil(Instant landBy) {
+        Instant waited = clock.instant().plus(settings.onDemandWait());
+        Instant lastStart = landBy.minus(safety.perRefreshBudget());
+        return waited.isBefore(lastStart) ? waited : lastStart;
+    }
+
+    /**
+     * The stack-wide budget had no call free in time: nothing was sent, so nothing rotated. The account
+     * is tried again after the minimum interval; no alert (the failure count tells a person if it lasts).
+     */
+    private RefreshOutcome budgetExhausted(LeasedAccount account) {
+        Instant now = clock.instant();
+        Instant retryAt = now.plus(settings.minInterval());
+        int failures = ledger.recordFailure(account, "provider_call_budget", retryAt, now);
+        LOG.warn("refresh.provider_call_budget_exhausted", "consecutiveFailures", failures, "retryAt", retryAt);
+        return new RefreshOutcome.Failed("provider_call_budget", failures, retryAt);
     }
 
     /** The request went out and no usable answer came back: the provider may have rotated. Named, not guessed. */
@@ -349,7 +411,7 @@ public final class RefreshService {
         Duration expiresIn = granted.expiresIn();
         Optional<String> attention = Optional.empty();
         if (granted.lacksAccessToken()) {
-            Optional<TokenResponse.Granted> again = redeemAgain(next.refreshToken());
+            Optional<TokenResponse.Granted> again = redeemAgain(next.refreshToken(), landBy);
             if (again.isPresent()) {
                 next = merged(next, again.get());
                 expiresIn = again.get().expiresIn();
@@ -404,7 +466,11 @@ public final class RefreshService {
     }
 
     /** The second redeem of a grant that brought no access token; empty when it brought none either. */
-    private Optional<TokenResponse.Granted> redeemAgain(String refreshToken) {
+    private Optional<TokenResponse.Granted> redeemAgain(String refreshToken, Instant landBy) {
+        if (!pace.await(budgetWaitUntil(landBy))) {
+            LOG.warn("refresh.access_token_redeem_not_in_budget");
+            return Optional.empty();
+        }
         try {
             if (provider.refresh(refreshToken, refreshScopes) instanceof TokenResponse.Granted again
                     && !again.lacksAccessToken()) {

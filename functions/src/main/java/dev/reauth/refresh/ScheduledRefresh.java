@@ -3,6 +3,7 @@ package dev.reauth.refresh;
 import dev.reauth.config.RefreshSettings;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
+import dev.reauth.domain.RefreshSpread;
 import dev.reauth.log.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One run of the schedule: find the accounts whose access token expires within the lead window
- * (one query per index bucket, never a scan), refresh them with bounded concurrency, pause every
+ * (one query per index bucket, never a scan), take those whose place in the spread has come,
+ * refresh them with bounded concurrency (each provider call within the stack-wide budget), pause every
  * provider call while the provider asks to slow down, and stop taking new work when a refresh could
  * no longer finish before the deadline (its provider calls plus the fewest AWS calls that land the
  * answer), so the function never times out mid-refresh. What is left waits for the next run. Every
@@ -115,6 +117,7 @@ public final class ScheduledRefresh {
         alertStale(due, started);
         List<DueAccount> work = due.stream()
                 .filter(account -> account.isActionableAt(started))
+                .filter(account -> isSpreadDue(account, started))
                 .sorted(Comparator.comparing(DueAccount::expiresAt))
                 .toList();
 
@@ -198,6 +201,20 @@ public final class ScheduledRefresh {
                 Duration.between(started, clock.instant()).toMillis());
         RefreshMetrics.emit(clock.instant(), summary);
         return summary;
+    }
+
+    /**
+     * Whether the account's place in the spread has come: accounts due together start spread over the
+     * first part of the lead window (REFRESH_SPREAD), never in its last part, which stays free for
+     * retries before the access token expires.
+     */
+    private boolean isSpreadDue(DueAccount account, Instant now) {
+        return !RefreshSpread.startAt(
+                        account.id(),
+                        account.expiresAt(),
+                        settings.lead(),
+                        settings.pacing().spread())
+                .isAfter(now);
     }
 
     /** Tells a person once when an account has been due for two lead windows without a successful refresh. */

@@ -109,6 +109,20 @@ public final class TokenIntake {
      *                                     {@code baseVersion} (they win: the proxy takes reauth's)
      */
     public long adopt(AccountId id, long baseVersion, String accessToken, String refreshToken, Instant expiresAt) {
+        return adopt(id, baseVersion, accessToken, refreshToken, expiresAt, Optional.empty());
+    }
+
+    /**
+     * As above, with the refresh token's absolute deadline where the proxy knows it. Without one the stored
+     * deadline stays: a refresh does not extend it (anthropic-oauth.md), so the proxy's own refresh left it as it was.
+     */
+    public long adopt(
+            AccountId id,
+            long baseVersion,
+            String accessToken,
+            String refreshToken,
+            Instant expiresAt,
+            Optional<Instant> refreshTokenExpiresAt) {
         String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
         RefreshLedger.Sealed current = ledger.sealed(accountId)
@@ -119,7 +133,10 @@ public final class TokenIntake {
         }
         TokenBundle held = vault.open(accountId, current.ciphertext());
         SealedTokens sealed = new SealedTokens(
-                vault.seal(accountId, adopted(held, accessToken, refreshToken)), expiresAt, Optional.empty());
+                vault.seal(accountId, adopted(held, accessToken, refreshToken)),
+                expiresAt,
+                Optional.empty(),
+                refreshTokenExpiresAt);
         Optional<RefreshLedger.Adopted> adopted = adoptPastRefreshInFlight(accountId, baseVersion, sealed);
         Instant now = clock.instant();
         if (adopted.isEmpty()) {
@@ -219,6 +236,20 @@ public final class TokenIntake {
     /** Imports an account a proxy holds, unless one by that name exists already (then nothing changes). */
     public Imported importAccount(
             AccountName name, AccountMode mode, OptionalLong priority, TokenBundle tokens, Instant expiresAt) {
+        return importAccount(name, mode, priority, tokens, expiresAt, Optional.empty());
+    }
+
+    /**
+     * As above, with the refresh token's absolute deadline where the proxy knows it; without one the deadline
+     * is unknown until reauth's first refresh, whose answer names it.
+     */
+    public Imported importAccount(
+            AccountName name,
+            AccountMode mode,
+            OptionalLong priority,
+            TokenBundle tokens,
+            Instant expiresAt,
+            Optional<Instant> refreshTokenExpiresAt) {
         Optional<Account> existing = accounts.findByName(name);
         if (existing.isPresent()) {
             LOG.info("import.exists", "accountId", existing.get().id());
@@ -232,7 +263,7 @@ public final class TokenIntake {
                 name.value(),
                 mode,
                 priority,
-                new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty()),
+                new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty(), refreshTokenExpiresAt),
                 now);
         LOG.info("import.created", "mode", mode.wire());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, id, name.value(), 1, now));

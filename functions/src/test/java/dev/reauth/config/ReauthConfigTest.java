@@ -227,6 +227,22 @@ class ReauthConfigTest {
     }
 
     @Test
+    void theProviderCallBudgetAndSpread_areRead_offWithoutThem_andASpreadIntoTheFreeEndIsRefused() {
+        assertThat(ReauthConfig.from(with()).refresh().pacing()).isEqualTo(ProviderPacing.OFF);
+
+        ReauthConfig paced = ReauthConfig.from(with("PROVIDER_CALL_BUDGET", "5", "REFRESH_SPREAD", "PT30M"));
+        assertThat(paced.refresh().pacing()).isEqualTo(new ProviderPacing(5, Duration.ofMinutes(30)));
+        assertThat(paced.healthRules().spread()).isEqualTo(Duration.ofMinutes(30));
+
+        assertThatThrownBy(() -> ReauthConfig.from(with("REFRESH_SPREAD", "PT45M")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageStartingWith("REFRESH_SPREAD (PT45M) reaches into the end of REFRESH_LEAD (PT1H)");
+        assertThatThrownBy(() -> ReauthConfig.from(with("PROVIDER_CALL_BUDGET", "five")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessage("PROVIDER_CALL_BUDGET must be a whole number");
+    }
+
+    @Test
     void withoutASchedule_theTemplatesDefaultPeriodHolds_andAMalformedOneIsNamed() {
         assertThat(ReauthConfig.from(with()).refresh().healthRules().schedulePeriod())
                 .isEqualTo(Duration.ofMinutes(5));

@@ -112,6 +112,22 @@ class HealthVerdictTest {
     }
 
     @Test
+    void withASpread_theAccountIsDueAtItsPlaceInIt_andNotOverdueWhileItWaitsThere() {
+        // lead 60 min, spread 30: acct-1 enters the window 1 min ago and starts at its own place in the spread
+        HealthRules spread = new HealthRules(
+                Duration.ofMinutes(60), Duration.ofMinutes(5), Duration.ofSeconds(30), 3, Duration.ofDays(7), min(30));
+        Instant start = RefreshSpread.startAt("acct-1", NOW.plus(min(59)), min(60), min(30));
+        Facts facts = refreshed();
+        facts.expiresAt = at(min(59));
+
+        Health health = facts.judge(spread);
+
+        assertThat(health.nextDueAt()).contains(start);
+        assertThat(start).isBetween(NOW.minus(min(1)), NOW.plus(min(29)));
+        assertThat(health.reasons()).doesNotContain("refresh_overdue");
+    }
+
+    @Test
     void refreshing_whenDue_untilTwoSchedulePeriodsHavePassed_thenAttentionOverdue() {
         Facts facts = refreshed();
         facts.expiresAt = at(min(19));

@@ -10,7 +10,6 @@ import dev.reauth.local.LocalStack;
 import dev.reauth.local.ProjectFiles;
 import dev.reauth.local.RefreshGrants;
 import dev.reauth.local.SeededAccount;
-import dev.reauth.local.TemplateFunction;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.wire.Schema.Accounts;
 import java.io.ByteArrayInputStream;
@@ -54,8 +53,10 @@ public final class RefreshBench {
             Map<String, String> env = new HashMap<>(aws.functionEnvironment(provider.environment()));
             env.put("REFRESH_CONCURRENCY", Integer.toString(concurrency));
             ReauthConfig config = ReauthConfig.from(env);
-            int timeoutSeconds =
-                    TemplateFunction.of("RefreshFunction", env, List.of()).timeoutSeconds();
+            // the function's timeout as the stack configures it (REFRESH_FUNCTION_TIMEOUT, the template's
+            // RefreshFunctionTimeout): the template's Timeout is a Ref, which TemplateFunction reads as its 30 s
+            // fallback
+            int timeoutSeconds = (int) config.safety().functionTimeout().toSeconds();
             AwsCallTally tally = new AwsCallTally();
             AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(tally));
             Wiring.Graph graph = Wiring.graph(

@@ -159,6 +159,11 @@ public final class LocalStack {
         env.put("AWS_ENDPOINT_URL", endpoint.toString());
         env.put("AWS_ACCESS_KEY_ID", "test");
         env.put("AWS_SECRET_ACCESS_KEY", "test");
+        // never the real provider's revoke endpoint from a local stack, and due accounts at once: the
+        // local provider's revoke URL, the spread and the provider call budget are switched on by the
+        // runs and tests that use them (OAUTH_REVOKE_URL, REFRESH_SPREAD, PROVIDER_CALL_BUDGET)
+        env.put("OAUTH_REVOKE_URL", "");
+        env.put("REFRESH_SPREAD", "PT0S");
         env.putAll(providerEnvironment);
         return env;
     }

@@ -213,6 +213,15 @@ public final class SamTemplate {
     }
 
     /** The template as a tree, for checks. */
+    /** A template parameter's default value. */
+    public String parameterDefault(String parameter) {
+        JsonNode value = root.path("Parameters").path(parameter).path("Default");
+        if (value.isMissingNode()) {
+            throw new IllegalArgumentException("template.yaml has no default for parameter " + parameter);
+        }
+        return value.asText();
+    }
+
     public JsonNode resources() {
         return resources;
     }

@@ -59,8 +59,16 @@ class IamEvaluationIT {
     @BeforeAll
     void startSystemAndRecord() {
         LogCapture.install();
+        // revocation on, as the template's default: the callback opens the tokens a re-authentication replaces
         system = new ReauthSystem(
-                null, Map.of("WEB_BASE_URL", LinkSystemIT.WEB_BASE_URL, "OAUTH_HTTP_TIMEOUT", "PT40S"));
+                null,
+                Map.of(
+                        "WEB_BASE_URL",
+                        LinkSystemIT.WEB_BASE_URL,
+                        "OAUTH_HTTP_TIMEOUT",
+                        "PT40S",
+                        "OAUTH_REVOKE_URL",
+                        ReauthSystem.LOCAL_REVOKE_URL));
         try {
             recordEveryPath();
         } catch (IOException e) {
@@ -117,6 +125,7 @@ class IamEvaluationIT {
                 .pasted()); // CallbackFunction creates the account
         system.reload(due);
         system.reloadByName("iam-due");
+        system.pasteCode(system.startAndLogIn("iam-due").pasted()); // CallbackFunction revokes what it replaced
         system.listAccounts();
         String token = system.issuedLinkToken("iam-dead"); // WebFunction
         system.linkPage(token);
@@ -208,6 +217,24 @@ class IamEvaluationIT {
 
         assertThat(requests).anySatisfy(r -> assertThat(r.context()).containsKey("kms:ViaService"));
         assertThat(IamEvaluation.refusedCalls(deployment, requests)).isEmpty();
+    }
+
+    @Test
+    void theCallbackOpensTheTokensItReplaces_onlyWhileRevocationIsOn() {
+        assertThat(calls)
+                .as("the callback's read and decrypt of the replaced tokens were recorded")
+                .anySatisfy(c -> assertThat(c.caller() + " " + c.action()).isEqualTo("CallbackFunction kms:Decrypt"))
+                .anySatisfy(
+                        c -> assertThat(c.caller() + " " + c.action()).isEqualTo("CallbackFunction dynamodb:GetItem"));
+        // allowed under the template's defaults: everyRecordedCall_isAllowed_forThePrincipalThatMadeIt
+        DeployedPolicies revocationOff = DeployedPolicies.project(Map.of("OAuthRevokeUrl", ""));
+        List<String> refused = IamEvaluation.refusedCalls(
+                revocationOff, IamEvaluation.requests(revocationOff, calls, system.environment));
+        assertThat(refused)
+                .as("with OAuthRevokeUrl empty the callback may not open tokens")
+                .anySatisfy(line -> assertThat(line).startsWith("CallbackFunction kms:Decrypt"))
+                .anySatisfy(line -> assertThat(line).startsWith("CallbackFunction dynamodb:GetItem"))
+                .allSatisfy(line -> assertThat(line).startsWith("CallbackFunction "));
     }
 
     @Test

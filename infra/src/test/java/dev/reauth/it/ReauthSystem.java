@@ -107,14 +107,25 @@ final class ReauthSystem implements AutoCloseable {
         Duration timeout = tokenUrl != null && !overrides.containsKey("OAUTH_HTTP_TIMEOUT")
                 ? Duration.ofSeconds(2)
                 : config.providerTimeout();
-        Wiring.Graph graph = graphWithTokenUrl(tokenUrl, null, timeout);
+        Wiring.Graph graph = graphWithTokenUrl(config, tokenUrl, null, timeout);
         api = graph.api();
         start = new StartReauthHandler(api);
         callback = new CallbackHandler(api);
         reload = new ReloadHandler(api);
         list = new ListAccountsHandler(api);
         refresh = new RefreshHandler(api, graph.schedule(), graph.expiring(), clock);
-        web = new WebHandler(graph.web());
+        // as deployed, OAUTH_REVOKE_URL is the callback function's alone: the web function may not open tokens
+        web = new WebHandler(
+                config.revokeUrl().isEmpty()
+                        ? graph.web()
+                        : graphWithTokenUrl(withoutRevocation(environment), tokenUrl, null, timeout)
+                                .web());
+    }
+
+    private static ReauthConfig withoutRevocation(Map<String, String> environment) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.remove("OAUTH_REVOKE_URL");
+        return ReauthConfig.from(env);
     }
 
     /**
@@ -122,10 +133,11 @@ final class ReauthSystem implements AutoCloseable {
      * in the given request format (null: the configured one).
      */
     ReauthApi apiWithTokenUrl(URI tokenUrl, TokenRequestFormat format, Duration timeout) {
-        return graphWithTokenUrl(tokenUrl, format, timeout).api();
+        return graphWithTokenUrl(config, tokenUrl, format, timeout).api();
     }
 
-    private Wiring.Graph graphWithTokenUrl(URI tokenUrl, TokenRequestFormat format, Duration timeout) {
+    private Wiring.Graph graphWithTokenUrl(
+            ReauthConfig config, URI tokenUrl, TokenRequestFormat format, Duration timeout) {
         var c = config.provider();
         var providerConfig = new ProviderConfig(
                 c.clientId(),

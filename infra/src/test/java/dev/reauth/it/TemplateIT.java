@@ -157,12 +157,15 @@ class TemplateIT {
         Map<String, Set<String>> actions = actions(ResolvedTemplate.project(DeploymentShapes.DEFAULTS));
 
         assertThat(actions.get("StartReauthFunction")).containsExactlyInAnyOrder("dynamodb:Query", "dynamodb:PutItem");
+        // revocation is on by default (OAuthRevokeUrl): the callback reads and opens the tokens it replaces
         assertThat(actions.get("CallbackFunction"))
                 .containsExactlyInAnyOrder(
                         "dynamodb:UpdateItem",
                         "dynamodb:ConditionCheckItem",
                         "dynamodb:PutItem",
+                        "dynamodb:GetItem",
                         "kms:Encrypt",
+                        "kms:Decrypt",
                         "sns:Publish");
         assertThat(actions.get("ReloadFunction"))
                 .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query", "sns:Publish");
@@ -223,6 +226,29 @@ class TemplateIT {
     }
 
     @Test
+    void callback_opensReplacedTokens_underTheRefreshersEncryptionContext_onlyWhileRevocationIsOn() {
+        Map<String, Set<String>> off = actions(ResolvedTemplate.project(Map.of("OAuthRevokeUrl", "")));
+        assertThat(off.get("CallbackFunction")).doesNotContain("kms:Decrypt", "dynamodb:GetItem");
+
+        Map<String, List<JsonNode>> principals = IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.DEFAULTS));
+        JsonNode callbackDecrypt = principals.get("CallbackFunction").stream()
+                .filter(statement -> IamPrincipals.actions(statement).contains("kms:Decrypt"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode refresherDecrypt = principals.get("RefreshFunction").stream()
+                .filter(statement -> IamPrincipals.actions(statement).contains("kms:Decrypt"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(IamPrincipals.actions(callbackDecrypt)).containsExactly("kms:Decrypt");
+        assertThat(callbackDecrypt.path("Condition")).isEqualTo(refresherDecrypt.path("Condition"));
+        assertThat(IamPrincipals.resources(callbackDecrypt)).isEqualTo(IamPrincipals.resources(refresherDecrypt));
+        assertThat(SamTemplate.project()
+                        .functionEnvironment("CallbackFunction", REFS)
+                        .get("OAUTH_REVOKE_URL"))
+                .isEqualTo("https://platform.claude.com/v1/oauth/token/revoke");
+    }
+
+    @Test
     void callback_mayCheckTheNameReservation_inTheSessionsTable() {
         ResolvedTemplate resolved = ResolvedTemplate.project(DeploymentShapes.DEFAULTS);
         String sessions =
@@ -270,16 +296,15 @@ class TemplateIT {
     }
 
     @Test
-    void refresher_mayOnlyPutItems_inTheSessionsTable_forTheLinksOfItsAlerts() {
+    void refresher_mayOnlyPutItems_forTheLinksOfItsAlerts_andCountItsProviderCalls_inTheSessionsTable() {
         String sessions =
                 "arn:aws:dynamodb:" + ResolvedTemplate.REGION + ":" + ResolvedTemplate.ACCOUNT + ":table/SessionsTable";
 
         assertThat(IamPrincipals.of(ResolvedTemplate.project(DeploymentShapes.DEFAULTS))
                         .get("RefreshFunction"))
                 .filteredOn(statement -> IamPrincipals.resources(statement).contains(sessions))
-                .singleElement()
-                .satisfies(statement ->
-                        assertThat(IamPrincipals.actions(statement)).containsExactly("dynamodb:PutItem"));
+                .extracting(IamPrincipals::actions)
+                .containsExactlyInAnyOrder(List.of("dynamodb:PutItem"), List.of("dynamodb:UpdateItem"));
     }
 
     @Test
