@@ -45,7 +45,7 @@ class ProviderFaultsIT extends SystemIT {
     void startFaultyProvider() {
         faulty = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         faulty.start();
-        ReauthApi api = system.apiWithTokenUrl(URI.create(faulty.baseUrl() + TOKEN_PATH), null, Duration.ofSeconds(1));
+        ReauthApi api = system.apiWithTokenUrl(URI.create(faulty.baseUrl() + TOKEN_PATH), null, Duration.ofSeconds(5));
         faultyCallback = new CallbackHandler(api);
     }
 
@@ -64,7 +64,7 @@ class ProviderFaultsIT extends SystemIT {
                 () -> aResponse().withStatus(200).withHeader("Content-Type", "application/json");
         return Stream.of(
                 Arguments.of("500", aResponse().withStatus(500).withBody("{\"error\":\"server_error\"}")),
-                Arguments.of("timeout", ok.get().withFixedDelay(3000).withBody("{}")),
+                Arguments.of("timeout", ok.get().withFixedDelay(15_000).withBody("{}")),
                 Arguments.of(
                         "html instead of json",
                         aResponse()
