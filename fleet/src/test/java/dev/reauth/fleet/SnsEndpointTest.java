@@ -52,7 +52,14 @@ class SnsEndpointTest {
         certificates.put(URI.create(CERT_URL), VALID.getEncoded());
         certificates.put(URI.create("https://sns.us-east-1.amazonaws.com/expired.pem"), EXPIRED.getEncoded());
         certificates.put(URI.create("https://sns.us-east-1.amazonaws.com/foreign.pem"), FOREIGN.getEncoded());
-        tokens = new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5));
+        // the table holds every account the messages name, so a message that gets through the checks here is confirmed
+        FakeAccounts table = new FakeAccounts();
+        for (int i = 1; i <= 13; i++) {
+            table.put("acct-" + i, 100, "token", Instant.now().plus(Duration.ofHours(1)));
+        }
+        table.put("acct-ü", 100, "token", Instant.now().plus(Duration.ofHours(1)));
+        table.names.put("acct-ü", "naïve\nname 🔑");
+        tokens = new TokenSource(table, table, Clock.systemUTC(), Duration.ofMinutes(5));
         tokens.onFlush((account, version) -> flushed.add(account + "@" + version));
         verifier = new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC());
         endpoint = new SnsEndpoint(
