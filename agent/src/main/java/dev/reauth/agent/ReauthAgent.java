@@ -1,6 +1,7 @@
 package dev.reauth.agent;
 
 import dev.reauth.fleet.AccountTokensReader;
+import dev.reauth.fleet.EventConfirmation;
 import dev.reauth.fleet.StoredTokens;
 import dev.reauth.fleet.TokenDecryptor;
 import dev.reauth.wire.TokenBundle;
@@ -20,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Accounts map by name. Versions only move forward: a version at or below the one applied is skipped,
  * so duplicate and late messages change nothing. When the proxy's refresh token is not the one the
  * agent last wrote, another refresher is at work: the agent reports it and offers the proxy's tokens
- * to reauth for adoption.
+ * to reauth for adoption. Events are hints, the table is the truth: an event is acted on only once the
+ * accounts table confirms it ({@link EventConfirmation}): its id and name belong together, its version
+ * exists, and a pause is backed by the table's mark. A refused event changes nothing.
  */
 public final class ReauthAgent {
 
@@ -45,6 +48,9 @@ public final class ReauthAgent {
 
         default void foreignTokens(String accountId, String name, TokenAdopter.Outcome outcome) {}
 
+        /** An event the accounts table did not confirm; it changed nothing. {@code why} holds no secret. */
+        default void refused(TokenEvent event, String why) {}
+
         /** A reload that failed after its write succeeded on a later try. */
         default void reloadRetried(String accountId, String name, long tokenVersion) {}
     }
@@ -58,6 +64,7 @@ public final class ReauthAgent {
     private final AgentState state;
     private final Listener listener;
     private final ReloadRetries reloadRetries;
+    private final EventConfirmation confirmation;
     private final Set<String> unknownLogged = ConcurrentHashMap.newKeySet();
     private final Set<Duration> leadWarned = ConcurrentHashMap.newKeySet();
 
@@ -94,6 +101,7 @@ public final class ReauthAgent {
             Listener listener,
             ReloadRetries reloadRetries) {
         this.reloadRetries = reloadRetries;
+        this.confirmation = new EventConfirmation(reader);
         this.directory = directory;
         this.reader = reader;
         this.decryptor = decryptor;
@@ -111,23 +119,40 @@ public final class ReauthAgent {
             LOG.log(
                     Level.WARNING,
                     "event {0} for account {1} has no account name; ignored",
-                    event.type(),
-                    event.accountId());
+                    EventConfirmation.shown(event.type()),
+                    EventConfirmation.shown(event.accountId()));
             return;
         }
         switch (event.type()) {
             case TokenEvent.TOKENS_ROTATED, TokenEvent.RELOAD_REQUESTED -> {
-                if (known(name)) {
+                if (known(name) && confirmed(event)) {
                     apply(event.accountId(), name);
                 }
             }
             case TokenEvent.REAUTH_REQUIRED -> {
-                if (known(name)) {
+                if (known(name) && confirmed(event)) {
                     pause(event.accountId(), name, event.tokenVersion());
                 }
             }
-            default -> LOG.log(Level.DEBUG, "event type {0} is not for the agent", event.type());
+            default ->
+                LOG.log(Level.DEBUG, "event type {0} is not for the agent", EventConfirmation.shown(event.type()));
         }
+    }
+
+    /** Whether the accounts table backs the event; a refused one is logged and reported, and changes nothing. */
+    private boolean confirmed(TokenEvent event) {
+        if (confirmation.confirm(event) instanceof EventConfirmation.Refused refused) {
+            LOG.log(
+                    Level.WARNING,
+                    "REFUSED event {0} for account {1} ({2}): {3}; nothing changed",
+                    event.type(),
+                    EventConfirmation.shown(event.accountId()),
+                    EventConfirmation.shown(event.accountName()),
+                    refused.why());
+            listener.refused(event, refused.why());
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -360,7 +385,11 @@ public final class ReauthAgent {
 
     private void logUnknown(String name, String why) {
         if (unknownLogged.add(name)) {
-            LOG.log(Level.WARNING, "account {0} is not mapped ({1}); its events are ignored", name, why);
+            LOG.log(
+                    Level.WARNING,
+                    "account {0} is not mapped ({1}); its events are ignored",
+                    EventConfirmation.shown(name),
+                    why);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.reauth.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reauth.fleet.AccountFacts;
 import dev.reauth.fleet.AccountTokensReader;
 import dev.reauth.fleet.StoredTokens;
 import dev.reauth.fleet.TokenDecryptor;
@@ -32,6 +33,17 @@ class ReauthAgentTest {
         @Override
         public Optional<StoredTokens> read(String accountId) {
             return Optional.ofNullable(reauth.get(accountId));
+        }
+
+        @Override
+        public Optional<AccountFacts> facts(String accountId) {
+            return Optional.ofNullable(reauth.get(accountId))
+                    .map(t -> new AccountFacts(
+                            accountId,
+                            names.get(accountId),
+                            t.version(),
+                            t.reauthRequired().isPresent(),
+                            false));
         }
 
         @Override
@@ -93,6 +105,15 @@ class ReauthAgentTest {
                         Instant.ofEpochMilli(1_000_000L * version)));
     }
 
+    /** reauth marks the account dead at its current version, as its refresher does on invalid_grant. */
+    void die(String id) {
+        StoredTokens current = reauth.get(id);
+        reauth.put(
+                id,
+                new StoredTokens(
+                        current.version(), current.ciphertext(), current.expiresAt(), Optional.of("invalid_grant")));
+    }
+
     static TokenEvent event(String type, String id, String name, long version) {
         return new TokenEvent(type, id, name, version, Instant.EPOCH);
     }
@@ -138,6 +159,7 @@ class ReauthAgentTest {
         rotate("id-1", "work", 3);
         agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3));
 
+        die("id-1");
         agent.onEvent(event(TokenEvent.REAUTH_REQUIRED, "id-1", "work", 3));
         assertThat(store.accounts.get("work").paused()).isTrue();
         assertThat(store.pauseReasons).containsEntry("work", ReauthAgent.PAUSE_REASON);
@@ -153,6 +175,7 @@ class ReauthAgentTest {
         rotate("id-1", "work", 3);
         store.pause("work", "manual");
 
+        die("id-1");
         agent.onEvent(event(TokenEvent.REAUTH_REQUIRED, "id-1", "work", 3));
         rotate("id-1", "work", 4);
         agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 4));
@@ -174,6 +197,7 @@ class ReauthAgentTest {
     void aPauseSurvivesARestart_andIsLiftedByTheRotationCaughtUpOnStart() {
         rotate("id-1", "work", 3);
         agent.onEvent(event(TokenEvent.TOKENS_ROTATED, "id-1", "work", 3));
+        die("id-1");
         agent.onEvent(event(TokenEvent.REAUTH_REQUIRED, "id-1", "work", 3));
 
         rotate("id-1", "work", 4);

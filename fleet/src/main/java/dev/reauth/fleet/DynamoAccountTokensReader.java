@@ -39,6 +39,15 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
     }
 
     @Override
+    public Optional<AccountFacts> facts(String accountId) {
+        try {
+            return readFacts(accountId);
+        } catch (SdkException e) {
+            throw new FleetException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    @Override
     public Map<String, Long> versions(Collection<String> accountIds) {
         try {
             return readVersions(accountIds);
@@ -74,9 +83,41 @@ public final class DynamoAccountTokensReader implements AccountTokensReader {
                 reauthRequired(item)));
     }
 
+    private Optional<AccountFacts> readFacts(String accountId) {
+        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(Accounts.ID, AttributeValue.fromS(accountId)))
+                        .projectionExpression("#id, #n, #v, #reauth, #hold")
+                        .expressionAttributeNames(Map.of(
+                                "#id",
+                                Accounts.ID,
+                                "#n",
+                                Accounts.NAME,
+                                "#v",
+                                Accounts.TOKEN_VERSION,
+                                "#reauth",
+                                Accounts.REQUIRES_REAUTH,
+                                "#hold",
+                                Accounts.ON_HOLD)))
+                .item();
+        if (item == null || !item.containsKey(Accounts.ID)) {
+            return Optional.empty();
+        }
+        AttributeValue name = item.get(Accounts.NAME);
+        return Optional.of(new AccountFacts(
+                accountId,
+                name != null && name.s() != null ? name.s() : "",
+                number(item.get(Accounts.TOKEN_VERSION)),
+                isTrue(item.get(Accounts.REQUIRES_REAUTH)),
+                isTrue(item.get(Accounts.ON_HOLD))));
+    }
+
+    private static boolean isTrue(AttributeValue flag) {
+        return flag != null && Boolean.TRUE.equals(flag.bool());
+    }
+
     private static Optional<String> reauthRequired(Map<String, AttributeValue> item) {
-        AttributeValue flag = item.get(Accounts.REQUIRES_REAUTH);
-        if (flag == null || !Boolean.TRUE.equals(flag.bool())) {
+        if (!isTrue(item.get(Accounts.REQUIRES_REAUTH))) {
             return Optional.empty();
         }
         AttributeValue reason = item.get(Accounts.REAUTH_REASON);

@@ -190,7 +190,20 @@ public final class SnsEndpoint {
             LOG.log(Level.WARNING, "SNS notification {0} is not a token event; ignored", message.messageId());
             return 200;
         }
-        tokens.accept(event.get());
+        try {
+            tokens.accept(event.get());
+        } catch (FleetException e) {
+            // the table could not confirm the event: SNS delivers it again, and this id must not block that
+            synchronized (seen) {
+                seen.remove(message.messageId());
+            }
+            LOG.log(
+                    Level.WARNING,
+                    "SNS notification {0} not handled: {1}; SNS delivers it again",
+                    message.messageId(),
+                    e.getMessage());
+            return 503;
+        }
         return 200;
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Valid access tokens for a proxy server, per account: read from the accounts table, decrypted with
@@ -26,6 +27,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * dead account. A proxy whose upstream call answered 401 calls {@link #refreshNow}; an account whose
  * refresh token died is not served at all ({@link AccountRequiresReauthException}) until it is
  * re-authenticated, and {@link #onReauthRequired} listeners hear of it so the proxy routes around it.
+ *
+ * <p>Events are hints, the table is the truth: {@link #accept} acts on an event only once the accounts
+ * table confirms it ({@link EventConfirmation}), so a forged event cannot stop an account or raise its
+ * version floor above the table's token_version.
  */
 public final class TokenSource {
 
@@ -44,6 +49,8 @@ public final class TokenSource {
     private final List<FlushListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ReauthRequiredListener> reauthListeners = new CopyOnWriteArrayList<>();
     private final RefreshClient refresher;
+    private final EventConfirmation confirmation;
+    private final AtomicLong refusedEvents = new AtomicLong();
 
     /** An account reauth marked as requiring re-authentication, at the version its tokens died. */
     private record DeadAccount(long version, String reason) {}
@@ -68,6 +75,7 @@ public final class TokenSource {
         this.clock = clock;
         this.refreshMargin = refreshMargin;
         this.refresher = refresher;
+        this.confirmation = new EventConfirmation(reader);
     }
 
     /**
@@ -95,10 +103,24 @@ public final class TokenSource {
     }
 
     /**
-     * Acts on a message from reauth: rotated tokens and reload requests flush the account; a
-     * reauth-required event stops serving it and tells the {@link #onReauthRequired} listeners.
+     * Acts on a message from reauth once the accounts table confirms it: rotated tokens and reload
+     * requests flush the account; a reauth-required event stops serving it and tells the
+     * {@link #onReauthRequired} listeners. An event the table does not back changes nothing; it is
+     * logged and counted ({@link #refusedEvents}).
+     *
+     * @throws FleetException.DependencyFailed the table could not be read to confirm the event
      */
     public void accept(TokenEvent event) {
+        if (confirmation.confirm(event) instanceof EventConfirmation.Refused refused) {
+            refusedEvents.incrementAndGet();
+            LOG.log(
+                    Level.WARNING,
+                    "event {0} for account {1} refused: {2}; nothing changed",
+                    EventConfirmation.shown(event.type()),
+                    EventConfirmation.shown(event.accountId()),
+                    refused.why());
+            return;
+        }
         if (TokenEvent.REAUTH_REQUIRED.equals(event.type())) {
             markDead(event.accountId(), event.tokenVersion(), event.reason().orElse("requires re-authentication"));
         } else {
@@ -199,6 +221,12 @@ public final class TokenSource {
                     stored.version(),
                     floor);
             stored = reader.read(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            long table = stored.version();
+            if (table < floor) {
+                // the floor is capped by what the table says: a version it does not have is not awaited
+                // on every call (unless a flush raised the floor meanwhile)
+                versionFloor.computeIfPresent(accountId, (id, current) -> current == floor ? table : current);
+            }
         }
         Cached previous = lastDecrypted.get(accountId);
         TokenBundle tokens = previous != null && previous.version() == stored.version()
@@ -260,6 +288,16 @@ public final class TokenSource {
             }
         });
         return moved;
+    }
+
+    /** How many events the accounts table did not confirm (forged, or for another table): each changed nothing. */
+    public long refusedEvents() {
+        return refusedEvents.get();
+    }
+
+    /** The account's version floor: no older version is served. 0 when no flush has set one. */
+    public long versionFloor(String accountId) {
+        return versionFloor.getOrDefault(accountId, 0L);
     }
 
     /** The version currently cached for the account, or -1. */

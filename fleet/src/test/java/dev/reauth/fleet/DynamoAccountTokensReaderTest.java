@@ -128,6 +128,49 @@ class DynamoAccountTokensReaderTest {
     }
 
     @Test
+    void facts_isAConsistentRead_ofNameVersionAndMarks() {
+        // GIVEN an account the provider put on hold
+        answers.add(GetItemResponse.builder()
+                .item(Map.of(
+                        "id", AttributeValue.fromS("acct-1"),
+                        "name", AttributeValue.fromS("work"),
+                        "token_version", AttributeValue.fromN("6"),
+                        "requires_reauth", AttributeValue.fromBool(true),
+                        "on_hold", AttributeValue.fromBool(true)))
+                .build());
+
+        // WHEN
+        AccountFacts facts = reader.facts("acct-1").orElseThrow();
+
+        // THEN
+        assertThat(facts).isEqualTo(new AccountFacts("acct-1", "work", 6, true, true));
+        GetItemRequest get = gets.getFirst();
+        assertThat(get.key()).isEqualTo(Map.of("id", AttributeValue.fromS("acct-1")));
+        assertThat(get.consistentRead()).isTrue();
+        assertThat(get.projectionExpression()).isEqualTo("#id, #n, #v, #reauth, #hold");
+        assertThat(get.expressionAttributeNames())
+                .isEqualTo(Map.of(
+                        "#id", "id",
+                        "#n", "name",
+                        "#v", "token_version",
+                        "#reauth", "requires_reauth",
+                        "#hold", "on_hold"));
+    }
+
+    @Test
+    void facts_ofAHealthyAccountWithoutTokens_readsVersionZero_andOfNoAccount_isEmpty() {
+        answers.add(GetItemResponse.builder()
+                .item(Map.of(
+                        "id", AttributeValue.fromS("acct-1"),
+                        "name", AttributeValue.fromS("work"),
+                        "requires_reauth", AttributeValue.fromBool(false)))
+                .build());
+
+        assertThat(reader.facts("acct-1")).contains(new AccountFacts("acct-1", "work", 0, false, false));
+        assertThat(reader.facts("acct-2")).isEmpty();
+    }
+
+    @Test
     void versions_readsOnlyIdAndVersion_100KeysACall() {
         List<String> ids = IntStream.range(0, 250).mapToObj(i -> "acct-" + i).toList();
 

@@ -10,16 +10,27 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An in-memory accounts table and KMS for unit tests: "ciphertext" is the access token's bytes. */
+/**
+ * An in-memory accounts table and KMS for unit tests: "ciphertext" is the access token's bytes. An
+ * account's name is "name" unless {@link #names} says otherwise; it is dead when its tokens say so.
+ */
 final class FakeAccounts implements AccountTokensReader, TokenDecryptor {
 
     final Map<String, StoredTokens> items = new ConcurrentHashMap<>();
+    final Map<String, String> names = new ConcurrentHashMap<>();
+    final AtomicInteger factReads = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger decrypts = new AtomicInteger();
     volatile long readDelayMillis;
 
     void put(String accountId, long version, String accessToken, Instant expiresAt) {
         items.put(accountId, new StoredTokens(version, accessToken.getBytes(StandardCharsets.UTF_8), expiresAt));
+    }
+
+    /** reauth marks the account as requiring re-authentication at its current version. */
+    void markDead(String accountId, String reason) {
+        StoredTokens t = items.get(accountId);
+        items.put(accountId, new StoredTokens(t.version(), t.ciphertext(), t.expiresAt(), Optional.of(reason)));
     }
 
     @Override
@@ -33,6 +44,18 @@ final class FakeAccounts implements AccountTokensReader, TokenDecryptor {
             }
         }
         return Optional.ofNullable(items.get(accountId));
+    }
+
+    @Override
+    public Optional<AccountFacts> facts(String accountId) {
+        factReads.incrementAndGet();
+        return Optional.ofNullable(items.get(accountId))
+                .map(t -> new AccountFacts(
+                        accountId,
+                        names.getOrDefault(accountId, "name"),
+                        t.version(),
+                        t.reauthRequired().isPresent(),
+                        false));
     }
 
     @Override

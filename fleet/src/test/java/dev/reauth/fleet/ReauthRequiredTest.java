@@ -37,6 +37,7 @@ class ReauthRequiredTest {
         accounts.put("a", 3, "token-v3", Instant.now().plus(Duration.ofHours(8)));
         assertThat(tokens.accessToken("a")).isEqualTo("token-v3");
         tokens.onReauthRequired((id, version, reason) -> heard.add(id + "@" + version + ":" + reason));
+        accounts.markDead("a", "invalid_grant");
 
         tokens.accept(event(TokenEvent.REAUTH_REQUIRED, "a", 3, "invalid_grant"));
         tokens.accept(event(TokenEvent.REAUTH_REQUIRED, "a", 3, "invalid_grant"));
@@ -50,7 +51,9 @@ class ReauthRequiredTest {
     @Test
     void aReauthentication_newerTokens_bringsTheAccountBack() {
         accounts.put("a", 3, "token-v3", Instant.now().plus(Duration.ofHours(8)));
+        accounts.markDead("a", "invalid_grant");
         tokens.accept(event(TokenEvent.REAUTH_REQUIRED, "a", 3, "invalid_grant"));
+        assertThatThrownBy(() -> tokens.accessToken("a")).isInstanceOf(AccountRequiresReauthException.class);
 
         accounts.put("a", 4, "token-v4", Instant.now().plus(Duration.ofHours(8)));
         tokens.accept(event(TokenEvent.TOKENS_ROTATED, "a", 4, null));

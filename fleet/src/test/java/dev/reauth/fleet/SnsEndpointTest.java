@@ -12,12 +12,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +54,14 @@ class SnsEndpointTest {
         certificates.put(URI.create(CERT_URL), VALID.getEncoded());
         certificates.put(URI.create("https://sns.us-east-1.amazonaws.com/expired.pem"), EXPIRED.getEncoded());
         certificates.put(URI.create("https://sns.us-east-1.amazonaws.com/foreign.pem"), FOREIGN.getEncoded());
-        tokens = new TokenSource(new FakeAccounts(), new FakeAccounts(), Clock.systemUTC(), Duration.ofMinutes(5));
+        // the table holds every account the messages name, so a message that gets through the checks here is confirmed
+        FakeAccounts table = new FakeAccounts();
+        for (int i = 1; i <= 13; i++) {
+            table.put("acct-" + i, 100, "token", Instant.now().plus(Duration.ofHours(1)));
+        }
+        table.put("acct-ü", 100, "token", Instant.now().plus(Duration.ofHours(1)));
+        table.names.put("acct-ü", "naïve\nname 🔑");
+        tokens = new TokenSource(table, table, Clock.systemUTC(), Duration.ofMinutes(5));
         tokens.onFlush((account, version) -> flushed.add(account + "@" + version));
         verifier = new SnsSignatureVerifier(Set.of(CA.anchor()), certificates::get, Clock.systemUTC());
         endpoint = new SnsEndpoint(
@@ -220,6 +229,47 @@ class SnsEndpointTest {
         assertThat(strict.handle(Map.of(), body(sign(fourMinutesOld, "2")))).isEqualTo(200);
         assertThat(strict.handle(Map.of(), body(sign(sixMinutesOld, "2")))).isEqualTo(403);
         assertThat(flushed).containsExactly("acct-11@1");
+    }
+
+    @Test
+    void aNotificationTheTableCannotConfirm_isA503_andSnssRedeliveryIsHeard() throws Exception {
+        // GIVEN a token source whose accounts table fails the first confirmation read
+        FakeAccounts table = new FakeAccounts();
+        table.put("acct-20", 2, "token", Instant.now().plus(Duration.ofHours(1)));
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        AccountTokensReader flaky = new AccountTokensReader() {
+            @Override
+            public Optional<StoredTokens> read(String accountId) {
+                return table.read(accountId);
+            }
+
+            @Override
+            public Optional<AccountFacts> facts(String accountId) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new FleetException.DependencyFailed("The accounts table is unavailable", null);
+                }
+                return table.facts(accountId);
+            }
+
+            @Override
+            public Map<String, Long> versions(Collection<String> accountIds) {
+                return table.versions(accountIds);
+            }
+        };
+        TokenSource source = new TokenSource(flaky, table, Clock.systemUTC(), Duration.ofMinutes(5));
+        List<String> heard = new CopyOnWriteArrayList<>();
+        source.onFlush((account, version) -> heard.add(account + "@" + version));
+        SnsEndpoint withFlakyTable =
+                new SnsEndpoint(Set.of(TOPIC), verifier, SnsEndpoint.SignaturePolicy.VERIFY, (t, k) -> {}, source);
+        String delivery = body(sign(notification(event("acct-20", 2), Optional.empty()), "2"));
+
+        // WHEN SNS delivers the message, is answered 503, and delivers it again
+        assertThat(withFlakyTable.handle(Map.of(), delivery)).isEqualTo(503);
+        assertThat(heard).isEmpty();
+        assertThat(withFlakyTable.handle(Map.of(), delivery)).isEqualTo(200);
+
+        // THEN the redelivery is not taken for a duplicate: it flushes
+        assertThat(heard).containsExactly("acct-20@2");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.reauth.bench;
 
+import dev.reauth.fleet.AccountFacts;
 import dev.reauth.fleet.AccountTokensReader;
 import dev.reauth.fleet.StoredTokens;
 import dev.reauth.fleet.TokenSource;
@@ -37,6 +38,11 @@ public class TokenSourceBench {
                         1,
                         accountId.getBytes(StandardCharsets.UTF_8),
                         Instant.now().plus(Duration.ofHours(8))));
+            }
+
+            @Override
+            public Optional<AccountFacts> facts(String accountId) {
+                return Optional.of(new AccountFacts(accountId, accountId, 1, false, false));
             }
 
             @Override

@@ -14,7 +14,6 @@ import dev.reauth.local.BetterCcflare;
 import dev.reauth.local.LocalApi;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
-import dev.reauth.wire.TokenEvent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
  * The reauth-agent beside the REAL better-ccflare 3.5.4 (its npm package's binary, on a loopback
@@ -188,31 +185,16 @@ class AgentIT extends SystemIT {
             long v1 = rotate("bcf-dead");
             recorder.awaitApplied("bcf-dead", v1);
 
-            // WHEN reauth announces that it needs re-authentication (the documented body and attributes)
-            String body = ReauthSystem.JSON
-                    .createObjectNode()
-                    .put("type", TokenEvent.REAUTH_REQUIRED)
-                    .put("accountId", reauthId)
-                    .put("accountName", "bcf-dead")
-                    .put("tokenVersion", v1)
-                    .put("occurredAt", Instant.now().toString())
-                    .put("reason", "invalid_grant")
-                    .toString();
-            system.aws
-                    .sns()
-                    .publish(p -> p.topicArn(system.aws.topicArn())
-                            .message(body)
-                            .messageAttributes(Map.of(
-                                    TokenEvent.ATTRIBUTE_EVENT_TYPE,
-                                            MessageAttributeValue.builder()
-                                                    .dataType("String")
-                                                    .stringValue(TokenEvent.REAUTH_REQUIRED)
-                                                    .build(),
-                                    TokenEvent.ATTRIBUTE_ACCOUNT_ID,
-                                            MessageAttributeValue.builder()
-                                                    .dataType("String")
-                                                    .stringValue(reauthId)
-                                                    .build())));
+            // WHEN its refresh token dies at the provider and a refresh meets invalid_grant: reauth marks the account
+            // in the table and announces it (account.reauth.required) itself
+            system.provider
+                    .refreshGrants()
+                    .revoke(system.decryptTokens(reauthId, system.account(reauthId))
+                            .refreshToken());
+            LambdaResponse refused = system.refreshNow(reauthId, v1);
+            assertThat(system.account(reauthId).get(Accounts.REQUIRES_REAUTH).bool())
+                    .as(refused.getBody())
+                    .isTrue();
 
             // THEN better-ccflare holds it paused, as its own pause does (paused, pause_reason)
             await().atMost(Duration.ofSeconds(30))
