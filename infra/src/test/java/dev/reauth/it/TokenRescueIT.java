@@ -85,7 +85,8 @@ class TokenRescueIT {
                 c.providerUserAgent(),
                 c.deadlines(),
                 c.revokeUrl(),
-                c.accessTokenLifetime());
+                c.accessTokenLifetime(),
+                c.adoption());
         AwsClients clients = AwsClients.create(config, LocalStack.CREDENTIALS, List.of(new KmsEncryptOutage()));
         schedule = Wiring.graph(
                         config,
