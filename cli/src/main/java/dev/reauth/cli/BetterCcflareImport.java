@@ -107,7 +107,11 @@ final class BetterCcflareImport {
         if ((answer.status() == 201 || answer.status() == 200)
                 && (status.equals("created") || status.equals("exists"))) {
             tally.count(status);
-            return status.equals("created") ? "imported" : "already there";
+            if (status.equals("exists")) {
+                return "already there";
+            }
+            // the provider did not confirm whose the tokens are: no automatic link until a login binds it
+            return answer.body().path("bound").asBoolean(true) ? "imported" : "imported (unbound)";
         }
         CliFailure failure = ApiFailures.of(answer, null);
         if (failure.exitCode() == ExitCode.NOT_AUTHORIZED) {

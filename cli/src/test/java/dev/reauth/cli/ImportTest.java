@@ -136,6 +136,17 @@ class ImportTest {
     }
 
     @Test
+    void anAccountTheProviderCouldNotIdentify_isImportedUnbound_andTheTableSaysSo() throws Exception {
+        account("expired", "anthropic", 0, "sk-ant-oat01-e", "sk-ant-ort01-e", EXPIRES, null);
+        cli.api()
+                .answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-4\",\"bound\":false}");
+
+        assertThat(run("--db", database.toString())).isZero();
+
+        assertThat(cli.out()).containsPattern("expired\\s+max\\s+0\\s+imported \\(unbound\\)\n");
+    }
+
+    @Test
     void consoleAccountWithTokens_isImportedAsConsole_withItsApiKey() throws Exception {
         account("billing", "claude-console-api", null, "sk-ant-oat01-b", "sk-ant-ort01-b", EXPIRES, "sk-ant-api03-b");
         cli.api().answer("POST /accounts/import", 201, "{\"status\":\"created\",\"accountId\":\"a-3\"}");

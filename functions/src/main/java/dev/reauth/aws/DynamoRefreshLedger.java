@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -313,12 +314,29 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         names.put("#result", Accounts.LAST_REFRESH_RESULT);
         Map<String, AttributeValue> values = tokenValues(accountId, baseVersion, tokens, now);
         values.put(":adopted", s("adopted"));
-        String update = String.format(TOKENS_UPDATE, ADOPT_EXTRA + deadline(tokens, names, values), ATTENTION_REMOVE);
+        // the identity the provider named for the tokens: the account's own, or the first for an unbound one
+        String identitySet = "";
+        String identityRemove = "";
+        String condition = ADOPT_CONDITION;
+        if (tokens.identity().isPresent()) {
+            DynamoAccountWriter.IdentityWrite identity = DynamoAccountWriter.identityWrite(tokens, false);
+            identitySet = identity.setClause();
+            identityRemove =
+                    identity.removes().stream().map(name -> ", " + name).collect(Collectors.joining());
+            condition = ADOPT_CONDITION + " AND " + identity.condition().orElseThrow();
+            names.putAll(identity.names());
+            values.putAll(identity.values());
+        }
+        String update = String.format(
+                TOKENS_UPDATE,
+                ADOPT_EXTRA + identitySet + deadline(tokens, names, values),
+                ATTENTION_REMOVE + identityRemove);
+        String adoptCondition = condition;
         try {
             Map<String, AttributeValue> old = dynamo.updateItem(u -> u.tableName(table)
                             .key(Map.of(Accounts.ID, s(accountId)))
                             .updateExpression(update)
-                            .conditionExpression(ADOPT_CONDITION)
+                            .conditionExpression(adoptCondition)
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(values)
                             .returnValues(ReturnValue.UPDATED_OLD))
@@ -434,6 +452,7 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         item.put(Accounts.REFRESH_BUCKET, s(RefreshBucket.of(accountId, buckets)));
         tokens.refreshTokenExpiresAt()
                 .ifPresent(deadline -> item.put(Accounts.REFRESH_TOKEN_EXPIRES_AT, millis(deadline)));
+        tokens.identity().ifPresent(identity -> item.putAll(DynamoAccountWriter.identityAttributes(identity)));
         try {
             dynamo.putItem(p -> p.tableName(table)
                     .item(item)

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param accessTokenLifetime long-lived access tokens (OAUTH_ACCESS_TOKEN_LIFETIME, at most P365D): the
  *     lifetime a code exchange asks for; only with login scopes the provider allows it for; empty: off
  * @param revokeUrl where a re-authentication revokes the refresh token it replaced (OAUTH_REVOKE_URL); empty: off
+ * @param adoption how adopted and imported tokens are checked at the provider's profile endpoint, and the
+ *     per-account adoption limit
  */
 public record ReauthConfig(
         String region,
@@ -45,7 +47,8 @@ public record ReauthConfig(
         String providerUserAgent,
         DeadlineSettings deadlines,
         Optional<URI> revokeUrl,
-        Optional<Duration> accessTokenLifetime) {
+        Optional<Duration> accessTokenLifetime,
+        AdoptionSettings adoption) {
 
     /** A provider answer can be slow; giving up early loses a rotated refresh token (issue 17). */
     public static final Duration DEFAULT_PROVIDER_TIMEOUT = Duration.ofSeconds(30);
@@ -140,7 +143,11 @@ public record ReauthConfig(
                 read.optional("OAUTH_REVOKE_URL")
                         .filter(v -> !v.equalsIgnoreCase("none"))
                         .map(v -> read.parseUri("OAUTH_REVOKE_URL", v)),
-                longLived(read, provider));
+                longLived(read, provider),
+                new AdoptionSettings(
+                        read.secureUri("OAUTH_PROFILE_URL").orElse(AdoptionSettings.ANTHROPIC_PROFILE_URL),
+                        read.duration("OAUTH_PROFILE_TIMEOUT", AdoptionSettings.DEFAULT_PROFILE_TIMEOUT),
+                        read.integer("ADOPTIONS_PER_MINUTE", AdoptionSettings.DEFAULT_PER_MINUTE)));
     }
 
     /** OAUTH_ACCESS_TOKEN_LIFETIME: at most a year, and only with scopes the provider grants it for. */

@@ -26,7 +26,9 @@ public record Alert(Kind kind, String accountId, String accountName, Instant sin
         /** The provider suspended the account: no link, since a login will not help. */
         ON_HOLD("on_hold", "suspended by the provider (on hold)"),
         /** The provider refuses the stack's client itself: one alert for the whole stack, not one per account. */
-        CONFIGURATION("configuration", "the provider refuses this stack's OAuth client");
+        CONFIGURATION("configuration", "the provider refuses this stack's OAuth client"),
+        /** Tokens handed back (adopted) belong to another provider account than the account's: refused. */
+        ADOPTION_REFUSED("adoption_refused", "refused tokens of another provider account");
 
         private final String wire;
         private final String summary;
@@ -231,6 +233,25 @@ public record Alert(Kind kind, String accountId, String accountName, Instant sin
                         + " account until its access token expires, then cannot until a refresh succeeds.",
                 "Check OAUTH_CLIENT_ID, OAUTH_TOKEN_URL and OAUTH_REDIRECT_URI against the provider's current"
                         + " values (docs/deploying.md), then update the stack.");
+    }
+
+    /**
+     * An adoption offered tokens of another provider account: nothing changed. Provider account ids, not
+     * email addresses, name both sides: alert readers need not learn whose the accounts are.
+     */
+    public static Alert adoptionRefused(
+            String accountId, String accountName, Instant now, String boundAccountUuid, String offeredAccountUuid) {
+        return new Alert(
+                Kind.ADOPTION_REFUSED,
+                accountId,
+                accountName,
+                now,
+                "A proxy's agent handed over tokens of provider account " + offeredAccountUuid
+                        + " for this account, which is bound to provider account " + boundAccountUuid
+                        + ". reauth refused them (409 account_mismatch): the account's tokens did not change.",
+                "Find the proxy slot that holds another account's tokens: a misconfigured proxy, or a forged"
+                        + " event that made an agent write them there. If no proxy explains it, treat the agent's"
+                        + " credentials as leaked and replace them.");
     }
 
     /** The command that logs the account in again, its name quoted for a shell. */

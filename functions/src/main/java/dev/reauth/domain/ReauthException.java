@@ -122,6 +122,31 @@ public abstract sealed class ReauthException extends RuntimeException {
         }
     }
 
+    /** Too many requests of this kind for the account just now: try again after {@link #retryAfter()}. */
+    public static final class RateLimited extends ReauthException {
+        private final java.time.Duration retryAfter;
+
+        public RateLimited(String description, java.time.Duration retryAfter) {
+            super("rate_limited", description, null);
+            this.retryAfter = retryAfter;
+        }
+
+        /** How long the caller waits before asking again (at least a second). */
+        public java.time.Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    /**
+     * Tokens reauth did not mint could not be checked at the provider's profile endpoint (unreachable, slow,
+     * failing): nothing was believed, and the same request may succeed later.
+     */
+    public static final class IdentityUnverified extends ReauthException {
+        public IdentityUnverified(String description) {
+            super("identity_unverified", description, null);
+        }
+    }
+
     /** An AWS dependency (DynamoDB, KMS, SNS) failed or was unreachable. */
     public static final class DependencyFailed extends ReauthException {
         public DependencyFailed(String description, Throwable cause) {

@@ -3,6 +3,7 @@ package dev.reauth.handler;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.aws.DynamoAccountDirectory;
 import dev.reauth.aws.DynamoAccountWriter;
+import dev.reauth.aws.DynamoAdoptionLedger;
 import dev.reauth.aws.DynamoLinkStore;
 import dev.reauth.aws.DynamoLinkedAccounts;
 import dev.reauth.aws.DynamoProviderCallBudget;
@@ -25,6 +26,8 @@ import dev.reauth.link.LinkIssuer;
 import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
+import dev.reauth.provider.HttpProviderProfile;
+import dev.reauth.refresh.AdoptionTrust;
 import dev.reauth.refresh.DeathVerdict;
 import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.GraceDeathVerdict;
@@ -97,12 +100,24 @@ public final class Wiring {
                 clock,
                 Optional.of(new DynamoSecondRefresherLedger(aws.dynamo(), config.accountsTable())),
                 config.secondRefresher(),
-                config.refresh().lead());
+                config.refresh().lead(),
+                adoptionTrust(config, aws, clock));
         return new Graph(
                 new ReauthApi(service, refresher, intake, config.healthRules(), clock),
                 schedule,
                 new WebApp(links),
                 expiring(config, aws, clock, links));
+    }
+
+    /** What an adoption passes first: the per-account limit, then the provider's profile endpoint. */
+    private static AdoptionTrust adoptionTrust(ReauthConfig config, AwsClients aws, Clock clock) {
+        return new AdoptionTrust(
+                new DynamoAdoptionLedger(aws.dynamo(), config.accountsTable()),
+                new HttpProviderProfile(
+                        config.adoption().profileUrl(), config.adoption().profileTimeout(), config.providerUserAgent()),
+                alerts(config, aws),
+                config.adoption().perMinute(),
+                clock);
     }
 
     /** Re-auth links over the given clients and service. */

@@ -8,7 +8,22 @@ import java.util.Map;
  * A response to API Gateway. Every response forbids caching (RFC 6749 §5.1: responses about tokens
  * and codes must not be stored) and sends no referrer onward.
  */
-public record ApiResponse(int status, String contentType, String body) {
+public record ApiResponse(int status, String contentType, String body, Map<String, String> extraHeaders) {
+
+    public ApiResponse {
+        extraHeaders = Map.copyOf(extraHeaders);
+    }
+
+    public ApiResponse(int status, String contentType, String body) {
+        this(status, contentType, body, Map.of());
+    }
+
+    /** The same response with one more header (for example {@code Retry-After}). */
+    public ApiResponse withHeader(String name, String value) {
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        headers.put(name, value);
+        return new ApiResponse(status, contentType, body, headers);
+    }
 
     public static ApiResponse json(int status, String body) {
         return new ApiResponse(status, "application/json", body);
@@ -25,6 +40,7 @@ public record ApiResponse(int status, String contentType, String body) {
                     "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
             headers.put("X-Frame-Options", "DENY");
         }
+        headers.putAll(extraHeaders);
         return headers;
     }
 

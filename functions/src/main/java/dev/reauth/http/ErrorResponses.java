@@ -24,13 +24,21 @@ public final class ErrorResponses {
             case ReauthException.NameReserved e -> 409;
             case ReauthException.ReauthRequired e -> 409;
             case ReauthException.SessionExpired e -> 410;
+            case ReauthException.RateLimited e -> 429;
             case ReauthException.ProviderFailed e -> 502;
+            case ReauthException.IdentityUnverified e -> 503;
             case ReauthException.DependencyFailed e -> 503;
         };
     }
 
     public static ApiResponse json(ReauthException failure) {
-        return json(statusOf(failure), failure.error(), failure.description());
+        ApiResponse response = json(statusOf(failure), failure.error(), failure.description());
+        if (failure instanceof ReauthException.RateLimited limited) {
+            // RFC 9110 §10.2.3: whole seconds, rounded up so the caller never asks too early
+            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            return response.withHeader("Retry-After", Long.toString(seconds));
+        }
+        return response;
     }
 
     public static ApiResponse json(int status, String error, String description) {

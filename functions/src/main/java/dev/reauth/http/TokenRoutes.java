@@ -117,13 +117,15 @@ final class TokenRoutes {
                 apiKey);
         TokenIntake.Imported done = intake.importAccount(
                 name, mode, priority, tokens, RequestBody.expiresAt(body), RequestBody.refreshTokenExpiresAt(body));
-        return ApiResponse.json(
-                done.created() ? 201 : 200,
-                Json.object()
-                        .put("accountId", done.accountId())
-                        .put("name", name.value())
-                        .put("status", done.created() ? "created" : "exists")
-                        .put("tokenVersion", done.tokenVersion())
-                        .toJson());
+        Json.ObjectWriter answer = Json.object()
+                .put("accountId", done.accountId())
+                .put("name", name.value())
+                .put("status", done.created() ? "created" : "exists")
+                .put("tokenVersion", done.tokenVersion());
+        if (done.created()) {
+            // unbound: the provider could not say whose the tokens are, so the first login will bind it
+            answer.put("bound", done.bound());
+        }
+        return ApiResponse.json(done.created() ? 201 : 200, answer.toJson());
     }
 }

@@ -47,6 +47,21 @@ public record ProviderIdentity(
                 text(organization.get("name"))));
     }
 
+    /**
+     * Reads the identity from the profile endpoint's answer ({@code GET /api/oauth/profile}): the same
+     * {@code account} and {@code organization} objects, the email as {@code email} (or {@code email_address}).
+     */
+    public static Optional<ProviderIdentity> fromProfile(Map<String, Object> profile) {
+        Optional<ProviderIdentity> identity = fromTokenResponse(profile);
+        if (identity.isEmpty() || identity.get().email().isPresent()) {
+            return identity;
+        }
+        Map<?, ?> account = (Map<?, ?>) profile.get("account");
+        ProviderIdentity named = identity.get();
+        return Optional.of(new ProviderIdentity(
+                named.accountUuid(), text(account.get("email")), named.organizationUuid(), named.organizationName()));
+    }
+
     /** How an operator recognises the account: the email address, else the provider's id. */
     public String label() {
         return email.orElse(accountUuid);

@@ -13,6 +13,7 @@ import dev.reauth.domain.SealedTokens;
 import dev.reauth.domain.TokenVault;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
@@ -37,8 +38,13 @@ public final class TokenIntake {
 
     private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(250);
 
-    /** What an import did. */
-    public record Imported(String accountId, boolean created, long tokenVersion) {}
+    /**
+     * What an import did.
+     *
+     * @param bound whether the created account is bound to a provider identity (the profile endpoint named
+     *     one); false for an existing account, which is left as it is
+     */
+    public record Imported(String accountId, boolean created, long tokenVersion, boolean bound) {}
 
     /** better-ccflare 3.5.4 refreshes a token itself once it is within this of expiry (no switch turns that off). */
     public static final Duration BETTER_CCFLARE_REFRESH_WINDOW = Duration.ofMinutes(30);
@@ -55,6 +61,7 @@ public final class TokenIntake {
     private final Optional<SecondRefresherLedger> agents;
     private final SecondRefresherSettings secondRefresher;
     private final Duration refreshLead;
+    private final AdoptionTrust trust;
 
     public TokenIntake(
             RefreshLedger ledger,
@@ -62,7 +69,8 @@ public final class TokenIntake {
             TokenVault vault,
             EventPublisher events,
             AlertPublisher alerts,
-            Clock clock) {
+            Clock clock,
+            AdoptionTrust trust) {
         this(
                 ledger,
                 accounts,
@@ -72,13 +80,15 @@ public final class TokenIntake {
                 clock,
                 Optional.empty(),
                 SecondRefresherSettings.defaults(),
-                Duration.ofMinutes(60));
+                Duration.ofMinutes(60),
+                trust);
     }
 
     /**
      * @param agents          which accounts an agent serves, and the one second-refresher alert (none: every
      *                        adoption alerts)
      * @param refreshLead     the stack's lead, which the second-refresher alert compares with the proxy's window
+     * @param trust           the checks an adoption passes first (rate limit, identity at the provider)
      */
     public TokenIntake(
             RefreshLedger ledger,
@@ -89,7 +99,9 @@ public final class TokenIntake {
             Clock clock,
             Optional<SecondRefresherLedger> agents,
             SecondRefresherSettings secondRefresher,
-            Duration refreshLead) {
+            Duration refreshLead,
+            AdoptionTrust trust) {
+        this.trust = trust;
         this.agents = agents;
         this.secondRefresher = secondRefresher;
         this.refreshLead = refreshLead;
@@ -107,6 +119,8 @@ public final class TokenIntake {
      * @return the new token_version
      * @throws ReauthException.SessionUsed with error {@code version_moved} when reauth's tokens moved past
      *                                     {@code baseVersion} (they win: the proxy takes reauth's)
+     * @throws ReauthException.AccountMismatch when the tokens belong to another provider account
+     *                                     ({@link AdoptionTrust}: also rate limit and unverifiable tokens)
      */
     public long adopt(AccountId id, long baseVersion, String accessToken, String refreshToken, Instant expiresAt) {
         return adopt(id, baseVersion, accessToken, refreshToken, expiresAt, Optional.empty());
@@ -131,11 +145,13 @@ public final class TokenIntake {
         if (current.tokenVersion() != baseVersion) {
             throw versionMoved(current.tokenVersion());
         }
+        // nothing is opened, sealed or written before the provider said whose these tokens are
+        ProviderIdentity identity = trust.verify(accountId, current.name(), baseVersion, accessToken);
         TokenBundle held = vault.open(accountId, current.ciphertext());
         SealedTokens sealed = new SealedTokens(
                 vault.seal(accountId, adopted(held, accessToken, refreshToken)),
                 expiresAt,
-                Optional.empty(),
+                Optional.of(identity),
                 refreshTokenExpiresAt);
         Optional<RefreshLedger.Adopted> adopted = adoptPastRefreshInFlight(accountId, baseVersion, sealed);
         Instant now = clock.instant();
@@ -253,24 +269,26 @@ public final class TokenIntake {
         Optional<Account> existing = accounts.findByName(name);
         if (existing.isPresent()) {
             LOG.info("import.exists", "accountId", existing.get().id());
-            return new Imported(existing.get().id(), false, existing.get().tokenVersion());
+            return new Imported(existing.get().id(), false, existing.get().tokenVersion(), false);
         }
         String id = UUID.randomUUID().toString();
         StructuredLog.putContext("accountId", id);
+        // bound from the start when the provider can say whose the tokens are: no first login takes it
+        Optional<ProviderIdentity> identity = trust.identityForImport(tokens.accessToken());
         Instant now = clock.instant();
         ledger.createImported(
                 id,
                 name.value(),
                 mode,
                 priority,
-                new SealedTokens(vault.seal(id, tokens), expiresAt, Optional.empty(), refreshTokenExpiresAt),
+                new SealedTokens(vault.seal(id, tokens), expiresAt, identity, refreshTokenExpiresAt),
                 now);
-        LOG.info("import.created", "mode", mode.wire());
+        LOG.info("import.created", "mode", mode.wire(), "bound", identity.isPresent());
         publish(new TokenEvent(TokenEvent.TOKENS_ROTATED, id, name.value(), 1, now));
-        return new Imported(id, true, 1);
+        return new Imported(id, true, 1, identity.isPresent());
     }
 
-    private static ReauthException versionMoved(long current) {
+    static ReauthException versionMoved(long current) {
         return new ReauthException.SessionUsed(
                 "version_moved",
                 "reauth's tokens moved on to token_version " + current + ": take those instead of adopting");

@@ -157,7 +157,8 @@ class ReauthConfigTest {
         "OAUTH_TOKEN_URL, /v1/oauth/token",
         "OAUTH_AUTHORIZE_URL, https://",
         "OAUTH_CONSOLE_AUTHORIZE_URL, mailto:ops@example.com",
-        "OAUTH_API_KEY_URL, api-key-endpoint"
+        "OAUTH_API_KEY_URL, api-key-endpoint",
+        "OAUTH_PROFILE_URL, /api/oauth/profile"
     })
     void aMalformedUrl_isNamed(String name, String value) {
         assertThatThrownBy(() -> ReauthConfig.from(with(name, value)))
@@ -342,6 +343,7 @@ class ReauthConfigTest {
         "OAUTH_CONSOLE_AUTHORIZE_URL, ftp://console.example.com/oauth/authorize",
         "OAUTH_API_KEY_URL, http://api.example.com/create_api_key",
         "WEB_BASE_URL, http://links.example.com",
+        "OAUTH_PROFILE_URL, http://api.example.com/api/oauth/profile",
         "OAUTH_TOKEN_URL, http://127.0.0.1.example.com/token"
     })
     void aPlainHttpUrl_toAnotherHost_isRefusedAtStartUp(String name, String value) {
@@ -355,6 +357,34 @@ class ReauthConfigTest {
     void aPlainHttpUrl_toThisMachine_isAllowed(String value) {
         assertThat(ReauthConfig.from(with("OAUTH_TOKEN_URL", value)).provider().tokenUrl())
                 .isEqualTo(URI.create(value));
+    }
+
+    @Test
+    void adoption_defaultsToAnthropicsProfileEndpoint_andTakesOverrides() {
+        assertThat(ReauthConfig.from(with()).adoption()).isEqualTo(AdoptionSettings.defaults());
+        assertThat(AdoptionSettings.defaults().profileUrl())
+                .isEqualTo(URI.create("https://api.anthropic.com/api/oauth/profile"));
+
+        AdoptionSettings set = ReauthConfig.from(with(
+                        "OAUTH_PROFILE_URL",
+                        "http://127.0.0.1:9000/api/oauth/profile",
+                        "OAUTH_PROFILE_TIMEOUT",
+                        "PT1S",
+                        "ADOPTIONS_PER_MINUTE",
+                        "2"))
+                .adoption();
+
+        assertThat(set)
+                .isEqualTo(new AdoptionSettings(
+                        URI.create("http://127.0.0.1:9000/api/oauth/profile"), Duration.ofSeconds(1), 2));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ADOPTIONS_PER_MINUTE, 0", "ADOPTIONS_PER_MINUTE, 601", "OAUTH_PROFILE_TIMEOUT, PT31S"})
+    void adoption_outOfRange_isNamed(String name, String value) {
+        assertThatThrownBy(() -> ReauthConfig.from(with(name, value)))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageStartingWith(name + " must be");
     }
 
     private static Map<String, String> with(String... pairs) {

@@ -29,7 +29,8 @@ public final class InMemoryBackend
                 TokenVault,
                 EventPublisher,
                 AlertPublisher,
-                AuthorizationServer {
+                AuthorizationServer,
+                ProviderProfile {
 
     public record StoredSession(OAuthSession session, String claimId, boolean consumed) {}
 
@@ -57,6 +58,27 @@ public final class InMemoryBackend
     final Map<String, String> boundIdentities = new ConcurrentHashMap<>();
     /** Name to the add session holding it. */
     final Map<String, OAuthSession> nameReservations = new ConcurrentHashMap<>();
+
+    /** The provider's profile endpoint: whose each access token is (a token not here is refused, as a 401). */
+    public final Map<String, ProviderIdentity> profiles = new ConcurrentHashMap<>();
+    /** Calls of the profile endpoint, and whether it fails (as unreachable) instead of answering. */
+    public final List<String> profileCalls = new ArrayList<>();
+
+    public boolean profileFails;
+
+    /** Account id to the provider account uuid it is bound to. */
+    public Map<String, String> boundIdentities() {
+        return boundIdentities;
+    }
+
+    @Override
+    public synchronized Optional<ProviderIdentity> identify(String accessToken) {
+        profileCalls.add(accessToken);
+        if (profileFails) {
+            throw new ReauthException.ProviderFailed("The provider's profile endpoint could not be reached", null);
+        }
+        return Optional.ofNullable(profiles.get(accessToken));
+    }
 
     boolean writeFails;
     public final List<TokenEvent> published = new ArrayList<>();

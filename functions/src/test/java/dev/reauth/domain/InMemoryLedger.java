@@ -1,6 +1,7 @@
 package dev.reauth.domain;
 
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.refresh.AdoptionLedger;
 import dev.reauth.refresh.DueAccount;
 import dev.reauth.refresh.LeasedAccount;
 import dev.reauth.refresh.RefreshClaim;
@@ -19,7 +20,7 @@ import java.util.Set;
  * The refresher's ledger in memory, over an {@link InMemoryBackend}'s accounts and sealed tokens,
  * with the lease rules of the DynamoDB one; for unit tests of the routes that move tokens.
  */
-public final class InMemoryLedger implements RefreshLedger {
+public final class InMemoryLedger implements RefreshLedger, AdoptionLedger {
 
     private record Lease(String owner, Instant until) {}
 
@@ -33,6 +34,11 @@ public final class InMemoryLedger implements RefreshLedger {
 
     public final Map<String, String> attention = new HashMap<>();
     public final Map<String, String> deadReasons = new HashMap<>();
+
+    /** Adoption's rate limit: when each account's window opened, and the adoptions counted in it. */
+    private final Map<String, Instant> adoptionWindows = new HashMap<>();
+
+    private final Map<String, Integer> adoptionCounts = new HashMap<>();
 
     public InMemoryLedger(InMemoryBackend backend) {
         this.backend = backend;
@@ -190,7 +196,33 @@ public final class InMemoryLedger implements RefreshLedger {
         if (account == null || account.tokenVersion() != baseVersion || leaseLive(accountId, now)) {
             return Optional.empty();
         }
+        String bound = backend.boundIdentities.get(accountId);
+        if (bound != null
+                && tokens.identity().isPresent()
+                && !bound.equals(tokens.identity().get().accountUuid())) {
+            return Optional.empty();
+        }
+        tokens.identity().ifPresent(identity -> backend.boundIdentities.put(accountId, identity.accountUuid()));
         return Optional.of(new Adopted(write(accountId, tokens), account.requiresReauth()));
+    }
+
+    @Override
+    public synchronized Admission admit(String accountId, int limit, Duration window, Instant now) {
+        Account account = backend.accounts.get(accountId);
+        if (account == null) {
+            throw new ReauthException.AccountNotFound("No account with id '" + accountId + "'");
+        }
+        Instant opened = adoptionWindows.get(accountId);
+        if (opened == null || !opened.isAfter(now.minus(window))) {
+            adoptionWindows.put(accountId, now);
+            adoptionCounts.put(accountId, 1);
+        } else if (adoptionCounts.get(accountId) >= limit) {
+            return new Admission.Limited(Duration.between(now, opened.plus(window)));
+        } else {
+            adoptionCounts.merge(accountId, 1, Integer::sum);
+        }
+        return new Admission.Admitted(
+                account.tokenVersion(), Optional.ofNullable(backend.boundIdentities.get(accountId)));
     }
 
     @Override
@@ -201,6 +233,7 @@ public final class InMemoryLedger implements RefreshLedger {
         }
         backend.sealed.put(accountId, tokens.ciphertext());
         expiresAt.put(accountId, tokens.expiresAt());
+        tokens.identity().ifPresent(identity -> backend.boundIdentities.put(accountId, identity.accountUuid()));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.reauth.oauth.AccountMode;
 import dev.reauth.oauth.CodeVerifier;
 import dev.reauth.oauth.OAuthState;
 import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.oauth.ProviderIdentity;
 import dev.reauth.refresh.ScheduledRefresh;
 import dev.reauth.wire.TokenBundle;
 import dev.reauth.wire.TokenEvent;
@@ -287,6 +288,9 @@ class ApiEventsTest {
     void adoptTokens_onTheBaseVersion_adoptsThem_alerts_andRefusesASecondAdoption(
             APIGatewayV2HTTPEvent event, TestInfo test) {
         ledger.keepAlive(DEMO_ID, tokens("sk-ant-oat01-held", "sk-ant-ort01-held"), NOW.plusSeconds(600));
+        backend.profiles.put(
+                "sk-ant-oat01-EXAMPLE-adopted",
+                new ProviderIdentity("uuid-demo", Optional.empty(), Optional.empty(), Optional.empty()));
         EventFile file = EventFile.of(test).readsAs(event);
 
         EventFile.Response response = file.sendTo(new RefreshHandler(api));
@@ -295,6 +299,8 @@ class ApiEventsTest {
         assertThat(response.headers()).isEqualTo(JSON_HEADERS);
         assertThat(response.body())
                 .isEqualTo("{\"accountId\":\"5f0c7a1e-demo-account-id\",\"status\":\"adopted\",\"tokenVersion\":5}");
+        // the demo account was bound to no identity: the one the provider named for the tokens binds it
+        assertThat(backend.boundIdentities()).containsEntry(DEMO_ID, "uuid-demo");
         assertThat(backend.sealedBundles.get(DEMO_ID))
                 .isEqualTo(new TokenBundle(
                         "sk-ant-oat01-EXAMPLE-adopted",
@@ -323,7 +329,9 @@ class ApiEventsTest {
         assertThat(created.headers()).isEqualTo(JSON_HEADERS);
         Map<String, Object> body = created.json();
         assertThat(body)
-                .containsOnlyKeys("accountId", "name", "status", "tokenVersion")
+                .containsOnlyKeys("accountId", "name", "status", "tokenVersion", "bound")
+                // the provider does not know the example's access token: imported unbound
+                .containsEntry("bound", false)
                 .containsEntry("name", "imported")
                 .containsEntry("status", "created")
                 .containsEntry("tokenVersion", 1L);

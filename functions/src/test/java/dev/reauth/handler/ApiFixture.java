@@ -5,6 +5,7 @@ import dev.reauth.domain.InMemoryBackend;
 import dev.reauth.domain.InMemoryLedger;
 import dev.reauth.http.ReauthApi;
 import dev.reauth.oauth.AccountMode;
+import dev.reauth.refresh.AdoptionTrust;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.TokenIntake;
 import java.time.Clock;
@@ -37,7 +38,14 @@ final class ApiFixture {
     final ReauthApi api = new ReauthApi(
             backend.service(clock),
             refresher,
-            new TokenIntake(ledger, backend, backend, backend, backend, clock),
+            new TokenIntake(
+                    ledger,
+                    backend,
+                    backend,
+                    backend,
+                    backend,
+                    clock,
+                    new AdoptionTrust(ledger, backend, backend, 6, clock)),
             settings.healthRules(),
             clock);
 

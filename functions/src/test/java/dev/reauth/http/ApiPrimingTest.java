@@ -9,6 +9,7 @@ import dev.reauth.domain.AccountWriter;
 import dev.reauth.domain.AlertPublisher;
 import dev.reauth.domain.AuthorizationServer;
 import dev.reauth.domain.EventPublisher;
+import dev.reauth.domain.ProviderProfile;
 import dev.reauth.domain.ReauthService;
 import dev.reauth.domain.SessionStore;
 import dev.reauth.domain.TokenVault;
@@ -18,6 +19,8 @@ import dev.reauth.handler.RefreshHandler;
 import dev.reauth.handler.ReloadHandler;
 import dev.reauth.handler.StartReauthHandler;
 import dev.reauth.oauth.ProviderConfig;
+import dev.reauth.refresh.AdoptionLedger;
+import dev.reauth.refresh.AdoptionTrust;
 import dev.reauth.refresh.RefreshLedger;
 import dev.reauth.refresh.RefreshService;
 import dev.reauth.refresh.TokenIntake;
@@ -92,7 +95,19 @@ class ApiPrimingTest {
         return new ReauthApi(
                 service,
                 new RefreshService(ledger, vault, provider, events, alerts, settings, List.of(), Clock.systemUTC()),
-                new TokenIntake(ledger, accounts, vault, events, alerts, Clock.systemUTC()));
+                new TokenIntake(
+                        ledger,
+                        accounts,
+                        vault,
+                        events,
+                        alerts,
+                        Clock.systemUTC(),
+                        new AdoptionTrust(
+                                refusing(AdoptionLedger.class),
+                                refusing(ProviderProfile.class),
+                                alerts,
+                                6,
+                                Clock.systemUTC())));
     }
 
     private static <T> T refusing(Class<T> port) {

@@ -40,7 +40,8 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
  * server (no.nav.security mock-oauth2-server, which enforces PKCE and single-use codes) behind a
  * small front that speaks Anthropic's dialect — a JSON token request that must carry {@code state},
  * a code page showing {@code code#state} to paste, the console API-key endpoint, and the
- * {@code account} and {@code organization} of the login in every token response.
+ * {@code account} and {@code organization} of the login in every token response, and the profile
+ * endpoint that names them for an access token ({@link ProfileEndpoint}).
  * Loopback only.
  */
 public final class LocalOAuthProvider implements AutoCloseable {
@@ -66,6 +67,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
     private final List<Long> customLifetimesGranted = new CopyOnWriteArrayList<>();
 
     private final RefreshGrants refreshGrants = new RefreshGrants();
+    private final ProfileEndpoint profile = new ProfileEndpoint(refreshGrants);
     private final List<TokenCall> tokenCalls = new CopyOnWriteArrayList<>();
     private volatile boolean requireUserAgent = true;
 
@@ -98,6 +100,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         front.createContext("/v1/oauth/token/revoke", this::revoke);
         front.createContext("/oauth/code/callback", this::codePage);
         front.createContext("/api/oauth/claude_cli/create_api_key", this::createApiKey);
+        front.createContext("/api/oauth/profile", profile::handle);
         front.start();
     }
 
@@ -137,6 +140,7 @@ public final class LocalOAuthProvider implements AutoCloseable {
         env.put("OAUTH_TOKEN_REQUEST_FORMAT", "json");
         env.put("OAUTH_API_KEY_URL", config.apiKeyUrl().orElseThrow().toString());
         env.put("OAUTH_AUTHORIZE_EXTRA_PARAMS", "code=true");
+        env.put("OAUTH_PROFILE_URL", profileUrl().toString());
         return env;
     }
 
@@ -207,6 +211,16 @@ public final class LocalOAuthProvider implements AutoCloseable {
     /** Whether a token request without a User-Agent is answered 429 (the default, as the provider does). */
     public void requireUserAgent(boolean required) {
         requireUserAgent = required;
+    }
+
+    /** The profile endpoint's URL ({@code OAUTH_PROFILE_URL}): whose an access token is. */
+    public URI profileUrl() {
+        return frontUrl("/api/oauth/profile");
+    }
+
+    /** The profile endpoint: its calls, and faults for the next ones. */
+    public ProfileEndpoint profile() {
+        return profile;
     }
 
     /** The revoke endpoint's URL ({@code OAUTH_REVOKE_URL}). */

@@ -95,6 +95,9 @@ public final class RefreshGrants {
     private final Map<String, LocalOAuthProvider.Login> live = new ConcurrentHashMap<>();
     private final Set<String> spent = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> accessExpiry = new ConcurrentHashMap<>();
+    /** Whose each issued access token is, for the profile endpoint. */
+    private final Map<String, LocalOAuthProvider.Login> accessHolders = new ConcurrentHashMap<>();
+
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final AtomicInteger refreshRequests = new AtomicInteger();
     private final AtomicInteger reuses = new AtomicInteger();
@@ -136,6 +139,7 @@ public final class RefreshGrants {
         }
         Duration lifetimeNow = customLifetime != null ? customLifetime : accessTokenLifetime;
         accessExpiry.put(accessToken, clock.instant().plus(lifetimeNow));
+        accessHolders.put(accessToken, login);
         return lifetimeNow.toSeconds();
     }
 
@@ -190,6 +194,7 @@ public final class RefreshGrants {
             refreshDeadlines.put(refresh, deadline);
         }
         accessExpiry.put(access, clock.instant().plus(accessTokenLifetime));
+        accessHolders.put(access, login);
         successors.put(refreshToken, refresh);
         String scope = grantedScope != null ? grantedScope : requestedScope.orElse("user:profile user:inference");
         Grant grant = new Grant(
@@ -381,6 +386,13 @@ public final class RefreshGrants {
     public boolean isLive(String accessToken, Instant at) {
         Instant expiry = accessExpiry.get(accessToken);
         return expiry != null && at.isBefore(expiry);
+    }
+
+    /** Whose a live (issued, unexpired) access token is; empty for any other token. */
+    public Optional<LocalOAuthProvider.Login> holderOf(String accessToken) {
+        return isLive(accessToken, clock.instant())
+                ? Optional.ofNullable(accessHolders.get(accessToken))
+                : Optional.empty();
     }
 
     /** Refresh-grant requests received, faults included. */

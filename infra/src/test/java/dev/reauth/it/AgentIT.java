@@ -12,6 +12,7 @@ import dev.reauth.agent.ReauthAgent;
 import dev.reauth.agent.TokenAdopter;
 import dev.reauth.local.BetterCcflare;
 import dev.reauth.local.LocalApi;
+import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import java.io.IOException;
@@ -231,13 +232,15 @@ class AgentIT extends SystemIT {
             long v1 = rotate("bcf-second");
             recorder.awaitApplied("bcf-second", v1);
 
-            // WHEN better-ccflare refreshes on its own (its AccountRepository.updateTokens statement)
+            // WHEN better-ccflare refreshes on its own (its AccountRepository.updateTokens statement), getting
+            // live tokens of the account's provider identity (reauth checks them at the profile endpoint)
+            LocalOAuthProvider.IssuedTokens own = system.provider.issueTokens(LocalOAuthProvider.Login.OWNER);
             long expires = in(Duration.ofHours(8));
             betterCcflare.sql(
                     "UPDATE accounts SET access_token = ?, expires_at = ?, refresh_token = ?, refresh_token_issued_at = ? WHERE id = ?",
-                    "self-refreshed-access",
+                    own.accessToken(),
                     expires,
-                    "self-refreshed-refresh",
+                    own.refreshToken(),
                     System.currentTimeMillis(),
                     proxyId);
 
@@ -248,8 +251,8 @@ class AgentIT extends SystemIT {
             assertThat(adopted.get(Accounts.TOKEN_VERSION).n()).isEqualTo(Long.toString(v1 + 1));
             assertThat(adopted.get(Accounts.EXPIRES_AT).n()).isEqualTo(Long.toString(expires));
             TokenBundle held = system.decryptTokens(reauthId, adopted);
-            assertThat(held.accessToken()).isEqualTo("self-refreshed-access");
-            assertThat(held.refreshToken()).isEqualTo("self-refreshed-refresh");
+            assertThat(held.accessToken()).isEqualTo(own.accessToken());
+            assertThat(held.refreshToken()).isEqualTo(own.refreshToken());
             // and a person hears that the proxy is a second refresher
             assertThat(system.alerts(Duration.ofSeconds(5)))
                     .anySatisfy(alert -> assertThat(alert.path("kind").asText()).isEqualTo("second_refresher"));

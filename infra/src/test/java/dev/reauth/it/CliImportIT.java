@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.local.BetterCcflare;
 import dev.reauth.local.LocalDeployment;
+import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import java.nio.file.Files;
@@ -50,7 +51,10 @@ class CliImportIT {
         LogCapture.install();
         work = Files.createTempDirectory("reauth-cli-import-");
         betterCcflare = BetterCcflare.create(work.resolve("better-ccflare"));
-        addOAuth("imp-work", 3, true);
+        imported = LocalDeployment.withLocalProvider(0, Map.of());
+        // imp-work holds tokens the provider issued (its profile endpoint names their owner); the others made-up ones
+        LocalOAuthProvider.IssuedTokens live = imported.provider().issueTokens(LocalOAuthProvider.Login.OWNER);
+        addOAuth("imp-work", 3, live.accessToken(), live.refreshToken());
         addOAuth("imp-spare", 0, true);
         addOAuth("imp-half", 1, false);
         addOAuth("imp-twin", 0, true);
@@ -69,14 +73,20 @@ class CliImportIT {
                 System.currentTimeMillis());
         assertThat(betterCcflare.cli("--list")).contains("imp-work", "imp-glm", "imp-console");
 
-        imported = LocalDeployment.withLocalProvider(0, Map.of());
         dryRun = LocalDeployment.withLocalProvider(0, Map.of());
         terminals = new CliTerminals(work);
     }
 
     private void addOAuth(String name, int priority, boolean withRefreshToken) {
-        String access = "sk-ant-oat01-" + name + "-" + UUID.randomUUID();
-        String refresh = withRefreshToken ? "sk-ant-ort01-" + name + "-" + UUID.randomUUID() : "";
+        addOAuth(
+                name,
+                priority,
+                "sk-ant-oat01-" + name + "-" + UUID.randomUUID(),
+                withRefreshToken ? "sk-ant-ort01-" + name + "-" + UUID.randomUUID() : "");
+    }
+
+    private void addOAuth(String name, int priority, String access, String refresh) {
+        boolean withRefreshToken = !refresh.isEmpty();
         betterCcflare.addOAuthAccount(name, priority, access, refresh, expiresAt);
         secrets.put(name + "/" + priority + ":access", access);
         if (withRefreshToken) {
@@ -108,10 +118,10 @@ class CliImportIT {
                         "imp-console\\s+console\\s+1\\s+cannot take: an API key only, no OAuth tokens to keep alive")
                 .containsPattern("imp-glm\\s+-\\s+2\\s+cannot take: provider 'zai' is not a Claude OAuth account")
                 .containsPattern("imp-half\\s+max\\s+1\\s+cannot take: no refresh token")
-                .containsPattern("imp-spare\\s+max\\s+0\\s+imported")
+                .containsPattern("imp-spare\\s+max\\s+0\\s+imported \\(unbound\\)")
                 .containsPattern("imp-twin\\s+max\\s+0\\s+cannot take: the name is held by 2 better-ccflare accounts")
                 .containsPattern("imp-twin\\s+max\\s+4\\s+cannot take: the name is held by 2 better-ccflare accounts")
-                .containsPattern("imp-work\\s+max\\s+3\\s+imported")
+                .containsPattern("imp-work\\s+max\\s+3\\s+imported(?! \\(unbound)")
                 .contains("Summary: 2 imported, 0 already there, 5 cannot take");
         assertThat(secrets.values()).noneMatch(screen::contains);
 
@@ -126,6 +136,10 @@ class CliImportIT {
         TokenBundle tokens = LocalLogins.tokens(imported, work.get(Accounts.ID).s());
         assertThat(tokens.accessToken()).isEqualTo(secrets.get("imp-work/3:access"));
         assertThat(tokens.refreshToken()).isEqualTo(secrets.get("imp-work/3:refresh"));
+        // the provider's profile endpoint named imp-work's owner: bound from the start; imp-spare's it did not know
+        assertThat(work.get(Accounts.PROVIDER_ACCOUNT_UUID).s())
+                .isEqualTo(LocalOAuthProvider.Login.OWNER.accountUuid());
+        assertThat(accounts.get("imp-spare")).doesNotContainKey(Accounts.PROVIDER_ACCOUNT_UUID);
 
         // again: every account is already there, and nothing in reauth moves
         try (Tmux terminal = importInto(imported)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.wire.Schema.Accounts;
 import dev.reauth.wire.TokenBundle;
 import java.time.Duration;
@@ -108,6 +109,11 @@ class TokenIntakeIT extends FreshSystemIT {
         assertThat(item.get(Accounts.PRIORITY).n()).isEqualTo("3");
         assertThat(item.get(Accounts.TOKEN_VERSION).n()).isEqualTo("1");
         assertThat(system.decryptTokens(id, item).apiKey()).contains("sk-ant-api03-imported-key");
+        // the provider's profile endpoint named the tokens' owner: the account is bound from the start
+        assertThat(json(created).path("bound").asBoolean()).isTrue();
+        assertThat(item.get(Accounts.PROVIDER_ACCOUNT_UUID).s())
+                .isEqualTo(LocalOAuthProvider.Login.OWNER.accountUuid());
+        assertThat(item.get(Accounts.PROVIDER_EMAIL).s()).isEqualTo(LocalOAuthProvider.Login.OWNER.email());
         assertThat(again.getStatusCode()).isEqualTo(200);
         assertThat(json(again).path("status").asText()).isEqualTo("exists");
         assertThat(json(again).path("accountId").asText()).isEqualTo(id);
@@ -117,6 +123,26 @@ class TokenIntakeIT extends FreshSystemIT {
         assertThat(system.runSchedule().path("refreshed").asInt()).isEqualTo(1);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
         assertThat(provider.reusedRefreshTokens()).isZero();
+    }
+
+    @Test
+    void import_ofTokensTheProviderDoesNotAccept_isUnbound_andSaysSo() {
+        ObjectNode body = ReauthSystem.JSON
+                .createObjectNode()
+                .put("name", "expired-in-proxy")
+                .put("mode", "max")
+                .put("accessToken", "sk-ant-oat01-expired-long-ago")
+                .put("refreshToken", "sk-ant-ort01-still-there")
+                .put("expiresAt", Instant.now().minus(Duration.ofHours(1)).toEpochMilli());
+
+        LambdaResponse created = system.importAccount(body.toString());
+
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
+        assertThat(json(created).path("bound").asBoolean(true)).isFalse();
+        Map<String, AttributeValue> item =
+                system.account(json(created).path("accountId").asText());
+        assertThat(item).doesNotContainKeys(Accounts.PROVIDER_ACCOUNT_UUID, Accounts.PROVIDER_EMAIL);
+        assertThat(system.provider.profile().calls()).hasSize(1);
     }
 
     private static String adoptBody(long base, JsonNode tokens) {

@@ -86,7 +86,8 @@ class TokenRescueIT {
                 c.providerUserAgent(),
                 c.deadlines(),
                 c.revokeUrl(),
-                c.accessTokenLifetime());
+                c.accessTokenLifetime(),
+                c.adoption());
         // the refresher's own graph: its calls (the rescue queue's included) are RefreshFunction's
         AwsClients clients = AwsClients.create(
                 config,

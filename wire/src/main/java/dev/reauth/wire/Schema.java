@@ -85,6 +85,13 @@ public final class Schema {
         public static final String AGENT_SEEN_AT = "agent_seen_at";
 
         public static final String SECOND_REFRESHER_SEEN_AT = "second_refresher_seen_at";
+        /**
+         * Adoption's per-account rate limit: when the current one-minute window opened (epoch ms), and the
+         * adoptions counted in it.
+         */
+        public static final String ADOPTION_WINDOW_AT = "adoption_window_at";
+
+        public static final String ADOPTION_COUNT = "adoption_count";
 
         private Accounts() {}
     }
