@@ -25,6 +25,7 @@ import dev.reauth.link.LinkService;
 import dev.reauth.log.StructuredLog;
 import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.refresh.DeathVerdict;
+import dev.reauth.refresh.DependencyRetry;
 import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.GraceDeathVerdict;
 import dev.reauth.refresh.RefreshService;
@@ -94,7 +95,8 @@ public final class Wiring {
                 clock,
                 Optional.of(new DynamoSecondRefresherLedger(aws.dynamo(), config.accountsTable())),
                 config.secondRefresher(),
-                config.refresh().lead());
+                config.refresh().lead(),
+                DependencyRetry.forAdoption());
         return new Graph(
                 new ReauthApi(service, refresher, intake, config.healthRules(), clock),
                 schedule,
