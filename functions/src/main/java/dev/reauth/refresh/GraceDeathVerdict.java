@@ -1,5 +1,7 @@
 package dev.reauth.refresh;
 
+import dev.reauth.config.RefreshSafety;
+import dev.reauth.domain.ReauthException;
 import dev.reauth.log.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +38,7 @@ public final class GraceDeathVerdict implements DeathVerdict {
      * How many more grace windows a verdict waits while an agent's hand-over is under way: the longest
      * hold is {@code (1 + MAX_EXTENSIONS) x grace}, which the refresher's start-up arithmetic counts.
      */
-    public static final int MAX_EXTENSIONS = 2;
+    public static final int MAX_EXTENSIONS = RefreshSafety.HELD_VERDICT_WINDOWS - 1;
 
     /** Sleeps (a hand-driven clock in tests). */
     @FunctionalInterface
@@ -131,7 +133,7 @@ public final class GraceDeathVerdict implements DeathVerdict {
         try {
             Optional<Instant> attempt = agents.adoptionAttemptedAt(accountId);
             return attempt.isPresent() && !attempt.get().isBefore(heldSince.minus(grace));
-        } catch (dev.reauth.domain.ReauthException.DependencyFailed e) {
+        } catch (ReauthException.DependencyFailed e) {
             return false;
         }
     }

@@ -60,7 +60,7 @@ class IamEvaluationIT {
     void startSystemAndRecord() {
         LogCapture.install();
         system = new ReauthSystem(
-                null, Map.of("WEB_BASE_URL", LinkSystemIT.WEB_BASE_URL, "OAUTH_HTTP_TIMEOUT", "PT40S"));
+                null, Map.of("WEB_BASE_URL", LinkSystemIT.WEB_BASE_URL, "OAUTH_HTTP_TIMEOUT", "PT37S"));
         try {
             recordEveryPath();
         } catch (IOException e) {
