@@ -76,7 +76,8 @@ public final class AgentRuntime implements AutoCloseable {
             reloader = ProxyReloader.NONE;
         }
         TokenAdopter adopter = config.reauthApiUrl()
-                .<TokenAdopter>map(api -> new HttpTokenAdopter(api, signerFor(api), Duration.ofSeconds(10)))
+                .<TokenAdopter>map(api ->
+                        RetryingTokenAdopter.around(new HttpTokenAdopter(api, signerFor(api), Duration.ofSeconds(10))))
                 .orElse(TokenAdopter.NONE);
         ReloadRetries reloadRetries = ReloadRetries.onOwnThread(Duration.ofSeconds(1), Duration.ofMinutes(1));
         ReauthAgent agent = new ReauthAgent(

@@ -72,9 +72,10 @@ public final class HttpTokenAdopter implements TokenAdopter {
             String error = Json.parseObjectOrEmpty(response.body())
                     .flatMap(json -> Json.string(json, "error"))
                     .orElse("");
-            return new Outcome.Failed("HTTP " + status + (error.isEmpty() ? "" : " " + error));
+            return new Outcome.Failed(
+                    "HTTP " + status + (error.isEmpty() ? "" : " " + error), status / 100 == 5 || status == 429);
         } catch (IOException e) {
-            return new Outcome.Failed("unreachable: " + e.getClass().getSimpleName());
+            return new Outcome.Failed("unreachable: " + e.getClass().getSimpleName(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome.Failed("interrupted");

@@ -19,8 +19,16 @@ public interface TokenAdopter {
         /** reauth's token_version moved past the base: its own tokens are newer and stay. */
         record Conflict() implements Outcome {}
 
-        /** Not adopted; {@code reason} holds no token material. */
-        record Failed(String reason) implements Outcome {}
+        /**
+         * Not adopted; {@code reason} holds no token material. {@code transientFailure}: reauth could not be
+         * reached or answered 5xx/429 (its AWS dependencies failing), so the same hand-over may succeed later.
+         */
+        record Failed(String reason, boolean transientFailure) implements Outcome {
+            /** A failure that trying again will not change. */
+            public Failed(String reason) {
+                this(reason, false);
+            }
+        }
     }
 
     Outcome adopt(String accountId, long baseTokenVersion, ProxyCredentials tokens);

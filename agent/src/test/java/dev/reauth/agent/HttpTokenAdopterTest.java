@@ -126,6 +126,20 @@ class HttpTokenAdopterTest {
         assertThat(((TokenAdopter.Outcome.Failed) notFound).reason())
                 .contains("404")
                 .doesNotContain("secret-at", "secret-rt");
+        assertThat(((TokenAdopter.Outcome.Failed) notFound).transientFailure()).isFalse();
+    }
+
+    @Test
+    void adopt_aDependencyFailureOrThrottle_isTransient() {
+        HttpTokenAdopter adopter = new HttpTokenAdopter(api(), Optional.empty(), Duration.ofSeconds(5));
+        status = 503;
+        answer = "{\"error\":\"dependency_unavailable\"}";
+        assertThat(adopter.adopt("acc-1", 7, new ProxyCredentials("at", "rt", 1)))
+                .isEqualTo(new TokenAdopter.Outcome.Failed("HTTP 503 dependency_unavailable", true));
+        status = 429;
+        answer = "{}";
+        assertThat(adopter.adopt("acc-1", 7, new ProxyCredentials("at", "rt", 1)))
+                .isEqualTo(new TokenAdopter.Outcome.Failed("HTTP 429", true));
     }
 
     @Test
@@ -134,6 +148,7 @@ class HttpTokenAdopterTest {
         TokenAdopter.Outcome outcome = new HttpTokenAdopter(api(), Optional.empty(), Duration.ofSeconds(2))
                 .adopt("acc-1", 7, new ProxyCredentials("at", "rt", 1));
         assertThat(outcome).isInstanceOf(TokenAdopter.Outcome.Failed.class);
+        assertThat(((TokenAdopter.Outcome.Failed) outcome).transientFailure()).isTrue();
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class DynamoSecondRefresherLedger implements SecondRefresherLedger 
     static final String DEAD_AFTER_HOLD =
             "SET #reauth = :true, #reason = :reason, #reasonAt = :now, #result = :dead" + " REMOVE #bucket, #next";
     static final String SECOND_REFRESHER_SEEN = "SET #seen = :now";
+    static final String ADOPTION_ATTEMPTED = "SET #attempt = :now";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -66,6 +67,31 @@ public final class DynamoSecondRefresherLedger implements SecondRefresherLedger 
                             .expressionAttributeNames(Map.of("#seen", Accounts.AGENT_SEEN_AT)))
                     .item();
             return item == null ? Optional.empty() : instant(item, Accounts.AGENT_SEEN_AT);
+        } catch (SdkException e) {
+            throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
+        }
+    }
+
+    @Override
+    public void adoptionAttempted(String accountId, Instant now) {
+        update(
+                accountId,
+                ADOPTION_ATTEMPTED,
+                "attribute_exists(#id)",
+                Map.of("#attempt", Accounts.ADOPTION_ATTEMPT_AT, "#id", Accounts.ID),
+                Map.of(":now", millis(now)));
+    }
+
+    @Override
+    public Optional<Instant> adoptionAttemptedAt(String accountId) {
+        try {
+            Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table)
+                            .key(Map.of(Accounts.ID, s(accountId)))
+                            .consistentRead(true)
+                            .projectionExpression("#attempt")
+                            .expressionAttributeNames(Map.of("#attempt", Accounts.ADOPTION_ATTEMPT_AT)))
+                    .item();
+            return item == null ? Optional.empty() : instant(item, Accounts.ADOPTION_ATTEMPT_AT);
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }

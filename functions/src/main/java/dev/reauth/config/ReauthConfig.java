@@ -91,6 +91,7 @@ public record ReauthConfig(
                         .orElse(preset.leadingAuthorizeParams()));
         Duration providerTimeout = read.duration("OAUTH_HTTP_TIMEOUT", DEFAULT_PROVIDER_TIMEOUT);
         Duration lease = read.duration("REFRESH_LEASE", Duration.ofMinutes(4));
+        Duration deadGrace = read.duration("REFRESH_DEAD_GRACE", Duration.ofSeconds(5));
         return new ReauthConfig(
                 read.required("AWS_REGION"),
                 read.uri("AWS_ENDPOINT_URL"),
@@ -131,11 +132,10 @@ public record ReauthConfig(
                         read.duration("REFRESH_LEASE_MARGIN", Duration.ofSeconds(10)),
                         read.durationOrSeconds("REFRESH_FUNCTION_TIMEOUT", Duration.ofMinutes(3)),
                         lease,
-                        read.optional("RESCUE_QUEUE_URL")),
+                        read.optional("RESCUE_QUEUE_URL"),
+                        deadGrace),
                 new SecondRefresherSettings(
-                        read.duration("REFRESH_DEAD_GRACE", Duration.ofSeconds(5)),
-                        read.duration("AGENT_SEEN_WINDOW", Duration.ofHours(24)),
-                        Duration.ofHours(24)),
+                        deadGrace, read.duration("AGENT_SEEN_WINDOW", Duration.ofHours(24)), Duration.ofHours(24)),
                 read.optional("OAUTH_USER_AGENT").orElse(HttpAuthorizationServer.DEFAULT_USER_AGENT),
                 new DeadlineSettings(
                         read.optional("ACCOUNTS_DEADLINE_INDEX").orElse("deadline-index"),

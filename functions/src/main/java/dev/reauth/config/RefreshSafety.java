@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param functionTimeout   REFRESH_FUNCTION_TIMEOUT: the refresh function's timeout (template Timeout)
  * @param lease             REFRESH_LEASE: how long a claim holds the account
  * @param rescueQueueUrl    RESCUE_QUEUE_URL: where tokens go that could not be landed (none: logged as lost)
+ * @param deadGrace         REFRESH_DEAD_GRACE: how long a refused refresh of an agent-served account holds its
+ *                          worker before the verdict, each of up to {@link #HELD_VERDICT_WINDOWS} windows
  */
 public record RefreshSafety(
         Duration providerTimeout,
@@ -26,7 +28,8 @@ public record RefreshSafety(
         Duration leaseMargin,
         Duration functionTimeout,
         Duration lease,
-        Optional<String> rescueQueueUrl) {
+        Optional<String> rescueQueueUrl,
+        Duration deadGrace) {
 
     /** Provider calls one refresh may make: the grant, its retry without a scope, a redeem for a missing access token. */
     public static final int PROVIDER_CALLS_PER_REFRESH = 3;
@@ -34,6 +37,12 @@ public record RefreshSafety(
     public static final int AWS_CALLS_BEFORE_PROVIDER = 2;
 
     public static final int AWS_CALLS_TO_LAND = 3;
+    /**
+     * Grace windows a held death verdict may last: the first, and two more while an agent's hand-over is
+     * under way. Each holds the refresh's worker, so the function's timeout must cover them all.
+     */
+    public static final int HELD_VERDICT_WINDOWS = 3;
+
     /** Left unused at the end of a run, so the function returns before Lambda's timeout. */
     public static final Duration RUN_MARGIN = Duration.ofSeconds(2);
 
@@ -47,18 +56,44 @@ public record RefreshSafety(
                     + ") must outlast REFRESH_FUNCTION_TIMEOUT (" + functionTimeout + ") plus REFRESH_LEASE_MARGIN ("
                     + leaseMargin + "): a refresher still running must still hold its lease");
         }
-        Duration refresh = perRefreshBudget(providerTimeout, awsCallTimeout);
+        Duration refresh = perRefreshBudget(providerTimeout, awsCallTimeout, deadGrace);
         if (functionTimeout.minus(RUN_MARGIN).compareTo(refresh) < 0) {
             throw new ReauthConfig.ConfigException("REFRESH_FUNCTION_TIMEOUT (" + functionTimeout
                     + ") leaves no room for one refresh: " + PROVIDER_CALLS_PER_REFRESH + " x OAUTH_HTTP_TIMEOUT ("
                     + providerTimeout + ") + " + (AWS_CALLS_BEFORE_PROVIDER + AWS_CALLS_TO_LAND)
-                    + " x AWS_CALL_TIMEOUT (" + awsCallTimeout + ") + " + RUN_MARGIN.toSeconds() + " s = "
-                    + refresh.plus(RUN_MARGIN) + "; raise it or lower the timeouts");
+                    + " x AWS_CALL_TIMEOUT (" + awsCallTimeout + ") + " + HELD_VERDICT_WINDOWS
+                    + " x REFRESH_DEAD_GRACE (" + deadGrace + ", a refused refresh held for an agent) + "
+                    + RUN_MARGIN.toSeconds() + " s = " + refresh.plus(RUN_MARGIN)
+                    + "; raise it or lower the timeouts or the grace");
         }
-        if (retryBackoff.compareTo(lease.minus(leaseMargin).minus(refresh)) > 0) {
+        // a held verdict has given the lease up: only the landing's calls count against the lease
+        Duration landing = perRefreshBudget(providerTimeout, awsCallTimeout, Duration.ZERO);
+        if (retryBackoff.compareTo(lease.minus(leaseMargin).minus(landing)) > 0) {
             throw new ReauthConfig.ConfigException("REFRESH_RETRY_BACKOFF (" + retryBackoff
                     + ") leaves no time to retry within REFRESH_LEASE less REFRESH_LEASE_MARGIN");
         }
+    }
+
+    /** Without a death verdict held for agents (no REFRESH_DEAD_GRACE to count). */
+    public RefreshSafety(
+            Duration providerTimeout,
+            Duration awsCallTimeout,
+            Duration awsAttemptTimeout,
+            Duration retryBackoff,
+            Duration leaseMargin,
+            Duration functionTimeout,
+            Duration lease,
+            Optional<String> rescueQueueUrl) {
+        this(
+                providerTimeout,
+                awsCallTimeout,
+                awsAttemptTimeout,
+                retryBackoff,
+                leaseMargin,
+                functionTimeout,
+                lease,
+                rescueQueueUrl,
+                Duration.ZERO);
     }
 
     /** The defaults ReauthConfig applies when no variable is set. */
@@ -71,7 +106,8 @@ public record RefreshSafety(
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(3),
                 Duration.ofMinutes(4),
-                Optional.empty());
+                Optional.empty(),
+                Duration.ofSeconds(5));
     }
 
     /** The longest a refresh takes up to its answer: claim, decrypt, and every provider call. */
@@ -79,9 +115,18 @@ public record RefreshSafety(
         return providerPhase(providerTimeout, awsCallTimeout);
     }
 
-    /** The time one refresh needs at least: its provider phase and one attempt at each call that lands the answer. */
+    /**
+     * The time one refresh needs at least: its provider phase, then one attempt at each call that lands
+     * the answer, or, on a refusal of an agent-served account, the longest held verdict (its lease release,
+     * last poll and mark are those three calls).
+     */
     public Duration perRefreshBudget() {
-        return perRefreshBudget(providerTimeout, awsCallTimeout);
+        return perRefreshBudget(providerTimeout, awsCallTimeout, deadGrace);
+    }
+
+    /** The longest a refused refresh holds its worker for an agent's hand-over. */
+    public Duration longestHeldVerdict() {
+        return deadGrace.multipliedBy(HELD_VERDICT_WINDOWS);
     }
 
     private static Duration providerPhase(Duration providerTimeout, Duration awsCallTimeout) {
@@ -90,8 +135,10 @@ public record RefreshSafety(
                 .plus(providerTimeout.multipliedBy(PROVIDER_CALLS_PER_REFRESH));
     }
 
-    private static Duration perRefreshBudget(Duration providerTimeout, Duration awsCallTimeout) {
-        return providerPhase(providerTimeout, awsCallTimeout).plus(awsCallTimeout.multipliedBy(AWS_CALLS_TO_LAND));
+    private static Duration perRefreshBudget(Duration providerTimeout, Duration awsCallTimeout, Duration deadGrace) {
+        return providerPhase(providerTimeout, awsCallTimeout)
+                .plus(awsCallTimeout.multipliedBy(AWS_CALLS_TO_LAND))
+                .plus(deadGrace.multipliedBy(HELD_VERDICT_WINDOWS));
     }
 
     /** Kept back from the landing deadline for the rescue deposit itself. */

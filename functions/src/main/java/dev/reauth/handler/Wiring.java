@@ -29,6 +29,7 @@ import dev.reauth.provider.HttpAuthorizationServer;
 import dev.reauth.provider.HttpProviderProfile;
 import dev.reauth.refresh.AdoptionTrust;
 import dev.reauth.refresh.DeathVerdict;
+import dev.reauth.refresh.DependencyRetry;
 import dev.reauth.refresh.ExpiringAlerts;
 import dev.reauth.refresh.GraceDeathVerdict;
 import dev.reauth.refresh.ProviderCallBudget;
@@ -101,7 +102,8 @@ public final class Wiring {
                 Optional.of(new DynamoSecondRefresherLedger(aws.dynamo(), config.accountsTable())),
                 config.secondRefresher(),
                 config.refresh().lead(),
-                adoptionTrust(config, aws, clock));
+                adoptionTrust(config, aws, clock),
+                DependencyRetry.forAdoption());
         return new Graph(
                 new ReauthApi(service, refresher, intake, config.healthRules(), clock),
                 schedule,

@@ -1,5 +1,7 @@
 package dev.reauth.refresh;
 
+import dev.reauth.config.RefreshSafety;
+import dev.reauth.domain.ReauthException;
 import dev.reauth.log.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +16,9 @@ import java.util.Set;
  * its agent is about to hand the new tokens over. The verdict gives the lease up (so that adoption can
  * land, it is a compare-and-set on the version) and watches the version for {@code grace}: an adoption
  * settles it with no dead mark and no alert; otherwise the account is marked dead, still only if its
- * tokens are the version that was refused.
+ * tokens are the version that was refused. An agent whose hand-over failed on reauth's own AWS
+ * trouble tries again; its attempt is recorded before the adoption's AWS steps, and while one was made
+ * during the hold the verdict waits up to {@link #MAX_EXTENSIONS} more windows for it to land.
  *
  * <p>It waits in the refresher's worker rather than recording "dead pending until T" for a later run:
  * the grace is seconds (sized to the agent's detection, about one), the wait happens only on an
@@ -30,6 +34,11 @@ public final class GraceDeathVerdict implements DeathVerdict {
 
     private static final StructuredLog LOG = StructuredLog.of(GraceDeathVerdict.class);
     private static final Duration POLL = Duration.ofMillis(250);
+    /**
+     * How many more grace windows a verdict waits while an agent's hand-over is under way: the longest
+     * hold is {@code (1 + MAX_EXTENSIONS) x grace}, which the refresher's start-up arithmetic counts.
+     */
+    public static final int MAX_EXTENSIONS = RefreshSafety.HELD_VERDICT_WINDOWS - 1;
 
     /** Sleeps (a hand-driven clock in tests). */
     @FunctionalInterface
@@ -72,31 +81,61 @@ public final class GraceDeathVerdict implements DeathVerdict {
             return false; // the tokens or the lease moved: this refusal no longer describes the account
         }
         LOG.info("refresh.verdict_held", "reason", reason, "graceMillis", grace.toMillis());
+        Instant heldSince = now;
         Instant until = now.plus(grace);
+        int extensions = 0;
         boolean interrupted = false;
-        while (clock.instant().isBefore(until)) {
-            try {
-                pause.pause(POLL);
-            } catch (InterruptedException e) {
-                interrupted = true;
+        while (true) {
+            while (!interrupted && clock.instant().isBefore(until)) {
+                try {
+                    pause.pause(POLL);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+                if (settledByAdoption(account)) {
+                    return false;
+                }
+            }
+            if (interrupted || extensions >= MAX_EXTENSIONS || !handOverUnderWay(account.id(), heldSince)) {
                 break;
             }
-            RefreshClaim.Refused current = ledger.current(account.id(), clock.instant());
-            if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() > account.tokenVersion()) {
-                LOG.info(
-                        "refresh.verdict_settled_by_adoption",
-                        "refusedVersion",
-                        account.tokenVersion(),
-                        "currentVersion",
-                        current.tokenVersion());
-                return false;
-            }
+            extensions++;
+            until = clock.instant().plus(grace);
+            LOG.info("refresh.verdict_extended_for_adoption", "extension", extensions, "graceMillis", grace.toMillis());
         }
         if (interrupted) {
             // the function is being stopped: the verdict stands without the rest of the window
             Thread.currentThread().interrupt();
         }
         return agents.markDeadAfterHold(account, reason, clock.instant());
+    }
+
+    private boolean settledByAdoption(LeasedAccount account) {
+        RefreshClaim.Refused current = ledger.current(account.id(), clock.instant());
+        if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() > account.tokenVersion()) {
+            LOG.info(
+                    "refresh.verdict_settled_by_adoption",
+                    "refusedVersion",
+                    account.tokenVersion(),
+                    "currentVersion",
+                    current.tokenVersion());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * An agent tried to hand tokens over during the hold (or just before it) and they have not landed:
+     * it is retrying past a KMS or DynamoDB failure, so the verdict waits one more window for it.
+     */
+    private boolean handOverUnderWay(String accountId, Instant heldSince) {
+        try {
+            Optional<Instant> attempt = agents.adoptionAttemptedAt(accountId);
+            return attempt.isPresent() && !attempt.get().isBefore(heldSince.minus(grace));
+        } catch (ReauthException.DependencyFailed e) {
+            return false;
+        }
     }
 
     private boolean agentServes(String accountId, Instant now) {

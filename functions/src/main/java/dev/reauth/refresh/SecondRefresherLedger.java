@@ -42,4 +42,15 @@ public interface SecondRefresherLedger {
      *         (then a person is told; a proxy that keeps refreshing on its own is told about once)
      */
     boolean secondRefresherSeen(String accountId, Instant now, Duration quiet);
+
+    /**
+     * Records that an agent is trying to hand the proxy's tokens over now (before the adoption's own AWS
+     * steps, which may fail and be retried by the agent). Best effort: nothing is recorded by default.
+     */
+    default void adoptionAttempted(String accountId, Instant now) {}
+
+    /** When an agent last tried to hand tokens over; empty when never (or not recorded). */
+    default Optional<Instant> adoptionAttemptedAt(String accountId) {
+        return Optional.empty();
+    }
 }

@@ -62,6 +62,7 @@ public final class TokenIntake {
     private final SecondRefresherSettings secondRefresher;
     private final Duration refreshLead;
     private final AdoptionTrust trust;
+    private final DependencyRetry retry;
 
     public TokenIntake(
             RefreshLedger ledger,
@@ -101,7 +102,35 @@ public final class TokenIntake {
             SecondRefresherSettings secondRefresher,
             Duration refreshLead,
             AdoptionTrust trust) {
+        this(
+                ledger,
+                accounts,
+                vault,
+                events,
+                alerts,
+                clock,
+                agents,
+                secondRefresher,
+                refreshLead,
+                trust,
+                DependencyRetry.none());
+    }
+
+    /** @param retry how an adoption's AWS steps are retried before the agent hears 503 (it tries again itself) */
+    public TokenIntake(
+            RefreshLedger ledger,
+            AccountDirectory accounts,
+            TokenVault vault,
+            EventPublisher events,
+            AlertPublisher alerts,
+            Clock clock,
+            Optional<SecondRefresherLedger> agents,
+            SecondRefresherSettings secondRefresher,
+            Duration refreshLead,
+            AdoptionTrust trust,
+            DependencyRetry retry) {
         this.trust = trust;
+        this.retry = retry;
         this.agents = agents;
         this.secondRefresher = secondRefresher;
         this.refreshLead = refreshLead;
@@ -139,7 +168,8 @@ public final class TokenIntake {
             Optional<Instant> refreshTokenExpiresAt) {
         String accountId = id.value();
         StructuredLog.putContext("accountId", accountId);
-        RefreshLedger.Sealed current = ledger.sealed(accountId)
+        noteAttempt(accountId);
+        RefreshLedger.Sealed current = retry.call("read", () -> ledger.sealed(accountId))
                 .orElseThrow(() ->
                         new ReauthException.AccountNotFound("No account with id '" + accountId + "' holds tokens"));
         if (current.tokenVersion() != baseVersion) {
@@ -147,16 +177,17 @@ public final class TokenIntake {
         }
         // nothing is opened, sealed or written before the provider said whose these tokens are
         ProviderIdentity identity = trust.verify(accountId, current.name(), baseVersion, accessToken);
-        TokenBundle held = vault.open(accountId, current.ciphertext());
+        TokenBundle held = retry.call("open", () -> vault.open(accountId, current.ciphertext()));
         SealedTokens sealed = new SealedTokens(
-                vault.seal(accountId, adopted(held, accessToken, refreshToken)),
+                retry.call("seal", () -> vault.seal(accountId, adopted(held, accessToken, refreshToken))),
                 expiresAt,
                 Optional.of(identity),
                 refreshTokenExpiresAt);
         Optional<RefreshLedger.Adopted> adopted = adoptPastRefreshInFlight(accountId, baseVersion, sealed);
         Instant now = clock.instant();
         if (adopted.isEmpty()) {
-            throw versionMoved(ledger.current(accountId, now).tokenVersion());
+            throw versionMoved(
+                    retry.call("read", () -> ledger.current(accountId, now)).tokenVersion());
         }
         long version = adopted.get().tokenVersion();
         LOG.warn(
@@ -191,11 +222,12 @@ public final class TokenIntake {
             String accountId, long baseVersion, SealedTokens sealed) {
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
-            Optional<RefreshLedger.Adopted> adopted = ledger.adopt(accountId, baseVersion, sealed, now);
+            Optional<RefreshLedger.Adopted> adopted =
+                    retry.call("commit", () -> ledger.adopt(accountId, baseVersion, sealed, now));
             if (adopted.isPresent() || attempt >= IN_FLIGHT_ATTEMPTS) {
                 return adopted;
             }
-            RefreshClaim.Refused current = ledger.current(accountId, now);
+            RefreshClaim.Refused current = retry.call("read", () -> ledger.current(accountId, now));
             if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() != baseVersion) {
                 return adopted;
             }
@@ -211,6 +243,18 @@ public final class TokenIntake {
                 Thread.currentThread().interrupt();
                 return adopted;
             }
+        }
+    }
+
+    /**
+     * Tells a death verdict held for this account that a hand-over is under way (it may fail on KMS and be
+     * retried by the agent): the verdict waits on. Best effort; the adoption goes on without it.
+     */
+    private void noteAttempt(String accountId) {
+        try {
+            agents.ifPresent(a -> a.adoptionAttempted(accountId, clock.instant()));
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.warn("adopt.attempt_not_recorded");
         }
     }
 

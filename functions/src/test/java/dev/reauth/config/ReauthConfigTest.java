@@ -47,8 +47,9 @@ class ReauthConfigTest {
                         Duration.ofSeconds(15),
                         Optional.empty()));
         assertThat(config.safety()).isEqualTo(RefreshSafety.defaults());
-        // 3 provider calls of 30 s, 2 AWS calls before them and 3 to land, 10 s each
-        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(140));
+        // 3 provider calls of 30 s, 2 AWS calls before them and 3 to land, 10 s each, and 3 grace windows of 5 s
+        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(155));
+        assertThat(config.safety().longestHeldVerdict()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.providerUserAgent()).isEqualTo("reauth/0.1 (OAuth token refresher; Java)");
         assertThat(config.deadlines()).isEqualTo(new DeadlineSettings("deadline-index", Duration.ofDays(3)));
     }
@@ -61,6 +62,21 @@ class ReauthConfigTest {
                 .hasMessageContaining("REFRESH_FUNCTION_TIMEOUT")
                 .hasMessageContaining("OAUTH_HTTP_TIMEOUT")
                 .hasMessageContaining("AWS_CALL_TIMEOUT");
+    }
+
+    @Test
+    void aDeadGraceTheFunctionCannotHold_failsStartUp_namingIt() {
+        // 155 s fit the default 180 s; 3 windows of 25 s instead of 5 s add 60 s: 215 s + 2 s do not
+        assertThatThrownBy(() -> ReauthConfig.from(with("REFRESH_DEAD_GRACE", "PT25S")))
+                .isInstanceOf(ReauthConfig.ConfigException.class)
+                .hasMessageContaining("REFRESH_FUNCTION_TIMEOUT (PT3M)")
+                .hasMessageContaining("3 x REFRESH_DEAD_GRACE (PT25S")
+                .hasMessageContaining("= PT3M37S");
+        // the same grace fits a function given the time for it
+        assertThat(ReauthConfig.from(with("REFRESH_DEAD_GRACE", "PT25S", "REFRESH_FUNCTION_TIMEOUT", "220"))
+                        .safety()
+                        .perRefreshBudget())
+                .isEqualTo(Duration.ofSeconds(215));
     }
 
     @Test
@@ -90,9 +106,11 @@ class ReauthConfigTest {
                 "REFRESH_LEASE", "PT20S",
                 "REFRESH_LEASE_MARGIN", "PT2S",
                 "REFRESH_RETRY_BACKOFF", "PT0.2S",
+                "REFRESH_DEAD_GRACE", "PT0.5S",
                 "RESCUE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/rescue"));
 
-        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofSeconds(11));
+        assertThat(config.safety().perRefreshBudget()).isEqualTo(Duration.ofMillis(12_500));
+        assertThat(config.secondRefresher().deadGrace()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.safety().retryBackoff()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.refresh().lease()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.safety().rescueQueueUrl())

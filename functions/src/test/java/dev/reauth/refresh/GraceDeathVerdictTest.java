@@ -93,7 +93,15 @@ class GraceDeathVerdictTest {
         public boolean secondRefresherSeen(String accountId, Instant at, Duration quiet) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public Optional<Instant> adoptionAttemptedAt(String accountId) {
+            return Optional.ofNullable(adoptionAttempt);
+        }
     };
+
+    /** When the agent last tried a hand-over that has not landed (its AWS steps failed); null: never. */
+    Instant adoptionAttempt;
 
     final GraceDeathVerdict verdict =
             new GraceDeathVerdict(ledger, agents, Duration.ofSeconds(5), Duration.ofHours(24), clock, duration -> {
@@ -178,5 +186,42 @@ class GraceDeathVerdictTest {
         assertThat(none.markDead(LEASED, "invalid_grant", T0)).isTrue();
 
         assertThat(calls).containsExactly("markDead:invalid_grant");
+    }
+
+    @Test
+    void aHandOverTriedDuringTheHold_extendsIt_andLandingInTheExtension_leavesNoDeadMark() {
+        // GIVEN an agent serves the account and tried a hand-over 2 s into the hold that failed on KMS
+        agentSeen.put("acct-1", T0.minusSeconds(60));
+        adoptionAttempt = T0.plusSeconds(2);
+        // its retry lands 7 s in: after the first 5 s window, inside the extension
+        adoptAfterPauses = 28;
+
+        boolean dead = verdict.markDead(LEASED, "invalid_grant", T0);
+
+        assertThat(dead).isFalse();
+        assertThat(calls).containsExactly("releaseLease");
+        assertThat(now).isEqualTo(T0.plusSeconds(7));
+    }
+
+    @Test
+    void aHandOverThatNeverLands_extendsTheHoldAtMostTwice_thenItIsDead() {
+        agentSeen.put("acct-1", T0.minusSeconds(60));
+        adoptionAttempt = T0.plusSeconds(1);
+
+        boolean dead = verdict.markDead(LEASED, "invalid_grant", T0);
+
+        assertThat(dead).isTrue();
+        // (1 + MAX_EXTENSIONS) x 5 s
+        assertThat(calls).containsExactly("releaseLease", "markDeadAfterHold:invalid_grant@15000");
+    }
+
+    @Test
+    void aHandOverTriedLongBeforeTheHold_doesNotExtendIt() {
+        agentSeen.put("acct-1", T0.minusSeconds(60));
+        adoptionAttempt = T0.minusSeconds(30);
+
+        assertThat(verdict.markDead(LEASED, "invalid_grant", T0)).isTrue();
+
+        assertThat(calls).containsExactly("releaseLease", "markDeadAfterHold:invalid_grant@5000");
     }
 }

@@ -3,6 +3,9 @@ package dev.reauth.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reauth.agent.ProxyCredentials;
+import dev.reauth.agent.RetryingTokenAdopter;
+import dev.reauth.agent.TokenAdopter;
 import dev.reauth.handler.RefreshHandler;
 import dev.reauth.local.LocalOAuthProvider;
 import dev.reauth.local.LocalStack;
@@ -25,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,7 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * What goes on around the refresher in the chaos run: proxies reading tokens all the time (and
  * noticing an expired one), and a second refresher, as better-ccflare is, that spends a refresh
- * token on its own just before reauth's lead and hands the tokens over through the agent's route.
+ * token on its own just before reauth's lead and hands the tokens over through the agent's route,
+ * retried as the agent retries them ({@link RetryingTokenAdopter}).
  * Both read the table and KMS straight from the emulator: their own AWS trouble is not reauth's.
  */
 final class ChaosActors {
@@ -46,6 +52,8 @@ final class ChaosActors {
     final AtomicInteger secondRefresherRefused = new AtomicInteger();
     final AtomicInteger adoptions = new AtomicInteger();
     final AtomicInteger adoptionsRefused = new AtomicInteger();
+    /** Every hand-over request, retries included. */
+    final AtomicInteger handOverAttempts = new AtomicInteger();
 
     private final LocalStack aws;
     private final LocalOAuthProvider provider;
@@ -55,7 +63,10 @@ final class ChaosActors {
     private final Map<String, Long> spentByVersion = new ConcurrentHashMap<>();
     /** Refresh tokens the second refresher redeemed itself (their successors reauth must adopt). */
     final Set<String> spentBySecondRefresher = ConcurrentHashMap.newKeySet();
-    /** Why reauth refused an adoption, by status and error code. */
+
+    private final ExecutorService handOvers = Executors.newVirtualThreadPerTaskExecutor();
+    private final TokenAdopter agent = RetryingTokenAdopter.around(this::handOver);
+    /** Why reauth finally refused an adoption (after the agent's retries), by status and error code. */
     final Map<String, Integer> adoptionRefusals = new ConcurrentHashMap<>();
 
     private volatile boolean running = true;
@@ -69,6 +80,11 @@ final class ChaosActors {
 
     void stop() {
         running = false;
+    }
+
+    /** Waits for the hand-overs still retrying (each ends within the agent's retry budget). */
+    void awaitHandOvers() {
+        handOvers.close();
     }
 
     /** One proxy: reads a random account's tokens as the fleet library does, about 20 times a second. */
@@ -102,6 +118,13 @@ final class ChaosActors {
      * the provider and offers the tokens to reauth as the agent does.
      */
     void refreshAhead(List<String> ids) {
+        // as the agent does at start for every account it maps: reauth then holds a refused refresh for it
+        for (String id : ids) {
+            ObjectNode handshake = ProjectFiles.eventJson("agent-handshake.json");
+            handshake.putObject("pathParameters").put("id", id);
+            handshake.put("rawPath", "/accounts/" + id + "/agent");
+            invoke(handshake);
+        }
         while (running) {
             for (String id : ids) {
                 try {
@@ -139,34 +162,58 @@ final class ChaosActors {
             return;
         }
         spentBySecondRefresher.add(spending);
+        ProxyCredentials credentials = new ProxyCredentials(
+                own.get().path("access_token").asText(),
+                own.get().path("refresh_token").asText(),
+                Instant.now().plusSeconds(own.get().path("expires_in").asLong()).toEpochMilli(),
+                Optional.empty());
+        // as the agent does: its hand-over retried while reauth fails transiently, off the watch's thread
+        handOvers.submit(() -> {
+            TokenAdopter.Outcome outcome = agent.adopt(id, version, credentials);
+            if (outcome instanceof TokenAdopter.Outcome.Adopted) {
+                adoptions.incrementAndGet();
+            } else {
+                adoptionsRefused.incrementAndGet();
+                String why = outcome instanceof TokenAdopter.Outcome.Failed failed ? failed.reason() : "409 conflict";
+                adoptionRefusals.merge(why, 1, Integer::sum);
+            }
+        });
+    }
+
+    /** One hand-over through reauth's route, answered as the agent's HTTP client maps answers. */
+    private TokenAdopter.Outcome handOver(String id, long version, ProxyCredentials tokens) {
+        handOverAttempts.incrementAndGet();
         ObjectNode body = JSON.createObjectNode()
                 .put("baseTokenVersion", version)
-                .put("accessToken", own.get().path("access_token").asText())
-                .put("refreshToken", own.get().path("refresh_token").asText())
-                .put(
-                        "expiresAt",
-                        Instant.now()
-                                .plusSeconds(own.get().path("expires_in").asLong())
-                                .toEpochMilli());
+                .put("accessToken", tokens.accessToken())
+                .put("refreshToken", tokens.refreshToken())
+                .put("expiresAt", tokens.expiresAtMillis());
         ObjectNode event = ProjectFiles.eventJson("adopt-tokens.json");
         event.putObject("pathParameters").put("id", id);
         event.put("rawPath", "/accounts/" + id + "/tokens");
         event.put("body", body.toString());
         JsonNode answer = invoke(event);
-        if (answer.path("statusCode").asInt() == 200) {
-            adoptions.incrementAndGet();
-        } else {
-            adoptionsRefused.incrementAndGet();
-            String error = "?";
+        int status = answer.path("statusCode").asInt();
+        if (status == 200) {
             try {
-                error = JSON.readTree(answer.path("body").asText())
-                        .path("error")
-                        .asText();
+                return new TokenAdopter.Outcome.Adopted(
+                        JSON.readTree(answer.path("body").asText())
+                                .path("tokenVersion")
+                                .asLong());
             } catch (java.io.IOException notJson) {
-                // the status alone says enough
+                return new TokenAdopter.Outcome.Failed("200 without a body", false);
             }
-            adoptionRefusals.merge(answer.path("statusCode").asInt() + " " + error, 1, Integer::sum);
         }
+        if (status == 409) {
+            return new TokenAdopter.Outcome.Conflict();
+        }
+        String error = "?";
+        try {
+            error = JSON.readTree(answer.path("body").asText()).path("error").asText();
+        } catch (java.io.IOException notJson) {
+            // the status alone says enough
+        }
+        return new TokenAdopter.Outcome.Failed(status + " " + error, status / 100 == 5 || status == 429);
     }
 
     private Optional<JsonNode> providerRefresh(String refreshToken) {

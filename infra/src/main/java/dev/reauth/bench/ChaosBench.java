@@ -143,6 +143,7 @@ public final class ChaosBench {
             grants.afterRotationShare(RefreshGrants.AfterRotation.LOST, 0);
             work.shutdown();
             work.awaitTermination(2, TimeUnit.MINUTES);
+            actors.awaitHandOvers();
             for (int i = 0; i < 3; i++) {
                 runSchedule(handler, functionTimeout, runs, failedRuns);
                 Thread.sleep(PERIOD.toMillis());

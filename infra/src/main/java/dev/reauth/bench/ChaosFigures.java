@@ -108,11 +108,13 @@ final class ChaosFigures {
                 "provider: %d refresh requests, %d answers lost after rotating%n",
                 grants.refreshRequests(), grants.rotatedAnswersLost());
         out.printf(
-                "second refresher: %d own refreshes, %d refused by the provider, %d adopted, %d adoptions refused%n",
+                "second refresher: %d own refreshes, %d refused by the provider, %d adopted, %d adoptions refused"
+                        + " (%d hand-over requests, the agent's retries included)%n",
                 actors.secondRefreshes.get(),
                 actors.secondRefresherRefused.get(),
                 actors.adoptions.get(),
-                actors.adoptionsRefused.get());
+                actors.adoptionsRefused.get(),
+                actors.handOverAttempts.get());
         out.printf("adoptions refused, by answer: %s%n", new TreeMap<>(actors.adoptionRefusals));
         out.printf(
                 "%naccounts lost to reauth's own handling: %d (target 0; %d of them not even marked dead)%n",

@@ -44,6 +44,7 @@ abstract class FaultInjectionIT {
      * The refresher checks these at start-up: the lease outlasts the function's timeout plus the margin
      * (30 >= 26 + 3), and the function's timeout holds one whole refresh (26 - 2 >= 3 x 3 + 5 x 2 s),
      * with room for a run to start one: a run starts no refresh later than 19 s before its deadline.
+     * No account here is agent-served, so no verdict is held: a 1 ms grace (the reader refuses PT0S) adds nothing.
      */
     /** The provider call's timeout (OAUTH_HTTP_TIMEOUT). */
     static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(3);
@@ -59,6 +60,8 @@ abstract class FaultInjectionIT {
     static final Duration AWS_CALL_TIMEOUT = Duration.ofSeconds(2);
 
     static final Duration AWS_ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a refused refresh of an agent-served account is held (REFRESH_DEAD_GRACE): next to nothing here. */
+    static final Duration DEAD_GRACE = Duration.ofMillis(1);
     /** The "90 s" outage: well inside the retry budget (lease less margin). */
     static final Duration SHORT_OUTAGE = Duration.ofSeconds(8);
     /** The "10 minutes": more than twice the lease, so the retries give up and the rescue must hold. */
@@ -90,6 +93,7 @@ abstract class FaultInjectionIT {
                         Map.entry("REFRESH_RETRY_BACKOFF", RETRY_BACKOFF.toString()),
                         Map.entry("AWS_CALL_TIMEOUT", AWS_CALL_TIMEOUT.toString()),
                         Map.entry("AWS_ATTEMPT_TIMEOUT", AWS_ATTEMPT_TIMEOUT.toString()),
+                        Map.entry("REFRESH_DEAD_GRACE", DEAD_GRACE.toString()),
                         Map.entry("RESCUE_QUEUE_URL", rescueQueueUrl),
                         Map.entry("WEB_BASE_URL", WEB_BASE_URL)));
         provider = system.provider.refreshGrants();

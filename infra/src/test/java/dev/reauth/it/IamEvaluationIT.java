@@ -66,7 +66,7 @@ class IamEvaluationIT {
                         "WEB_BASE_URL",
                         LinkSystemIT.WEB_BASE_URL,
                         "OAUTH_HTTP_TIMEOUT",
-                        "PT40S",
+                        "PT37S",
                         "OAUTH_REVOKE_URL",
                         ReauthSystem.LOCAL_REVOKE_URL));
         try {

@@ -93,6 +93,9 @@ public final class Schema {
 
         public static final String ADOPTION_COUNT = "adoption_count";
 
+        /** When an agent last tried to hand a proxy's own tokens over (N, epoch ms), landed or not: a held verdict waits on for it. */
+        public static final String ADOPTION_ATTEMPT_AT = "adoption_attempt_at";
+
         private Accounts() {}
     }
 
