@@ -91,7 +91,7 @@ public record ReauthConfig(
                         .orElse(preset.leadingAuthorizeParams()));
         Duration providerTimeout = read.duration("OAUTH_HTTP_TIMEOUT", DEFAULT_PROVIDER_TIMEOUT);
         Duration lease = read.duration("REFRESH_LEASE", Duration.ofMinutes(4));
-        Duration deadGrace = read.duration("REFRESH_DEAD_GRACE", Duration.ofSeconds(5));
+        Duration deadGrace = read.durationOrZero("REFRESH_DEAD_GRACE", Duration.ofSeconds(5)); // PT0S: no grace
         return new ReauthConfig(
                 read.required("AWS_REGION"),
                 read.uri("AWS_ENDPOINT_URL"),

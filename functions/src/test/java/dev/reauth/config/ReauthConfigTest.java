@@ -80,6 +80,15 @@ class ReauthConfigTest {
     }
 
     @Test
+    void aDeadGraceOfZero_turnsTheGraceOff_asTheTemplateSays() {
+        ReauthConfig config = ReauthConfig.from(with("REFRESH_DEAD_GRACE", "PT0S"));
+
+        assertThat(config.secondRefresher().deadGrace()).isZero();
+        assertThat(config.safety().perRefreshBudget())
+                .isLessThan(ReauthConfig.from(with()).safety().perRefreshBudget());
+    }
+
+    @Test
     void aLeaseThatDoesNotOutlastTheFunction_failsStartUp() {
         assertThatThrownBy(() -> ReauthConfig.from(with("REFRESH_LEASE", "PT3M")))
                 .isInstanceOf(ReauthConfig.ConfigException.class)
