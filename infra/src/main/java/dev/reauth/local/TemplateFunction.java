@@ -35,8 +35,16 @@ public final class TemplateFunction {
                 template.functionProperty(logicalId, "Handler").asText(),
                 jar(),
                 template.functionProperty(logicalId, "MemorySize").asInt(1024),
-                template.functionProperty(logicalId, "Timeout").asInt(30),
+                timeoutSeconds(template, logicalId),
                 environment,
                 jvmOptions);
+    }
+
+    /** The function's Timeout, a number or a {@code Ref} to a parameter (RefreshFunction's), read from its default. */
+    private static int timeoutSeconds(SamTemplate template, String logicalId) {
+        var timeout = template.functionProperty(logicalId, "Timeout");
+        return timeout.has("Ref")
+                ? Integer.parseInt(template.parameterDefault(timeout.get("Ref").asText()))
+                : timeout.asInt(30);
     }
 }
