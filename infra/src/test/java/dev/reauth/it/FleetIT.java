@@ -62,6 +62,7 @@ class FleetIT extends SystemIT {
         List<TokenSource> servers = new ArrayList<>();
         CountDownLatch flushedToVersion2 = new CountDownLatch(20);
         Set<Integer> flushedServers = ConcurrentHashMap.newKeySet();
+        PrincipalClients subscriber = PrincipalClients.of(system.aws, PrincipalClients.FLEET_SUBSCRIBER);
         for (int i = 0; i < 20; i++) {
             TokenSource server = proxyServer();
             int serverNumber = i;
@@ -76,7 +77,7 @@ class FleetIT extends SystemIT {
                         Set.of(system.aws.topicArn()),
                         SnsSignatureVerifier.withJdkTrust(),
                         SnsEndpoint.SignaturePolicy.LOCAL_EMULATOR_UNSIGNED,
-                        (topic, token) -> system.aws
+                        (topic, token) -> subscriber
                                 .sns()
                                 .confirmSubscription(c -> c.topicArn(topic).token(token)),
                         server);
@@ -84,15 +85,15 @@ class FleetIT extends SystemIT {
                         new InetSocketAddress("127.0.0.1", 0),
                         null,
                         endpoint,
-                        system.aws.sns(),
+                        subscriber.sns(),
                         system.aws.topicArn()));
             } else {
                 String queue = SqsSubscriber.subscribeQueue(
-                        system.aws.sqs(),
-                        system.aws.sns(),
+                        subscriber.sqs(),
+                        subscriber.sns(),
                         system.aws.topicArn(),
-                        "proxy-" + UUID.randomUUID().toString().substring(0, 8));
-                running.add(SqsSubscriber.start(system.aws.sqs(), queue, server));
+                        "reauth-fleet-" + UUID.randomUUID().toString().substring(0, 8));
+                running.add(SqsSubscriber.start(subscriber.sqs(), queue, server));
             }
             assertThat(server.accessToken(id)).isEqualTo(firstToken);
             servers.add(server);

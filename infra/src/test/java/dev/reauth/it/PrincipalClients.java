@@ -24,6 +24,9 @@ record PrincipalClients(DynamoDbClient dynamo, KmsClient kms, SqsClient sqs, Sns
     /** The reauth-agent's principal: FleetPolicy, AgentPolicy and the documented queue grants. */
     static final String AGENT = "AgentRole";
 
+    /** A proxy server whose fleet library subscribes itself (docs/proxies.md: FleetPolicy plus its queue or topic). */
+    static final String FLEET_SUBSCRIBER = "FleetSubscriberRole";
+
     static PrincipalClients of(LocalStack aws, String principal) {
         var http = UrlConnectionHttpClient.builder().build();
         var recorded = ClientOverrideConfiguration.builder()
