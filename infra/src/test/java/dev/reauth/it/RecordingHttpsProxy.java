@@ -8,6 +8,10 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,17 +43,21 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * An HTTPS_PROXY on loopback that plays api.anthropic.com: it accepts CONNECT, terminates TLS with a
- * certificate for api.anthropic.com from its own test CA (trusted by better-ccflare through
- * NODE_EXTRA_CA_CERTS), records each request's method, path and headers, and answers POST
- * /v1/messages with a small message; anything else gets 404. Nothing leaves the machine.
+ * An HTTPS_PROXY on loopback that plays api.anthropic.com and platform.claude.com: it accepts CONNECT
+ * to either, terminates TLS with a certificate naming both from its own test CA (trusted by
+ * better-ccflare through NODE_EXTRA_CA_CERTS), records each request's host, method, path, headers and
+ * answer status, and answers POST /v1/messages with a small message. POST /v1/oauth/token on
+ * platform.claude.com (the URL better-ccflare 3.5.4 hard-codes for its own refreshes) is forwarded,
+ * body, Content-Type and User-Agent as sent, to the token endpoint given at start (the local provider)
+ * and its answer passed back; anything else gets 404. Nothing leaves the machine.
  */
 final class RecordingHttpsProxy implements AutoCloseable {
 
-    /** One request as it arrived upstream. */
-    record Request(String method, String path, Map<String, String> headers) {}
+    /** One request as it arrived upstream, and the status it was answered with. */
+    record Request(String host, String method, String path, Map<String, String> headers, int status) {}
 
     private static final String HOST = "api.anthropic.com";
+    private static final String TOKEN_HOST = "platform.claude.com";
     private static final byte[] MESSAGE =
             ("{\"id\":\"msg_test\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
                             + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}")
@@ -59,15 +67,24 @@ final class RecordingHttpsProxy implements AutoCloseable {
     private final SSLContext tls;
     private final Path caPem;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final URI tokenUrl;
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private RecordingHttpsProxy(ServerSocket server, SSLContext tls, Path caPem) {
+    private RecordingHttpsProxy(ServerSocket server, SSLContext tls, Path caPem, URI tokenUrl) {
         this.server = server;
         this.tls = tls;
         this.caPem = caPem;
+        this.tokenUrl = tokenUrl;
         Thread.ofPlatform().daemon().name("recording-https-proxy").start(this::accept);
     }
 
     static RecordingHttpsProxy start(Path dir) throws Exception {
+        return start(dir, null);
+    }
+
+    /** As {@link #start(Path)}, forwarding platform.claude.com's token requests to {@code tokenUrl} (null: 404). */
+    static RecordingHttpsProxy start(Path dir, URI tokenUrl) throws Exception {
         KeyPair caKeys = rsa();
         X509Certificate ca = issue(
                 new X500Name("CN=reauth test CA"),
@@ -92,7 +109,7 @@ final class RecordingHttpsProxy implements AutoCloseable {
                         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                                 .encodeToString(ca.getEncoded())
                         + "\n-----END CERTIFICATE-----\n");
-        return new RecordingHttpsProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), tls, pem);
+        return new RecordingHttpsProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), tls, pem, tokenUrl);
     }
 
     String url() {
@@ -121,7 +138,10 @@ final class RecordingHttpsProxy implements AutoCloseable {
     private void tunnel(Socket client) {
         try (client) {
             String connect = head(client.getInputStream()).getFirst();
-            if (!connect.startsWith("CONNECT " + HOST + ":443 ")) {
+            String host = connect.startsWith("CONNECT " + HOST + ":443 ")
+                    ? HOST
+                    : connect.startsWith("CONNECT " + TOKEN_HOST + ":443 ") ? TOKEN_HOST : null;
+            if (host == null) {
                 client.getOutputStream()
                         .write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
                                 .getBytes(StandardCharsets.US_ASCII));
@@ -130,7 +150,7 @@ final class RecordingHttpsProxy implements AutoCloseable {
             client.getOutputStream()
                     .write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
-            try (SSLSocket upstream = (SSLSocket) tls.getSocketFactory().createSocket(client, HOST, 443, true)) {
+            try (SSLSocket upstream = (SSLSocket) tls.getSocketFactory().createSocket(client, host, 443, true)) {
                 upstream.setUseClientMode(false);
                 InputStream in = upstream.getInputStream();
                 List<String> lines = head(in);
@@ -142,12 +162,26 @@ final class RecordingHttpsProxy implements AutoCloseable {
                             line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             line.substring(colon + 1).trim());
                 }
-                in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-                requests.add(new Request(start[0], start[1], headers));
-                boolean message = start[0].equals("POST") && start[1].startsWith("/v1/messages");
-                byte[] body = message ? MESSAGE : new byte[0];
+                byte[] request = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+                int status;
+                byte[] body;
+                if (host.equals(HOST) && start[0].equals("POST") && start[1].startsWith("/v1/messages")) {
+                    status = 200;
+                    body = MESSAGE;
+                } else if (host.equals(TOKEN_HOST)
+                        && tokenUrl != null
+                        && start[0].equals("POST")
+                        && start[1].equals("/v1/oauth/token")) {
+                    HttpResponse<byte[]> answer = forwardToken(headers, request);
+                    status = answer.statusCode();
+                    body = answer.body();
+                } else {
+                    status = 404;
+                    body = new byte[0];
+                }
+                requests.add(new Request(host, start[0], start[1], headers, status));
                 OutputStream out = upstream.getOutputStream();
-                out.write(((message ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
+                out.write(("HTTP/1.1 " + status + (status == 200 ? " OK" : " Answer")
                                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                                 + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
@@ -156,6 +190,21 @@ final class RecordingHttpsProxy implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // a client that hung up; nothing to record
+        }
+    }
+
+    private HttpResponse<byte[]> forwardToken(Map<String, String> headers, byte[] request) throws IOException {
+        HttpRequest.Builder forward = HttpRequest.newBuilder(tokenUrl)
+                .header("Content-Type", headers.getOrDefault("content-type", ""))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request));
+        if (headers.containsKey("user-agent")) {
+            forward.header("User-Agent", headers.get("user-agent"));
+        }
+        try {
+            return http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while forwarding a token request", e);
         }
     }
 
@@ -190,10 +239,9 @@ final class RecordingHttpsProxy implements AutoCloseable {
                 subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (!ca) {
-            builder.addExtension(
-                    Extension.subjectAlternativeName,
-                    false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, HOST)));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, HOST), new GeneralName(GeneralName.dNSName, TOKEN_HOST)
+            }));
         }
         return new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));

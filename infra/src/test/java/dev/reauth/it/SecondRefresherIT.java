@@ -11,6 +11,9 @@ import dev.reauth.local.BetterCcflare;
 import dev.reauth.local.LocalApi;
 import dev.reauth.wire.Schema.Accounts;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +32,15 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A second refresher is not a death, against the REAL better-ccflare 3.5.4 and the reauth-agent beside
- * it: better-ccflare's own refresh (its refresh token redeemed at the local provider, which refuses a
- * spent one, and the answer stored with better-ccflare's AccountRepository.updateTokens statement into
- * its running database) lands just before reauth's scheduled refresh, 20 times over. The agent's watch
- * hands each over; where reauth got there first and met invalid_grant, the held verdict waits for it.
+ * it: better-ccflare refreshes on its own, its own code doing it. Its upstream traffic goes through a
+ * {@link RecordingHttpsProxy} (HTTPS_PROXY, the test CA trusted through NODE_EXTRA_CA_CERTS) that
+ * forwards the token requests it sends to the URL it hard-codes (platform.claude.com/v1/oauth/token)
+ * to the local provider, which rotates and refuses a spent refresh token. The provider grants
+ * 20-minute access tokens, so better-ccflare (which refreshes within 30 minutes of expiry) refreshes
+ * whenever it serves a request, and reauth (60-minute lead window) finds the account due at every
+ * scheduled run. Each round one client request goes through better-ccflare, then reauth's scheduled
+ * refresh runs at once, 20 times over (reauth's clock 11 s on per round, under its 6 adoptions a minute). The agent's watch hands each of better-ccflare's refreshes over;
+ * where reauth got there first and met invalid_grant, the held verdict waits for it.
  */
 class SecondRefresherIT extends SystemIT {
 
@@ -41,13 +49,25 @@ class SecondRefresherIT extends SystemIT {
     private Path work;
     private BetterCcflare betterCcflare;
     private Path apiKeyFile;
+    private String apiKey;
+    private RecordingHttpsProxy upstream;
 
     @BeforeAll
-    void startBetterCcflare() throws IOException {
+    void startBetterCcflare() throws Exception {
         work = Files.createTempDirectory("second-refresher-it");
-        betterCcflare = BetterCcflare.create(work.resolve("better-ccflare"));
+        upstream = RecordingHttpsProxy.start(
+                Files.createDirectories(work.resolve("upstream")),
+                system.provider.providerConfig().tokenUrl());
+        betterCcflare = BetterCcflare.create(
+                work.resolve("better-ccflare"),
+                Map.of(
+                        "HTTPS_PROXY",
+                        upstream.url(),
+                        "NODE_EXTRA_CA_CERTS",
+                        upstream.caPem().toString()));
         apiKeyFile = work.resolve("admin-key");
-        Files.writeString(apiKeyFile, betterCcflare.generateAdminKey("reauth-agent"));
+        apiKey = betterCcflare.generateAdminKey("reauth-agent");
+        Files.writeString(apiKeyFile, apiKey);
         betterCcflare.serve();
     }
 
@@ -55,6 +75,9 @@ class SecondRefresherIT extends SystemIT {
     void stopBetterCcflare() throws IOException {
         if (betterCcflare != null) {
             betterCcflare.close();
+        }
+        if (upstream != null) {
+            upstream.close();
         }
         try (var files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -94,6 +117,8 @@ class SecondRefresherIT extends SystemIT {
                         agentRole.sqs(),
                         agentRole.sns(),
                         listener)) {
+            // the provider's access tokens last 20 minutes: within better-ccflare's 30 and reauth's 60-minute windows
+            system.provider.refreshGrants().accessTokenLifetime(Duration.ofMinutes(20));
             // the local provider's first token exchange is slow (it makes its signing key): up to three logins
             LambdaResponse login = null;
             for (int attempt = 0; attempt < 3 && (login == null || login.getStatusCode() != 200); attempt++) {
@@ -105,19 +130,23 @@ class SecondRefresherIT extends SystemIT {
                     .until(() -> system.account(reauthId).containsKey(Accounts.AGENT_SEEN_AT));
 
             for (int round = 1; round <= ROUNDS; round++) {
-                // WHEN better-ccflare refreshes on its own (the refresh token it holds, redeemed at the provider)
-                String spent = column(proxyId, "refresh_token");
-                JsonNode own = system.proxyRefreshesItself(spent);
-                betterCcflare.sql(
-                        "UPDATE accounts SET access_token = ?, expires_at = ?, refresh_token = ?,"
-                                + " refresh_token_issued_at = ? WHERE id = ?",
-                        own.path("access_token").asText(),
-                        System.currentTimeMillis() + own.path("expires_in").asLong(28_800) * 1000,
-                        own.path("refresh_token").asText(),
-                        System.currentTimeMillis(),
-                        proxyId);
-                // AND reauth's scheduled refresh comes right after (its clock moved to the account's lead window)
-                system.clock.advance(Duration.ofHours(8));
+                // (rounds 11 s apart on reauth's clock: each round's hand-over is one adoption, and reauth takes
+                // at most ADOPTIONS_PER_MINUTE = 6 per account a minute; better-ccflare refreshes on the real clock)
+                system.clock.advance(Duration.ofSeconds(11));
+                // WHEN a client's request goes through better-ccflare, which refreshes on its own first
+                String before = column(proxyId, "refresh_token");
+                int tokenCallsBefore = ownRefreshes().size();
+                HttpResponse<String> served = send(round);
+                assertThat(served.statusCode())
+                        .as("round %d: %s", round, served.body())
+                        .isEqualTo(200);
+                await("round " + round + ": better-ccflare's own refresh stored")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> !column(proxyId, "refresh_token").equals(before));
+                assertThat(ownRefreshes().size())
+                        .as("round %d: better-ccflare's token requests", round)
+                        .isGreaterThan(tokenCallsBefore);
+                // AND reauth's scheduled refresh comes right after (the account is within its lead window)
                 JsonNode summary = system.runSchedule();
                 summaries.add(summary);
 
@@ -130,7 +159,9 @@ class SecondRefresherIT extends SystemIT {
                                 .bool())
                         .as("round %d", round)
                         .isFalse();
-                await().atMost(Duration.ofSeconds(30)).until(() -> inStep(proxyId, reauthId));
+                await("round " + round + ": reauth and better-ccflare in step")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> inStep(proxyId, reauthId));
             }
 
             // AND over all 20: no dead event or alert, no pause, one second-refresher alert, the account healthy
@@ -146,15 +177,61 @@ class SecondRefresherIT extends SystemIT {
             Map<String, AttributeValue> item = system.account(reauthId);
             assertThat(item.get(Accounts.REQUIRES_REAUTH).bool()).isFalse();
             assertThat(item).doesNotContainKey(Accounts.REAUTH_REASON);
+            assertThat(verdict("bcf-race").path("state").asText())
+                    .as("GET /accounts health")
+                    .isEqualTo("healthy");
+            // AND every refresh better-ccflare made came from its own code through the proxy, and was granted
+            List<RecordingHttpsProxy.Request> own = ownRefreshes();
+            assertThat(own).filteredOn(r -> r.status() == 200).hasSizeGreaterThanOrEqualTo(ROUNDS);
+            assertThat(own).allSatisfy(r -> {
+                assertThat(r.headers()).containsEntry("host", "platform.claude.com");
+                assertThat(r.headers().get("content-type")).startsWith("application/json");
+            });
             assertThat(Long.parseLong(item.get(Accounts.TOKEN_VERSION).n())).isGreaterThan(ROUNDS);
             long refusedFirst = summaries.stream()
                     .filter(s -> s.path("refreshed").asInt() == 0)
                     .count();
             System.out.printf(
-                    "SecondRefresherIT: %d rounds; reauth refreshed from adopted tokens in %d, met a spent token"
-                            + " (held, then settled by adoption) in %d%n",
-                    ROUNDS, ROUNDS - refusedFirst, refusedFirst);
+                    "SecondRefresherIT: %d rounds, %d refreshes by better-ccflare itself; reauth refreshed from"
+                            + " adopted tokens in %d, met a spent token (held, then settled by adoption) in %d%n",
+                    ROUNDS, own.size(), ROUNDS - refusedFirst, refusedFirst);
         }
+    }
+
+    /** better-ccflare's own token requests, as the proxy forwarded them to the provider. */
+    private List<RecordingHttpsProxy.Request> ownRefreshes() {
+        return upstream.requests().stream()
+                .filter(r -> r.host().equals("platform.claude.com")
+                        && r.method().equals("POST")
+                        && r.path().equals("/v1/oauth/token"))
+                .toList();
+    }
+
+    /** One client request through better-ccflare (upstream, the proxy answers it). */
+    private HttpResponse<String> send(int round) throws Exception {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(betterCcflare.url().resolve("/v1/messages"))
+                                .header("Content-Type", "application/json")
+                                .header("x-api-key", apiKey)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,"
+                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"round " + round
+                                                + "\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The account's health as GET /accounts gives it. */
+    private JsonNode verdict(String name) {
+        for (JsonNode account : ReauthSystem.json(system.listAccounts()).path("accounts")) {
+            if (account.path("name").asText().equals(name)) {
+                return account.path("health");
+            }
+        }
+        throw new AssertionError("no account " + name + " in GET /accounts");
     }
 
     /** reauth's current tokens are the ones in better-ccflare's row. */
