@@ -172,6 +172,29 @@ class ProviderAnswerSurvivesTest {
     }
 
     @Test
+    void aScheduledRunThatRescues_countsThatRescueAsPending_inItsOwnSummary() {
+        providerRotatesTo("at-1", "rt-1", "user:inference");
+        vault.sealFailures.set(Integer.MAX_VALUE);
+
+        ScheduledRefresh.Summary run = new ScheduledRefresh(
+                        ledger,
+                        service(Optional.of(rescue)),
+                        SETTINGS,
+                        SAFETY.perRefreshBudget(),
+                        clock,
+                        Optional.of(new RescueDrain(rescue, vault, ledger, backend, clock)),
+                        SAFETY.functionTimeout())
+                .run(clock.instant().plusSeconds(2));
+
+        assertThat(rescue.queue).hasSize(1);
+        assertThat(run.failed()).isEqualTo(1);
+        assertThat(run.rescuePending())
+                .as("nothing was queued before the run: the one it deposited")
+                .isEqualTo(1);
+        assertThat(ledger.rescuePending).containsKey(ID);
+    }
+
+    @Test
     void aRescueMadeMootByNewerTokens_isDropped_andNoLongerReported() {
         providerRotatesTo("at-1", "rt-1", "user:inference");
         vault.sealFailures.set(Integer.MAX_VALUE);

@@ -129,6 +129,9 @@ class TokenRescueIT {
 
         // THEN the provider rotated, nothing was written, and the tokens wait in the rescue queue
         assertThat(outage.failed()).isEqualTo(1);
+        assertThat(outage.rescuePending())
+                .as("the run's metric counts the rescue it deposited")
+                .isEqualTo(1);
         assertThat(provider.refreshRequests() - redeemed).isEqualTo(1);
         Map<String, AttributeValue> during = system.account(id);
         assertThat(during.get(Accounts.TOKEN_VERSION).n()).isEqualTo("1");
