@@ -51,7 +51,7 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             "#id, #name, #version, #mode, #apiKey, #expiresAt, #reauth, #updated,"
                     + " #pAccount, #pEmail, #pOrg, #pOrgName, #lastRefresh, #lastResult, #failures, #refreshes, #reason, #reasonAt,"
                     + " #attempt, #next, #leaseUntil, #alerts, #recentAlerts, #rtExpires, #onHold, #onHoldAt, #attention,"
-                    + " #attentionAt, #uncertain";
+                    + " #attentionAt, #uncertain, #rescue";
 
     // states other parts of the stack write; absent on items written before them
     static final String REFRESH_TOKEN_EXPIRES_AT = "refresh_token_expires_at";
@@ -90,7 +90,8 @@ public final class DynamoAccountDirectory implements AccountDirectory {
             Map.entry("#onHoldAt", ON_HOLD_AT),
             Map.entry("#attention", ATTENTION_REASON),
             Map.entry("#attentionAt", ATTENTION_AT),
-            Map.entry("#uncertain", ROTATION_UNCERTAIN_AT));
+            Map.entry("#uncertain", ROTATION_UNCERTAIN_AT),
+            Map.entry("#rescue", Accounts.RESCUE_PENDING_AT));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -190,7 +191,8 @@ public final class DynamoAccountDirectory implements AccountDirectory {
                         onHold(item),
                         string(item, ATTENTION_REASON),
                         Attributes.instant(item, ATTENTION_AT),
-                        Attributes.instant(item, ROTATION_UNCERTAIN_AT)));
+                        Attributes.instant(item, ROTATION_UNCERTAIN_AT),
+                        Attributes.instant(item, Accounts.RESCUE_PENDING_AT)));
     }
 
     /** On hold while the flag is set; since on_hold_at when recorded (the epoch when not, which still reads "on hold"). */

@@ -62,7 +62,8 @@ public final class DynamoAccountWriter implements AccountWriter {
             "#onHoldAt",
             "#uncertain",
             "#attention",
-            "#attentionAt");
+            "#attentionAt",
+            "#rescue");
 
     static final String CONSUME_EXPRESSION = "SET #consumedAt = :now REMOVE #verifier, #leaseEnd";
     static final String CONSUME_CONDITION = "#claimId = :claimId AND attribute_not_exists(#consumedAt)";
@@ -205,6 +206,7 @@ public final class DynamoAccountWriter implements AccountWriter {
                 Map.entry("#onHold", Accounts.ON_HOLD),
                 Map.entry("#onHoldAt", Accounts.ON_HOLD_AT),
                 Map.entry("#uncertain", Accounts.ROTATION_UNCERTAIN_AT),
+                Map.entry("#rescue", Accounts.RESCUE_PENDING_AT),
                 Map.entry("#attention", Accounts.ATTENTION_REASON),
                 Map.entry("#attentionAt", Accounts.ATTENTION_AT),
                 Map.entry("#rtExp", Accounts.REFRESH_TOKEN_EXPIRES_AT)));

@@ -58,7 +58,7 @@ public final class DynamoRefreshLedger implements RefreshLedger {
     /** New tokens make the account healthy: token_version + 1, back in the index, dead mark, backoff, lease and alerts gone. */
     static final String TOKENS_UPDATE = "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
             + " #failures = :zero, #bucket = :bucket%s REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt,"
-            + " #uncertain%s";
+            + " #uncertain, #rescue%s";
     /** New tokens that need a person's look: the reason is set (otherwise it is removed with the other marks). */
     static final String ATTENTION_SET = ", #attention = :attention, #attentionAt = :now";
 
@@ -83,6 +83,11 @@ public final class DynamoRefreshLedger implements RefreshLedger {
             + " REMOVE #bucket, #leaseUntil, #leaseOwner, #next";
     static final String FAILURE_UPDATE = "SET #failures = if_not_exists(#failures, :zero) + :one, #result = :result,"
             + " #next = :retryAt%s REMOVE #leaseUntil, #leaseOwner";
+    /** The newest tokens wait in the rescue queue: noted only while the tokens are the version they were refreshed from. */
+    static final String RESCUE_NOTE = "SET #rescue = :at";
+    /** A rescue found moot: its note goes, unless a later rescue's note replaced it. */
+    static final String RESCUE_CLEAR = "REMOVE #rescue";
+
     static final String UNCERTAIN_SET = ", #uncertain = if_not_exists(#uncertain, :uncertain)";
 
     private static final Map<String, String> NAMES = Map.ofEntries(
@@ -378,6 +383,7 @@ public final class DynamoRefreshLedger implements RefreshLedger {
                 Map.entry("#reason", Accounts.REAUTH_REASON),
                 Map.entry("#reasonAt", Accounts.REAUTH_REQUIRED_AT),
                 Map.entry("#uncertain", Accounts.ROTATION_UNCERTAIN_AT),
+                Map.entry("#rescue", Accounts.RESCUE_PENDING_AT),
                 Map.entry("#attention", Accounts.ATTENTION_REASON),
                 Map.entry("#attentionAt", Accounts.ATTENTION_AT)));
         if (refreshTokenRotated) {
@@ -599,6 +605,26 @@ public final class DynamoRefreshLedger implements RefreshLedger {
         } catch (SdkException e) {
             throw new ReauthException.DependencyFailed("The accounts table is unavailable", e);
         }
+    }
+
+    @Override
+    public void noteRescuePending(String accountId, long baseVersion, Instant rescuedAt) {
+        conditionalUpdate(
+                accountId,
+                RESCUE_NOTE,
+                "#ver = :base",
+                Map.of("#rescue", Accounts.RESCUE_PENDING_AT, "#ver", Accounts.TOKEN_VERSION),
+                Map.of(":at", millis(rescuedAt), ":base", n(baseVersion)));
+    }
+
+    @Override
+    public void clearRescuePending(String accountId, Instant rescuedAt) {
+        conditionalUpdate(
+                accountId,
+                RESCUE_CLEAR,
+                "#rescue = :at",
+                Map.of("#rescue", Accounts.RESCUE_PENDING_AT),
+                Map.of(":at", millis(rescuedAt)));
     }
 
     @Override

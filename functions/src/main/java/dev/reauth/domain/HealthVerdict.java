@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *   <li>{@code on_hold}: the provider suspended the account;</li>
  *   <li>{@code attention}: tokens are stored but a person must look: refreshes keep failing, the
  *       access token expired, a refresh is overdue by two schedule periods (the schedule is not
- *       running, or cannot reach the account), a refresh's answer was lost, or the refresher flagged it;</li>
+ *       running, or cannot reach the account), a refresh's answer was lost, rescued tokens have waited
+ *       in the rescue queue for longer than two schedule periods, or the refresher flagged it;</li>
  *   <li>{@code expiring}: the refresh token stops working soon, so a login is needed before then;</li>
- *   <li>{@code refreshing}: due now, in flight, or retrying after fewer failures than the alert count;</li>
+ *   <li>{@code refreshing}: due now, in flight, retrying after fewer failures than the alert count, or
+ *       its newest tokens wait in the rescue queue for the next run to land them;</li>
  *   <li>{@code healthy}: refreshed, and the next refresh is ahead.</li>
  * </ul>
  */
@@ -94,6 +96,7 @@ public final class HealthVerdict {
                         "the answer to a refresh " + ago(at, now)
                                 + " was lost: the provider may have rotated the refresh token",
                         Optional.of("if the next refresh fails: " + relogin))));
+        facts.rescuePendingAt().ifPresent(at -> findings.add(rescuePending(at, now, rules)));
 
         boolean refreshable = findings.stream().noneMatch(f -> f.state() == State.DEAD || f.state() == State.ON_HOLD);
         Optional<Instant> nextDue = refreshable
@@ -194,6 +197,25 @@ public final class HealthVerdict {
                     "due for refresh: the schedule takes it within " + human(rules.schedulePeriod()),
                     Optional.empty()));
         }
+    }
+
+    /**
+     * The newest tokens wait in the rescue queue, not yet in the table (proxies still serve the stored
+     * access token). Every run drains the queue first, so within two schedule periods it is reauth's
+     * own work; longer, the drains keep failing to land them and a person should look at KMS and DynamoDB.
+     */
+    private static Finding rescuePending(Instant at, Instant now, HealthRules rules) {
+        String words = "its newest tokens wait in the rescue queue since " + ago(at, now) + ", not yet in the table";
+        if (Duration.between(at, now).compareTo(rules.overdueAfter()) <= 0) {
+            return new Finding(
+                    State.REFRESHING, "rescue_pending", words + "; the next refresh run lands them", Optional.empty());
+        }
+        return new Finding(
+                State.ATTENTION,
+                "rescue_pending",
+                words + "; refresh runs have not landed them",
+                Optional.of("check that KMS and DynamoDB answer the refresh function (metric RescuePending, log"
+                        + " rescue.not_landed_yet)"));
     }
 
     private static String healthySummary(RefreshHealth facts, Instant nextDue, Instant now) {

@@ -8,7 +8,8 @@ import java.util.Optional;
  * What the accounts table records about an account's refreshes and its standing, for the health
  * verdict ({@link HealthVerdict}): the last success and the last attempt apart, the failures in a row,
  * the retry time and the lease, why it requires re-authentication, and the states the provider or the
- * refresher can put it in (on hold, needing a look, refresh-token deadline, uncertain rotation).
+ * refresher can put it in (on hold, needing a look, refresh-token deadline, uncertain rotation, rescue
+ * pending).
  *
  * @param lastRefreshAt         the last successful refresh (or the last token write, when none yet)
  * @param lastResult            the last attempt's result: {@code ok}, {@code provider_error}, {@code dead}, ...
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param onHoldAt              the provider suspended the account (present while it is on hold)
  * @param attentionReason       tokens are stored but a person must look (for example {@code scope_changed})
  * @param rotationUncertainAt   a refresh whose answer was lost: the provider may have rotated
+ * @param rescuePendingAt       the newest tokens wait in the rescue queue since then, not yet in the table
  */
 public record RefreshHealth(
         Optional<Instant> lastRefreshAt,
@@ -36,7 +38,8 @@ public record RefreshHealth(
         Optional<Instant> onHoldAt,
         Optional<String> attentionReason,
         Optional<Instant> attentionAt,
-        Optional<Instant> rotationUncertainAt) {
+        Optional<Instant> rotationUncertainAt,
+        Optional<Instant> rescuePendingAt) {
 
     public static final RefreshHealth NONE =
             new RefreshHealth(Optional.empty(), Optional.empty(), 0, 0, Optional.empty(), Optional.empty());
@@ -64,6 +67,7 @@ public record RefreshHealth(
                 Optional.empty(),
                 Optional.empty(),
                 List.of(),
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),

@@ -106,6 +106,22 @@ public interface RefreshLedger {
     int recordFailure(
             LeasedAccount account, String result, Instant retryAt, Optional<Instant> uncertainSince, Instant now);
 
+    /**
+     * Notes that the account's newest tokens wait in the rescue queue since {@code rescuedAt}
+     * ({@code rescue_pending_at}), while its tokens are still at {@code baseVersion}: newer tokens make
+     * the rescue moot, and every token write clears the note. Callers treat it as best-effort.
+     *
+     * @throws dev.reauth.domain.ReauthException.DependencyFailed when the table is unavailable
+     */
+    void noteRescuePending(String accountId, long baseVersion, Instant rescuedAt);
+
+    /**
+     * Clears the note of a rescue found moot, if the note is still that rescue's ({@code rescuedAt}).
+     *
+     * @throws dev.reauth.domain.ReauthException.DependencyFailed when the table is unavailable
+     */
+    void clearRescuePending(String accountId, Instant rescuedAt);
+
     /** Notes that an alert of this kind was sent, so it is sent once until the account is healthy again. */
     void noteAlert(String accountId, String kind);
 

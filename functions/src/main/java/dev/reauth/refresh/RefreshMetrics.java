@@ -104,7 +104,7 @@ public final class RefreshMetrics {
         /** Rescued tokens that landed in this run. */
         int rescueLanded();
 
-        /** Rescued tokens still waiting to land (KMS or DynamoDB still down). */
+        /** Rescued tokens still waiting to land as the run ends: those its drain left, and those it deposited. */
         int rescuePending();
 
         List<Long> latenciesMillis();

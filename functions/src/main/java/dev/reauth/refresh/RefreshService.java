@@ -44,6 +44,8 @@ public final class RefreshService {
     private static final Duration POLL = Duration.ofMillis(200);
     /** The dead reason when the provider rotated and its answer never reached reauth. */
     public static final String ROTATION_LOST = "rotation_lost";
+    /** A refresh's result when its tokens went to the rescue queue (they wait there, counted as pending). */
+    public static final String TOKENS_RESCUED = "tokens_rescued";
     /** The attention reason of tokens granted without {@value #INFERENCE_SCOPE}. */
     public static final String SCOPE_MISSING_INFERENCE = "scope_missing_inference";
     /** The attention reason of a grant whose access token never came, even on a second redeem. */
@@ -447,7 +449,7 @@ public final class RefreshService {
                 yield new RefreshOutcome.Current(currentVersion);
             }
             case TokenLanding.Result.Rescued rescued ->
-                new RefreshOutcome.Failed("tokens_rescued", account.failures() + 1, clock.instant());
+                new RefreshOutcome.Failed(TOKENS_RESCUED, account.failures() + 1, clock.instant());
             case TokenLanding.Result.Lost lost ->
                 new RefreshOutcome.Failed("tokens_lost", account.failures() + 1, clock.instant());
         };

@@ -96,8 +96,16 @@ public final class RescueDrain {
     private Fate land(TokenRescue.Pending pending) {
         RescuedTokens r = pending.tokens();
         StructuredLog.putContext("accountId", r.accountId());
+        byte[] ciphertext;
         try {
-            byte[] ciphertext = vault.seal(r.accountId(), r.tokens());
+            ciphertext = vault.seal(r.accountId(), r.tokens());
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.warn("rescue.not_landed_yet", "baseVersion", r.baseVersion(), "step", "seal");
+            // KMS is down, the table may not be: report the account's tokens as waiting
+            TokenLanding.notePending(ledger, r.accountId(), r.baseVersion(), r.rescuedAt());
+            return Fate.PENDING;
+        }
+        try {
             Instant now = clock.instant();
             OptionalLong version = ledger.land(
                     r.accountId(),
@@ -118,19 +126,35 @@ public final class RescueDrain {
             if (current.reason() == RefreshClaim.Reason.GONE || current.tokenVersion() != r.baseVersion()) {
                 // a re-authentication or an adoption wrote newer tokens: they stand
                 rescue.settle(pending);
+                if (current.reason() != RefreshClaim.Reason.GONE) {
+                    clearNote(r);
+                }
                 LOG.warn("rescue.moot", "baseVersion", r.baseVersion(), "currentVersion", current.tokenVersion());
                 return Fate.MOOT;
             }
             LOG.warn("rescue.waiting_for_lease", "baseVersion", r.baseVersion());
+            TokenLanding.notePending(ledger, r.accountId(), r.baseVersion(), r.rescuedAt());
             return Fate.PENDING;
         } catch (ReauthException.DependencyFailed e) {
+            // the table refused the landing: a note would meet the same outage, the next drain writes it
             LOG.warn(
                     "rescue.not_landed_yet",
                     "baseVersion",
                     r.baseVersion(),
+                    "step",
+                    "land",
                     "errorType",
                     e.getClass().getSimpleName());
             return Fate.PENDING;
+        }
+    }
+
+    /** A moot rescue's note goes (new tokens already cleared it unless the note was written after them). */
+    private void clearNote(RescuedTokens r) {
+        try {
+            ledger.clearRescuePending(r.accountId(), r.rescuedAt());
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.warn("rescue.note_failed", "errorType", e.getClass().getSimpleName());
         }
     }
 

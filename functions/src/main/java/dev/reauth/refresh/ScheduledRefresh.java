@@ -126,6 +126,7 @@ public final class ScheduledRefresh {
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger dead = new AtomicInteger();
         AtomicInteger throttled = new AtomicInteger();
+        AtomicInteger rescued = new AtomicInteger();
         AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.MIN);
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         Instant lastStart = deadline.minus(perRefreshBudget);
@@ -151,7 +152,12 @@ public final class ScheduledRefresh {
                             case RefreshOutcome.Current c -> current.incrementAndGet();
                             case RefreshOutcome.InFlight i -> current.incrementAndGet();
                             case RefreshOutcome.Dead d -> dead.incrementAndGet();
-                            case RefreshOutcome.Failed f -> failed.incrementAndGet();
+                            case RefreshOutcome.Failed f -> {
+                                failed.incrementAndGet();
+                                if (RefreshService.TOKENS_RESCUED.equals(f.result())) {
+                                    rescued.incrementAndGet();
+                                }
+                            }
                             case RefreshOutcome.Throttled t -> {
                                 throttled.incrementAndGet();
                                 Instant until = clock.instant().plus(t.retryAfter());
@@ -180,7 +186,8 @@ public final class ScheduledRefresh {
                 work.size() - taken,
                 List.copyOf(latencies),
                 drained.landed(),
-                drained.pending());
+                // the rescues still waiting as the run ends: those its drain left, and those it deposited
+                drained.pending() + rescued.get());
         LOG.info(
                 "refresh.run_finished",
                 "due",

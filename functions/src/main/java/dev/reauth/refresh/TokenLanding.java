@@ -131,6 +131,7 @@ public final class TokenLanding {
             LOG.error("refresh.tokens_lost", null, "why", "no rescue queue configured (RESCUE_QUEUE_URL)");
             return new Result.Lost();
         }
+        Instant rescuedAt = clock.instant();
         try {
             rescue.get()
                     .deposit(new RescuedTokens(
@@ -142,12 +143,25 @@ public final class TokenLanding {
                             expiresAt,
                             rotated,
                             attention,
-                            clock.instant()));
+                            rescuedAt));
             LOG.warn("refresh.tokens_rescued", "tokenVersion", account.tokenVersion());
-            return new Result.Rescued();
         } catch (ReauthException.DependencyFailed e) {
             LOG.error("refresh.tokens_lost", e, "why", "the rescue queue refused them too");
             return new Result.Lost();
+        }
+        notePending(ledger, account.id(), account.tokenVersion(), rescuedAt);
+        return new Result.Rescued();
+    }
+
+    /**
+     * Reports, best-effort, that the account's newest tokens wait in the rescue queue: DynamoDB may be
+     * the reason they do, and the rescue drain writes the note again while they wait.
+     */
+    static void notePending(RefreshLedger ledger, String accountId, long baseVersion, Instant rescuedAt) {
+        try {
+            ledger.noteRescuePending(accountId, baseVersion, rescuedAt);
+        } catch (ReauthException.DependencyFailed e) {
+            LOG.warn("rescue.note_failed", "errorType", e.getClass().getSimpleName());
         }
     }
 

@@ -59,7 +59,7 @@ class DynamoAccountWriterTest {
                 .isEqualTo(
                         "SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now,"
                                 + " #issued = :now, #reauth = :false, #bucket = :bucket, #failures = :zero, #pAccount = :pAccount, #pEmail = :pEmail"
-                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #pOrg, #pOrgName, #rtExp");
+                                + " REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #rescue, #pOrg, #pOrgName, #rtExp");
         assertThat(account.conditionExpression())
                 .isEqualTo(
                         "attribute_exists(#id) AND #ver = :base AND (attribute_not_exists(#pAccount) OR #pAccount = :pAccount)");
@@ -110,6 +110,7 @@ class DynamoAccountWriterTest {
                         || a.startsWith("on_hold")
                         || a.startsWith("attention")
                         || a.equals("rotation_uncertain_at")
+                        || a.equals("rescue_pending_at")
                         || a.equals("expires_at")
                         || a.equals("requires_reauth"))
                 .doesNotContain("priority", "request_count", "name", "id");
@@ -178,7 +179,7 @@ class DynamoAccountWriterTest {
         assertThat(account.updateExpression())
                 .doesNotContain(":pAccount")
                 .endsWith(
-                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #rtExp");
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #rescue, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));
     }
@@ -191,7 +192,7 @@ class DynamoAccountWriterTest {
         assertThat(account.conditionExpression()).isEqualTo("attribute_exists(#id) AND #ver = :base");
         assertThat(account.updateExpression())
                 .endsWith(
-                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt,"
+                        "REMOVE #reason, #reasonAt, #next, #leaseUntil, #leaseOwner, #alerts, #expiringAlert, #onHold, #onHoldAt, #uncertain, #attention, #attentionAt, #rescue,"
                                 + " #pAccount, #pEmail, #pOrg, #pOrgName, #rtExp");
         RecordingDynamo.assertPlaceholdersMatch(
                 dynamo.only(TransactWriteItemsRequest.class).transactItems().get(0));

@@ -174,7 +174,7 @@ class DynamoRefreshLedgerTest {
         assertThat(update.updateExpression())
                 .contains("#attention = :attention, #attentionAt = :now")
                 .endsWith(
-                        "REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt, #uncertain ADD #count :one");
+                        "REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt, #uncertain, #rescue ADD #count :one");
         assertThat(update.expressionAttributeNames())
                 .containsEntry("#attention", "attention_reason")
                 .containsEntry("#attentionAt", "attention_at");
@@ -199,7 +199,9 @@ class DynamoRefreshLedgerTest {
                 .containsEntry(":base", n(4))
                 .containsEntry(":owner", s("lease-1"))
                 .containsEntry(":next", n(5));
-        assertThat(update.updateExpression()).contains("REMOVE").contains("#uncertain, #attention, #attentionAt");
+        assertThat(update.updateExpression())
+                .contains("REMOVE")
+                .contains("#uncertain, #rescue, #attention, #attentionAt");
         assertPlaceholdersMatch(update);
         // another refresher claimed meanwhile, or the version moved: nothing written
         dynamo.then(conditionFailed(Map.of()));
@@ -260,7 +262,7 @@ class DynamoRefreshLedgerTest {
                 .isEqualTo("SET #ct = :ct, #exp = :exp, #ver = :next, #updated = :now, #reauth = :false,"
                         + " #failures = :zero, #bucket = :bucket, #issued = :now, #last = :now, #result = :ok"
                         + " REMOVE #leaseUntil, #leaseOwner, #next, #alerts, #reason, #reasonAt, #uncertain,"
-                        + " #attention, #attentionAt ADD #count :one");
+                        + " #rescue, #attention, #attentionAt ADD #count :one");
         assertThat(update.conditionExpression())
                 .isEqualTo(DynamoRefreshLedger.LEASE_HELD)
                 .isEqualTo("#ver = :base AND #leaseOwner = :owner");
@@ -322,13 +324,49 @@ class DynamoRefreshLedgerTest {
                 .isEqualTo("#ver = :base AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)");
         assertThat(update.updateExpression())
                 .startsWith("SET #ct = :ct, #exp = :exp, #ver = :next")
-                .contains(", #issued = :now, #seen = :now, #result = :adopted REMOVE");
+                .contains(", #issued = :now, #seen = :now, #result = :adopted REMOVE")
+                .contains("#uncertain, #rescue");
         assertThat(update.expressionAttributeValues())
                 .containsEntry(":base", n(7))
                 .containsEntry(":next", n(8));
         assertPlaceholdersMatch(update);
         dynamo.then(conditionFailed(Map.of()));
         assertThat(ledger.adopt("acct-1", 7, NEW_TOKENS, NOW)).isEmpty();
+    }
+
+    @Test
+    void noteRescuePending_writesTheRescueTime_onlyWhileTheTokensAreTheVersionItWasRefreshedFrom() {
+        dynamo.then(UpdateItemResponse.builder().build());
+
+        ledger.noteRescuePending("acct-1", 4, NOW.minusSeconds(30));
+
+        UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.updateExpression()).isEqualTo("SET #rescue = :at");
+        assertThat(update.conditionExpression()).isEqualTo("#ver = :base");
+        assertThat(update.expressionAttributeNames())
+                .containsEntry("#rescue", "rescue_pending_at")
+                .containsEntry("#ver", "token_version");
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":at", n(NOW.minusSeconds(30).toEpochMilli()))
+                .containsEntry(":base", n(4));
+        assertPlaceholdersMatch(update);
+        // newer tokens stand: the rescue is moot and nothing is noted, without an error
+        dynamo.then(conditionFailed(Map.of()));
+        ledger.noteRescuePending("acct-1", 4, NOW);
+    }
+
+    @Test
+    void clearRescuePending_removesTheNote_onlyWhenItIsStillThatRescues() {
+        dynamo.then(UpdateItemResponse.builder().build());
+
+        ledger.clearRescuePending("acct-1", NOW.minusSeconds(30));
+
+        UpdateItemRequest update = dynamo.only(UpdateItemRequest.class);
+        assertThat(update.updateExpression()).isEqualTo("REMOVE #rescue");
+        assertThat(update.conditionExpression()).isEqualTo("#rescue = :at");
+        assertThat(update.expressionAttributeValues())
+                .containsEntry(":at", n(NOW.minusSeconds(30).toEpochMilli()));
+        assertPlaceholdersMatch(update);
     }
 
     @Test
@@ -459,6 +497,8 @@ class DynamoRefreshLedgerTest {
                 () -> ledger.markDead(LEASED, "invalid_grant", NOW),
                 () -> ledger.recordFailure(LEASED, "x", NOW, NOW),
                 () -> ledger.noteAlert("a", "dead"),
+                () -> ledger.noteRescuePending("a", 1, NOW),
+                () -> ledger.clearRescuePending("a", NOW),
                 () -> ledger.sealed("a"),
                 () -> ledger.createImported("a", "n", AccountMode.MAX, OptionalLong.empty(), NEW_TOKENS, NOW),
                 () -> ledger.current("a", NOW));

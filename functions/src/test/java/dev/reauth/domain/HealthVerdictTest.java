@@ -45,6 +45,7 @@ class HealthVerdictTest {
         Optional<Instant> onHoldAt = Optional.empty();
         Optional<String> attention = Optional.empty();
         Optional<Instant> uncertainAt = Optional.empty();
+        Optional<Instant> rescuePendingAt = Optional.empty();
 
         Health judge() {
             return judge(RULES);
@@ -76,7 +77,8 @@ class HealthVerdictTest {
                                     onHoldAt,
                                     attention,
                                     attention.map(a -> NOW.minus(min(3))),
-                                    uncertainAt)),
+                                    uncertainAt,
+                                    rescuePendingAt)),
                     NOW,
                     rules);
         }
@@ -223,6 +225,40 @@ class HealthVerdictTest {
         Health lost = uncertain.judge();
         assertThat(lost.state()).isEqualTo(State.ATTENTION);
         assertThat(lost.reasons()).containsExactly("rotation_uncertain");
+    }
+
+    @Test
+    void rescuePending_isReauthsOwnWorkForTwoSchedulePeriods_thenAsksAPersonToLookAtKmsAndDynamo() {
+        Facts waiting = refreshed();
+        waiting.rescuePendingAt = at(min(-4));
+        Health fresh = waiting.judge();
+        assertThat(fresh.state()).isEqualTo(State.REFRESHING);
+        assertThat(fresh.reasons()).containsExactly("rescue_pending");
+        assertThat(fresh.summary())
+                .isEqualTo("its newest tokens wait in the rescue queue since 4m ago, not yet in the table;"
+                        + " the next refresh run lands them");
+        assertThat(fresh.fix()).isEmpty();
+
+        // RULES: every 5 minutes, so two periods are 10 minutes
+        waiting.rescuePendingAt = at(min(-11));
+        Health stuck = waiting.judge();
+        assertThat(stuck.state()).isEqualTo(State.ATTENTION);
+        assertThat(stuck.reasons()).containsExactly("rescue_pending");
+        assertThat(stuck.summary()).contains("since 11m ago").contains("refresh runs have not landed them");
+        assertThat(stuck.fix()).hasValueSatisfying(fix -> assertThat(fix).contains("KMS and DynamoDB"));
+    }
+
+    @Test
+    void rescuePending_onAnAccountMarkedDead_isReportedBesideTheDeadMark_theRescueLandsOnItsVersion() {
+        Facts dead = refreshed();
+        dead.requiresReauth = true;
+        dead.reauthReason = Optional.of("invalid_grant");
+        dead.rescuePendingAt = at(min(-1));
+
+        Health health = dead.judge();
+
+        assertThat(health.state()).isEqualTo(State.DEAD);
+        assertThat(health.reasons()).containsExactly("invalid_grant", "rescue_pending");
     }
 
     @Test

@@ -34,6 +34,8 @@ public final class InMemoryLedger implements RefreshLedger, AdoptionLedger {
 
     public final Map<String, String> attention = new HashMap<>();
     public final Map<String, String> deadReasons = new HashMap<>();
+    /** rescue_pending_at: the newest tokens wait in the rescue queue. */
+    public final Map<String, Instant> rescuePending = new HashMap<>();
 
     /** Adoption's rate limit: when each account's window opened, and the adoptions counted in it. */
     private final Map<String, Instant> adoptionWindows = new HashMap<>();
@@ -180,6 +182,19 @@ public final class InMemoryLedger implements RefreshLedger, AdoptionLedger {
     }
 
     @Override
+    public synchronized void noteRescuePending(String accountId, long baseVersion, Instant rescuedAt) {
+        Account account = backend.accounts.get(accountId);
+        if (account != null && account.tokenVersion() == baseVersion) {
+            rescuePending.put(accountId, rescuedAt);
+        }
+    }
+
+    @Override
+    public synchronized void clearRescuePending(String accountId, Instant rescuedAt) {
+        rescuePending.remove(accountId, rescuedAt);
+    }
+
+    @Override
     public void noteAlert(String accountId, String kind) {}
 
     @Override
@@ -259,6 +274,7 @@ public final class InMemoryLedger implements RefreshLedger, AdoptionLedger {
         backend.sealed.put(a.id(), tokens.ciphertext());
         expiresAt.put(a.id(), tokens.expiresAt());
         leases.remove(a.id());
+        rescuePending.remove(a.id());
         return next.tokenVersion();
     }
 

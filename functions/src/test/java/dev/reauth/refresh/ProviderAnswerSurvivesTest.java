@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reauth.config.RefreshSafety;
 import dev.reauth.config.RefreshSettings;
+import dev.reauth.domain.Account;
 import dev.reauth.domain.AccountId;
 import dev.reauth.domain.Alert;
 import dev.reauth.domain.InMemoryBackend;
@@ -125,6 +126,8 @@ class ProviderAnswerSurvivesTest {
         assertThat(stored().refreshToken()).as("not landed yet").isEqualTo("rt-0");
         assertThat(rescue.queue).hasSize(1);
         assertThat(rescue.queue.values().iterator().next().toString()).doesNotContain("rt-1", "at-1");
+        Instant rescuedAt = rescue.queue.values().iterator().next().rescuedAt();
+        assertThat(ledger.rescuePending).as("reported while it waits").containsEntry(ID, rescuedAt);
 
         // KMS is back: the next run drains the rescue first, then finds the account current
         vault.sealFailures.set(0);
@@ -144,6 +147,7 @@ class ProviderAnswerSurvivesTest {
         assertThat(stored().refreshToken()).isEqualTo("rt-1");
         assertThat(backend.accounts.get(ID).tokenVersion()).isEqualTo(5);
         assertThat(rescue.queue).isEmpty();
+        assertThat(ledger.rescuePending).as("landed: no longer reported").doesNotContainKey(ID);
         assertThat(backend.redeemedRefreshTokens).doesNotHaveDuplicates().doesNotContain("rt-1");
         assertThat(providerCalls.get())
                 .as("no provider call before the rescue landed")
@@ -160,6 +164,59 @@ class ProviderAnswerSurvivesTest {
 
         assertThat(drained).isEqualTo(new RescueDrain.Drained(0, 1, 0));
         assertThat(rescue.queue).hasSize(1);
+        // the deposit's note was lost (DynamoDB may be down then): the drain that leaves it pending writes it again
+        Instant rescuedAt = rescue.queue.values().iterator().next().rescuedAt();
+        ledger.rescuePending.clear();
+        new RescueDrain(rescue, vault, ledger, backend, clock).drain();
+        assertThat(ledger.rescuePending).containsEntry(ID, rescuedAt);
+    }
+
+    @Test
+    void aScheduledRunThatRescues_countsThatRescueAsPending_inItsOwnSummary() {
+        providerRotatesTo("at-1", "rt-1", "user:inference");
+        vault.sealFailures.set(Integer.MAX_VALUE);
+
+        ScheduledRefresh.Summary run = new ScheduledRefresh(
+                        ledger,
+                        service(Optional.of(rescue)),
+                        SETTINGS,
+                        SAFETY.perRefreshBudget(),
+                        clock,
+                        Optional.of(new RescueDrain(rescue, vault, ledger, backend, clock)),
+                        SAFETY.functionTimeout())
+                .run(clock.instant().plusSeconds(2));
+
+        assertThat(rescue.queue).hasSize(1);
+        assertThat(run.failed()).isEqualTo(1);
+        assertThat(run.rescuePending())
+                .as("nothing was queued before the run: the one it deposited")
+                .isEqualTo(1);
+        assertThat(ledger.rescuePending).containsKey(ID);
+    }
+
+    @Test
+    void aRescueMadeMootByNewerTokens_isDropped_andNoLongerReported() {
+        providerRotatesTo("at-1", "rt-1", "user:inference");
+        vault.sealFailures.set(Integer.MAX_VALUE);
+        refreshOnDemand(service(Optional.of(rescue)));
+        assertThat(ledger.rescuePending).containsKey(ID);
+        // a re-authentication wrote newer tokens meanwhile, and the note was written again after it
+        // (by a drain that read the old version): the moot rescue takes its own note away
+        vault.sealFailures.set(0);
+        Instant rescuedAt = ledger.rescuePending.get(ID);
+        Account old = backend.accounts.get(ID);
+        backend.accounts.put(ID, new Account(ID, old.name(), old.mode(), old.tokenVersion() + 1, false));
+        backend.sealed.put(ID, vault.seal(ID, bundle("at-2", "rt-2", "user:inference")));
+        ledger.rescuePending.put(ID, rescuedAt);
+
+        RescueDrain.Drained drained = new RescueDrain(rescue, vault, ledger, backend, clock).drain();
+
+        assertThat(drained).isEqualTo(new RescueDrain.Drained(0, 0, 1));
+        assertThat(ledger.rescuePending).doesNotContainKey(ID);
+        assertThat(backend.accounts.get(ID).tokenVersion())
+                .as("the moot rescue did not land")
+                .isEqualTo(5);
+        assertThat(stored().refreshToken()).isEqualTo("rt-2");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.reauth.it;
 
+import static dev.reauth.it.ReauthSystem.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.reauth.aws.AwsClients;
 import dev.reauth.config.ReauthConfig;
 import dev.reauth.config.RefreshSafety;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * rotated tokens go to the rescue queue; while KMS stays down the account is neither refreshed with
  * its spent token nor marked anything; once KMS is back the next run lands the rescue with
  * compare-and-set before any provider call, and the account holds the provider's newest tokens.
+ * GET /accounts reports {@code rescue_pending} while the tokens wait in the queue, and not once they landed.
  * Timings scaled down: 5 s provider timeout, 3 s AWS calls, a 35 s function and a 40 s lease.
  */
 class TokenRescueIT {
@@ -126,17 +129,27 @@ class TokenRescueIT {
 
         // THEN the provider rotated, nothing was written, and the tokens wait in the rescue queue
         assertThat(outage.failed()).isEqualTo(1);
+        assertThat(outage.rescuePending())
+                .as("the run's metric counts the rescue it deposited")
+                .isEqualTo(1);
         assertThat(provider.refreshRequests() - redeemed).isEqualTo(1);
         Map<String, AttributeValue> during = system.account(id);
         assertThat(during.get(Accounts.TOKEN_VERSION).n()).isEqualTo("1");
         assertThat(during.get(Accounts.REQUIRES_REAUTH).bool()).isFalse();
         assertThat(queued()).isEqualTo(1);
+        assertThat(during).containsKey(Accounts.RESCUE_PENDING_AT);
+        assertThat(healthOf(id).path("reasons").toString())
+                .as("GET /accounts reports the tokens waiting in the queue")
+                .contains("\"rescue_pending\"");
 
         // a run while KMS is still down: the rescue stays pending, and no refresh uses the spent token
         ScheduledRefresh.Summary stillDown = schedule.run(system.clock.instant().plusSeconds(33));
         assertThat(stillDown.rescuePending()).isEqualTo(1);
         assertThat(stillDown.rescueLanded()).isZero();
         assertThat(provider.refreshRequests() - redeemed).isEqualTo(1);
+        JsonNode stillWaiting = healthOf(id);
+        assertThat(stillWaiting.path("reasons").toString()).contains("\"rescue_pending\"");
+        assertThat(stillWaiting.path("summary").asText()).contains("wait in the rescue queue");
 
         // WHEN KMS is back
         kmsEncryptDown.set(false);
@@ -150,7 +163,12 @@ class TokenRescueIT {
                 .isEqualTo(1);
         Map<String, AttributeValue> after = system.account(id);
         assertThat(after.get(Accounts.TOKEN_VERSION).n()).isEqualTo("2");
-        assertThat(after).doesNotContainKeys(Accounts.REFRESH_LEASE_OWNER, Accounts.ROTATION_UNCERTAIN_AT);
+        assertThat(after)
+                .doesNotContainKeys(
+                        Accounts.REFRESH_LEASE_OWNER, Accounts.ROTATION_UNCERTAIN_AT, Accounts.RESCUE_PENDING_AT);
+        assertThat(healthOf(id).path("reasons").toString())
+                .as("landed: no longer reported")
+                .doesNotContain("rescue_pending");
         TokenBundle landed = system.decryptTokens(id, after);
         assertThat(landed.refreshToken()).isNotEqualTo(before.refreshToken());
         assertThat(provider.isLive(landed.accessToken(), system.clock.instant()))
@@ -161,6 +179,16 @@ class TokenRescueIT {
         system.refreshNow(id, null);
         assertThat(system.account(id).get(Accounts.TOKEN_VERSION).n()).isEqualTo("3");
         assertThat(provider.reusedRefreshTokens()).isZero();
+    }
+
+    /** The account's verdict as GET /accounts gives it. */
+    private JsonNode healthOf(String id) {
+        for (JsonNode account : json(system.listAccounts()).path("accounts")) {
+            if (account.path("id").asText().equals(id)) {
+                return account.path("health");
+            }
+        }
+        throw new AssertionError("GET /accounts does not list " + id);
     }
 
     private int queued() {

@@ -69,6 +69,11 @@ public final class Schema {
          * refresher that died holding the lease); the provider may have rotated. Cleared by new tokens.
          */
         public static final String ROTATION_UNCERTAIN_AT = "rotation_uncertain_at";
+        /**
+         * Epoch ms: the newest tokens wait in the rescue queue (deposited then), not yet in the table.
+         * Written best-effort on deposit and on each drain that leaves them pending; cleared by new tokens.
+         */
+        public static final String RESCUE_PENDING_AT = "rescue_pending_at";
         /** Tokens are stored but a person must look (e.g. scope_missing_inference), and since when (epoch ms). */
         public static final String ATTENTION_REASON = "attention_reason";
 
