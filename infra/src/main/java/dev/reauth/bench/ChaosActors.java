@@ -170,11 +170,13 @@ final class ChaosActors {
         spentByVersion.put(id, version);
         secondRefreshes.incrementAndGet();
         String spending = tokens(id, item).refreshToken();
+        // an answer reauth lost before this request is not the second refresher's, whatever it then meets
+        boolean lostBefore = provider.refreshGrants().answerLostFor(spending);
         Optional<JsonNode> own = providerRefresh(spending);
         if (own.isEmpty()) {
             secondRefresherRefused.incrementAndGet();
-            if (provider.refreshGrants().answerLostFor(spending)) {
-                // no answer, yet the provider rotated: this request was the one it redeemed
+            if (!lostBefore && provider.refreshGrants().answerLostFor(spending)) {
+                // no answer, yet the provider rotated since: this request was the one it redeemed
                 answerLostToSecondRefresher.add(spending);
             }
             return;
