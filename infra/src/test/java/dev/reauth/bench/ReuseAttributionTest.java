@@ -38,11 +38,12 @@ class ReuseAttributionTest {
     }
 
     @Test
-    void refusalsOfTheSecondRefresherThatWereNoReuseAreNotSubtractedFromReauths() {
+    void theSecondRefreshersRefusalsThatWereNoReuseTakeNothingFromReauths() {
         // the old figure subtracted every refusal the second refresher met (500s and dropped answers too);
-        // only its invalid_grant presentations are its reuses
-        ReuseCount count = ReuseCount.of(List.of("own", "own2"), List.of(), token -> false, token -> false);
+        // only the invalid_grant presentations it recorded are its reuses: a token it never presented is reauth's
+        ReuseCount count = ReuseCount.of(List.of("own", "own2"), List.of("elsewhere"), token -> false, token -> false);
 
+        assertThat(count.bySecondRefresher()).isZero();
         assertThat(count.byReauth()).isEqualTo(2);
     }
 }
