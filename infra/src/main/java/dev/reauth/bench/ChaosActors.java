@@ -26,8 +26,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,6 +65,18 @@ final class ChaosActors {
     private final Map<String, Long> spentByVersion = new ConcurrentHashMap<>();
     /** Refresh tokens the second refresher redeemed itself (their successors reauth must adopt). */
     final Set<String> spentBySecondRefresher = ConcurrentHashMap.newKeySet();
+    /**
+     * Refresh tokens the second refresher presented and the provider refused as already redeemed
+     * ({@code invalid_grant}), one entry per presentation: its share of the provider's reuse count,
+     * told apart exactly (a refusal by a 500 or a dropped answer is no reuse).
+     */
+    final Queue<String> reusedBySecondRefresher = new ConcurrentLinkedQueue<>();
+    /**
+     * Refresh tokens the second refresher redeemed whose answer the provider then dropped: reauth never
+     * sent that request, so it cannot know the rotation happened, and its next refresh of the old token
+     * ends {@code invalid_grant}, not {@code rotation_lost}.
+     */
+    final Set<String> answerLostToSecondRefresher = ConcurrentHashMap.newKeySet();
 
     private final ExecutorService handOvers = Executors.newVirtualThreadPerTaskExecutor();
     private final TokenAdopter agent = RetryingTokenAdopter.around(this::handOver);
@@ -156,9 +170,22 @@ final class ChaosActors {
         spentByVersion.put(id, version);
         secondRefreshes.incrementAndGet();
         String spending = tokens(id, item).refreshToken();
+        // an answer reauth lost before this request is not the second refresher's, whatever it then meets
+        boolean lostBefore = provider.refreshGrants().answerLostFor(spending);
         Optional<JsonNode> own = providerRefresh(spending);
         if (own.isEmpty()) {
             secondRefresherRefused.incrementAndGet();
+            if (!lostBefore && provider.refreshGrants().answerLostFor(spending)) {
+                // no answer, yet the provider rotated since: this request was the one it redeemed
+                answerLostToSecondRefresher.add(spending);
+            }
+            return;
+        }
+        if (own.get().has("error")) {
+            secondRefresherRefused.incrementAndGet();
+            if (own.get().path("error").asText().equals("invalid_grant")) {
+                reusedBySecondRefresher.add(spending);
+            }
             return;
         }
         spentBySecondRefresher.add(spending);
@@ -216,6 +243,7 @@ final class ChaosActors {
         return new TokenAdopter.Outcome.Failed(status + " " + error, status / 100 == 5 || status == 429);
     }
 
+    /** The provider's answer: its 200 body, a 400 error object, or empty (5xx, dropped, unreadable). */
     private Optional<JsonNode> providerRefresh(String refreshToken) {
         String request = JSON.createObjectNode()
                 .put("grant_type", "refresh_token")
@@ -230,7 +258,12 @@ final class ChaosActors {
                             .POST(HttpRequest.BodyPublishers.ofString(request))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? Optional.of(JSON.readTree(answer.body())) : Optional.empty();
+            if (answer.statusCode() == 200) {
+                return Optional.of(JSON.readTree(answer.body()));
+            }
+            // a refusal as the provider's error object (invalid_grant: the token was already redeemed)
+            JsonNode refusal = answer.statusCode() == 400 ? JSON.readTree(answer.body()) : null;
+            return refusal != null && refusal.has("error") ? Optional.of(refusal) : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

@@ -122,9 +122,14 @@ final class ChaosFigures {
         out.printf(
                 "accounts lost to a second refresher whose tokens were not adopted: %d (target 0)%n",
                 lostToSecondRefresher.size());
+        long lostBySecond = lostToLostAnswers.stream()
+                .filter(id -> actors.answerLostToSecondRefresher.contains(
+                        actors.tokens(id, actors.item(id)).refreshToken()))
+                .count();
         out.printf(
-                "accounts lost to lost answers: %d (%d alerted as a lost rotation)%n",
-                lostToLostAnswers.size(), lostAlerted);
+                "accounts lost to lost answers: %d (%d alerted as a lost rotation); of them answers the second"
+                        + " refresher lost: %d (reauth never sent that request: they end invalid_grant)%n",
+                lostToLostAnswers.size(), lostAlerted, lostBySecond);
         out.printf("dead accounts by reason: %s%n", deadByReason);
         out.printf(
                 "dead alerts: %d, false dead alerts: %d (target 0); all alerts by kind: %s%n",
@@ -135,11 +140,15 @@ final class ChaosFigures {
                 actors.expiredReads.get(),
                 actors.reads.get() == 0 ? 0.0 : 100.0 * actors.expiredReads.get() / actors.reads.get(),
                 actors.deadReads.get());
+        ReuseCount reuse = ReuseCount.of(grants, actors);
         out.printf(
-                "reused refresh tokens: %d, of them by the second refresher: %d, by reauth: %d (target 0)%n",
-                reused,
-                Math.min(reused, actors.secondRefresherRefused.get()),
-                Math.max(0, reused - actors.secondRefresherRefused.get()));
+                "reused refresh tokens: %d, of them by the second refresher: %d, by reauth: %d%n",
+                reuse.all(), reuse.bySecondRefresher(), reuse.byReauth());
+        out.printf(
+                "  reauth's, by the token it presented: after its answer was lost (expected: how the loss shows,"
+                        + " ends rotation_lost): %d; spent by the second refresher before its hand-over landed: %d;"
+                        + " rotated by reauth with the answer received: %d (target 0)%n",
+                reuse.afterLostAnswer(), reuse.spentBySecondRefresher(), reuse.ownRotation());
         out.printf(
                 "rescued tokens: %d sent to the rescue queue, %d landed (deleted after the commit), %s still waiting%n",
                 rescued, landed, waiting);

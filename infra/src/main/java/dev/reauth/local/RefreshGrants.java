@@ -10,9 +10,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -101,6 +103,9 @@ public final class RefreshGrants {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final AtomicInteger refreshRequests = new AtomicInteger();
     private final AtomicInteger reuses = new AtomicInteger();
+    /** Each presentation of an already redeemed refresh token, in order (one entry per presentation). */
+    private final Queue<String> reusedTokens = new ConcurrentLinkedQueue<>();
+
     private final SecureRandom random = new SecureRandom();
     private volatile Clock clock = Clock.systemUTC();
     private volatile Duration accessTokenLifetime = Duration.ofHours(8);
@@ -182,6 +187,7 @@ public final class RefreshGrants {
         if (login == null) {
             if (spent.contains(refreshToken)) {
                 reuses.incrementAndGet();
+                reusedTokens.add(refreshToken);
             }
             return new Refusal(400, "invalid_grant", Optional.empty(), Duration.ZERO);
         }
@@ -403,6 +409,16 @@ public final class RefreshGrants {
     /** Refresh tokens presented again after they were redeemed: must stay 0 with a single refresher. */
     public int reusedRefreshTokens() {
         return reuses.get();
+    }
+
+    /**
+     * The refresh tokens behind {@link #reusedRefreshTokens()}, one entry per presentation: with
+     * {@link #answerLostFor} and who else redeemed tokens, a bench tells an expected reuse (the old
+     * token presented again after its answer was lost) from a refresher presenting a token whose
+     * rotation it had received. For figures only; never printed.
+     */
+    public List<String> reusedTokens() {
+        return List.copyOf(reusedTokens);
     }
 
     private String token() {
