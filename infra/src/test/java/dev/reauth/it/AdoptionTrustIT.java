@@ -139,11 +139,15 @@ class AdoptionTrustIT extends FreshSystemIT {
                 .toString();
     }
 
-    /** {@code before} with the rate limit's two attributes as {@code now} has them: the only ones a refusal writes. */
+    /**
+     * {@code before} with the rate limit's two attributes and the hand-over mark (which the refresher's grace
+     * window reads) as {@code now} has them: the only ones a refusal writes.
+     */
     private static Map<String, AttributeValue> withoutRateLimit(
             Map<String, AttributeValue> now, Map<String, AttributeValue> before) {
         Map<String, AttributeValue> expected = new HashMap<>(before);
-        for (String counter : List.of(Accounts.ADOPTION_WINDOW_AT, Accounts.ADOPTION_COUNT)) {
+        for (String counter :
+                List.of(Accounts.ADOPTION_WINDOW_AT, Accounts.ADOPTION_COUNT, Accounts.ADOPTION_ATTEMPT_AT)) {
             expected.put(counter, now.get(counter));
         }
         return expected;
