@@ -9,9 +9,11 @@ import dev.reauth.wire.TokenEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The first thing every refresh run does: land the tokens earlier refreshes rescued, each sealed and
@@ -28,8 +30,20 @@ public final class RescueDrain {
     private static final int MAX_BATCHES = 20;
 
     /** What a drain did: rescues landed, still pending, and dropped because newer tokens stand. */
-    public record Drained(int landed, int pending, int moot) {
+    /**
+     * @param pendingAccounts the accounts whose rescued tokens this drain read but could not land: their stored
+     *                        refresh token is spent, so the run must not present it to the provider
+     */
+    public record Drained(int landed, int pending, int moot, Set<String> pendingAccounts) {
         public static final Drained NOTHING = new Drained(0, 0, 0);
+
+        public Drained(int landed, int pending, int moot) {
+            this(landed, pending, moot, Set.of());
+        }
+
+        public Drained {
+            pendingAccounts = Set.copyOf(pendingAccounts);
+        }
     }
 
     private final TokenRescue rescue;
@@ -84,7 +98,9 @@ public final class RescueDrain {
         if (landed + pending + moot > 0) {
             LOG.info("rescue.drained", "landed", landed, "pending", pending, "moot", moot);
         }
-        return new Drained(landed, pending, moot);
+        Set<String> pendingAccounts = new HashSet<>();
+        notYet.forEach(each -> pendingAccounts.add(each.tokens().accountId()));
+        return new Drained(landed, pending, moot, pendingAccounts);
     }
 
     private enum Fate {

@@ -117,6 +117,9 @@ public final class ScheduledRefresh {
         alertStale(due, started);
         List<DueAccount> work = due.stream()
                 .filter(account -> account.isActionableAt(started))
+                // its newest tokens wait in the rescue queue (KMS or DynamoDB still refused them): the stored
+                // refresh token is spent, and presenting it would kill the account; the next run lands them
+                .filter(account -> !drained.pendingAccounts().contains(account.id()))
                 .filter(account -> isSpreadDue(account, started))
                 .sorted(Comparator.comparing(DueAccount::expiresAt))
                 .toList();

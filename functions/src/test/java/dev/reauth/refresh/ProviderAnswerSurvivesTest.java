@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,7 +163,7 @@ class ProviderAnswerSurvivesTest {
 
         RescueDrain.Drained drained = new RescueDrain(rescue, vault, ledger, backend, clock).drain();
 
-        assertThat(drained).isEqualTo(new RescueDrain.Drained(0, 1, 0));
+        assertThat(drained).isEqualTo(new RescueDrain.Drained(0, 1, 0, Set.of(ID)));
         assertThat(rescue.queue).hasSize(1);
         // the deposit's note was lost (DynamoDB may be down then): the drain that leaves it pending writes it again
         Instant rescuedAt = rescue.queue.values().iterator().next().rescuedAt();
