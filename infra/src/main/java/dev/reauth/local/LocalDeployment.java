@@ -41,21 +41,33 @@ public final class LocalDeployment implements AutoCloseable {
                     env.putAll(overrides);
                     environment = Map.copyOf(env);
                     config = ReauthConfig.from(environment);
-                    Wiring.Graph graph = Wiring.graph(
-                            config,
-                            AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
-                            new HttpAuthorizationServer(
-                                    config.provider(),
-                                    config.providerTimeout(),
-                                    config.providerTimeout(),
-                                    config.providerUserAgent(),
-                                    config.revokeUrl()),
-                            Clock.systemUTC());
+                    Wiring.Graph graph = graph(config);
                     schedule = graph.schedule();
                     expiring = graph.expiring();
-                    return graph;
+                    if (config.revokeUrl().isEmpty()) {
+                        return graph;
+                    }
+                    // as deployed, OAUTH_REVOKE_URL is the callback function's alone: the web function (link
+                    // pages) may not read or open tokens, so its logins do not revoke (docs/security.md)
+                    Map<String, String> web = new LinkedHashMap<>(environment);
+                    web.put("OAUTH_REVOKE_URL", "");
+                    return new Wiring.Graph(
+                            graph.api(), schedule, graph(ReauthConfig.from(web)).web(), expiring);
                 },
                 port);
+    }
+
+    private static Wiring.Graph graph(ReauthConfig config) {
+        return Wiring.graph(
+                config,
+                AwsClients.create(config, LocalStack.CREDENTIALS, List.of()),
+                new HttpAuthorizationServer(
+                        config.provider(),
+                        config.providerTimeout(),
+                        config.providerTimeout(),
+                        config.providerUserAgent(),
+                        config.revokeUrl()),
+                Clock.systemUTC());
     }
 
     /** Stands the stack up with the local provider; {@code overrides} replace function environment variables. */
