@@ -29,8 +29,9 @@ public final class RescueDrain {
     /** Batches per run at most, so a flood cannot starve the run's refreshes. */
     private static final int MAX_BATCHES = 20;
 
-    /** What a drain did: rescues landed, still pending, and dropped because newer tokens stand. */
     /**
+     * What a drain did: rescues landed, still pending, and dropped because newer tokens stand.
+     *
      * @param pendingAccounts the accounts whose rescued tokens this drain read but could not land: their stored
      *                        refresh token is spent, so the run must not present it to the provider
      */
